@@ -1,0 +1,184 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ferry] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ferry'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ferry'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand id 'Show this device''s account id, device id and name (created on first use)'
+            cand send 'Send a file to a device'
+            cand receive 'Stay online and receive files'
+            cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
+            cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
+            cand generate 'Print the man page or shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;id'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;send'= {
+            cand --to 'The receiving device id, or account id (any of its devices)'
+            cand --peer-addr 'Connect directly to the receiver at this address'
+            cand --name 'Offer the file under this name instead of its own'
+            cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;receive'= {
+            cand --listen 'Accept direct connections on this address'
+            cand --dir 'Where received files are saved (default: the download directory)'
+            cand --from 'Accept offers only from this device or account id (repeatable); others are refused'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --yes 'Accept every offer (from the senders allowed by --from)'
+            cand --once 'Exit after one transfer, with its outcome as exit status'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;accept'= {
+            cand --as 'Save under this name'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --reject 'Refuse the offer instead'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;rerequest'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;generate'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand man 'The man page, in roff'
+            cand completions 'Completions for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;generate;man'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;generate;completions'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;generate;help'= {
+            cand man 'The man page, in roff'
+            cand completions 'Completions for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;generate;help;man'= {
+        }
+        &'ferry;generate;help;completions'= {
+        }
+        &'ferry;generate;help;help'= {
+        }
+        &'ferry;help'= {
+            cand id 'Show this device''s account id, device id and name (created on first use)'
+            cand send 'Send a file to a device'
+            cand receive 'Stay online and receive files'
+            cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
+            cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
+            cand generate 'Print the man page or shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;help;id'= {
+        }
+        &'ferry;help;send'= {
+        }
+        &'ferry;help;receive'= {
+        }
+        &'ferry;help;accept'= {
+        }
+        &'ferry;help;rerequest'= {
+        }
+        &'ferry;help;generate'= {
+            cand man 'The man page, in roff'
+            cand completions 'Completions for a shell'
+        }
+        &'ferry;help;generate;man'= {
+        }
+        &'ferry;help;generate;completions'= {
+        }
+        &'ferry;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

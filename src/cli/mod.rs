@@ -1,0 +1,175 @@
+//! The command line, defined once: it feeds parsing, `--help`, the man page and the shell
+//! completions (`ferry generate man|completions SHELL`, checked in under `man/` and
+//! `completions/`). This module knows clap and indicatif, never protocols.
+
+pub mod output;
+
+use crate::identity::Id;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Shown at the end of `--help` and in the man page.
+pub const EXIT_CODES: &str = "\
+EXIT STATUS:
+  0    done: the peer verified and kept the file (send), or a file was kept (receive --once)
+  1    refused, declined or cancelled by the other side
+  2    error: bad usage, I/O, no route, identity mismatch, integrity failure (the message says which)
+  130  interrupted by Ctrl-C; the peer was told. A second Ctrl-C exits at once.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ferry",
+    version,
+    about = "Send files between devices, peer to peer, the way Jami does",
+    long_about = "Send files between devices, peer to peer, the way the Jami messenger does: \
+                  TLS 1.3 between pinned device identities and a SHA3-256 check before a file \
+                  is kept.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    /// Directory holding this device's keys and state.
+    #[arg(long, env = "FERRY_HOME", global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Print one JSON event per line on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail (repeat for debug logs).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No progress bars, even on a terminal.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show this device's account id, device id and name (created on first use).
+    Id,
+    /// Send a file to a device.
+    Send(SendArgs),
+    /// Stay online and receive files.
+    Receive(ReceiveArgs),
+    /// Act on a pending offer of the running `ferry receive` (not available yet).
+    Accept(AcceptArgs),
+    /// Ask the conversation's members to send a recorded transfer again (not available yet).
+    Rerequest(RerequestArgs),
+    /// Print the man page or shell completions.
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The file to send.
+    pub path: PathBuf,
+    /// The receiving device id, or account id (any of its devices).
+    #[arg(long, value_name = "PEER")]
+    pub to: Id,
+    /// Connect directly to the receiver at this address.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub peer_addr: Option<SocketAddr>,
+    /// Offer the file under this name instead of its own.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Limit the sending rate, in bytes per second (suffixes K, M, G).
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub limit_rate: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// Accept direct connections on this address.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// Where received files are saved (default: the download directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Accept every offer (from the senders allowed by --from).
+    #[arg(long)]
+    pub yes: bool,
+    /// Accept offers only from this device or account id (repeatable); others are refused.
+    #[arg(long, value_name = "PEER")]
+    pub from: Vec<Id>,
+    /// Exit after one transfer, with its outcome as exit status.
+    #[arg(long)]
+    pub once: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The pending offer; without it, list them.
+    pub id: Option<String>,
+    /// Refuse the offer instead.
+    #[arg(long)]
+    pub reject: bool,
+    /// Save under this name.
+    #[arg(long = "as", value_name = "NAME")]
+    pub save_as: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RerequestArgs {
+    /// The recorded transfer (interaction) id.
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// The man page, in roff.
+    Man,
+    /// Completions for a shell.
+    Completions { shell: clap_complete::Shell },
+}
+
+/// Parse `1500`, `64K`, `10M`, `1G` (powers of 1024) into bytes per second.
+pub fn parse_rate(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a rate like 500K or 10M"))?;
+    let scale: u64 = match unit.to_ascii_uppercase().trim_end_matches("B") {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("unknown unit in {text:?}: use K, M or G")),
+    };
+    match n.checked_mul(scale) {
+        Some(0) | None => Err(format!("{text:?} is not a usable rate")),
+        Some(rate) => Ok(rate),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("1500"), Ok(1500));
+        assert_eq!(parse_rate("64K"), Ok(65536));
+        assert_eq!(parse_rate("10MB"), Ok(10 << 20));
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("fast").is_err());
+        assert!(parse_rate("10X").is_err());
+    }
+}

@@ -1,0 +1,22 @@
+//! `ferry id`: this device's identity, created on first use.
+
+use super::Context;
+use crate::identity::Identity;
+use anyhow::Result;
+
+pub fn run(ctx: &Context) -> Result<()> {
+    let identity = Identity::load_or_create(&ctx.home)?;
+    if ctx.console.json() {
+        ctx.console.print_json(&serde_json::json!({
+            "account_id": identity.account.to_string(),
+            "device_id": identity.device.to_string(),
+            "name": identity.name,
+            "home": ctx.home.display().to_string(),
+        }));
+    } else {
+        println!("account {}", identity.account);
+        println!("device  {}", identity.device);
+        println!("name    {}", identity.name);
+    }
+    Ok(())
+}

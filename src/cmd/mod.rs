@@ -1,0 +1,44 @@
+//! One file per subcommand: each turns parsed arguments into calls on the connector and the
+//! transfer drivers, and reports through the console.
+
+mod generate;
+mod id;
+mod receive;
+mod send;
+
+use crate::cli::output::Console;
+use crate::cli::{Cli, Command};
+use crate::identity::default_home;
+use crate::net::Interrupt;
+use crate::outcome::Stop;
+use anyhow::Result;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What every command gets: where the state lives, where output goes, and Ctrl-C.
+pub struct Context {
+    pub home: PathBuf,
+    pub console: Arc<Console>,
+    pub interrupt: Interrupt,
+}
+
+/// Run the parsed command line.
+pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Result<()> {
+    let ctx = Context {
+        home: cli.home.clone().unwrap_or_else(default_home),
+        console,
+        interrupt,
+    };
+    match cli.command {
+        Command::Id => id::run(&ctx),
+        Command::Send(args) => send::run(&ctx, args).await,
+        Command::Receive(args) => receive::run(&ctx, args).await,
+        Command::Accept(_) => {
+            Err(Stop::NotAvailable("`ferry accept` (offers waiting for a decision)").into())
+        }
+        Command::Rerequest(_) => {
+            Err(Stop::NotAvailable("`ferry rerequest` (transfer history)").into())
+        }
+        Command::Generate { what } => generate::run(what),
+    }
+}

@@ -1,0 +1,72 @@
+//! What a transfer reports as it goes: one type, shown as text and progress bars on a terminal
+//! or as one JSON object per line with `--json` (see `cli::output`). The `event` field names
+//! the kind; scripts should ignore fields they do not know.
+
+use serde::Serialize;
+
+/// One thing that happened, in the order it happened.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// `receive` is ready for connections on this address.
+    Listening {
+        addr: String,
+    },
+    /// A TLS session with a verified device is up.
+    Connected {
+        addr: String,
+        peer_device: String,
+        peer_account: String,
+    },
+    /// An offer was sent (sender) or received (receiver).
+    Offer {
+        transfer_id: String,
+        name: String,
+        size: u64,
+        peer_device: String,
+        peer_account: String,
+        /// The name as the sender wrote it, when it had to be made safe.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        offered_name: Option<String>,
+    },
+    Accepted {
+        transfer_id: String,
+    },
+    Refused {
+        transfer_id: String,
+        reason: String,
+    },
+    /// Body bytes so far; at most a few per second in JSON.
+    Progress {
+        transfer_id: String,
+        bytes: u64,
+        total: u64,
+    },
+    /// The transfer is complete and verified on both sides.
+    Done {
+        transfer_id: String,
+        name: String,
+        size: u64,
+        sha3_256: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        seconds: f64,
+    },
+    /// The transfer was cancelled; `by` is `local` or `peer`.
+    Cancelled {
+        transfer_id: String,
+        by: &'static str,
+        reason: String,
+    },
+    /// The transfer failed; the receiver keeps serving others unless `--once`.
+    Error {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        transfer_id: Option<String>,
+        reason: String,
+    },
+}
+
+/// Where events go. Implemented by the console in `cli::output`; tests may collect them.
+pub trait Reporter: Send + Sync {
+    fn report(&self, event: Event);
+}

@@ -1,0 +1,35 @@
+//! I/O at the edges: each module drives one `proto` machine (or rustls) with real sockets,
+//! timers and files.
+
+pub mod tls;
+pub mod transfer;
+
+/// Ctrl-C as seen by the I/O loops: set once by `main`, watched by every transfer.
+#[derive(Clone)]
+pub struct Interrupt(tokio::sync::watch::Receiver<bool>);
+
+impl Interrupt {
+    /// A pair: the trigger for `main` and the watch for the loops.
+    pub fn new() -> (tokio::sync::watch::Sender<bool>, Interrupt) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (tx, Interrupt(rx))
+    }
+
+    /// One that never fires (tests, library use).
+    pub fn never() -> Interrupt {
+        let (_, rx) = tokio::sync::watch::channel(false);
+        Interrupt(rx)
+    }
+
+    pub fn is_set(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Resolves when Ctrl-C was pressed (at once if it already was).
+    pub async fn wait(&mut self) {
+        if self.0.wait_for(|set| *set).await.is_err() {
+            // The trigger is gone: no interrupt can come any more.
+            std::future::pending::<()>().await;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! TLS 1.3 between device identities (rustls), with verifiers that pin the peer.
+//!
+//! Both sides present `[device certificate, account certificate]`. The connecting side accepts
+//! only a server whose chain verifies and matches its [`Pin`] (the device or account named by
+//! `--to`); anything else aborts the handshake with an identity-mismatch error. The listening
+//! side requires a client certificate that verifies; *which* verified senders it accepts is a
+//! transfer-level decision (`--from`), answered with a refusal the sender can report.
+//! Only TLS 1.3, AES-256-GCM preferred.
+
+use crate::identity::{verify_chain, Identity, IdentityError, PeerIdentity, Pin};
+use anyhow::{Context, Result};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{ring, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, OtherError, SignatureScheme,
+};
+use std::sync::Arc;
+
+/// The name the client asks for; the verifiers ignore it, identities are pinned by key.
+pub const SERVER_NAME: &str = "ferry.invalid";
+
+fn provider() -> Arc<CryptoProvider> {
+    let mut provider = ring::default_provider();
+    provider.cipher_suites = vec![
+        ring::cipher_suite::TLS13_AES_256_GCM_SHA384,
+        ring::cipher_suite::TLS13_AES_128_GCM_SHA256,
+        ring::cipher_suite::TLS13_CHACHA20_POLY1305_SHA256,
+    ];
+    Arc::new(provider)
+}
+
+fn algorithms() -> WebPkiSupportedAlgorithms {
+    ring::default_provider().signature_verification_algorithms
+}
+
+fn identity_error(err: IdentityError) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(err))))
+}
+
+fn full_chain<'a>(
+    end_entity: &CertificateDer<'a>,
+    intermediates: &[CertificateDer<'a>],
+) -> Vec<CertificateDer<'a>> {
+    std::iter::once(end_entity.clone())
+        .chain(intermediates.iter().cloned())
+        .collect()
+}
+
+/// Accepts a server only if its chain verifies and the pin allows it.
+#[derive(Debug)]
+struct PinnedServer {
+    pin: Pin,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let peer =
+            verify_chain(&full_chain(end_entity, intermediates), now).map_err(identity_error)?;
+        self.pin.check(&peer).map_err(identity_error)?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("ferry speaks TLS 1.3 only".into()))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Requires a client certificate chain that verifies; the pin is applied after the handshake.
+#[derive(Debug)]
+struct VerifiedClient {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ClientCertVerifier for VerifiedClient {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        verify_chain(&full_chain(end_entity, intermediates), now).map_err(identity_error)?;
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("ferry speaks TLS 1.3 only".into()))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Client configuration for connecting to a device allowed by `pin`.
+pub fn client_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ClientConfig>> {
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer {
+            pin,
+            algorithms: algorithms(),
+        }))
+        .with_client_auth_cert(identity.tls_chain(), identity.tls_key())
+        .context("loading this device's certificate for TLS")?;
+    Ok(Arc::new(config))
+}
+
+/// Server configuration for accepting verified devices.
+pub fn server_config(identity: &Identity) -> Result<Arc<rustls::ServerConfig>> {
+    let config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .with_client_cert_verifier(Arc::new(VerifiedClient {
+            algorithms: algorithms(),
+        }))
+        .with_single_cert(identity.tls_chain(), identity.tls_key())
+        .context("loading this device's certificate for TLS")?;
+    Ok(Arc::new(config))
+}
+
+/// The verified identity of the peer of an established connection.
+pub fn peer_of(conn: &rustls::CommonState) -> Result<PeerIdentity> {
+    let chain = conn
+        .peer_certificates()
+        .context("the peer presented no certificate")?;
+    Ok(verify_chain(chain, UnixTime::now())?)
+}
+
+/// The [`ServerName`] to pass when connecting.
+pub fn server_name() -> ServerName<'static> {
+    ServerName::DnsName(
+        rustls::pki_types::DnsName::try_from(SERVER_NAME)
+            .unwrap_or_else(|_| unreachable!("SERVER_NAME is a valid DNS name"))
+            .to_owned(),
+    )
+}

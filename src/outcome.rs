@@ -1,0 +1,48 @@
+//! Outcomes that are not plain errors, so that `main` alone can turn them into exit codes:
+//! 0 done, 1 refused or cancelled by the peer, 2 any other error, 130 interrupted here.
+
+/// An end of a command that `main` maps to a specific exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Stop {
+    /// The peer refused the offer (exit 1).
+    #[error("the receiver refused: {0}")]
+    Refused(String),
+    /// The peer cancelled during the transfer (exit 1).
+    #[error("cancelled by the peer: {0}")]
+    PeerCancelled(String),
+    /// This side declined the offer (`receive --once`, exit 1).
+    #[error("declined the offer: {0}")]
+    Declined(String),
+    /// Ctrl-C here; the peer was told (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+    /// A machinery that a later version brings (exit 2).
+    #[error("{0} is not available yet in this version of ferry")]
+    NotAvailable(&'static str),
+}
+
+impl Stop {
+    pub const EXIT_OK: u8 = 0;
+    pub const EXIT_REFUSED: u8 = 1;
+    pub const EXIT_ERROR: u8 = 2;
+    pub const EXIT_INTERRUPTED: u8 = 130;
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Stop::Refused(_) | Stop::PeerCancelled(_) | Stop::Declined(_) => Self::EXIT_REFUSED,
+            Stop::Interrupted => Self::EXIT_INTERRUPTED,
+            Stop::NotAvailable(_) => Self::EXIT_ERROR,
+        }
+    }
+}
+
+/// The exit code for the result of a command.
+pub fn exit_code(result: &anyhow::Result<()>) -> u8 {
+    match result {
+        Ok(()) => Stop::EXIT_OK,
+        Err(err) => err
+            .chain()
+            .find_map(|cause| cause.downcast_ref::<Stop>())
+            .map_or(Stop::EXIT_ERROR, Stop::exit_code),
+    }
+}

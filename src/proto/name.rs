@@ -1,0 +1,144 @@
+//! Turning a peer-chosen display name into a safe local file name.
+//!
+//! The sender picks `Display-Name`; the receiver must never let it choose a directory, a device
+//! or a hidden trick. A name is reduced to its last path component (either separator), control
+//! characters become `_`, leading dots are dropped (no hidden files, no `..`), and the result is
+//! bounded to [`MAX_NAME_BYTES`] while keeping a short extension. What cannot be saved becomes
+//! [`FALLBACK_NAME`]. The result is always a single, non-empty, relative component.
+
+/// Longest file name most filesystems accept (ext4, xfs, btrfs: 255 bytes).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Used when nothing of the sender's name survives.
+pub const FALLBACK_NAME: &str = "ferry-download";
+
+/// Longest extension kept when a name must be shortened.
+const MAX_KEPT_EXTENSION_BYTES: usize = 16;
+
+/// Room left in a name for a collision suffix such as ` (12)` and a temporary-file wrapper.
+const RESERVED_FOR_SUFFIXES: usize = 40;
+
+/// The outcome of [`sanitise`]: the safe name and whether it differs from what was offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeName {
+    pub name: String,
+    pub changed: bool,
+}
+
+/// Reduce `offered` to one safe file-name component (see the module doc for the rules).
+pub fn sanitise(offered: &str) -> SafeName {
+    let last = offered
+        .rsplit(['/', '\\'])
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
+    let bounded = bound_length(&cleaned, MAX_NAME_BYTES - RESERVED_FOR_SUFFIXES);
+    let name = if bounded.is_empty() {
+        FALLBACK_NAME.to_string()
+    } else {
+        bounded
+    };
+    SafeName {
+        changed: name != offered,
+        name,
+    }
+}
+
+/// Shorten `name` to at most `limit` bytes on a character boundary, keeping a short extension.
+fn bound_length(name: &str, limit: usize) -> String {
+    if name.len() <= limit {
+        return name.to_string();
+    }
+    let extension = match name.rfind('.') {
+        Some(dot) if name.len() - dot <= MAX_KEPT_EXTENSION_BYTES && dot > 0 => &name[dot..],
+        _ => "",
+    };
+    let stem_limit = limit - extension.len();
+    let mut end = stem_limit.min(name.len());
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{}", &name[..end], extension)
+}
+
+/// The `n`-th alternative for `name` when it is taken: `report.pdf` → `report (n).pdf`.
+pub fn numbered(name: &str, n: u32) -> String {
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => format!("{} ({n}){}", &name[..dot], &name[dot..]),
+        _ => format!("{name} ({n})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn plain_names_are_kept() {
+        assert_eq!(
+            sanitise("report.pdf"),
+            SafeName {
+                name: "report.pdf".into(),
+                changed: false
+            }
+        );
+        assert_eq!(sanitise("été 2026.tar.gz").name, "été 2026.tar.gz");
+    }
+
+    #[test]
+    fn paths_are_reduced_to_their_last_component() {
+        assert_eq!(sanitise("../../etc/passwd").name, "passwd");
+        assert_eq!(sanitise("/etc/shadow").name, "shadow");
+        assert_eq!(sanitise("C:\\Windows\\evil.exe").name, "evil.exe");
+        assert_eq!(sanitise("dir/").name, "dir");
+        assert!(sanitise("../x").changed);
+    }
+
+    #[test]
+    fn dots_and_empty_names_fall_back() {
+        for hostile in ["..", ".", "", "   ", "/", "../..", "\0"] {
+            let safe = sanitise(hostile).name;
+            assert!(
+                safe == FALLBACK_NAME || safe == "_",
+                "{hostile:?} -> {safe:?}"
+            );
+        }
+        assert_eq!(sanitise(".bashrc").name, "bashrc");
+    }
+
+    #[test]
+    fn control_bytes_are_replaced() {
+        assert_eq!(sanitise("a\0b\nc\x1b[31m").name, "a_b_c_[31m");
+    }
+
+    #[test]
+    fn long_names_are_bounded_and_keep_their_extension() {
+        let long = format!("{}.tar.gz", "é".repeat(5000));
+        let safe = sanitise(&long).name;
+        assert!(safe.len() <= MAX_NAME_BYTES - RESERVED_FOR_SUFFIXES);
+        assert!(safe.ends_with(".gz"));
+    }
+
+    #[test]
+    fn numbering_goes_before_the_extension() {
+        assert_eq!(numbered("report.pdf", 1), "report (1).pdf");
+        assert_eq!(numbered("README", 2), "README (2)");
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_gives_one_safe_component(input in any::<String>()) {
+            let safe = sanitise(&input).name;
+            prop_assert!(!safe.is_empty());
+            prop_assert!(!safe.contains('/') && !safe.contains('\\'));
+            prop_assert!(!safe.starts_with('.'));
+            prop_assert!(!safe.chars().any(char::is_control));
+            prop_assert!(safe.len() <= MAX_NAME_BYTES);
+        }
+    }
+}

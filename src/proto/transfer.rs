@@ -1,0 +1,832 @@
+//! The transfer protocol: one file over one TLS stream, as a pair of pure machines.
+//!
+//! ```text
+//! sender                                              receiver
+//!   header: "Content-Length: N\n"                        
+//!           "Display-Name: NAME\n"                        
+//!           "Offset: K\n"                                
+//!           "Ferry-Transfer-Id: HEX\n"                   
+//!           ["Ferry-Sha3-256: HEX\n"]  "\n"   ─────────▶  Offer(header)
+//!                                     ◀─────────  "GO\n"  or  "NO reason\n"
+//!   records:  'D' u32be len, len bytes      ─────────▶  Data(bytes)    (hashed, counted)
+//!             'E' 32-byte SHA3-256          ─────────▶  Finished(digest) when it matches
+//!             'C' u16be len, reason         ─────────▶  Cancelled(reason)
+//!                                     ◀─────────  "OK HEX\n" (verified) or "ERR reason\n"
+//!                          at any time ◀─────────  "CANCEL reason\n"
+//! ```
+//!
+//! The header keeps jami-daemon's text form (`Content-Length`, `Display-Name`, `Offset`, a blank
+//! line); ferry adds its own `Ferry-*` fields the same way, and unknown fields are ignored. Any
+//! reply other than `GO` is a refusal. After `GO`, the body travels in records so that the sender
+//! can cancel explicitly and can send the SHA3-256 it computed *while* streaming (no second pass
+//! over the file); the receiver compares it with its own and only then answers `OK`. The sender
+//! reports success only after that `OK`, so exit status 0 means "the peer holds a verified copy".
+//!
+//! Limits ([`MAX_HEADER_BYTES`], [`MAX_RECORD_BYTES`], [`MAX_LINE_BYTES`]) bound every buffer a
+//! peer can make us fill. Every way a peer can misbehave is one [`TransferError`] variant.
+
+use sha3::{Digest as _, Sha3_256};
+use std::fmt;
+
+/// A SHA3-256 digest.
+pub type Digest = [u8; 32];
+
+/// Largest header accepted: room for a long name without letting a peer stream forever.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Largest body record; the sender uses [`SEND_RECORD_BYTES`].
+pub const MAX_RECORD_BYTES: u32 = 4 << 20;
+/// Body record size the sender writes: large enough that framing costs nothing.
+pub const SEND_RECORD_BYTES: usize = 256 * 1024;
+/// Longest reply line (`GO`, `NO reason`, `OK digest`, ...).
+pub const MAX_LINE_BYTES: usize = 1024;
+/// Longest reason text carried in a refusal, cancel or error.
+pub const MAX_REASON_BYTES: usize = 200;
+
+const TAG_DATA: u8 = b'D';
+const TAG_END: u8 = b'E';
+const TAG_CANCEL: u8 = b'C';
+
+/// The header a sender offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Total size of the file in bytes (`Content-Length`).
+    pub size: u64,
+    /// The name the sender proposes (`Display-Name`), untrusted until sanitised.
+    pub name: String,
+    /// First byte sent (`Offset`): 0 for a whole file.
+    pub offset: u64,
+    /// Identifies the transfer in logs, events and history (`Ferry-Transfer-Id`).
+    pub transfer_id: String,
+    /// The digest of the whole file when the sender knows it before sending (`Ferry-Sha3-256`).
+    pub sha3_256: Option<Digest>,
+}
+
+/// Every way the other side can break the protocol, with what was expected and what arrived.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransferError {
+    #[error("the header did not end within {limit} bytes")]
+    HeaderTooLarge { limit: usize },
+    #[error("the header is not text (not UTF-8): this peer does not speak ferry's protocol")]
+    HeaderNotText,
+    #[error("malformed header line {line:?}: expected `Field: value`")]
+    MalformedHeaderLine { line: String },
+    #[error("the header has no {field} field")]
+    MissingField { field: &'static str },
+    #[error("the header repeats the {field} field")]
+    DuplicateField { field: &'static str },
+    #[error("the header field {field} has an invalid value {value:?}")]
+    InvalidField { field: &'static str, value: String },
+    #[error("Offset {offset} is beyond Content-Length {size}")]
+    OffsetBeyondSize { offset: u64, size: u64 },
+    #[error("the sender sent data before the offer was accepted")]
+    DataBeforeAccept,
+    #[error("unknown body record tag 0x{tag:02x}")]
+    UnknownRecord { tag: u8 },
+    #[error("body record of {len} bytes exceeds the limit of {limit}")]
+    RecordTooLarge { len: u32, limit: u32 },
+    #[error("the sender sent more than it declared: {received} bytes of {declared}")]
+    BodyTooLong { declared: u64, received: u64 },
+    #[error("the sender ended after {received} bytes of {declared} declared")]
+    BodyTooShort { declared: u64, received: u64 },
+    #[error("integrity check failed: the sender's SHA3-256 is {declared}, the received data hashes to {computed}")]
+    DigestMismatch { declared: String, computed: String },
+    #[error("the sender sent data after the end of the file")]
+    DataAfterEnd,
+    #[error("the connection closed {stage} ({received} of {declared} bytes received)")]
+    ConnectionClosed {
+        stage: &'static str,
+        declared: u64,
+        received: u64,
+    },
+    #[error("the peer's reply line is longer than {limit} bytes")]
+    ReplyTooLong { limit: usize },
+    #[error("unexpected reply {line:?} while {state}")]
+    UnexpectedReply { line: String, state: &'static str },
+    #[error("the receiver confirmed digest {confirmed}, but the file sent hashes to {sent}")]
+    ConfirmationMismatch { confirmed: String, sent: String },
+    #[error("the source grew while being sent: more than the {declared} bytes announced")]
+    SourceGrew { declared: u64 },
+    #[error("the source shrank while being sent: {sent} of {declared} bytes")]
+    SourceShrank { declared: u64, sent: u64 },
+    #[error("{action} is not possible while {state}")]
+    WrongState {
+        action: &'static str,
+        state: &'static str,
+    },
+}
+
+impl Header {
+    /// The bytes of this header on the wire, blank line included.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut text = format!(
+            "Content-Length: {}\nDisplay-Name: {}\nOffset: {}\nFerry-Transfer-Id: {}\n",
+            self.size,
+            one_line(&self.name, usize::MAX),
+            self.offset,
+            one_line(&self.transfer_id, 64),
+        );
+        if let Some(digest) = &self.sha3_256 {
+            text.push_str(&format!("Ferry-Sha3-256: {}\n", hex::encode(digest)));
+        }
+        text.push('\n');
+        text.into_bytes()
+    }
+
+    /// Parse a header from the start of `buf`: `Ok(None)` while the blank line has not arrived,
+    /// else the header and the number of bytes it used.
+    pub fn parse(buf: &[u8]) -> Result<Option<(Header, usize)>, TransferError> {
+        let Some(end) = find_blank_line(buf) else {
+            if buf.len() > MAX_HEADER_BYTES {
+                return Err(TransferError::HeaderTooLarge {
+                    limit: MAX_HEADER_BYTES,
+                });
+            }
+            return Ok(None);
+        };
+        if end.body_start > MAX_HEADER_BYTES {
+            return Err(TransferError::HeaderTooLarge {
+                limit: MAX_HEADER_BYTES,
+            });
+        }
+        let text =
+            std::str::from_utf8(&buf[..end.text_end]).map_err(|_| TransferError::HeaderNotText)?;
+        let mut fields = HeaderFields::default();
+        for line in text.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let Some((key, value)) = line.split_once(':') else {
+                return Err(TransferError::MalformedHeaderLine {
+                    line: one_line(line, 80),
+                });
+            };
+            fields.set(key.trim(), value.trim())?;
+        }
+        Ok(Some((fields.finish()?, end.body_start)))
+    }
+}
+
+#[derive(Default)]
+struct HeaderFields {
+    size: Option<u64>,
+    name: Option<String>,
+    offset: Option<u64>,
+    transfer_id: Option<String>,
+    sha3_256: Option<Digest>,
+}
+
+impl HeaderFields {
+    fn set(&mut self, key: &str, value: &str) -> Result<(), TransferError> {
+        fn put<T>(slot: &mut Option<T>, field: &'static str, v: T) -> Result<(), TransferError> {
+            if slot.replace(v).is_some() {
+                return Err(TransferError::DuplicateField { field });
+            }
+            Ok(())
+        }
+        let invalid = |field: &'static str| TransferError::InvalidField {
+            field,
+            value: one_line(value, 80),
+        };
+        match key.to_ascii_lowercase().as_str() {
+            "content-length" => {
+                let n = parse_decimal(value).ok_or_else(|| invalid("Content-Length"))?;
+                put(&mut self.size, "Content-Length", n)
+            }
+            "offset" => {
+                let n = parse_decimal(value).ok_or_else(|| invalid("Offset"))?;
+                put(&mut self.offset, "Offset", n)
+            }
+            "display-name" => put(&mut self.name, "Display-Name", value.to_string()),
+            "ferry-transfer-id" => {
+                let ok = !value.is_empty()
+                    && value.len() <= 64
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                if !ok {
+                    return Err(invalid("Ferry-Transfer-Id"));
+                }
+                put(
+                    &mut self.transfer_id,
+                    "Ferry-Transfer-Id",
+                    value.to_string(),
+                )
+            }
+            "ferry-sha3-256" => {
+                let digest = parse_digest(value).ok_or_else(|| invalid("Ferry-Sha3-256"))?;
+                put(&mut self.sha3_256, "Ferry-Sha3-256", digest)
+            }
+            _ => Ok(()), // Fields of later versions or of jami-daemon: ignored.
+        }
+    }
+
+    fn finish(self) -> Result<Header, TransferError> {
+        let size = self.size.ok_or(TransferError::MissingField {
+            field: "Content-Length",
+        })?;
+        let offset = self.offset.unwrap_or(0);
+        if offset > size {
+            return Err(TransferError::OffsetBeyondSize { offset, size });
+        }
+        Ok(Header {
+            size,
+            name: self.name.unwrap_or_default(),
+            offset,
+            transfer_id: self.transfer_id.unwrap_or_else(|| "unnamed".to_string()),
+            sha3_256: self.sha3_256,
+        })
+    }
+}
+
+struct BlankLine {
+    text_end: usize,
+    body_start: usize,
+}
+
+fn find_blank_line(buf: &[u8]) -> Option<BlankLine> {
+    let mut start = 0;
+    while let Some(pos) = buf[start..].iter().position(|&b| b == b'\n') {
+        let nl = start + pos;
+        let rest = &buf[nl + 1..];
+        if rest.first() == Some(&b'\n') {
+            return Some(BlankLine {
+                text_end: nl,
+                body_start: nl + 2,
+            });
+        }
+        if rest.starts_with(b"\r\n") {
+            return Some(BlankLine {
+                text_end: nl,
+                body_start: nl + 3,
+            });
+        }
+        start = nl + 1;
+    }
+    None
+}
+
+fn parse_decimal(value: &str) -> Option<u64> {
+    if value.is_empty() || value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// Parse a 64-hex-digit SHA3-256 digest.
+pub fn parse_digest(value: &str) -> Option<Digest> {
+    let bytes = hex::decode(value).ok()?;
+    bytes.try_into().ok()
+}
+
+/// `text` as one printable line of at most `limit` bytes (control characters replaced).
+fn one_line(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = if c.is_control() { '_' } else { c };
+        if out.len() + c.len_utf8() > limit {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn reply_line(verb: &str, reason: &str) -> Vec<u8> {
+    format!("{verb} {}\n", one_line(reason, MAX_REASON_BYTES)).into_bytes()
+}
+
+/// Accumulates one `\n`-terminated line across reads, bounded by [`MAX_LINE_BYTES`].
+#[derive(Default)]
+struct LineBuffer {
+    bytes: Vec<u8>,
+}
+
+impl LineBuffer {
+    /// Take bytes from `input` until a line is complete: (bytes used, the line if complete).
+    fn feed(&mut self, input: &[u8]) -> Result<(usize, Option<String>), TransferError> {
+        match input.iter().position(|&b| b == b'\n') {
+            Some(pos) => {
+                self.bytes.extend_from_slice(&input[..pos]);
+                self.check_len()?;
+                let line = String::from_utf8_lossy(&self.bytes).trim_end().to_string();
+                self.bytes.clear();
+                Ok((pos + 1, Some(line)))
+            }
+            None => {
+                self.bytes.extend_from_slice(input);
+                self.check_len()?;
+                Ok((input.len(), None))
+            }
+        }
+    }
+
+    fn check_len(&self) -> Result<(), TransferError> {
+        if self.bytes.len() > MAX_LINE_BYTES {
+            return Err(TransferError::ReplyTooLong {
+                limit: MAX_LINE_BYTES,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What the receiving machine reports after consuming input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReceiverEvent<'a> {
+    /// The header arrived: decide with [`Receiver::accept`] or [`Receiver::refuse`].
+    Offer(Header),
+    /// Body bytes to write, already counted and hashed.
+    Data(&'a [u8]),
+    /// The whole body arrived and its SHA3-256 matches the sender's: keep the file, then send
+    /// [`Receiver::confirm`].
+    Finished(Digest),
+    /// The sender cancelled, with its reason.
+    Cancelled(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReceiverState {
+    ExpectHeader,
+    ExpectDecision,
+    ExpectRecordTag,
+    ExpectDataLength,
+    ExpectData { remaining: u32 },
+    ExpectDigest,
+    ExpectCancelLength,
+    ExpectCancelReason { len: usize },
+    Closed,
+}
+
+impl ReceiverState {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::ExpectHeader => "waiting for the header",
+            Self::ExpectDecision => "waiting for the decision",
+            Self::ExpectRecordTag
+            | Self::ExpectDataLength
+            | Self::ExpectData { .. }
+            | Self::ExpectDigest => "receiving the body",
+            Self::ExpectCancelLength | Self::ExpectCancelReason { .. } => "reading a cancel",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// The receiving side of one transfer.
+///
+/// Feed every byte read from the peer to [`Receiver::handle_read`] (it may use only part of the
+/// input; call again with the rest) and act on each event; write what [`Receiver::accept`],
+/// [`Receiver::refuse`], [`Receiver::confirm`], [`Receiver::fail`] and [`Receiver::cancel`]
+/// return. At end of stream call [`Receiver::handle_eof`].
+pub struct Receiver {
+    state: ReceiverState,
+    /// Header bytes so far, then the fixed-size fields of records (length, digest, reason).
+    pending: Vec<u8>,
+    header: Option<Header>,
+    received: u64,
+    hasher: Sha3_256,
+}
+
+impl Default for Receiver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Receiver {
+    pub fn new() -> Self {
+        Receiver {
+            state: ReceiverState::ExpectHeader,
+            pending: Vec::new(),
+            header: None,
+            received: 0,
+            hasher: Sha3_256::new(),
+        }
+    }
+
+    /// Body bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    fn expected_body(&self) -> u64 {
+        self.header.as_ref().map_or(0, |h| h.size - h.offset)
+    }
+
+    /// Consume bytes from the peer: how many were used, and what happened.
+    pub fn handle_read<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<(usize, Option<ReceiverEvent<'a>>), TransferError> {
+        let result = self.step(input);
+        if result.is_err() {
+            self.state = ReceiverState::Closed;
+        }
+        result
+    }
+
+    fn step<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<(usize, Option<ReceiverEvent<'a>>), TransferError> {
+        use ReceiverState::*;
+        match self.state {
+            ExpectHeader => {
+                let before = self.pending.len();
+                let room = (MAX_HEADER_BYTES + 1).saturating_sub(before);
+                let take = input.len().min(room.max(1));
+                self.pending.extend_from_slice(&input[..take]);
+                match Header::parse(&self.pending)? {
+                    None => Ok((take, None)),
+                    Some((header, used)) => {
+                        self.pending.clear();
+                        self.header = Some(header.clone());
+                        self.state = ExpectDecision;
+                        Ok((used - before, Some(ReceiverEvent::Offer(header))))
+                    }
+                }
+            }
+            ExpectDecision => Err(TransferError::DataBeforeAccept),
+            ExpectRecordTag => {
+                let Some(&tag) = input.first() else {
+                    return Ok((0, None));
+                };
+                self.state = match tag {
+                    TAG_DATA => ExpectDataLength,
+                    TAG_END => ExpectDigest,
+                    TAG_CANCEL => ExpectCancelLength,
+                    tag => return Err(TransferError::UnknownRecord { tag }),
+                };
+                Ok((1, None))
+            }
+            ExpectDataLength => {
+                let (used, field) = self.fill(input, 4);
+                let Some(field) = field else {
+                    return Ok((used, None));
+                };
+                let len = u32::from_be_bytes([field[0], field[1], field[2], field[3]]);
+                if len > MAX_RECORD_BYTES {
+                    return Err(TransferError::RecordTooLarge {
+                        len,
+                        limit: MAX_RECORD_BYTES,
+                    });
+                }
+                let declared = self.expected_body();
+                if self.received + u64::from(len) > declared {
+                    return Err(TransferError::BodyTooLong {
+                        declared,
+                        received: self.received + u64::from(len),
+                    });
+                }
+                self.state = if len == 0 {
+                    ExpectRecordTag
+                } else {
+                    ExpectData { remaining: len }
+                };
+                Ok((used, None))
+            }
+            ExpectData { remaining } => {
+                let take = input.len().min(remaining as usize);
+                let data = &input[..take];
+                self.hasher.update(data);
+                self.received += take as u64;
+                let remaining = remaining - take as u32;
+                self.state = if remaining == 0 {
+                    ExpectRecordTag
+                } else {
+                    ExpectData { remaining }
+                };
+                Ok((take, (take > 0).then_some(ReceiverEvent::Data(data))))
+            }
+            ExpectDigest => {
+                let (used, field) = self.fill(input, 32);
+                let Some(field) = field else {
+                    return Ok((used, None));
+                };
+                let declared_digest: Digest = field.try_into().unwrap_or([0; 32]);
+                let declared = self.expected_body();
+                if self.received != declared {
+                    return Err(TransferError::BodyTooShort {
+                        declared,
+                        received: self.received,
+                    });
+                }
+                let computed: Digest = self.hasher.clone().finalize().into();
+                let announced = self.header.as_ref().and_then(|h| h.sha3_256);
+                for expected in std::iter::once(declared_digest).chain(announced) {
+                    if expected != computed {
+                        return Err(TransferError::DigestMismatch {
+                            declared: hex::encode(expected),
+                            computed: hex::encode(computed),
+                        });
+                    }
+                }
+                self.state = Closed;
+                Ok((used, Some(ReceiverEvent::Finished(computed))))
+            }
+            ExpectCancelLength => {
+                let (used, field) = self.fill(input, 2);
+                let Some(field) = field else {
+                    return Ok((used, None));
+                };
+                let len = usize::from(u16::from_be_bytes([field[0], field[1]]));
+                if len == 0 {
+                    self.state = Closed;
+                    return Ok((used, Some(ReceiverEvent::Cancelled(String::new()))));
+                }
+                self.state = ExpectCancelReason {
+                    len: len.min(MAX_LINE_BYTES),
+                };
+                Ok((used, None))
+            }
+            ExpectCancelReason { len } => {
+                let (used, field) = self.fill(input, len);
+                let Some(field) = field else {
+                    return Ok((used, None));
+                };
+                let reason = one_line(&String::from_utf8_lossy(&field), MAX_REASON_BYTES);
+                self.state = Closed;
+                Ok((used, Some(ReceiverEvent::Cancelled(reason))))
+            }
+            Closed => {
+                if input.is_empty() {
+                    Ok((0, None))
+                } else {
+                    Err(TransferError::DataAfterEnd)
+                }
+            }
+        }
+    }
+
+    /// Collect a fixed-size field of `size` bytes across reads.
+    fn fill(&mut self, input: &[u8], size: usize) -> (usize, Option<Vec<u8>>) {
+        let take = input.len().min(size - self.pending.len());
+        self.pending.extend_from_slice(&input[..take]);
+        if self.pending.len() == size {
+            (take, Some(std::mem::take(&mut self.pending)))
+        } else {
+            (take, None)
+        }
+    }
+
+    /// The stream ended: an error unless the transfer was already finished or cancelled.
+    pub fn handle_eof(&mut self) -> Result<(), TransferError> {
+        let state = self.state;
+        self.state = ReceiverState::Closed;
+        if state == ReceiverState::Closed {
+            return Ok(());
+        }
+        Err(TransferError::ConnectionClosed {
+            stage: match state {
+                ReceiverState::ExpectHeader => "before the header ended",
+                ReceiverState::ExpectDecision => "before the offer was answered",
+                _ => "before the end of the file",
+            },
+            declared: self.expected_body(),
+            received: self.received,
+        })
+    }
+
+    /// Accept the offer: the bytes `GO\n` to send.
+    pub fn accept(&mut self) -> Result<Vec<u8>, TransferError> {
+        self.expect_decision("accepting")?;
+        self.state = ReceiverState::ExpectRecordTag;
+        Ok(b"GO\n".to_vec())
+    }
+
+    /// Refuse the offer, with a reason for the sender.
+    pub fn refuse(&mut self, reason: &str) -> Result<Vec<u8>, TransferError> {
+        self.expect_decision("refusing")?;
+        self.state = ReceiverState::Closed;
+        Ok(reply_line("NO", reason))
+    }
+
+    fn expect_decision(&self, action: &'static str) -> Result<(), TransferError> {
+        if self.state != ReceiverState::ExpectDecision {
+            return Err(TransferError::WrongState {
+                action,
+                state: self.state.describe(),
+            });
+        }
+        Ok(())
+    }
+
+    /// After [`ReceiverEvent::Finished`] and once the file is kept: tell the sender.
+    pub fn confirm(&self, digest: &Digest) -> Vec<u8> {
+        format!("OK {}\n", hex::encode(digest)).into_bytes()
+    }
+
+    /// The body arrived but could not be kept (integrity, disk): tell the sender why.
+    pub fn fail(&mut self, reason: &str) -> Vec<u8> {
+        self.state = ReceiverState::Closed;
+        reply_line("ERR", reason)
+    }
+
+    /// Cancel from the receiving side, at any time.
+    pub fn cancel(&mut self, reason: &str) -> Vec<u8> {
+        self.state = ReceiverState::Closed;
+        reply_line("CANCEL", reason)
+    }
+}
+
+/// What the sending machine reports after reading the receiver's lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SenderEvent {
+    /// `GO`: start sending the body.
+    Accepted,
+    /// Anything but `GO` in answer to the offer.
+    Refused(String),
+    /// The receiver cancelled during the body.
+    Cancelled(String),
+    /// The receiver verified and kept the file.
+    Confirmed(Digest),
+    /// The receiver got the body but could not keep it.
+    ReceiverFailed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SenderState {
+    ExpectAnswer,
+    Sending,
+    ExpectResult,
+    Closed,
+}
+
+impl SenderState {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::ExpectAnswer => "waiting for the answer to the offer",
+            Self::Sending => "sending the body",
+            Self::ExpectResult => "waiting for the receiver's verification",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// The sending side of one transfer.
+///
+/// Write [`Sender::header_bytes`] first; feed what the receiver sends to
+/// [`Sender::handle_read`]; after [`SenderEvent::Accepted`], write for each chunk the frame from
+/// [`Sender::data_frame`] followed by the chunk itself, then [`Sender::end_frame`]; wait for
+/// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time.
+pub struct Sender {
+    header: Header,
+    state: SenderState,
+    line: LineBuffer,
+    sent: u64,
+    hasher: Sha3_256,
+    digest: Option<Digest>,
+}
+
+impl Sender {
+    pub fn new(header: Header) -> Self {
+        Sender {
+            header,
+            state: SenderState::ExpectAnswer,
+            line: LineBuffer::default(),
+            sent: 0,
+            hasher: Sha3_256::new(),
+            digest: None,
+        }
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    pub fn header_bytes(&self) -> Vec<u8> {
+        self.header.encode()
+    }
+
+    /// Body bytes framed so far.
+    pub fn sent(&self) -> u64 {
+        self.sent
+    }
+
+    fn body_len(&self) -> u64 {
+        self.header.size - self.header.offset
+    }
+
+    /// Consume the receiver's bytes: how many were used, and what happened.
+    pub fn handle_read(
+        &mut self,
+        input: &[u8],
+    ) -> Result<(usize, Option<SenderEvent>), TransferError> {
+        let (used, line) = self.line.feed(input)?;
+        let Some(line) = line else {
+            return Ok((used, None));
+        };
+        let (verb, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
+        let rest = one_line(rest, MAX_REASON_BYTES);
+        let unexpected = |state: SenderState| TransferError::UnexpectedReply {
+            line: one_line(&line, 80),
+            state: state.describe(),
+        };
+        let event = match (self.state, verb) {
+            (SenderState::ExpectAnswer, "GO") => {
+                self.state = SenderState::Sending;
+                SenderEvent::Accepted
+            }
+            (SenderState::ExpectAnswer, "CANCEL") | (SenderState::ExpectAnswer, "NO") => {
+                self.state = SenderState::Closed;
+                SenderEvent::Refused(rest)
+            }
+            // jami-daemon: any answer other than GO is a refusal.
+            (SenderState::ExpectAnswer, _) => {
+                self.state = SenderState::Closed;
+                SenderEvent::Refused(one_line(&line, MAX_REASON_BYTES))
+            }
+            (SenderState::Sending | SenderState::ExpectResult, "CANCEL") => {
+                self.state = SenderState::Closed;
+                SenderEvent::Cancelled(rest)
+            }
+            (SenderState::Sending | SenderState::ExpectResult, "ERR") => {
+                self.state = SenderState::Closed;
+                SenderEvent::ReceiverFailed(rest)
+            }
+            (SenderState::ExpectResult, "OK") => {
+                let sent = self.digest.unwrap_or_default();
+                let confirmed = parse_digest(rest.trim()).ok_or_else(|| unexpected(self.state))?;
+                if confirmed != sent {
+                    return Err(TransferError::ConfirmationMismatch {
+                        confirmed: hex::encode(confirmed),
+                        sent: hex::encode(sent),
+                    });
+                }
+                self.state = SenderState::Closed;
+                SenderEvent::Confirmed(confirmed)
+            }
+            (state, _) => return Err(unexpected(state)),
+        };
+        Ok((used, Some(event)))
+    }
+
+    /// The 5-byte frame to write before `chunk`; hashes and counts it.
+    pub fn data_frame(&mut self, chunk: &[u8]) -> Result<[u8; 5], TransferError> {
+        self.expect(SenderState::Sending, "sending data")?;
+        let len = chunk.len() as u64;
+        if chunk.len() > MAX_RECORD_BYTES as usize || self.sent + len > self.body_len() {
+            return Err(TransferError::SourceGrew {
+                declared: self.body_len(),
+            });
+        }
+        self.hasher.update(chunk);
+        self.sent += len;
+        let n = (chunk.len() as u32).to_be_bytes();
+        Ok([TAG_DATA, n[0], n[1], n[2], n[3]])
+    }
+
+    /// The end record carrying the digest of everything sent.
+    pub fn end_frame(&mut self) -> Result<Vec<u8>, TransferError> {
+        self.expect(SenderState::Sending, "ending the body")?;
+        if self.sent != self.body_len() {
+            return Err(TransferError::SourceShrank {
+                declared: self.body_len(),
+                sent: self.sent,
+            });
+        }
+        let digest: Digest = self.hasher.clone().finalize().into();
+        self.digest = Some(digest);
+        self.state = SenderState::ExpectResult;
+        let mut frame = vec![TAG_END];
+        frame.extend_from_slice(&digest);
+        Ok(frame)
+    }
+
+    /// The digest of the body, once [`Sender::end_frame`] was produced.
+    pub fn digest(&self) -> Option<Digest> {
+        self.digest
+    }
+
+    /// Cancel from the sending side: the record to write (only meaningful once accepted).
+    pub fn cancel_frame(&mut self, reason: &str) -> Vec<u8> {
+        self.state = SenderState::Closed;
+        let reason = one_line(reason, MAX_REASON_BYTES);
+        let mut frame = vec![TAG_CANCEL];
+        frame.extend_from_slice(&(reason.len() as u16).to_be_bytes());
+        frame.extend_from_slice(reason.as_bytes());
+        frame
+    }
+
+    fn expect(&self, state: SenderState, action: &'static str) -> Result<(), TransferError> {
+        if self.state != state {
+            return Err(TransferError::WrongState {
+                action,
+                state: self.state.describe(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} ({} bytes)", self.name, self.size)
+    }
+}
+
+/// SHA3-256 of a byte slice, for callers that hash outside the machines.
+pub fn sha3_256(data: &[u8]) -> Digest {
+    Sha3_256::digest(data).into()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install what ferry's tests need (skipped when present), then run them all.
+# This is README's test command; .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v dhtnode    >/dev/null 2>&1 || need+=(dhtnode)
+/usr/bin/python3 -c 'import opendht' >/dev/null 2>&1 || need+=(python3-opendht)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v iptables   >/dev/null 2>&1 || need+=(iptables)
+command -v ip         >/dev/null 2>&1 || need+=(iproute2)
+[ -x /usr/bin/time ]                  || need+=(time)
+command -v python3    >/dev/null 2>&1 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ci: installing ${need[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo test --all-targets

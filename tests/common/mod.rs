@@ -1,0 +1,217 @@
+//! Runs the real `ferry` binary in temporary homes, on loopback, with a bound on every wait.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(60);
+
+pub fn ferry_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ferry")
+}
+
+/// One device: a fresh `FERRY_HOME` with its identity created.
+pub struct Device {
+    pub home: tempfile::TempDir,
+    pub device_id: String,
+    pub account_id: String,
+}
+
+impl Device {
+    pub fn new() -> Device {
+        let home = tempfile::tempdir().expect("tempdir");
+        let out = Command::new(ferry_bin())
+            .args(["--json", "id"])
+            .env("FERRY_HOME", home.path())
+            .output()
+            .expect("run ferry id");
+        assert!(out.status.success(), "ferry id: {out:?}");
+        let id: Value = serde_json::from_slice(&out.stdout).expect("id json");
+        Device {
+            device_id: id["device_id"].as_str().expect("device_id").to_string(),
+            account_id: id["account_id"].as_str().expect("account_id").to_string(),
+            home,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// A `ferry` command running as this device.
+    pub fn ferry(&self) -> Command {
+        let mut cmd = Command::new(ferry_bin());
+        cmd.env("FERRY_HOME", self.home.path()).arg("--no-progress");
+        cmd
+    }
+}
+
+/// A running `ferry --json receive --listen 127.0.0.1:0 ...` and its events.
+pub struct Receiving {
+    pub child: Child,
+    pub addr: String,
+    events: mpsc::Receiver<Value>,
+    pub seen: Vec<Value>,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Receiving {
+    pub fn start(device: &Device, dir: &Path, extra: &[&str]) -> Receiving {
+        let mut child = device
+            .ferry()
+            .args(["--json", "receive", "--listen", "127.0.0.1:0", "--dir"])
+            .arg(dir)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn receive");
+        let (tx, events) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("receiver printed non-JSON {line:?}: {e}"));
+                if tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        let (etx, stderr) = mpsc::channel();
+        let err = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = BufReader::new(err).read_to_string(&mut text);
+            let _ = etx.send(text);
+        });
+        let mut receiving = Receiving {
+            child,
+            addr: String::new(),
+            events,
+            seen: Vec::new(),
+            stderr,
+        };
+        let listening = receiving.wait_for("listening");
+        receiving.addr = listening["addr"].as_str().expect("addr").to_string();
+        receiving
+    }
+
+    /// The next event of kind `kind`, failing the test after [`WAIT`].
+    pub fn wait_for(&mut self, kind: &str) -> Value {
+        self.wait_matching(kind, |_| true)
+    }
+
+    pub fn wait_matching(&mut self, kind: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(event) => {
+                    self.seen.push(event.clone());
+                    if event["event"] == kind && ok(&event) {
+                        return event;
+                    }
+                }
+                Err(_) => panic!("no {kind:?} event within {WAIT:?}; seen: {:#?}", self.seen),
+            }
+        }
+    }
+
+    /// Wait for the process to exit (bounded) and return its status and stderr.
+    pub fn wait_exit(mut self) -> (ExitStatus, String, Vec<Value>) {
+        let status = wait_bounded(&mut self.child, WAIT);
+        let stderr = self.stderr.recv_timeout(WAIT).unwrap_or_default();
+        while let Ok(event) = self.events.recv_timeout(Duration::from_millis(200)) {
+            self.seen.push(event);
+        }
+        (status, stderr, std::mem::take(&mut self.seen))
+    }
+
+    pub fn interrupt(&self) {
+        sigint(&self.child);
+    }
+
+    pub fn still_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+}
+
+impl Drop for Receiving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn sigint(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+}
+
+/// Wait for `child` at most `limit`, killing it (and failing) past that.
+pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("process {} did not exit within {limit:?}", child.id());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A file of `len` pseudo-random bytes (fast, not cryptographic).
+pub fn random_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+    let path = dir.join(name);
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ len as u64;
+    let mut data = Vec::with_capacity(len);
+    while data.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    data.truncate(len);
+    std::fs::write(&path, data).expect("write file");
+    path
+}
+
+/// SHA3-256 as Python's hashlib computes it: an independent implementation.
+pub fn python_sha3(path: &Path) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import hashlib,sys\nh=hashlib.sha3_256()\nf=open(sys.argv[1],'rb')\nfor b in iter(lambda: f.read(1<<20), b''): h.update(b)\nprint(h.hexdigest())",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "python3 failed: {out:?}");
+    String::from_utf8(out.stdout)
+        .expect("utf8")
+        .trim()
+        .to_string()
+}
+
+/// Names in `dir`, sorted, hidden ones included.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

@@ -1,0 +1,83 @@
+//! Refusals and cancels from either side: documented exit codes, nothing under a final name.
+
+mod common;
+use common::*;
+use std::process::Stdio;
+
+#[test]
+fn a_sender_outside_from_is_refused_and_nothing_is_written() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let source = random_file(work.path(), "a.bin", 10_000);
+    let receiving = Receiving::start(
+        &bob,
+        &inbox,
+        &["--yes", "--once", "--from", &carol.account_id],
+    );
+    let sent = alice
+        .ferry()
+        .arg("send")
+        .arg(&source)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(1), "{sent:?}");
+    let stderr = String::from_utf8_lossy(&sent.stderr);
+    assert!(stderr.contains("refused"), "{stderr}");
+    let (status, _, events) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(1));
+    assert!(events.iter().any(|e| e["event"] == "refused"));
+    assert!(entries(&inbox).is_empty(), "{:?}", entries(&inbox));
+}
+
+/// Start a slow transfer and return once the receiver has seen body bytes.
+fn slow_transfer(work: &std::path::Path) -> (Device, Device, Receiving, std::process::Child) {
+    let (alice, bob) = (Device::new(), Device::new());
+    let source = random_file(work, "big.bin", 8 << 20);
+    let mut receiving = Receiving::start(&bob, &work.join("inbox"), &["--yes", "--once"]);
+    let sender = alice
+        .ferry()
+        .args(["send", "--limit-rate", "1M"])
+        .arg(&source)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    receiving.wait_matching("progress", |e| e["bytes"].as_u64() > Some(100_000));
+    (alice, bob, receiving, sender)
+}
+
+#[test]
+fn sender_ctrl_c_mid_body_cancels_both_sides() {
+    let work = tempfile::tempdir().unwrap();
+    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path());
+    sigint(&sender);
+    let sender_status = wait_bounded(&mut sender, WAIT);
+    assert_eq!(sender_status.code(), Some(130));
+    let (status, stderr, events) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
+        "{events:#?}"
+    );
+    assert!(entries(&work.path().join("inbox")).is_empty());
+}
+
+#[test]
+fn receiver_ctrl_c_mid_body_cancels_both_sides() {
+    let work = tempfile::tempdir().unwrap();
+    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path());
+    receiving.interrupt();
+    let (status, _, _) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(130));
+    let sender_status = wait_bounded(&mut sender, WAIT);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut sender.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(sender_status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cancelled by the peer"), "{stderr}");
+    assert!(entries(&work.path().join("inbox")).is_empty());
+}

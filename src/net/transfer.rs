@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 /// How long a receiver may take to send the header once connected.
@@ -567,28 +567,97 @@ async fn receive_body<S: AsyncRead + Unpin>(
 }
 
 /// The temporary file a body is written to; removed on drop unless kept.
+///
+/// Writes happen on a thread of their own, fed blocks of [`WRITE_BUFFER_BYTES`] through a
+/// bounded channel, so disk time overlaps with decryption and hashing instead of adding to
+/// them; blocks are recycled, so memory stays flat whatever the file size.
 struct PartFile {
     path: PathBuf,
-    writer: Option<BufWriter<tokio::fs::File>>,
+    block: Vec<u8>,
+    to_disk: Option<mpsc::Sender<Vec<u8>>>,
+    recycled: std::sync::mpsc::Receiver<Vec<u8>>,
+    writer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
+
+/// Blocks in flight between the network task and the disk thread.
+const BLOCKS_IN_FLIGHT: usize = 4;
 
 impl PartFile {
     async fn create(path: &Path) -> Result<PartFile> {
-        let file = tokio::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
-            .await
             .with_context(|| format!("creating {}", path.display()))?;
+        let (to_disk, mut blocks) = mpsc::channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
+        let (give_back, recycled) = std::sync::mpsc::channel();
+        let writer = std::thread::Builder::new()
+            .name("ferry-disk".into())
+            .spawn(move || -> std::io::Result<()> {
+                let mut file = file;
+                while let Some(mut block) = blocks.blocking_recv() {
+                    std::io::Write::write_all(&mut file, &block)?;
+                    block.clear();
+                    let _ = give_back.send(block);
+                }
+                file.sync_all()
+            })
+            .context("starting the disk writer")?;
         Ok(PartFile {
             path: path.to_path_buf(),
-            writer: Some(BufWriter::with_capacity(WRITE_BUFFER_BYTES, file)),
+            block: Vec::with_capacity(WRITE_BUFFER_BYTES),
+            to_disk: Some(to_disk),
+            recycled,
+            writer: Some(writer),
         })
     }
 
-    async fn write(&mut self, data: &[u8]) -> Result<()> {
-        let writer = self.writer.as_mut().context("the file is already closed")?;
-        writer.write_all(data).await.map_err(|e| self.io_error(e))
+    async fn write(&mut self, mut data: &[u8]) -> Result<()> {
+        while !data.is_empty() {
+            let room = WRITE_BUFFER_BYTES - self.block.len();
+            let take = room.min(data.len());
+            self.block.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.block.len() == WRITE_BUFFER_BYTES {
+                self.flush_block().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush_block(&mut self) -> Result<()> {
+        let next = self
+            .recycled
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(WRITE_BUFFER_BYTES));
+        let full = std::mem::replace(&mut self.block, next);
+        let sender = self
+            .to_disk
+            .as_ref()
+            .context("the file is already closed")?;
+        if sender.send(full).await.is_err() {
+            // The disk thread stopped: its error says why.
+            return Err(self.finish_writer().await.err().unwrap_or_else(|| {
+                anyhow!("the disk writer stopped for {}", self.path.display())
+            }));
+        }
+        Ok(())
+    }
+
+    /// Close the channel and wait for the disk thread to write, sync and report.
+    async fn finish_writer(&mut self) -> Result<()> {
+        self.to_disk = None;
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
+        };
+        let joined = tokio::task::spawn_blocking(move || writer.join())
+            .await
+            .context("waiting for the disk writer")?;
+        match joined {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(self.io_error(err)),
+            Err(_) => bail!("the disk writer crashed for {}", self.path.display()),
+        }
     }
 
     fn io_error(&self, err: std::io::Error) -> anyhow::Error {
@@ -600,13 +669,13 @@ impl PartFile {
         anyhow!(err).context(format!("{what}: {}", self.path.display()))
     }
 
-    /// Flush, sync and link under the first free name in `dir`; the temporary name goes.
+    /// Write the rest, sync, and link under the first free name in `dir`; the temporary
+    /// name goes.
     async fn keep(mut self, dir: &Path, name: &str) -> Result<PathBuf> {
-        let mut writer = self.writer.take().context("the file is already closed")?;
-        writer.flush().await.map_err(|e| self.io_error(e))?;
-        let file = writer.into_inner();
-        file.sync_all().await.map_err(|e| self.io_error(e))?;
-        drop(file);
+        if !self.block.is_empty() {
+            self.flush_block().await?;
+        }
+        self.finish_writer().await?;
         for n in 0..MAX_NAME_ATTEMPTS {
             let candidate = if n == 0 {
                 name.to_string()

@@ -1,5 +1,6 @@
 //! Pure protocol machines: bytes in, bytes and events out. Nothing here touches a socket, a
 //! file or the clock, so every rule is tested in memory (see each module's tests).
 
+pub mod dht;
 pub mod name;
 pub mod transfer;

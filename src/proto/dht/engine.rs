@@ -1,0 +1,1696 @@
+//! The DHT node as one pure machine: datagrams and `now` in; datagrams, events and the next
+//! deadline out. It answers other nodes (ping, find, get with queries, put with tokens,
+//! refresh, listen, pushing updates to listeners) and runs ferry's own operations (get, put
+//! kept alive, listen) as iterative searches, as OpenDHT does (`opendht-wire.md`).
+//!
+//! Inputs: [`Engine::handle_datagram`], [`Engine::handle_timeout`], and the operations
+//! [`Engine::bootstrap`], [`Engine::ping`], [`Engine::get`], [`Engine::put`],
+//! [`Engine::listen`], [`Engine::cancel`]. Outputs, polled in this order after every input:
+//! [`Engine::poll_transmit`] until empty, [`Engine::poll_event`] until empty, then
+//! [`Engine::poll_timeout`] for when to call [`Engine::handle_timeout`] next.
+//!
+//! A search keeps the [`SEARCH_NODES`] closest nodes to its key that it has heard of, asks at
+//! most [`MAX_IN_FLIGHT`] at a time, and is *synced* when the [`SYNC_NODES`] closest live ones
+//! have answered. Then gets are done, puts go to those nodes with their write tokens, and
+//! listens go to the [`LISTEN_NODES`] closest and are renewed every [`LISTEN_PERIOD`].
+
+use super::hash::InfoHash;
+use super::message::{
+    FieldsReply, Kind, Message, NodeInfo, WireValue, SEND_NODES, WANT_V4, WANT_V6,
+};
+use super::routing::RoutingTable;
+use super::storage::{expiration, Storage, StoreOutcome};
+use super::value::{Value, MAX_VALUE_SIZE};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sha3::{Digest as _, Sha3_256};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Nodes a search keeps (`SEARCH_NODES`).
+pub const SEARCH_NODES: usize = 14;
+/// Closest nodes that must answer before a search is synced, and that receive puts.
+pub const SYNC_NODES: usize = 8;
+/// Nodes a listen is placed on (`LISTEN_NODES`).
+pub const LISTEN_NODES: usize = 4;
+/// Requests in flight per search (`MAX_REQUESTED_SEARCH_NODES`).
+pub const MAX_IN_FLIGHT: usize = 4;
+/// A listen is renewed this often (`LISTEN_EXPIRE_TIME - REANNOUNCE_MARGIN`).
+pub const LISTEN_PERIOD: Duration = Duration::from_secs(20);
+/// Permanent values are announced again this long before they would expire.
+pub const REANNOUNCE_MARGIN: Duration = Duration::from_secs(10);
+/// First retransmission wait; later ones double (`MAX_RESPONSE_TIME / 2`).
+pub const FIRST_WAIT: Duration = Duration::from_millis(500);
+/// Sends of one request before its node counts as gone (`MAX_ATTEMPT_COUNT`).
+pub const MAX_ATTEMPTS: u8 = 3;
+/// A get or put that has not finished by then reports what it has.
+pub const OP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Long-lived searches (listen, permanent put) look the key up again this often.
+pub const SEARCH_REFRESH: Duration = Duration::from_secs(5 * 60);
+/// Bootstrap retry period while the routing table is empty (`BOOTSTRAP_PERIOD`).
+pub const BOOTSTRAP_PERIOD: Duration = Duration::from_secs(10);
+/// Routing table maintenance period.
+pub const MAINTENANCE_PERIOD: Duration = Duration::from_secs(60);
+/// Value-part assembly limits (`RX_MAX_PACKET_TIME`, `RX_TIMEOUT`).
+pub const PARTS_TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
+pub const PARTS_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Assemblies in progress at once; beyond, new ones are dropped.
+pub const MAX_ASSEMBLIES: usize = 128;
+/// Parts buffered before their header arrives.
+pub const MAX_EARLY_PARTS: usize = 64;
+/// Incoming requests per second, per source IP and in all (`MAX_REQUESTS_PER_SEC`).
+pub const RATE_PER_IP: u32 = 1024;
+pub const RATE_GLOBAL: u32 = 8192;
+/// How often the token secret changes (the previous one stays valid).
+pub const TOKEN_ROTATION: Duration = Duration::from_secs(20 * 60);
+/// Granularity of search stepping while searches run.
+const SEARCH_TICK: Duration = Duration::from_millis(250);
+
+/// Identifies a client operation.
+pub type OpId = u64;
+
+/// Configuration of one node.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub id: InfoHash,
+    pub network: u32,
+    /// Ask other nodes not to put us in their routing tables.
+    pub client_only: bool,
+    pub ipv4: bool,
+    pub ipv6: bool,
+    pub seed: u64,
+}
+
+/// What an operation reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// New (or changed) values at the key of a get or listen.
+    Values { op: OpId, values: Vec<Value> },
+    /// Values of a listen that expired at the storing nodes.
+    Expired { op: OpId, ids: Vec<u64> },
+    /// A get finished, or a put was acknowledged (or not) by the storing nodes.
+    Done { op: OpId, ok: bool, detail: String },
+    /// A node answered a ping.
+    Pong {
+        op: OpId,
+        from: SocketAddr,
+        id: InfoHash,
+    },
+}
+
+/// A datagram to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    pub to: SocketAddr,
+    pub bytes: Vec<u8>,
+}
+
+/// Counters for diagnosis and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub received: u64,
+    pub malformed: u64,
+    pub wrong_network: u64,
+    pub martian: u64,
+    pub rate_limited: u64,
+    pub unexpected_replies: u64,
+    pub bad_tokens: u64,
+    pub parts_dropped: u64,
+    pub requests_sent: u64,
+    pub timeouts: u64,
+    pub values_stored: u64,
+    /// Finished gets, and the sum over them of the hops to the farthest of the closest
+    /// nodes that answered (the depth of the iterative lookup).
+    pub lookups: u64,
+    pub lookup_hops: u64,
+}
+
+type SearchId = u64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Ping(Option<OpId>),
+    Search(SearchId),
+    Put { search: SearchId, value_id: u64 },
+    Listen(SearchId),
+    Notify,
+}
+
+struct Pending {
+    to: SocketAddr,
+    datagrams: Vec<Vec<u8>>,
+    attempts: u8,
+    wait: Duration,
+    next_at: Instant,
+    purpose: Purpose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeState {
+    Fresh,
+    Asked,
+    Replied,
+    Failed,
+}
+
+struct SearchNode {
+    info: NodeInfo,
+    /// 1 for nodes from our routing table, k+1 for nodes learned from a hop-k node.
+    hop: u8,
+    token: Option<Vec<u8>>,
+    state: NodeState,
+    listen_sid: Option<u32>,
+    listened_at: Option<Instant>,
+    listen_in_flight: bool,
+    acked: HashSet<u64>,
+    put_in_flight: HashSet<u64>,
+    put_failed: HashSet<u64>,
+}
+
+impl SearchNode {
+    fn new(info: NodeInfo, hop: u8) -> SearchNode {
+        SearchNode {
+            info,
+            hop,
+            token: None,
+            state: NodeState::Fresh,
+            listen_sid: None,
+            listened_at: None,
+            listen_in_flight: false,
+            acked: HashSet::new(),
+            put_in_flight: HashSet::new(),
+            put_failed: HashSet::new(),
+        }
+    }
+}
+
+struct Search {
+    key: InfoHash,
+    v6: bool,
+    nodes: Vec<SearchNode>,
+    ops: Vec<OpId>,
+    /// Values seen at this key, by id, with their packed bytes (to notice changes).
+    seen: HashMap<u64, Vec<u8>>,
+    refresh_at: Instant,
+}
+
+impl Search {
+    fn live(&self) -> impl Iterator<Item = &SearchNode> {
+        self.nodes.iter().filter(|n| n.state != NodeState::Failed)
+    }
+
+    /// The closest live nodes have all answered.
+    fn synced(&self) -> bool {
+        let mut any = false;
+        for node in self.live().take(SYNC_NODES) {
+            any = true;
+            if node.state != NodeState::Replied {
+                return false;
+            }
+        }
+        any
+    }
+
+    /// Nothing left to ask and nothing in flight.
+    fn exhausted(&self) -> bool {
+        !self
+            .nodes
+            .iter()
+            .any(|n| matches!(n.state, NodeState::Fresh | NodeState::Asked))
+    }
+
+    fn add_node(&mut self, info: NodeInfo, hop: u8) {
+        if self.nodes.iter().any(|n| n.info.id == info.id) {
+            return;
+        }
+        let key = self.key;
+        let pos = self
+            .nodes
+            .partition_point(|n| key.cmp_distance(&n.info.id, &info.id).is_lt());
+        if pos >= SEARCH_NODES {
+            return;
+        }
+        self.nodes.insert(pos, SearchNode::new(info, hop));
+        // Keep nodes with work in flight even past the limit; drop idle far ones.
+        while self.nodes.len() > SEARCH_NODES {
+            match self.nodes.iter().rposition(|n| n.state != NodeState::Asked) {
+                Some(i) => {
+                    self.nodes.remove(i);
+                }
+                None => break,
+            }
+        }
+    }
+
+    fn node_mut(&mut self, addr: SocketAddr) -> Option<&mut SearchNode> {
+        self.nodes.iter_mut().find(|n| n.info.addr == addr)
+    }
+}
+
+// One per client operation: size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum OpKind {
+    Get {
+        found: usize,
+    },
+    Put {
+        value: Value,
+        permanent: bool,
+        reported: bool,
+        announce_at: Option<Instant>,
+    },
+    Listen,
+}
+
+struct Op {
+    kind: OpKind,
+    searches: Vec<SearchId>,
+    deadline: Instant,
+}
+
+struct Assembly {
+    header: Option<Message>,
+    early: Vec<(usize, usize, Vec<u8>)>,
+    buffers: Vec<Vec<u8>>,
+    filled: Vec<usize>,
+    started: Instant,
+    last: Instant,
+}
+
+struct RateWindow {
+    start: Instant,
+    global: u32,
+    per_ip: HashMap<IpAddr, u32>,
+}
+
+/// The node. See the module doc for the polling order.
+pub struct Engine {
+    config: Config,
+    rng: StdRng,
+    table4: RoutingTable,
+    table6: RoutingTable,
+    storage: Storage,
+    secret: u64,
+    previous_secret: u64,
+    rotate_at: Instant,
+    tid: u32,
+    pending: HashMap<u32, Pending>,
+    searches: HashMap<SearchId, Search>,
+    next_search: SearchId,
+    ops: HashMap<OpId, Op>,
+    next_op: OpId,
+    bootstrap_nodes: Vec<SocketAddr>,
+    next_bootstrap: Option<Instant>,
+    bootstrap_wait: Duration,
+    next_maintenance: Instant,
+    assemblies: HashMap<(SocketAddr, u32), Assembly>,
+    rate: RateWindow,
+    out: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+    now: Instant,
+    public_addr: Option<IpAddr>,
+}
+
+fn is_martian(addr: &SocketAddr) -> bool {
+    if addr.port() == 0 {
+        return true;
+    }
+    match addr.ip() {
+        IpAddr::V4(ip) => ip.octets()[0] == 0 || ip.octets()[0] >= 224,
+        IpAddr::V6(ip) => {
+            ip.octets()[0] == 0xff || ip.is_unspecified() || ip.to_ipv4_mapped().is_some()
+        }
+    }
+}
+
+/// Seconds since the Unix epoch, to age a put's creation time (`c`).
+fn unix_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Engine {
+    pub fn new(config: Config, now: Instant) -> Engine {
+        let mut rng = StdRng::seed_from_u64(config.seed);
+        let secret = rng.gen();
+        let previous_secret = rng.gen();
+        let tid = rng.gen_range(1..u32::MAX / 2);
+        Engine {
+            table4: RoutingTable::new(config.id),
+            table6: RoutingTable::new(config.id),
+            config,
+            rng,
+            storage: Storage::default(),
+            secret,
+            previous_secret,
+            rotate_at: now + TOKEN_ROTATION,
+            tid,
+            pending: HashMap::new(),
+            searches: HashMap::new(),
+            next_search: 1,
+            ops: HashMap::new(),
+            next_op: 1,
+            bootstrap_nodes: Vec::new(),
+            next_bootstrap: None,
+            bootstrap_wait: BOOTSTRAP_PERIOD,
+            next_maintenance: now + MAINTENANCE_PERIOD,
+            assemblies: HashMap::new(),
+            rate: RateWindow {
+                start: now,
+                global: 0,
+                per_ip: HashMap::new(),
+            },
+            out: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+            now,
+            public_addr: None,
+        }
+    }
+
+    pub fn id(&self) -> InfoHash {
+        self.config.id
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Good nodes known, IPv4 and IPv6.
+    pub fn node_counts(&self) -> (usize, usize) {
+        (
+            self.table4.good_count(self.now),
+            self.table6.good_count(self.now),
+        )
+    }
+
+    /// Our address as other nodes report seeing it.
+    pub fn public_addr(&self) -> Option<IpAddr> {
+        self.public_addr
+    }
+
+    /// Values stored here for others.
+    pub fn stored_values(&self) -> usize {
+        self.storage.value_count()
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.out.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When [`Engine::handle_timeout`] should run next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut next = self.pending.values().map(|p| p.next_at).min();
+        let mut consider = |at: Option<Instant>| {
+            if let Some(at) = at {
+                next = Some(next.map_or(at, |n: Instant| n.min(at)));
+            }
+        };
+        consider(self.storage.next_expiry());
+        consider(self.next_bootstrap);
+        consider(Some(self.next_maintenance));
+        consider(Some(self.rotate_at));
+        consider(
+            self.assemblies
+                .values()
+                .map(|a| (a.started + PARTS_TOTAL_TIMEOUT).min(a.last + PARTS_IDLE_TIMEOUT))
+                .min(),
+        );
+        if !self.searches.is_empty() {
+            consider(Some(self.now + SEARCH_TICK));
+        }
+        next
+    }
+
+    fn table(&mut self, v6: bool) -> &mut RoutingTable {
+        if v6 {
+            &mut self.table6
+        } else {
+            &mut self.table4
+        }
+    }
+
+    fn new_tid(&mut self) -> u32 {
+        self.tid = self.tid.wrapping_add(1).max(1);
+        self.tid
+    }
+
+    fn token_for(&self, addr: &SocketAddr, secret: u64) -> Vec<u8> {
+        let mut h = Sha3_256::new();
+        h.update(secret.to_le_bytes());
+        match addr.ip() {
+            IpAddr::V4(ip) => h.update(ip.octets()),
+            IpAddr::V6(ip) => h.update(ip.octets()),
+        }
+        h.update(addr.port().to_be_bytes());
+        h.finalize().to_vec()
+    }
+
+    fn token_ok(&self, addr: &SocketAddr, token: Option<&Vec<u8>>) -> bool {
+        token.is_some_and(|t| {
+            *t == self.token_for(addr, self.secret)
+                || *t == self.token_for(addr, self.previous_secret)
+        })
+    }
+
+    fn base(&self, kind: Kind, tid: u32) -> Message {
+        Message {
+            kind,
+            tid,
+            network: self.config.network,
+            is_client: self.config.client_only,
+            id: Some(self.config.id),
+            ..Message::default()
+        }
+    }
+
+    fn want(&self) -> Option<Vec<u64>> {
+        (self.config.ipv4 && self.config.ipv6).then(|| vec![WANT_V4, WANT_V6])
+    }
+
+    fn send_reply(&mut self, to: SocketAddr, msg: Message) {
+        for bytes in msg.encode_with_parts() {
+            self.out.push_back(Transmit { to, bytes });
+        }
+    }
+
+    fn send_request(&mut self, now: Instant, to: SocketAddr, msg: Message, purpose: Purpose) {
+        let datagrams = msg.encode_with_parts();
+        for bytes in &datagrams {
+            self.out.push_back(Transmit {
+                to,
+                bytes: bytes.clone(),
+            });
+        }
+        self.stats.requests_sent += 1;
+        self.pending.insert(
+            msg.tid,
+            Pending {
+                to,
+                datagrams,
+                attempts: 1,
+                wait: FIRST_WAIT,
+                next_at: now + FIRST_WAIT,
+                purpose,
+            },
+        );
+    }
+
+    // ----- client operations -------------------------------------------------------------
+
+    /// Ping these addresses now and whenever the routing table runs empty.
+    pub fn bootstrap(&mut self, now: Instant, addrs: &[SocketAddr]) {
+        for addr in addrs {
+            if !self.bootstrap_nodes.contains(addr) {
+                self.bootstrap_nodes.push(*addr);
+            }
+        }
+        self.bootstrap_wait = BOOTSTRAP_PERIOD;
+        self.next_bootstrap = Some(now);
+        self.handle_timeout(now);
+    }
+
+    /// Ping one address; a [`Event::Pong`] follows if it answers.
+    pub fn ping(&mut self, now: Instant, addr: SocketAddr) -> OpId {
+        let op = self.new_op(OpKind::Listen, now);
+        self.ops.remove(&op);
+        let tid = self.new_tid();
+        let msg = self.base(Kind::Ping, tid);
+        self.send_request(now, addr, msg, Purpose::Ping(Some(op)));
+        op
+    }
+
+    fn new_op(&mut self, kind: OpKind, now: Instant) -> OpId {
+        let id = self.next_op;
+        self.next_op += 1;
+        self.ops.insert(
+            id,
+            Op {
+                kind,
+                searches: Vec::new(),
+                deadline: now + OP_TIMEOUT,
+            },
+        );
+        id
+    }
+
+    fn attach(&mut self, now: Instant, op: OpId, key: InfoHash) {
+        let mut families = Vec::new();
+        if self.config.ipv4 {
+            families.push(false);
+        }
+        if self.config.ipv6 {
+            families.push(true);
+        }
+        for v6 in families {
+            let sid = match self
+                .searches
+                .iter()
+                .find(|(_, s)| s.key == key && s.v6 == v6)
+                .map(|(id, _)| *id)
+            {
+                Some(id) => id,
+                None => {
+                    let id = self.next_search;
+                    self.next_search += 1;
+                    let mut search = Search {
+                        key,
+                        v6,
+                        nodes: Vec::new(),
+                        ops: Vec::new(),
+                        seen: HashMap::new(),
+                        refresh_at: now + SEARCH_REFRESH,
+                    };
+                    for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
+                        search.add_node(info, 1);
+                    }
+                    self.searches.insert(id, search);
+                    id
+                }
+            };
+            if let Some(search) = self.searches.get_mut(&sid) {
+                search.ops.push(op);
+                // Values this search already knows reach a new get or listen at once.
+                let known: Vec<Value> = search
+                    .seen
+                    .values()
+                    .filter_map(|b| Value::decode(b).ok())
+                    .collect();
+                if !known.is_empty()
+                    && self
+                        .ops
+                        .get(&op)
+                        .is_some_and(|o| !matches!(o.kind, OpKind::Put { .. }))
+                {
+                    self.events.push_back(Event::Values { op, values: known });
+                }
+            }
+            if let Some(o) = self.ops.get_mut(&op) {
+                o.searches.push(sid);
+            }
+        }
+        self.step_all(now);
+    }
+
+    /// Find the values at `key`: [`Event::Values`] as they arrive, then [`Event::Done`].
+    pub fn get(&mut self, now: Instant, key: InfoHash) -> OpId {
+        let op = self.new_op(OpKind::Get { found: 0 }, now);
+        self.attach(now, op, key);
+        op
+    }
+
+    /// Store `value` at `key` on the closest nodes; [`Event::Done`] tells whether any took it.
+    /// A permanent put is announced again before it expires, until cancelled.
+    pub fn put(&mut self, now: Instant, key: InfoHash, value: Value, permanent: bool) -> OpId {
+        let op = self.new_op(
+            OpKind::Put {
+                value,
+                permanent,
+                reported: false,
+                announce_at: None,
+            },
+            now,
+        );
+        self.attach(now, op, key);
+        op
+    }
+
+    /// Watch `key`: [`Event::Values`] for current and new values, [`Event::Expired`] for
+    /// values that expire, until cancelled.
+    pub fn listen(&mut self, now: Instant, key: InfoHash) -> OpId {
+        let op = self.new_op(OpKind::Listen, now);
+        self.attach(now, op, key);
+        op
+    }
+
+    /// Stop an operation (a permanent put stops being announced; a listen stops).
+    pub fn cancel(&mut self, op: OpId) {
+        if let Some(o) = self.ops.remove(&op) {
+            for sid in o.searches {
+                if let Some(s) = self.searches.get_mut(&sid) {
+                    s.ops.retain(|x| *x != op);
+                }
+            }
+        }
+    }
+
+    // ----- time ---------------------------------------------------------------------------
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = now;
+        self.retransmit(now);
+        self.assemblies.retain(|_, a| {
+            now < a.started + PARTS_TOTAL_TIMEOUT && now < a.last + PARTS_IDLE_TIMEOUT
+        });
+        if now >= self.rotate_at {
+            self.previous_secret = self.secret;
+            self.secret = self.rng.gen();
+            self.rotate_at = now + TOKEN_ROTATION;
+        }
+        for expired in self.storage.expire(now) {
+            for listener in expired.listeners {
+                let tid = self.new_tid();
+                let mut msg = self.base(Kind::Update, tid);
+                msg.socket_id = Some(listener.sid);
+                msg.token = Some(self.token_for(&listener.addr, self.secret));
+                msg.expired = expired.value_ids.clone();
+                self.send_request(now, listener.addr, msg, Purpose::Notify);
+            }
+        }
+        if let Some(at) = self.next_bootstrap {
+            if now >= at {
+                let (v4, v6) = (self.table4.good_count(now), self.table6.good_count(now));
+                if v4 + v6 < SYNC_NODES {
+                    for addr in self.bootstrap_nodes.clone() {
+                        let tid = self.new_tid();
+                        let msg = self.base(Kind::Ping, tid);
+                        self.send_request(now, addr, msg, Purpose::Ping(None));
+                    }
+                }
+                self.next_bootstrap = (!self.bootstrap_nodes.is_empty()).then(|| {
+                    let wait = self.bootstrap_wait;
+                    self.bootstrap_wait = (wait * 2).min(MAINTENANCE_PERIOD * 5);
+                    now + wait
+                });
+            }
+        }
+        if now >= self.next_maintenance {
+            self.next_maintenance = now + MAINTENANCE_PERIOD;
+            self.maintain(now);
+        }
+        self.step_all(now);
+    }
+
+    fn retransmit(&mut self, now: Instant) {
+        let due: Vec<u32> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.next_at <= now)
+            .map(|(t, _)| *t)
+            .collect();
+        for tid in due {
+            let Some(p) = self.pending.get_mut(&tid) else {
+                continue;
+            };
+            if p.attempts >= MAX_ATTEMPTS {
+                if let Some(p) = self.pending.remove(&tid) {
+                    self.stats.timeouts += 1;
+                    self.request_failed(now, p);
+                }
+                continue;
+            }
+            p.attempts += 1;
+            let jitter = Duration::from_millis(self.rng.gen_range(0..250));
+            p.wait = p.wait * 2 + jitter;
+            p.next_at = now + p.wait;
+            for bytes in p.datagrams.clone() {
+                self.out.push_back(Transmit { to: p.to, bytes });
+            }
+        }
+    }
+
+    fn request_failed(&mut self, now: Instant, p: Pending) {
+        self.table(p.to.is_ipv6()).failed(p.to);
+        match p.purpose {
+            Purpose::Search(sid) => {
+                if let Some(n) = self.searches.get_mut(&sid).and_then(|s| s.node_mut(p.to)) {
+                    n.state = NodeState::Failed;
+                }
+            }
+            Purpose::Put { search, value_id } => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(p.to))
+                {
+                    n.put_in_flight.remove(&value_id);
+                    n.put_failed.insert(value_id);
+                }
+            }
+            Purpose::Listen(sid) => {
+                if let Some(n) = self.searches.get_mut(&sid).and_then(|s| s.node_mut(p.to)) {
+                    n.listen_in_flight = false;
+                    n.state = NodeState::Failed;
+                }
+            }
+            Purpose::Ping(_) | Purpose::Notify => {}
+        }
+        self.step_all(now);
+    }
+
+    /// Keep the routing table fresh: look up our own neighbourhood and a random bucket.
+    fn maintain(&mut self, now: Instant) {
+        for v6 in [false, true] {
+            if self.table(v6).is_empty() {
+                continue;
+            }
+            let depth = self.table(v6).depth();
+            let own = self.config.id;
+            let bits = self.rng.gen_range(0..=depth.min(159));
+            let target = own.random_at_depth(bits, &mut self.rng);
+            for key in [own, target] {
+                if !self.searches.values().any(|s| s.key == key && s.v6 == v6) {
+                    let id = self.next_search;
+                    self.next_search += 1;
+                    let mut search = Search {
+                        key,
+                        v6,
+                        nodes: Vec::new(),
+                        ops: Vec::new(),
+                        seen: HashMap::new(),
+                        refresh_at: now + SEARCH_REFRESH,
+                    };
+                    for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
+                        search.add_node(info, 1);
+                    }
+                    self.searches.insert(id, search);
+                }
+            }
+        }
+    }
+
+    fn step_all(&mut self, now: Instant) {
+        let ids: Vec<SearchId> = self.searches.keys().copied().collect();
+        for id in ids {
+            self.step(now, id);
+        }
+        self.finish_ops(now);
+        // Searches with no operation left end once they have done their lookup.
+        self.searches
+            .retain(|_, s| !s.ops.is_empty() || !(s.synced() || s.exhausted()));
+    }
+
+    fn step(&mut self, now: Instant, sid: SearchId) {
+        let (wants_values, puts, listening) = self.search_needs(sid);
+        let Some(search) = self.searches.get_mut(&sid) else {
+            return;
+        };
+        let v6 = search.v6;
+        if now >= search.refresh_at && !search.ops.is_empty() {
+            search.refresh_at = now + SEARCH_REFRESH;
+            for n in &mut search.nodes {
+                if n.state == NodeState::Replied {
+                    n.state = NodeState::Fresh;
+                }
+            }
+        }
+        if search.live().next().is_none() {
+            let key = search.key;
+            for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
+                if let Some(s) = self.searches.get_mut(&sid) {
+                    s.add_node(info, 1);
+                }
+            }
+        }
+        let Some(search) = self.searches.get_mut(&sid) else {
+            return;
+        };
+        let key = search.key;
+        // 1. Ask the closest nodes not asked yet.
+        let mut to_ask = Vec::new();
+        let in_flight = search
+            .nodes
+            .iter()
+            .filter(|n| n.state == NodeState::Asked)
+            .count();
+        for n in search
+            .nodes
+            .iter_mut()
+            .filter(|n| n.state != NodeState::Failed)
+            .take(SEARCH_NODES)
+        {
+            if in_flight + to_ask.len() >= MAX_IN_FLIGHT {
+                break;
+            }
+            if n.state == NodeState::Fresh {
+                n.state = NodeState::Asked;
+                to_ask.push(n.info.addr);
+            }
+        }
+        let synced = search.synced();
+        // 2. Once synced: puts to the closest nodes, listens to the very closest.
+        let mut put_to = Vec::new();
+        let mut listen_to = Vec::new();
+        if synced {
+            for n in search
+                .nodes
+                .iter_mut()
+                .filter(|n| n.state == NodeState::Replied)
+                .take(SYNC_NODES)
+            {
+                let Some(token) = n.token.clone() else {
+                    continue;
+                };
+                for (value, _) in &puts {
+                    if !n.acked.contains(&value.id)
+                        && !n.put_in_flight.contains(&value.id)
+                        && !n.put_failed.contains(&value.id)
+                    {
+                        n.put_in_flight.insert(value.id);
+                        put_to.push((n.info.addr, token.clone(), value.clone()));
+                    }
+                }
+            }
+            if listening {
+                for n in search
+                    .nodes
+                    .iter_mut()
+                    .filter(|n| n.state == NodeState::Replied && n.token.is_some())
+                    .take(LISTEN_NODES)
+                {
+                    let due = n.listened_at.is_none_or(|at| now >= at + LISTEN_PERIOD);
+                    if due && !n.listen_in_flight {
+                        n.listen_in_flight = true;
+                        listen_to.push((
+                            n.info.addr,
+                            n.token.clone().unwrap_or_default(),
+                            n.listen_sid,
+                        ));
+                    }
+                }
+            }
+        }
+        for addr in to_ask {
+            let tid = self.new_tid();
+            let kind = if wants_values { Kind::Get } else { Kind::Find };
+            let mut msg = self.base(kind, tid);
+            if wants_values {
+                msg.info_hash = Some(key);
+            } else {
+                msg.target = Some(key);
+            }
+            msg.want = self.want();
+            self.send_request(now, addr, msg, Purpose::Search(sid));
+        }
+        for (addr, token, value) in put_to {
+            let tid = self.new_tid();
+            let mut msg = self.base(Kind::Put, tid);
+            msg.info_hash = Some(key);
+            msg.token = Some(token);
+            let value_id = value.id;
+            msg.values = vec![WireValue::Inline(value)];
+            self.send_request(
+                now,
+                addr,
+                msg,
+                Purpose::Put {
+                    search: sid,
+                    value_id,
+                },
+            );
+        }
+        for (addr, token, listen_sid) in listen_to {
+            let tid = self.new_tid();
+            let socket = match listen_sid {
+                Some(s) => s,
+                None => {
+                    let s = self.new_tid();
+                    if let Some(n) = self.searches.get_mut(&sid).and_then(|s| s.node_mut(addr)) {
+                        n.listen_sid = Some(s);
+                    }
+                    s
+                }
+            };
+            let mut msg = self.base(Kind::Listen, tid);
+            msg.info_hash = Some(key);
+            msg.token = Some(token);
+            msg.socket_id = Some(socket);
+            msg.version = Some(1);
+            self.send_request(now, addr, msg, Purpose::Listen(sid));
+        }
+    }
+
+    /// What the operations of a search need: values (get/listen), puts, listening.
+    fn search_needs(&self, sid: SearchId) -> (bool, Vec<(Value, bool)>, bool) {
+        let Some(search) = self.searches.get(&sid) else {
+            return (false, vec![], false);
+        };
+        let mut wants_values = false;
+        let mut puts = Vec::new();
+        let mut listening = false;
+        for op in &search.ops {
+            match self.ops.get(op).map(|o| &o.kind) {
+                Some(OpKind::Get { .. }) => wants_values = true,
+                Some(OpKind::Listen) => {
+                    wants_values = true;
+                    listening = true;
+                }
+                Some(OpKind::Put {
+                    value, permanent, ..
+                }) => puts.push((value.clone(), *permanent)),
+                None => {}
+            }
+        }
+        // Puts and maintenance only need nodes and tokens, which `find` replies carry.
+        (wants_values, puts, listening)
+    }
+
+    fn finish_ops(&mut self, now: Instant) {
+        let ids: Vec<OpId> = self.ops.keys().copied().collect();
+        for op in ids {
+            let Some(o) = self.ops.get(&op) else { continue };
+            let searches: Vec<&Search> = o
+                .searches
+                .iter()
+                .filter_map(|s| self.searches.get(s))
+                .collect();
+            let all_settled = searches.iter().all(|s| s.synced() || s.exhausted());
+            let any_replied = searches
+                .iter()
+                .any(|s| s.nodes.iter().any(|n| n.state == NodeState::Replied));
+            let timed_out = now >= o.deadline;
+            match &o.kind {
+                OpKind::Get { found } => {
+                    if all_settled || timed_out {
+                        let found = *found;
+                        let hops = searches
+                            .iter()
+                            .flat_map(|s| s.live().take(SYNC_NODES).map(|n| u64::from(n.hop)))
+                            .max()
+                            .unwrap_or(0);
+                        self.stats.lookups += 1;
+                        self.stats.lookup_hops += hops;
+                        let ok = any_replied || found > 0;
+                        let detail = if ok {
+                            format!("{found} value(s)")
+                        } else {
+                            "no DHT node answered".to_string()
+                        };
+                        self.cancel(op);
+                        self.events.push_back(Event::Done { op, ok, detail });
+                    }
+                }
+                OpKind::Put {
+                    value,
+                    permanent,
+                    reported,
+                    announce_at,
+                } => {
+                    let vid = value.id;
+                    let (mut acked, mut pending, mut targets) = (0, 0, 0);
+                    for s in &searches {
+                        if !s.synced() {
+                            if !s.exhausted() {
+                                pending += 1;
+                            }
+                            continue;
+                        }
+                        for n in s
+                            .nodes
+                            .iter()
+                            .filter(|n| n.state == NodeState::Replied && n.token.is_some())
+                            .take(SYNC_NODES)
+                        {
+                            targets += 1;
+                            if n.acked.contains(&vid) {
+                                acked += 1;
+                            } else if n.put_in_flight.contains(&vid) {
+                                pending += 1;
+                            }
+                        }
+                    }
+                    let settled = pending == 0 && all_settled;
+                    if !*reported && (settled || timed_out) {
+                        let ok = acked > 0;
+                        let detail = if ok {
+                            format!("stored on {acked} of {targets} node(s)")
+                        } else if any_replied {
+                            "no node accepted the value".to_string()
+                        } else {
+                            "no DHT node answered".to_string()
+                        };
+                        let permanent = *permanent;
+                        let lifetime = expiration(value.value_type);
+                        self.events.push_back(Event::Done { op, ok, detail });
+                        if permanent {
+                            if let Some(o) = self.ops.get_mut(&op) {
+                                if let OpKind::Put {
+                                    reported,
+                                    announce_at,
+                                    ..
+                                } = &mut o.kind
+                                {
+                                    *reported = true;
+                                    *announce_at =
+                                        Some(now + lifetime.saturating_sub(REANNOUNCE_MARGIN));
+                                }
+                                o.deadline = now + Duration::from_secs(365 * 24 * 3600);
+                            }
+                        } else {
+                            self.cancel(op);
+                        }
+                    } else if let Some(at) = announce_at {
+                        if now >= *at {
+                            // Announce again: forget acknowledgements so puts go out anew.
+                            let searches = o.searches.clone();
+                            for sid in searches {
+                                if let Some(s) = self.searches.get_mut(&sid) {
+                                    for n in &mut s.nodes {
+                                        n.acked.remove(&vid);
+                                        n.put_failed.remove(&vid);
+                                        if n.state == NodeState::Replied {
+                                            n.state = NodeState::Fresh;
+                                        }
+                                    }
+                                }
+                            }
+                            if let Some(o) = self.ops.get_mut(&op) {
+                                if let OpKind::Put {
+                                    reported,
+                                    announce_at,
+                                    ..
+                                } = &mut o.kind
+                                {
+                                    *reported = false;
+                                    *announce_at = None;
+                                }
+                                o.deadline = now + OP_TIMEOUT;
+                            }
+                        }
+                    }
+                }
+                OpKind::Listen => {}
+            }
+        }
+    }
+
+    // ----- input ----------------------------------------------------------------------------
+
+    /// One datagram from `from`.
+    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        self.now = now;
+        self.stats.received += 1;
+        let from = match from {
+            SocketAddr::V6(a) => match a.ip().to_ipv4_mapped() {
+                Some(v4) => SocketAddr::new(IpAddr::V4(v4), a.port()),
+                None => from,
+            },
+            v4 => v4,
+        };
+        if is_martian(&from) {
+            self.stats.martian += 1;
+            return;
+        }
+        let msg = match Message::decode(bytes) {
+            Ok(msg) => msg,
+            Err(_) => {
+                self.stats.malformed += 1;
+                return;
+            }
+        };
+        if msg.network != self.config.network {
+            self.stats.wrong_network += 1;
+            return;
+        }
+        if msg.kind == Kind::ValueParts {
+            self.add_parts(now, from, msg);
+            return;
+        }
+        let sizes: Vec<usize> = msg
+            .values
+            .iter()
+            .filter_map(|v| match v {
+                WireValue::Size(n) => Some(*n),
+                WireValue::Inline(_) => None,
+            })
+            .collect();
+        if !sizes.is_empty() {
+            self.start_assembly(now, from, msg, sizes);
+            return;
+        }
+        self.process(now, from, msg);
+        self.step_all(now);
+    }
+
+    fn start_assembly(&mut self, now: Instant, from: SocketAddr, msg: Message, sizes: Vec<usize>) {
+        if sizes.iter().any(|s| *s > MAX_VALUE_SIZE + 32)
+            || (!msg.kind.is_request() && !self.pending.contains_key(&msg.tid))
+        {
+            self.stats.parts_dropped += 1;
+            return;
+        }
+        let key = (from, msg.tid);
+        if !self.assemblies.contains_key(&key) && self.assemblies.len() >= MAX_ASSEMBLIES {
+            self.stats.parts_dropped += 1;
+            return;
+        }
+        let a = self.assemblies.entry(key).or_insert_with(|| Assembly {
+            header: None,
+            early: Vec::new(),
+            buffers: Vec::new(),
+            filled: Vec::new(),
+            started: now,
+            last: now,
+        });
+        a.buffers = sizes.iter().map(|s| vec![0u8; *s]).collect();
+        a.filled = vec![0; sizes.len()];
+        a.header = Some(msg);
+        a.last = now;
+        let early = std::mem::take(&mut a.early);
+        for part in early {
+            self.apply_part(key, part);
+        }
+        self.complete_assembly(now, key);
+    }
+
+    fn add_parts(&mut self, now: Instant, from: SocketAddr, msg: Message) {
+        let key = (from, msg.tid);
+        if !self.assemblies.contains_key(&key) {
+            if self.assemblies.len() >= MAX_ASSEMBLIES {
+                self.stats.parts_dropped += 1;
+                return;
+            }
+            self.assemblies.insert(
+                key,
+                Assembly {
+                    header: None,
+                    early: Vec::new(),
+                    buffers: Vec::new(),
+                    filled: Vec::new(),
+                    started: now,
+                    last: now,
+                },
+            );
+        }
+        for part in msg.parts {
+            let Some(a) = self.assemblies.get_mut(&key) else {
+                return;
+            };
+            a.last = now;
+            if a.header.is_none() {
+                if a.early.len() >= MAX_EARLY_PARTS {
+                    self.stats.parts_dropped += 1;
+                    continue;
+                }
+                a.early.push(part);
+            } else {
+                self.apply_part(key, part);
+            }
+        }
+        self.complete_assembly(now, key);
+    }
+
+    fn apply_part(
+        &mut self,
+        key: (SocketAddr, u32),
+        (index, offset, data): (usize, usize, Vec<u8>),
+    ) {
+        let Some(a) = self.assemblies.get_mut(&key) else {
+            return;
+        };
+        let Some(buf) = a.buffers.get_mut(index) else {
+            self.stats.parts_dropped += 1;
+            return;
+        };
+        // Parts arrive in order of offset from real nodes; anything else (overlap, gap
+        // filled twice, beyond the size) is refused.
+        if offset != a.filled[index] || offset + data.len() > buf.len() {
+            self.stats.parts_dropped += 1;
+            return;
+        }
+        buf[offset..offset + data.len()].copy_from_slice(&data);
+        a.filled[index] += data.len();
+    }
+
+    fn complete_assembly(&mut self, now: Instant, key: (SocketAddr, u32)) {
+        let done = self.assemblies.get(&key).is_some_and(|a| {
+            a.header.is_some() && a.buffers.iter().zip(&a.filled).all(|(b, f)| b.len() == *f)
+        });
+        if !done {
+            return;
+        }
+        let Some(a) = self.assemblies.remove(&key) else {
+            return;
+        };
+        let Some(mut msg) = a.header else { return };
+        msg.values = a
+            .buffers
+            .iter()
+            .filter_map(|b| Value::decode(b).ok())
+            .map(WireValue::Inline)
+            .collect();
+        self.process(now, key.0, msg);
+        self.step_all(now);
+    }
+
+    fn rate_ok(&mut self, now: Instant, ip: IpAddr) -> bool {
+        if now >= self.rate.start + Duration::from_secs(1) {
+            self.rate.start = now;
+            self.rate.global = 0;
+            self.rate.per_ip.clear();
+        }
+        let per_ip = self.rate.per_ip.entry(ip).or_insert(0);
+        if self.rate.global >= RATE_GLOBAL || *per_ip >= RATE_PER_IP {
+            return false;
+        }
+        self.rate.global += 1;
+        *per_ip += 1;
+        true
+    }
+
+    fn process(&mut self, now: Instant, from: SocketAddr, msg: Message) {
+        let Some(sender) = msg.id else {
+            self.stats.malformed += 1;
+            return;
+        };
+        if sender == self.config.id {
+            self.stats.malformed += 1;
+            return;
+        }
+        if msg.kind.is_request() {
+            if !self.rate_ok(now, from.ip()) {
+                self.stats.rate_limited += 1;
+                return;
+            }
+            if !msg.is_client {
+                self.table(from.is_ipv6()).heard(sender, from, now, false);
+            }
+            self.answer(now, from, sender, msg);
+            return;
+        }
+        if msg.kind == Kind::LegacyUpdate {
+            return;
+        }
+        // A reply or an error: it must answer a request we sent to that address.
+        let matches = self.pending.get(&msg.tid).is_some_and(|p| p.to == from);
+        if !matches {
+            self.stats.unexpected_replies += 1;
+            return;
+        }
+        let Some(pending) = self.pending.remove(&msg.tid) else {
+            return;
+        };
+        self.table(from.is_ipv6()).heard(sender, from, now, true);
+        if let Some(ip) = msg.seen_addr {
+            self.public_addr = Some(ip);
+        }
+        if msg.kind == Kind::Error {
+            self.on_error(from, &pending, &msg);
+            return;
+        }
+        self.on_reply(now, from, sender, pending.purpose, msg);
+    }
+
+    fn on_error(&mut self, from: SocketAddr, pending: &Pending, msg: &Message) {
+        let code = msg.error.as_ref().map_or(0, |e| e.0);
+        let sid = match pending.purpose {
+            Purpose::Put { search, value_id } => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(from))
+                {
+                    n.put_in_flight.remove(&value_id);
+                    if code != 401 {
+                        n.put_failed.insert(value_id);
+                    }
+                }
+                search
+            }
+            Purpose::Listen(search) => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(from))
+                {
+                    n.listen_in_flight = false;
+                }
+                search
+            }
+            Purpose::Search(search) => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(from))
+                {
+                    n.state = NodeState::Failed;
+                }
+                return;
+            }
+            _ => return,
+        };
+        if code == 401 {
+            // Our token for that node is stale: ask it again for a fresh one.
+            if let Some(n) = self.searches.get_mut(&sid).and_then(|s| s.node_mut(from)) {
+                n.token = None;
+                n.state = NodeState::Fresh;
+            }
+        }
+    }
+
+    fn on_reply(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        sender: InfoHash,
+        purpose: Purpose,
+        msg: Message,
+    ) {
+        match purpose {
+            Purpose::Ping(op) => {
+                if let Some(op) = op {
+                    self.events.push_back(Event::Pong {
+                        op,
+                        from,
+                        id: sender,
+                    });
+                }
+                // A bootstrap node answered: look up our own neighbourhood through it.
+                if op.is_none() && self.searches.values().all(|s| s.key != self.config.id) {
+                    self.next_maintenance = now;
+                }
+            }
+            Purpose::Search(sid) => {
+                let Some(search) = self.searches.get_mut(&sid) else {
+                    return;
+                };
+                let v6 = search.v6;
+                let mut hop = 1;
+                if let Some(n) = search.node_mut(from) {
+                    hop = n.hop.saturating_add(1);
+                    n.state = NodeState::Replied;
+                    if msg.token.is_some() {
+                        n.token = msg.token.clone();
+                    }
+                }
+                let nodes = if v6 { &msg.nodes6 } else { &msg.nodes4 };
+                for info in nodes {
+                    let mut info = *info;
+                    if info.addr.ip().is_loopback()
+                        && !from.ip().is_loopback()
+                        && info.addr.is_ipv6() == from.is_ipv6()
+                    {
+                        info.addr = SocketAddr::new(from.ip(), info.addr.port());
+                    }
+                    if info.id != self.config.id && !is_martian(&info.addr) {
+                        search.add_node(info, hop);
+                    }
+                }
+                let values: Vec<Value> = msg
+                    .values
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        WireValue::Inline(v) => Some(v),
+                        WireValue::Size(_) => None,
+                    })
+                    .collect();
+                self.deliver(sid, values);
+            }
+            Purpose::Put { search, value_id } => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(from))
+                {
+                    n.put_in_flight.remove(&value_id);
+                    n.acked.insert(value_id);
+                }
+            }
+            Purpose::Listen(search) => {
+                if let Some(n) = self
+                    .searches
+                    .get_mut(&search)
+                    .and_then(|s| s.node_mut(from))
+                {
+                    n.listen_in_flight = false;
+                    n.listened_at = Some(now);
+                    if msg.token.is_some() {
+                        n.token = msg.token;
+                    }
+                }
+            }
+            Purpose::Notify => {}
+        }
+    }
+
+    /// Values seen by a search: new or changed ones go to its gets and listens.
+    fn deliver(&mut self, sid: SearchId, values: Vec<Value>) {
+        let Some(search) = self.searches.get_mut(&sid) else {
+            return;
+        };
+        let mut fresh = Vec::new();
+        for v in values {
+            if search.seen.get(&v.id).map(Vec::as_slice) != Some(v.packed()) {
+                search.seen.insert(v.id, v.packed().to_vec());
+                fresh.push(v);
+            }
+        }
+        if fresh.is_empty() {
+            return;
+        }
+        for op in search.ops.clone() {
+            if let Some(o) = self.ops.get_mut(&op) {
+                match &mut o.kind {
+                    OpKind::Get { found } => *found += fresh.len(),
+                    OpKind::Listen => {}
+                    OpKind::Put { .. } => continue,
+                }
+                self.events.push_back(Event::Values {
+                    op,
+                    values: fresh.clone(),
+                });
+            }
+        }
+    }
+
+    fn expire_seen(&mut self, sid: SearchId, ids: &[u64]) {
+        let Some(search) = self.searches.get_mut(&sid) else {
+            return;
+        };
+        let gone: Vec<u64> = ids
+            .iter()
+            .copied()
+            .filter(|id| search.seen.remove(id).is_some())
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        for op in search.ops.clone() {
+            if matches!(self.ops.get(&op).map(|o| &o.kind), Some(OpKind::Listen)) {
+                self.events.push_back(Event::Expired {
+                    op,
+                    ids: gone.clone(),
+                });
+            }
+        }
+    }
+
+    // ----- answering other nodes -------------------------------------------------------------
+
+    fn reply_to(&self, tid: u32, from: SocketAddr) -> Message {
+        let mut reply = self.base(Kind::Reply, tid);
+        reply.is_client = false;
+        reply.seen_addr = Some(from.ip());
+        reply
+    }
+
+    fn error_to(&mut self, from: SocketAddr, tid: u32, code: u16, text: &str) {
+        let mut e = self.base(Kind::Error, tid);
+        e.is_client = false;
+        e.error = Some((code, text.to_string()));
+        self.send_reply(from, e);
+    }
+
+    fn add_nodes(
+        &self,
+        reply: &mut Message,
+        target: &InfoHash,
+        want: Option<&Vec<u64>>,
+        from: SocketAddr,
+    ) {
+        let (v4, v6) = match want {
+            Some(w) => (w.contains(&WANT_V4), w.contains(&WANT_V6)),
+            None => (from.is_ipv4(), from.is_ipv6()),
+        };
+        let exclude = |n: &NodeInfo| n.addr != from;
+        if v4 {
+            reply.nodes4 = self
+                .table4
+                .closest(target, SEND_NODES + 1, self.now)
+                .into_iter()
+                .filter(exclude)
+                .take(SEND_NODES)
+                .collect();
+        }
+        if v6 {
+            reply.nodes6 = self
+                .table6
+                .closest(target, SEND_NODES + 1, self.now)
+                .into_iter()
+                .filter(exclude)
+                .take(SEND_NODES)
+                .collect();
+        }
+    }
+
+    fn answer(&mut self, now: Instant, from: SocketAddr, sender: InfoHash, msg: Message) {
+        let tid = msg.tid;
+        match msg.kind {
+            Kind::Ping => {
+                let reply = self.reply_to(tid, from);
+                self.send_reply(from, reply);
+            }
+            Kind::Find => {
+                let Some(target) = msg.target else {
+                    return self.error_to(from, tid, 203, "Find with no target");
+                };
+                let mut reply = self.reply_to(tid, from);
+                self.add_nodes(&mut reply, &target, msg.want.as_ref(), from);
+                reply.token = Some(self.token_for(&from, self.secret));
+                self.send_reply(from, reply);
+            }
+            Kind::Get => {
+                let Some(key) = msg.info_hash else {
+                    return self.error_to(from, tid, 203, "Get_values with no info_hash");
+                };
+                let mut reply = self.reply_to(tid, from);
+                self.add_nodes(&mut reply, &key, msg.want.as_ref(), from);
+                reply.token = Some(self.token_for(&from, self.secret));
+                let values = self.storage.get(&key, msg.query.as_ref());
+                match msg.query.as_ref().filter(|q| !q.select.is_empty()) {
+                    Some(q) if !values.is_empty() => {
+                        reply.fields = Some(FieldsReply {
+                            fields: q.select.clone(),
+                            values: values
+                                .iter()
+                                .flat_map(|v| q.select.iter().map(|f| f.of(v)))
+                                .collect(),
+                        });
+                    }
+                    Some(_) => {}
+                    None => reply.values = values.into_iter().map(WireValue::Inline).collect(),
+                }
+                self.send_reply(from, reply);
+            }
+            Kind::Put => {
+                let Some(key) = msg.info_hash else {
+                    return self.error_to(from, tid, 203, "Put with no info_hash");
+                };
+                if !self.token_ok(&from, msg.token.as_ref()) {
+                    self.stats.bad_tokens += 1;
+                    return self.error_to(from, tid, 401, "Put with wrong token");
+                }
+                let created = msg.created.map(|c| {
+                    let age = (unix_seconds() - c).max(0) as u64;
+                    now.checked_sub(Duration::from_secs(age)).unwrap_or(now)
+                });
+                for value in msg.values {
+                    let WireValue::Inline(value) = value else {
+                        continue;
+                    };
+                    let vid = value.id;
+                    if self
+                        .storage
+                        .store(key, value.clone(), created, now, from.ip())
+                        == StoreOutcome::New
+                    {
+                        self.stats.values_stored += 1;
+                        self.notify_listeners(now, key, &value);
+                    }
+                    // Acknowledged even when refused, as OpenDHT does.
+                    let mut reply = self.reply_to(tid, from);
+                    reply.value_id = Some(vid);
+                    self.send_reply(from, reply);
+                }
+            }
+            Kind::Refresh => {
+                let Some(key) = msg.info_hash else {
+                    return self.error_to(from, tid, 203, "Refresh with no info_hash");
+                };
+                if !self.token_ok(&from, msg.token.as_ref()) {
+                    self.stats.bad_tokens += 1;
+                    return self.error_to(from, tid, 401, "Refresh with wrong token");
+                }
+                let vid = msg.value_id.unwrap_or(0);
+                if self.storage.refresh(&key, vid, now).is_none() {
+                    return self.error_to(from, tid, 404, "Access operation for unknown storage");
+                }
+                let mut reply = self.reply_to(tid, from);
+                reply.value_id = Some(vid);
+                self.send_reply(from, reply);
+            }
+            Kind::Listen => {
+                let Some(key) = msg.info_hash else {
+                    return self.error_to(from, tid, 203, "Listen with no info_hash");
+                };
+                if !self.token_ok(&from, msg.token.as_ref()) {
+                    self.stats.bad_tokens += 1;
+                    return self.error_to(from, tid, 401, "Listen with wrong token");
+                }
+                let sid = msg.socket_id.unwrap_or(tid);
+                let new = self
+                    .storage
+                    .listen(key, from, sender, sid, msg.query.clone(), now);
+                let reply = self.reply_to(tid, from);
+                self.send_reply(from, reply);
+                if new {
+                    let values = self.storage.get(&key, msg.query.as_ref());
+                    if !values.is_empty() {
+                        self.push_update(now, from, key, sid, values);
+                    }
+                }
+            }
+            Kind::Update => {
+                let reply = self.reply_to(tid, from);
+                self.send_reply(from, reply);
+                let Some(sock) = msg.socket_id else { return };
+                let found = self.searches.iter().find_map(|(id, s)| {
+                    s.nodes
+                        .iter()
+                        .any(|n| n.listen_sid == Some(sock) && n.info.addr == from)
+                        .then_some(*id)
+                });
+                let Some(sid) = found else { return };
+                let values: Vec<Value> = msg
+                    .values
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        WireValue::Inline(v) => Some(v),
+                        WireValue::Size(_) => None,
+                    })
+                    .collect();
+                self.deliver(sid, values);
+                if !msg.expired.is_empty() {
+                    self.expire_seen(sid, &msg.expired);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn push_update(
+        &mut self,
+        now: Instant,
+        to: SocketAddr,
+        key: InfoHash,
+        sid: u32,
+        values: Vec<Value>,
+    ) {
+        let tid = self.new_tid();
+        let mut msg = self.base(Kind::Update, tid);
+        msg.version = Some(1);
+        msg.info_hash = Some(key);
+        msg.socket_id = Some(sid);
+        msg.token = Some(self.token_for(&to, self.secret));
+        msg.values = values.into_iter().map(WireValue::Inline).collect();
+        self.send_request(now, to, msg, Purpose::Notify);
+    }
+
+    fn notify_listeners(&mut self, now: Instant, key: InfoHash, value: &Value) {
+        for l in self.storage.listeners(&key) {
+            if l.query.as_ref().is_none_or(|q| q.matches(value)) {
+                self.push_update(now, l.addr, key, l.sid, vec![value.clone()]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,395 @@
+//! Engines in memory: a network that moves datagrams between nodes and jumps a fake clock to
+//! the next deadline, bounded in steps, so minutes of DHT life run in milliseconds.
+
+use super::*;
+use std::net::Ipv4Addr;
+
+struct Net {
+    nodes: Vec<Engine>,
+    now: Instant,
+    queue: VecDeque<(SocketAddr, SocketAddr, Vec<u8>)>,
+    /// Datagrams delivered so far.
+    delivered: u64,
+    /// Addresses whose datagrams are dropped (dead nodes).
+    dead: HashSet<SocketAddr>,
+}
+
+fn addr(i: usize) -> SocketAddr {
+    SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::new(127, 0, (i / 250) as u8, (i % 250 + 1) as u8)),
+        4222,
+    )
+}
+
+impl Net {
+    fn new(n: usize, seed: u64) -> Net {
+        let now = Instant::now();
+        let mut rng = StdRng::seed_from_u64(seed);
+        let nodes = (0..n)
+            .map(|i| {
+                Engine::new(
+                    Config {
+                        id: InfoHash::random(&mut rng),
+                        network: 0,
+                        client_only: false,
+                        ipv4: true,
+                        ipv6: false,
+                        seed: seed.wrapping_add(i as u64),
+                    },
+                    now,
+                )
+            })
+            .collect();
+        Net {
+            nodes,
+            now,
+            queue: VecDeque::new(),
+            delivered: 0,
+            dead: HashSet::new(),
+        }
+    }
+
+    fn index(&self, a: SocketAddr) -> Option<usize> {
+        (0..self.nodes.len()).find(|i| addr(*i) == a)
+    }
+
+    fn collect(&mut self, i: usize) {
+        while let Some(t) = self.nodes[i].poll_transmit() {
+            self.queue.push_back((addr(i), t.to, t.bytes));
+        }
+    }
+
+    /// Deliver everything queued, then advance the clock to the next deadline.
+    fn step(&mut self) {
+        for i in 0..self.nodes.len() {
+            self.collect(i);
+        }
+        if let Some((from, to, bytes)) = self.queue.pop_front() {
+            if let Some(j) = self.index(to) {
+                if !self.dead.contains(&to) && !self.dead.contains(&from) {
+                    self.delivered += 1;
+                    self.nodes[j].handle_datagram(self.now, from, &bytes);
+                    self.collect(j);
+                }
+            }
+            return;
+        }
+        let next = self
+            .nodes
+            .iter()
+            .filter_map(Engine::poll_timeout)
+            .min()
+            .unwrap_or(self.now + Duration::from_secs(1));
+        self.now = next.max(self.now);
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].poll_timeout().is_some_and(|t| t <= self.now) {
+                self.nodes[i].handle_timeout(self.now);
+            }
+        }
+    }
+
+    /// Step until `done` returns a value, failing after `max` steps.
+    fn run_until<T>(&mut self, max: usize, mut done: impl FnMut(&mut Net) -> Option<T>) -> T {
+        for _ in 0..max {
+            if let Some(t) = done(self) {
+                return t;
+            }
+            self.step();
+        }
+        panic!(
+            "stuck after {max} steps at t+{:?}, {} datagrams queued",
+            self.now.duration_since(self.nodes[0].now.min(self.now)),
+            self.queue.len()
+        );
+    }
+
+    /// Advance the clock by `d`, processing everything on the way.
+    fn run_for(&mut self, d: Duration, max: usize) {
+        let until = self.now + d;
+        self.run_until(max, |net| (net.now >= until).then_some(()));
+    }
+
+    fn bootstrap_all(&mut self) {
+        let now = self.now;
+        for i in 1..self.nodes.len() {
+            self.nodes[i].bootstrap(now, &[addr(0)]);
+        }
+        let n = self.nodes.len();
+        // Let maintenance lookups fill the routing tables.
+        self.run_for(MAINTENANCE_PERIOD * 3, 200_000 * n.max(10));
+    }
+
+    fn events(&mut self, i: usize) -> Vec<Event> {
+        std::iter::from_fn(|| self.nodes[i].poll_event()).collect()
+    }
+}
+
+fn wait_done(net: &mut Net, i: usize, op: OpId, seen: &mut Vec<Event>) -> (bool, String) {
+    net.run_until(200_000, |net| {
+        for e in net.events(i) {
+            seen.push(e);
+        }
+        seen.iter().find_map(|e| match e {
+            Event::Done { op: o, ok, detail } if *o == op => Some((*ok, detail.clone())),
+            _ => None,
+        })
+    })
+}
+
+fn values_of(events: &[Event], op: OpId) -> Vec<Value> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Values { op: o, values } if *o == op => Some(values.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn ping_gets_a_pong_and_both_learn_each_other() {
+    let mut net = Net::new(2, 1);
+    let now = net.now;
+    let op = net.nodes[0].ping(now, addr(1));
+    let pong = net.run_until(100, |net| {
+        net.events(0)
+            .into_iter()
+            .find(|e| matches!(e, Event::Pong { op: o, .. } if *o == op))
+    });
+    assert_eq!(
+        pong,
+        Event::Pong {
+            op,
+            from: addr(1),
+            id: net.nodes[1].id()
+        }
+    );
+    assert_eq!(net.nodes[0].node_counts().0, 1);
+    assert_eq!(net.nodes[1].node_counts().0, 1);
+    assert_eq!(net.nodes[0].public_addr(), Some(addr(0).ip()));
+}
+
+#[test]
+fn a_value_put_on_one_node_is_found_from_another() {
+    let mut net = Net::new(30, 2);
+    net.bootstrap_all();
+    let key = InfoHash::of("ferry-test-key");
+    let value = Value::new(77, 0, b"hello dht".to_vec(), "text/plain");
+    let now = net.now;
+    let put = net.nodes[3].put(now, key, value.clone(), false);
+    let mut seen = Vec::new();
+    let (ok, detail) = wait_done(&mut net, 3, put, &mut seen);
+    assert!(ok, "{detail}");
+    let stored: usize = net.nodes.iter().map(Engine::stored_values).sum();
+    assert!(stored >= SYNC_NODES.min(29) / 2, "stored on {stored} nodes");
+
+    let now = net.now;
+    let get = net.nodes[17].get(now, key);
+    let mut seen = Vec::new();
+    let (ok, _) = wait_done(&mut net, 17, get, &mut seen);
+    assert!(ok);
+    assert_eq!(values_of(&seen, get), vec![value]);
+}
+
+#[test]
+fn large_values_travel_as_parts() {
+    let mut net = Net::new(12, 3);
+    net.bootstrap_all();
+    let key = InfoHash::of("big");
+    let value = Value::new(5, 0, (0..4096u32).map(|i| i as u8).collect(), "");
+    let now = net.now;
+    let put = net.nodes[1].put(now, key, value.clone(), false);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 1, put, &mut seen).0);
+    let now = net.now;
+    let get = net.nodes[9].get(now, key);
+    let mut seen = Vec::new();
+    wait_done(&mut net, 9, get, &mut seen);
+    assert_eq!(values_of(&seen, get), vec![value]);
+}
+
+#[test]
+fn listen_sees_later_values_and_their_expiry_without_waiting() {
+    let mut net = Net::new(16, 4);
+    net.bootstrap_all();
+    let key = InfoHash::of("watched");
+    let now = net.now;
+    let listen = net.nodes[2].listen(now, key);
+    // Let the listen be placed and renewed a few times (20 s period) on the fake clock.
+    net.run_for(Duration::from_secs(70), 500_000);
+    let quick = Value::new(9, 5, b"ice candidates".to_vec(), ""); // type 5: 1 minute
+    let now = net.now;
+    net.nodes[11].put(now, key, quick.clone(), false);
+    let got = net.run_until(200_000, |net| {
+        let vals = values_of(&net.events(2), listen);
+        (!vals.is_empty()).then_some(vals)
+    });
+    assert_eq!(got[0], quick);
+    let expired = net.run_until(2_000_000, |net| {
+        net.events(2).into_iter().find_map(|e| match e {
+            Event::Expired { op, ids } if op == listen => Some(ids),
+            _ => None,
+        })
+    });
+    assert_eq!(expired, vec![9]);
+}
+
+#[test]
+fn a_permanent_put_survives_expiry_and_stops_when_cancelled() {
+    let mut net = Net::new(12, 5);
+    net.bootstrap_all();
+    let key = InfoHash::of("announcement");
+    let value = Value::new(3, 5, b"short-lived type".to_vec(), "");
+    let now = net.now;
+    let put = net.nodes[4].put(now, key, value, true);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 4, put, &mut seen).0);
+    net.run_for(Duration::from_secs(150), 2_000_000);
+    let stored: usize = net.nodes.iter().map(Engine::stored_values).sum();
+    assert!(
+        stored > 0,
+        "a permanent value must be re-announced before it expires"
+    );
+    net.nodes[4].cancel(put);
+    net.run_for(Duration::from_secs(130), 2_000_000);
+    let stored: usize = net.nodes.iter().map(Engine::stored_values).sum();
+    assert_eq!(stored, 0, "a cancelled put expires");
+}
+
+#[test]
+fn dead_nodes_are_routed_around() {
+    let mut net = Net::new(25, 6);
+    net.bootstrap_all();
+    for i in [5, 6, 7, 8, 9] {
+        net.dead.insert(addr(i));
+    }
+    let key = InfoHash::of("resilient");
+    let value = Value::new(1, 0, b"v".to_vec(), "");
+    let now = net.now;
+    let put = net.nodes[1].put(now, key, value.clone(), false);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 1, put, &mut seen).0);
+    let now = net.now;
+    let get = net.nodes[20].get(now, key);
+    let mut seen = Vec::new();
+    wait_done(&mut net, 20, get, &mut seen);
+    assert_eq!(values_of(&seen, get), vec![value]);
+}
+
+#[test]
+fn wrong_network_bad_tokens_and_garbage_are_dropped_and_counted() {
+    let mut net = Net::new(2, 7);
+    let now = net.now;
+    let ping = Message {
+        kind: Kind::Ping,
+        tid: 1,
+        network: 5,
+        id: Some(InfoHash([9; 20])),
+        ..Message::default()
+    };
+    net.nodes[0].handle_datagram(now, addr(1), &ping.encode());
+    assert_eq!(net.nodes[0].stats().wrong_network, 1);
+    assert!(net.nodes[0].poll_transmit().is_none());
+
+    net.nodes[0].handle_datagram(now, addr(1), b"\x81\xa1y\xa1q");
+    assert_eq!(net.nodes[0].stats().malformed, 1);
+
+    let put = Message {
+        kind: Kind::Put,
+        tid: 2,
+        id: Some(InfoHash([9; 20])),
+        info_hash: Some(InfoHash([1; 20])),
+        token: Some(vec![0; 32]),
+        values: vec![WireValue::Inline(Value::new(1, 0, vec![1], ""))],
+        ..Message::default()
+    };
+    net.nodes[0].handle_datagram(now, addr(1), &put.encode());
+    assert_eq!(net.nodes[0].stats().bad_tokens, 1);
+    let reply = Message::decode(&net.nodes[0].poll_transmit().unwrap().bytes).unwrap();
+    assert_eq!(reply.kind, Kind::Error);
+    assert_eq!(reply.error.unwrap().0, 401);
+    assert_eq!(net.nodes[0].stored_values(), 0);
+
+    let mut own = ping.clone();
+    own.network = 0;
+    own.id = Some(net.nodes[0].id());
+    net.nodes[0].handle_datagram(now, addr(1), &own.encode());
+    assert!(
+        net.nodes[0].poll_transmit().is_none(),
+        "messages from our own id are dropped"
+    );
+}
+
+#[test]
+fn requests_over_the_per_ip_rate_are_dropped() {
+    let mut net = Net::new(1, 8);
+    let now = net.now;
+    let ping = Message {
+        kind: Kind::Ping,
+        tid: 1,
+        id: Some(InfoHash([9; 20])),
+        ..Message::default()
+    }
+    .encode();
+    for _ in 0..RATE_PER_IP + 10 {
+        net.nodes[0].handle_datagram(now, addr(5), &ping);
+    }
+    assert_eq!(net.nodes[0].stats().rate_limited, 10);
+    let later = now + Duration::from_secs(2);
+    net.nodes[0].handle_datagram(later, addr(5), &ping);
+    assert_eq!(net.nodes[0].stats().rate_limited, 10);
+}
+
+/// The simulation the issue asks for: lookups in networks of growing size, reporting hops and
+/// messages per lookup. Run with `--nocapture` to see the table.
+#[test]
+fn lookups_scale_logarithmically_up_to_200_nodes() {
+    let mut rows = Vec::new();
+    for n in [25usize, 50, 100, 200] {
+        let mut net = Net::new(n, 100 + n as u64);
+        net.bootstrap_all();
+        let mut rng = StdRng::seed_from_u64(n as u64);
+        let lookups = 20;
+        let mut messages = 0u64;
+        let mut found = 0;
+        for k in 0..lookups {
+            let key = InfoHash::random(&mut rng);
+            let value = Value::new(k + 1, 0, vec![k as u8], "");
+            let (a, b) = (rng.gen_range(0..n), rng.gen_range(0..n));
+            let now = net.now;
+            let put = net.nodes[a].put(now, key, value.clone(), false);
+            let mut seen = Vec::new();
+            wait_done(&mut net, a, put, &mut seen);
+            let before = net.nodes[b].stats().requests_sent;
+            let now = net.now;
+            let get = net.nodes[b].get(now, key);
+            let mut seen = Vec::new();
+            wait_done(&mut net, b, get, &mut seen);
+            messages += net.nodes[b].stats().requests_sent - before;
+            if values_of(&seen, get).contains(&value) {
+                found += 1;
+            }
+        }
+        let (hops, count): (u64, u64) = net
+            .nodes
+            .iter()
+            .map(|e| (e.stats().lookup_hops, e.stats().lookups))
+            .fold((0, 0), |(h, c), (a, b)| (h + a, c + b));
+        let hops = hops as f64 / count.max(1) as f64;
+        let msgs = messages as f64 / lookups as f64;
+        rows.push((n, hops, msgs, found));
+        assert_eq!(
+            found, lookups,
+            "every value must be found in a network of {n}"
+        );
+    }
+    println!("nodes  hops/lookup  messages/lookup");
+    for (n, hops, msgs, _) in &rows {
+        println!("{n:5}  {hops:11.2}  {msgs:15.1}");
+    }
+    // O(log n): quadrupling the network adds a small constant, not a factor.
+    let (small, large) = (rows[0], rows[3]);
+    assert!(large.2 < small.2 * 2.5 + 10.0, "{rows:?}");
+    assert!(large.1 < 8.0, "{rows:?}");
+}

@@ -1,0 +1,14 @@
+//! An OpenDHT-compatible node, as pure machines (`opendht-wire.md`).
+//!
+//! - [`hash`]: 160-bit ids and the XOR metric.
+//! - [`value`]: values, kept opaque, and queries.
+//! - [`message`]: the msgpack datagrams and value parts.
+
+pub mod engine;
+pub mod hash;
+pub mod message;
+pub mod routing;
+pub mod storage;
+pub mod value;
+
+pub use hash::InfoHash;

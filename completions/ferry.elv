@@ -19,12 +19,15 @@ set edit:completion:arg-completer[ferry] = {|@words|
     var completions = [
         &'ferry'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -34,17 +37,21 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand receive 'Stay online and receive files'
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
+            cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ferry;id'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -54,12 +61,15 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --name 'Offer the file under this name instead of its own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -68,6 +78,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --dir 'Where received files are saved (default: the download directory)'
             cand --from 'Accept offers only from this device or account id (repeatable); others are refused'
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --yes 'Accept every offer (from the senders allowed by --from)'
             cand --once 'Exit after one transfer, with its outcome as exit status'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -76,12 +88,15 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ferry;accept'= {
             cand --as 'Save under this name'
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --reject 'Refuse the offer instead'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -89,28 +104,147 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ferry;rerequest'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'ferry;generate'= {
+        &'ferry;dht'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ping 'Ping a DHT node and print its id'
+            cand get 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+            cand put 'Store TEXT at KEY'
+            cand listen 'Print values at KEY as they appear and expire, until Ctrl-C'
+            cand node 'Run a DHT node until Ctrl-C (prints its address and id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;dht;ping'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;dht;get'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;dht;put'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --keep 'Stay online and keep the value alive until Ctrl-C'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;dht;listen'= {
+            cand --count 'Exit after this many new values'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;dht;node'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;dht;help'= {
+            cand ping 'Ping a DHT node and print its id'
+            cand get 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+            cand put 'Store TEXT at KEY'
+            cand listen 'Print values at KEY as they appear and expire, until Ctrl-C'
+            cand node 'Run a DHT node until Ctrl-C (prints its address and id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;dht;help;ping'= {
+        }
+        &'ferry;dht;help;get'= {
+        }
+        &'ferry;dht;help;put'= {
+        }
+        &'ferry;dht;help;listen'= {
+        }
+        &'ferry;dht;help;node'= {
+        }
+        &'ferry;dht;help;help'= {
+        }
+        &'ferry;generate'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand man 'The man page, in roff'
@@ -119,23 +253,29 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate;man'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ferry;generate;completions'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail (repeat for debug logs)'
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -156,6 +296,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand receive 'Stay online and receive files'
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
+            cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -168,6 +309,23 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;help;accept'= {
         }
         &'ferry;help;rerequest'= {
+        }
+        &'ferry;help;dht'= {
+            cand ping 'Ping a DHT node and print its id'
+            cand get 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+            cand put 'Store TEXT at KEY'
+            cand listen 'Print values at KEY as they appear and expire, until Ctrl-C'
+            cand node 'Run a DHT node until Ctrl-C (prints its address and id)'
+        }
+        &'ferry;help;dht;ping'= {
+        }
+        &'ferry;help;dht;get'= {
+        }
+        &'ferry;help;dht;put'= {
+        }
+        &'ferry;help;dht;listen'= {
+        }
+        &'ferry;help;dht;node'= {
         }
         &'ferry;help;generate'= {
             cand man 'The man page, in roff'

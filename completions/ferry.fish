@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ferry_global_optspecs
-    string join \n home= json q/quiet v/verbose no-progress h/help V/version
+    string join \n home= json q/quiet v/verbose no-progress bootstrap= no-discovery dht-port= h/help V/version
 end
 
 function __fish_ferry_needs_command
@@ -25,10 +25,13 @@ function __fish_ferry_using_subcommand
 end
 
 complete -c ferry -n "__fish_ferry_needs_command" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_needs_command" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_needs_command" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_needs_command" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_needs_command" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_needs_command" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ferry -n "__fish_ferry_needs_command" -s V -l version -d 'Print version'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
@@ -36,79 +39,178 @@ complete -c ferry -n "__fish_ferry_needs_command" -f -a "send" -d 'Send a file t
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay online and receive files'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "generate" -d 'Print the man page or shell completions'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, or account id (any of its devices)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l peer-addr -d 'Connect directly to the receiver at this address' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l name -d 'Offer the file under this name instead of its own' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l limit-rate -d 'Limit the sending rate, in bytes per second (suffixes K, M, G)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the download directory)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device or account id (repeatable); others are refused' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l as -d 'Save under this name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l reject -d 'Refuse the offer instead'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "ping" -d 'Ping a DHT node and print its id'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "get" -d 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "put" -d 'Store TEXT at KEY'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "listen" -d 'Print values at KEY as they appear and expire, until Ctrl-C'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "node" -d 'Run a DHT node until Ctrl-C (prints its address and id)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l keep -d 'Stay online and keep the value alive until Ctrl-C'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l count -d 'Exit after this many new values' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "ping" -d 'Ping a DHT node and print its id'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "put" -d 'Store TEXT at KEY'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Print values at KEY as they appear and expire, until Ctrl-C'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "node" -d 'Run a DHT node until Ctrl-C (prints its address and id)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "generate" -d 'Print the man page or shell completions'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "send" -d 'Send a file to a device'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "ping" -d 'Ping a DHT node and print its id'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "get" -d 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "put" -d 'Store TEXT at KEY'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "listen" -d 'Print values at KEY as they appear and expire, until Ctrl-C'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "node" -d 'Run a DHT node until Ctrl-C (prints its address and id)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell'

@@ -43,6 +43,27 @@ pub struct Cli {
     /// No progress bars, even on a terminal.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// DHT node to join through (repeatable; default bootstrap.jami.net:4222).
+    #[arg(
+        long,
+        global = true,
+        env = "FERRY_BOOTSTRAP",
+        value_name = "HOST:PORT",
+        value_delimiter = ','
+    )]
+    pub bootstrap: Vec<String>,
+    /// Do not look for DHT nodes on the LAN (multicast peer discovery).
+    #[arg(long, global = true, env = "FERRY_NO_DISCOVERY", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_discovery: bool,
+    /// UDP port of this device's DHT node (default: any free port).
+    #[arg(
+        long,
+        global = true,
+        env = "FERRY_DHT_PORT",
+        value_name = "PORT",
+        default_value_t = 0
+    )]
+    pub dht_port: u16,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,6 +80,9 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Ask the conversation's members to send a recorded transfer again (not available yet).
     Rerequest(RerequestArgs),
+    /// Talk to the DHT directly, for diagnosis (as `dhtnode` does).
+    #[command(subcommand)]
+    Dht(DhtCommand),
     /// Print the man page or shell completions.
     #[command(hide = true)]
     Generate {
@@ -120,6 +144,34 @@ pub struct AcceptArgs {
 pub struct RerequestArgs {
     /// The recorded transfer (interaction) id.
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DhtCommand {
+    /// Ping a DHT node and print its id.
+    Ping {
+        /// The node's address.
+        addr: String,
+    },
+    /// Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits).
+    Get { key: String },
+    /// Store TEXT at KEY.
+    Put {
+        key: String,
+        text: String,
+        /// Stay online and keep the value alive until Ctrl-C.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Print values at KEY as they appear and expire, until Ctrl-C.
+    Listen {
+        key: String,
+        /// Exit after this many new values.
+        #[arg(long, value_name = "N")]
+        count: Option<usize>,
+    },
+    /// Run a DHT node until Ctrl-C (prints its address and id).
+    Node,
 }
 
 #[derive(Debug, Subcommand)]

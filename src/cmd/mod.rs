@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns parsed arguments into calls on the connector and the
 //! transfer drivers, and reports through the console.
 
+mod dht;
 mod generate;
 mod id;
 mod receive;
@@ -9,6 +10,7 @@ mod send;
 use crate::cli::output::Console;
 use crate::cli::{Cli, Command};
 use crate::identity::default_home;
+use crate::net::dht::{Dht, DhtConfig, DEFAULT_BOOTSTRAP};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
 use anyhow::Result;
@@ -20,6 +22,14 @@ pub struct Context {
     pub home: PathBuf,
     pub console: Arc<Console>,
     pub interrupt: Interrupt,
+    pub dht: DhtConfig,
+}
+
+impl Context {
+    /// Start this device's DHT node with the global options.
+    pub async fn start_dht(&self) -> Result<Dht> {
+        Dht::start(self.dht.clone()).await
+    }
 }
 
 /// Run the parsed command line.
@@ -28,6 +38,16 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         home: cli.home.clone().unwrap_or_else(default_home),
         console,
         interrupt,
+        dht: DhtConfig {
+            port: cli.dht_port,
+            bootstrap: if cli.bootstrap.is_empty() {
+                vec![DEFAULT_BOOTSTRAP.to_string()]
+            } else {
+                cli.bootstrap.clone()
+            },
+            discovery: !cli.no_discovery,
+            ..DhtConfig::default()
+        },
     };
     match cli.command {
         Command::Id => id::run(&ctx),
@@ -39,6 +59,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         Command::Rerequest(_) => {
             Err(Stop::NotAvailable("`ferry rerequest` (transfer history)").into())
         }
+        Command::Dht(command) => dht::run(&ctx, command).await,
         Command::Generate { what } => generate::run(what),
     }
 }

@@ -1,6 +1,8 @@
 //! Runs the real `ferry` binary in temporary homes, on loopback, with a bound on every wait.
 #![allow(dead_code)]
 
+pub mod real;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

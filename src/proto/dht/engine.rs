@@ -397,6 +397,11 @@ impl Engine {
         self.storage.value_count()
     }
 
+    /// Whether operation `op` is still running (a listen, a permanent put).
+    pub fn is_active(&self, op: OpId) -> bool {
+        self.ops.contains_key(&op)
+    }
+
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
         self.out.pop_front()
     }

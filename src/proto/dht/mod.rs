@@ -4,6 +4,7 @@
 //! - [`value`]: values, kept opaque, and queries.
 //! - [`message`]: the msgpack datagrams and value parts.
 
+pub mod discovery;
 pub mod engine;
 pub mod hash;
 pub mod message;

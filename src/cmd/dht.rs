@@ -1,0 +1,155 @@
+//! `ferry dht ping|get|put|listen|node`: the DHT node on its own, for diagnosis, as `dhtnode`
+//! offers. Keys are strings hashed as OpenDHT hashes them (or 40 hex digits used as they are).
+
+use super::Context;
+use crate::cli::DhtCommand;
+use crate::net::dht::ListenEvent;
+use crate::outcome::Stop;
+use crate::proto::dht::value::Value;
+use crate::proto::dht::InfoHash;
+use anyhow::{Context as _, Result};
+use std::time::Duration;
+
+/// How long to wait for a first DHT node before trying anyway.
+const JOIN_WAIT: Duration = Duration::from_secs(10);
+
+pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
+    // One-shot commands join as clients, so they leave no dead entries in routing tables.
+    let stays = matches!(
+        command,
+        DhtCommand::Node | DhtCommand::Put { keep: true, .. }
+    );
+    let mut config = ctx.dht.clone();
+    config.client_only = !stays;
+    let dht = crate::net::dht::Dht::start(config).await?;
+    match command {
+        DhtCommand::Ping { addr } => {
+            let target = crate::net::dht::resolve(std::slice::from_ref(&addr))
+                .await
+                .into_iter()
+                .next()
+                .with_context(|| format!("cannot resolve {addr}"))?;
+            let started = std::time::Instant::now();
+            let id = dht.ping(target).await?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            if ctx.console.json() {
+                ctx.console.print_json(&serde_json::json!({
+                    "event": "pong", "addr": target.to_string(), "id": id.to_string(), "ms": ms,
+                }));
+            } else {
+                println!("{target}: node {id} answered in {ms:.1} ms");
+            }
+        }
+        DhtCommand::Get { key } => {
+            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            let hash = InfoHash::from_user_key(&key);
+            let values = dht.get(hash).await?;
+            for value in &values {
+                print_value(ctx, &hash, value, "value");
+            }
+            if !ctx.console.json() && values.is_empty() {
+                eprintln!("no value at {hash}");
+            }
+        }
+        DhtCommand::Put { key, text, keep } => {
+            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            let hash = InfoHash::from_user_key(&key);
+            let value = Value::new(
+                rand::random::<u64>() | 1,
+                0,
+                text.into_bytes(),
+                "text/plain",
+            );
+            let handle = dht.put(hash, value.clone()).await?;
+            print_value(ctx, &hash, &value, "stored");
+            if keep {
+                let mut interrupt = ctx.interrupt.clone();
+                interrupt.wait().await;
+                drop(handle);
+                return Err(Stop::Interrupted.into());
+            }
+        }
+        DhtCommand::Listen { key, count } => {
+            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            let hash = InfoHash::from_user_key(&key);
+            let mut listening = dht.listen(hash).await?;
+            if ctx.console.json() {
+                ctx.console.print_json(&serde_json::json!({
+                    "event": "listening", "key": hash.to_string(),
+                }));
+            }
+            let mut interrupt = ctx.interrupt.clone();
+            let mut seen = 0;
+            loop {
+                let event = tokio::select! {
+                    e = listening.next() => e,
+                    _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
+                };
+                match event {
+                    Some(ListenEvent::Values(values)) => {
+                        for value in &values {
+                            print_value(ctx, &hash, value, "value");
+                        }
+                        seen += values.len();
+                        if count.is_some_and(|c| seen >= c) {
+                            return Ok(());
+                        }
+                    }
+                    Some(ListenEvent::Expired(ids)) => {
+                        for id in ids {
+                            if ctx.console.json() {
+                                ctx.console.print_json(&serde_json::json!({
+                                    "event": "expired", "key": hash.to_string(), "id": id,
+                                }));
+                            } else {
+                                println!("expired {id:016x}");
+                            }
+                        }
+                    }
+                    None => anyhow::bail!("the DHT node stopped"),
+                }
+            }
+        }
+        DhtCommand::Node => {
+            let status = dht.status().await?;
+            if ctx.console.json() {
+                ctx.console.print_json(&serde_json::json!({
+                    "event": "node", "id": status.id, "ipv4": status.ipv4, "ipv6": status.ipv6,
+                }));
+            } else {
+                println!("node {} on {:?} {:?}", status.id, status.ipv4, status.ipv6);
+            }
+            let mut interrupt = ctx.interrupt.clone();
+            interrupt.wait().await;
+            return Err(Stop::Interrupted.into());
+        }
+    }
+    Ok(())
+}
+
+fn print_value(ctx: &Context, key: &InfoHash, value: &Value, event: &str) {
+    let text = std::str::from_utf8(&value.data).ok();
+    if ctx.console.json() {
+        ctx.console.print_json(&serde_json::json!({
+            "event": event,
+            "key": key.to_string(),
+            "id": value.id,
+            "type": value.value_type,
+            "user_type": value.user_type,
+            "data": text,
+            "data_hex": hex::encode(&value.data),
+            "encrypted": value.cypher.is_some(),
+            "signed": value.owner.is_some(),
+        }));
+    } else {
+        let shown = match (text, &value.cypher) {
+            (_, Some(c)) => format!("<encrypted, {} bytes>", c.len()),
+            (Some(t), None) => t.to_string(),
+            (None, None) => format!("<{} bytes> {}", value.data.len(), hex::encode(&value.data)),
+        };
+        println!(
+            "{:016x} [{} {}] {shown}",
+            value.id, value.value_type, value.user_type
+        );
+    }
+}

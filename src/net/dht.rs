@@ -1,0 +1,598 @@
+//! The DHT node on real sockets: one IPv4 and one IPv6 UDP socket on the same port sharing
+//! one node id, LAN multicast discovery, and a task that drives `proto::dht::engine`.
+//!
+//! [`Dht`] is a cheap handle: every call sends a command to the driver task, which owns the
+//! engine and the sockets, so the protocol logic stays in the pure machine.
+
+use crate::proto::dht::discovery::{self, Packet};
+use crate::proto::dht::engine::{Config, Engine, Event, OpId, Stats};
+use crate::proto::dht::{value::Value, InfoHash};
+use anyhow::{bail, Context, Result};
+use socket2::{Domain, Protocol, Socket, Type};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::time::{Duration, Instant};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+/// Jami's public bootstrap node, the default when none is given.
+pub const DEFAULT_BOOTSTRAP: &str = "bootstrap.jami.net:4222";
+/// Largest datagram read.
+const MAX_DATAGRAM: usize = 64 * 1024;
+/// Discovery announcements: first period, doubling up to the maximum.
+const DISCOVERY_PERIOD: Duration = Duration::from_secs(10);
+const DISCOVERY_PERIOD_MAX: Duration = Duration::from_secs(60);
+
+/// How to run the node.
+#[derive(Debug, Clone)]
+pub struct DhtConfig {
+    /// UDP port for both families (0: any free port).
+    pub port: u16,
+    /// Addresses to bind; loopback in tests, unspecified otherwise.
+    pub bind4: Option<Ipv4Addr>,
+    pub bind6: Option<Ipv6Addr>,
+    /// `HOST:PORT` of nodes to join through.
+    pub bootstrap: Vec<String>,
+    pub network: u32,
+    /// LAN multicast discovery.
+    pub discovery: bool,
+    /// A short-lived client: other nodes keep it out of their routing tables.
+    pub client_only: bool,
+}
+
+impl Default for DhtConfig {
+    fn default() -> Self {
+        DhtConfig {
+            port: 0,
+            bind4: Some(Ipv4Addr::UNSPECIFIED),
+            bind6: Some(Ipv6Addr::UNSPECIFIED),
+            bootstrap: vec![DEFAULT_BOOTSTRAP.to_string()],
+            network: 0,
+            discovery: true,
+            client_only: false,
+        }
+    }
+}
+
+enum Command {
+    Get(InfoHash, mpsc::UnboundedSender<Event>),
+    Put(
+        InfoHash,
+        Box<Value>,
+        bool,
+        mpsc::UnboundedSender<Event>,
+        oneshot::Sender<OpId>,
+    ),
+    Listen(
+        InfoHash,
+        mpsc::UnboundedSender<Event>,
+        oneshot::Sender<OpId>,
+    ),
+    Ping(SocketAddr, mpsc::UnboundedSender<Event>),
+    Cancel(OpId),
+    Bootstrap(Vec<SocketAddr>),
+    Status(oneshot::Sender<Status>),
+}
+
+/// What the node knows, for `ferry dht` and `doctor`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Status {
+    pub id: String,
+    pub ipv4: Option<String>,
+    pub ipv6: Option<String>,
+    pub nodes_ipv4: usize,
+    pub nodes_ipv6: usize,
+    pub public_addr: Option<String>,
+    pub stored_values: usize,
+    pub dropped_malformed: u64,
+    pub dropped_other: u64,
+    pub received: u64,
+}
+
+/// A handle to the running node.
+#[derive(Clone)]
+pub struct Dht {
+    commands: mpsc::UnboundedSender<Command>,
+    pub id: InfoHash,
+    pub addr4: Option<SocketAddr>,
+    pub addr6: Option<SocketAddr>,
+}
+
+/// A value stored and kept alive until this is dropped or cancelled.
+pub struct PutHandle {
+    dht: Dht,
+    op: OpId,
+}
+
+impl PutHandle {
+    pub fn cancel(self) {}
+}
+
+impl Drop for PutHandle {
+    fn drop(&mut self) {
+        let _ = self.dht.commands.send(Command::Cancel(self.op));
+    }
+}
+
+/// What a listen reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListenEvent {
+    Values(Vec<Value>),
+    Expired(Vec<u64>),
+}
+
+/// A running listen; dropping it stops listening.
+pub struct Listening {
+    dht: Dht,
+    op: OpId,
+    events: mpsc::UnboundedReceiver<Event>,
+}
+
+impl Listening {
+    /// The next batch of new or expired values.
+    pub async fn next(&mut self) -> Option<ListenEvent> {
+        loop {
+            match self.events.recv().await? {
+                Event::Values { values, .. } => return Some(ListenEvent::Values(values)),
+                Event::Expired { ids, .. } => return Some(ListenEvent::Expired(ids)),
+                _ => continue,
+            }
+        }
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.dht.commands.send(Command::Cancel(self.op));
+    }
+}
+
+fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> Result<UdpSocket> {
+    let domain = if addr.is_ipv4() {
+        Domain::IPV4
+    } else {
+        Domain::IPV6
+    };
+    let socket = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(v6only)?;
+    }
+    if reuse {
+        socket.set_reuse_address(true)?;
+        socket.set_reuse_port(true)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    Ok(UdpSocket::from_std(socket.into())?)
+}
+
+/// Resolve `HOST:PORT` strings; names that do not resolve are reported and skipped.
+pub async fn resolve(hosts: &[String]) -> Vec<SocketAddr> {
+    let mut out = Vec::new();
+    for host in hosts {
+        match tokio::net::lookup_host(host.as_str()).await {
+            Ok(addrs) => out.extend(addrs),
+            Err(err) => tracing::warn!("bootstrap {host}: {err}"),
+        }
+    }
+    out
+}
+
+impl Dht {
+    /// Bind the sockets, start the node and begin bootstrapping.
+    pub async fn start(config: DhtConfig) -> Result<Dht> {
+        let mut rng_seed = [0u8; 8];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rng_seed);
+        let id = InfoHash::random(&mut rand::thread_rng());
+        let sock4 = match config.bind4 {
+            Some(ip) => Some(
+                udp_socket(SocketAddr::new(IpAddr::V4(ip), config.port), true, false)
+                    .with_context(|| format!("binding UDP {ip}:{}", config.port))?,
+            ),
+            None => None,
+        };
+        let port = match &sock4 {
+            Some(s) => s.local_addr()?.port(),
+            None => config.port,
+        };
+        let sock6 = match config.bind6 {
+            // IPv6 may be missing on the machine: then the node runs on IPv4 alone.
+            Some(ip) => match udp_socket(SocketAddr::new(IpAddr::V6(ip), port), true, false) {
+                Ok(s) => Some(s),
+                Err(err) if sock4.is_some() => {
+                    tracing::info!("no IPv6 DHT socket: {err}");
+                    None
+                }
+                Err(err) => return Err(err).context("binding the IPv6 DHT socket"),
+            },
+            None => None,
+        };
+        if sock4.is_none() && sock6.is_none() {
+            bail!("the DHT needs at least one of IPv4 and IPv6");
+        }
+        let addr4 = sock4.as_ref().and_then(|s| s.local_addr().ok());
+        let addr6 = sock6.as_ref().and_then(|s| s.local_addr().ok());
+        let engine = Engine::new(
+            Config {
+                id,
+                network: config.network,
+                client_only: config.client_only,
+                ipv4: sock4.is_some(),
+                ipv6: sock6.is_some(),
+                seed: u64::from_le_bytes(rng_seed),
+            },
+            Instant::now(),
+        );
+        let discovery = if config.discovery {
+            Discovery::open(sock4.is_some(), sock6.is_some())
+        } else {
+            Discovery::default()
+        };
+        let (commands, rx) = mpsc::unbounded_channel();
+        let driver = Driver {
+            engine,
+            sock4,
+            sock6,
+            discovery,
+            port,
+            network: config.network,
+            ops: HashMap::new(),
+        };
+        tokio::spawn(driver.run(rx));
+        let dht = Dht {
+            commands,
+            id,
+            addr4,
+            addr6,
+        };
+        let bootstrap = resolve(&config.bootstrap).await;
+        if !bootstrap.is_empty() {
+            dht.bootstrap(bootstrap);
+        }
+        Ok(dht)
+    }
+
+    fn send(&self, command: Command) -> Result<()> {
+        self.commands
+            .send(command)
+            .map_err(|_| anyhow::anyhow!("the DHT node stopped"))
+    }
+
+    pub fn bootstrap(&self, addrs: Vec<SocketAddr>) {
+        let _ = self.send(Command::Bootstrap(addrs));
+    }
+
+    /// All values at `key` that the closest nodes hold.
+    pub async fn get(&self, key: InfoHash) -> Result<Vec<Value>> {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        self.send(Command::Get(key, tx))?;
+        let mut values = Vec::new();
+        while let Some(event) = rx.recv().await {
+            match event {
+                Event::Values { values: v, .. } => values.extend(v),
+                Event::Done {
+                    ok: false, detail, ..
+                } if values.is_empty() => {
+                    bail!("get {key}: {detail}")
+                }
+                Event::Done { .. } => break,
+                _ => {}
+            }
+        }
+        Ok(values)
+    }
+
+    /// Store `value` at `key` and keep it alive (re-announced) until the handle is dropped.
+    pub async fn put(&self, key: InfoHash, value: Value) -> Result<PutHandle> {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (op_tx, op_rx) = oneshot::channel();
+        self.send(Command::Put(key, Box::new(value), true, tx, op_tx))?;
+        let op = op_rx.await.context("the DHT node stopped")?;
+        let handle = PutHandle {
+            dht: self.clone(),
+            op,
+        };
+        loop {
+            match rx.recv().await {
+                Some(Event::Done { ok: true, .. }) => return Ok(handle),
+                Some(Event::Done { detail, .. }) => bail!("put {key}: {detail}"),
+                Some(_) => {}
+                None => bail!("the DHT node stopped"),
+            }
+        }
+    }
+
+    /// Watch `key` for new and expired values.
+    pub async fn listen(&self, key: InfoHash) -> Result<Listening> {
+        let (tx, events) = mpsc::unbounded_channel();
+        let (op_tx, op_rx) = oneshot::channel();
+        self.send(Command::Listen(key, tx, op_tx))?;
+        let op = op_rx.await.context("the DHT node stopped")?;
+        Ok(Listening {
+            dht: self.clone(),
+            op,
+            events,
+        })
+    }
+
+    /// Ping a node: its id, or an error after the retries.
+    pub async fn ping(&self, addr: SocketAddr) -> Result<InfoHash> {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        self.send(Command::Ping(addr, tx))?;
+        let wait = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        match wait {
+            Ok(Some(Event::Pong { id, .. })) => Ok(id),
+            _ => bail!("no answer from {addr}"),
+        }
+    }
+
+    pub async fn status(&self) -> Result<Status> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Command::Status(tx))?;
+        rx.await.context("the DHT node stopped")
+    }
+
+    /// Wait until the node knows at least `n` other nodes, or `limit` passes.
+    pub async fn wait_for_nodes(&self, n: usize, limit: Duration) -> Result<usize> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let s = self.status().await?;
+            let known = s.nodes_ipv4 + s.nodes_ipv6;
+            if known >= n || tokio::time::Instant::now() >= deadline {
+                return Ok(known);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Discovery {
+    v4: Option<UdpSocket>,
+    v6: Option<UdpSocket>,
+}
+
+impl Discovery {
+    /// Join the discovery groups; a LAN without multicast just has no discovery.
+    fn open(v4: bool, v6: bool) -> Discovery {
+        let mut d = Discovery::default();
+        if v4 {
+            let bind = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, discovery::PORT));
+            d.v4 = udp_socket(bind, false, true)
+                .and_then(|s| {
+                    s.join_multicast_v4(discovery::GROUP_V4, Ipv4Addr::UNSPECIFIED)?;
+                    s.set_multicast_loop_v4(true)?;
+                    Ok(s)
+                })
+                .map_err(|e| tracing::info!("no IPv4 peer discovery: {e}"))
+                .ok();
+        }
+        if v6 {
+            let bind = SocketAddr::V6(SocketAddrV6::new(
+                Ipv6Addr::UNSPECIFIED,
+                discovery::PORT,
+                0,
+                0,
+            ));
+            d.v6 = udp_socket(bind, true, true)
+                .and_then(|s| {
+                    s.join_multicast_v6(&discovery::GROUP_V6, 0)?;
+                    s.set_multicast_loop_v6(true)?;
+                    Ok(s)
+                })
+                .map_err(|e| tracing::info!("no IPv6 peer discovery: {e}"))
+                .ok();
+        }
+        d
+    }
+
+    async fn announce(&self, id: InfoHash, port: u16, network: u32) {
+        let packet = discovery::encode_announce(id, port, network);
+        if let Some(s) = &self.v4 {
+            let _ = s
+                .send_to(&packet, (discovery::GROUP_V4, discovery::PORT))
+                .await;
+        }
+        if let Some(s) = &self.v6 {
+            let _ = s
+                .send_to(&packet, (discovery::GROUP_V6, discovery::PORT))
+                .await;
+        }
+    }
+
+    async fn query(&self) {
+        let packet = discovery::encode_query();
+        if let Some(s) = &self.v4 {
+            let _ = s
+                .send_to(&packet, (discovery::GROUP_V4, discovery::PORT))
+                .await;
+        }
+        if let Some(s) = &self.v6 {
+            let _ = s
+                .send_to(&packet, (discovery::GROUP_V6, discovery::PORT))
+                .await;
+        }
+    }
+}
+
+async fn recv_opt(
+    socket: Option<&UdpSocket>,
+    buf: &mut [u8],
+) -> std::io::Result<(usize, SocketAddr)> {
+    match socket {
+        Some(s) => s.recv_from(buf).await,
+        None => std::future::pending().await,
+    }
+}
+
+struct Driver {
+    engine: Engine,
+    sock4: Option<UdpSocket>,
+    sock6: Option<UdpSocket>,
+    discovery: Discovery,
+    port: u16,
+    network: u32,
+    ops: HashMap<OpId, mpsc::UnboundedSender<Event>>,
+}
+
+impl Driver {
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let mut buf4 = vec![0u8; MAX_DATAGRAM];
+        let mut buf6 = vec![0u8; MAX_DATAGRAM];
+        let mut dbuf4 = vec![0u8; 1500];
+        let mut dbuf6 = vec![0u8; 1500];
+        let mut announce_wait = DISCOVERY_PERIOD;
+        let mut next_announce = tokio::time::Instant::now();
+        let id = self.engine.id();
+        loop {
+            let deadline = self
+                .engine
+                .poll_timeout()
+                .map(|at| at.saturating_duration_since(Instant::now()))
+                .unwrap_or(Duration::from_secs(60));
+            let sleep = tokio::time::sleep(deadline);
+            tokio::select! {
+                r = recv_opt(self.sock4.as_ref(), &mut buf4) => {
+                    if let Ok((n, from)) = r {
+                        self.engine.handle_datagram(Instant::now(), from, &buf4[..n]);
+                    }
+                }
+                r = recv_opt(self.sock6.as_ref(), &mut buf6) => {
+                    if let Ok((n, from)) = r {
+                        self.engine.handle_datagram(Instant::now(), from, &buf6[..n]);
+                    }
+                }
+                r = recv_opt(self.discovery.v4.as_ref(), &mut dbuf4) => {
+                    if let Ok((n, from)) = r {
+                        self.on_discovery(id, from, &dbuf4[..n]).await;
+                    }
+                }
+                r = recv_opt(self.discovery.v6.as_ref(), &mut dbuf6) => {
+                    if let Ok((n, from)) = r {
+                        self.on_discovery(id, from, &dbuf6[..n]).await;
+                    }
+                }
+                _ = tokio::time::sleep_until(next_announce), if self.discovery.v4.is_some() || self.discovery.v6.is_some() => {
+                    self.discovery.announce(id, self.port, self.network).await;
+                    if announce_wait == DISCOVERY_PERIOD {
+                        self.discovery.query().await;
+                    }
+                    next_announce = tokio::time::Instant::now() + announce_wait;
+                    announce_wait = (announce_wait * 2).min(DISCOVERY_PERIOD_MAX);
+                }
+                command = commands.recv() => {
+                    let Some(command) = command else { return };
+                    self.command(command);
+                }
+                _ = sleep => {
+                    self.engine.handle_timeout(Instant::now());
+                }
+            }
+            self.flush().await;
+        }
+    }
+
+    async fn on_discovery(&mut self, own: InfoHash, from: SocketAddr, bytes: &[u8]) {
+        match discovery::decode(bytes) {
+            Packet::Query => self.discovery.announce(own, self.port, self.network).await,
+            Packet::Announce { id, port, network } if id != own && network == self.network => {
+                let addr = SocketAddr::new(from.ip(), port);
+                self.engine.bootstrap(Instant::now(), &[addr]);
+            }
+            _ => {}
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        let now = Instant::now();
+        match command {
+            Command::Get(key, tx) => {
+                let op = self.engine.get(now, key);
+                self.ops.insert(op, tx);
+            }
+            Command::Put(key, value, permanent, tx, op_tx) => {
+                let op = self.engine.put(now, key, *value, permanent);
+                self.ops.insert(op, tx);
+                let _ = op_tx.send(op);
+            }
+            Command::Listen(key, tx, op_tx) => {
+                let op = self.engine.listen(now, key);
+                self.ops.insert(op, tx);
+                let _ = op_tx.send(op);
+            }
+            Command::Ping(addr, tx) => {
+                let op = self.engine.ping(now, addr);
+                self.ops.insert(op, tx);
+            }
+            Command::Cancel(op) => {
+                self.engine.cancel(op);
+                self.ops.remove(&op);
+            }
+            Command::Bootstrap(addrs) => self.engine.bootstrap(now, &addrs),
+            Command::Status(tx) => {
+                let (n4, n6) = self.engine.node_counts();
+                let s: &Stats = self.engine.stats();
+                let _ = tx.send(Status {
+                    id: self.engine.id().to_string(),
+                    ipv4: self
+                        .sock4
+                        .as_ref()
+                        .and_then(|s| s.local_addr().ok())
+                        .map(|a| a.to_string()),
+                    ipv6: self
+                        .sock6
+                        .as_ref()
+                        .and_then(|s| s.local_addr().ok())
+                        .map(|a| a.to_string()),
+                    nodes_ipv4: n4,
+                    nodes_ipv6: n6,
+                    public_addr: self.engine.public_addr().map(|a| a.to_string()),
+                    stored_values: self.engine.stored_values(),
+                    dropped_malformed: s.malformed,
+                    dropped_other: s.wrong_network
+                        + s.martian
+                        + s.rate_limited
+                        + s.unexpected_replies
+                        + s.parts_dropped,
+                    received: s.received,
+                });
+            }
+        }
+    }
+
+    async fn flush(&mut self) {
+        while let Some(t) = self.engine.poll_transmit() {
+            let socket = if t.to.is_ipv4() {
+                self.sock4.as_ref()
+            } else {
+                self.sock6.as_ref()
+            };
+            if let Some(socket) = socket {
+                if let Err(err) = socket.send_to(&t.bytes, t.to).await {
+                    tracing::debug!("send to {}: {err}", t.to);
+                }
+            }
+        }
+        while let Some(event) = self.engine.poll_event() {
+            let op = match &event {
+                Event::Values { op, .. }
+                | Event::Expired { op, .. }
+                | Event::Done { op, .. }
+                | Event::Pong { op, .. } => *op,
+            };
+            let finished = matches!(event, Event::Pong { .. })
+                || matches!(&event, Event::Done { .. }) && !self.engine_keeps(op);
+            if let Some(tx) = self.ops.get(&op) {
+                let _ = tx.send(event);
+            }
+            if finished {
+                self.ops.remove(&op);
+            }
+        }
+    }
+
+    /// Permanent puts stay registered after their first `Done`.
+    fn engine_keeps(&self, op: OpId) -> bool {
+        self.engine.is_active(op)
+    }
+}

@@ -1,0 +1,182 @@
+//! Real parts for end-to-end tests: Debian's `dhtnode` and python3-opendht, on loopback.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Whether `program` can run; without it a test is skipped, except under CI where the
+/// real-part tests must run (tests/ci.sh installs them).
+pub fn require(program: &str, check: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(check)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("{program} is required (tests/ci.sh installs it)");
+        }
+        eprintln!("SKIPPED: {program} is not installed (run tests/ci.sh to install it)");
+    }
+    ok
+}
+
+pub fn have_dhtnode() -> bool {
+    require("dhtnode", &["--help"])
+}
+
+pub fn have_python_opendht() -> bool {
+    require("/usr/bin/python3", &["-c", "import opendht"])
+}
+
+/// A UDP port free on both IPv4 and IPv6 (nodes bind both), picked at random in a range
+/// the kernel does not hand out for port 0, so parallel tests rarely collide.
+pub fn free_udp_port() -> u16 {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    for _ in 0..200 {
+        let port = rng.gen_range(20_000..30_000);
+        // A dual-stack bind of [::] succeeds only if the IPv4 port is free as well.
+        if std::net::UdpSocket::bind(("::", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free UDP port");
+}
+
+/// An interactive `dhtnode` driven through its stdin.
+pub struct DhtNode {
+    child: Child,
+    stdin: ChildStdin,
+    output: Arc<Mutex<Vec<String>>>,
+    pub port: u16,
+}
+
+impl DhtNode {
+    pub fn start(bootstrap: Option<u16>) -> DhtNode {
+        let port = free_udp_port();
+        let mut cmd = Command::new("dhtnode");
+        cmd.args(["-p", &port.to_string()]);
+        if let Some(b) = bootstrap {
+            cmd.args(["-b", &format!("127.0.0.1:{b}")]);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn dhtnode");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock().expect("lock").push(line);
+            }
+        });
+        let node = DhtNode {
+            child,
+            stdin,
+            output,
+            port,
+        };
+        let line = node.wait_output(|l| l.contains("running on"), Duration::from_secs(10));
+        assert!(
+            !line.contains("port 0"),
+            "dhtnode could not bind both families: {line}"
+        );
+        node
+    }
+
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn command(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").expect("dhtnode stdin");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// Wait for an output line matching `ok`, returning it.
+    pub fn wait_output(&self, ok: impl Fn(&str) -> bool, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(line) = self.output.lock().expect("lock").iter().find(|l| ok(l)) {
+                return line.clone();
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "dhtnode on {}: no matching line within {limit:?}; output:\n{}",
+                    self.port,
+                    self.output.lock().expect("lock").join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `g KEY` until the value with this text shows (values can take a moment to spread).
+    pub fn get_until(&mut self, key: &str, text: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let needle = format!(":\"{text}\"");
+        loop {
+            self.command(&format!("g {key}"));
+            let found = self
+                .output
+                .lock()
+                .expect("lock")
+                .iter()
+                .any(|l| l.contains(&needle));
+            if found {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "dhtnode on {} never found {text:?} at {key:?}; output:\n{}",
+                    self.port,
+                    self.output.lock().expect("lock").join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
+impl Drop for DhtNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run a python3-opendht script with a runner bootstrapped to `bootstrap_port`; `runner` is
+/// the name of the `DhtRunner` in the script. Returns stdout; fails the test on error.
+pub fn python_opendht(bootstrap_port: u16, body: &str) -> String {
+    let port = free_udp_port();
+    let script = format!(
+        "import opendht as dht, sys, time\n\
+         runner = dht.DhtRunner()\n\
+         runner.run(port={port})\n\
+         runner.bootstrap('127.0.0.1', '{bootstrap_port}')\n\
+         time.sleep(1.5)\n\
+         {body}\n\
+         runner.shutdown()\n"
+    );
+    let mut child = Command::new("/usr/bin/python3")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let status = super::wait_bounded(&mut child, Duration::from_secs(60));
+    let mut out = String::new();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut out).ok();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).ok();
+    assert!(status.success(), "python3-opendht failed: {err}\n{out}");
+    out
+}

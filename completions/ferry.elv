@@ -19,7 +19,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
     var completions = [
         &'ferry'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -43,7 +43,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;id'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -61,7 +61,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --name 'Offer the file under this name instead of its own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -78,7 +78,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --dir 'Where received files are saved (default: the download directory)'
             cand --from 'Accept offers only from this device or account id (repeatable); others are refused'
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --yes 'Accept every offer (from the senders allowed by --from)'
             cand --once 'Exit after one transfer, with its outcome as exit status'
@@ -95,7 +95,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;accept'= {
             cand --as 'Save under this name'
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --reject 'Refuse the offer instead'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -110,7 +110,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;rerequest'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -124,7 +124,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -144,7 +144,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;ping'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -158,7 +158,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;get'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -172,7 +172,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;put'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --keep 'Stay online and keep the value alive until Ctrl-C'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -188,7 +188,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;listen'= {
             cand --count 'Exit after this many new values'
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -202,7 +202,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;node'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -236,7 +236,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -253,7 +253,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate;man'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate;completions'= {
             cand --home 'Directory holding this device''s keys and state'
-            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222)'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'

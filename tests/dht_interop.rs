@@ -193,3 +193,26 @@ fn three_dhtnodes_and_five_ferry_nodes_find_every_value() {
         assert_eq!(status.code(), Some(130));
     }
 }
+
+#[test]
+fn ferry_and_dhtnode_talk_over_ipv6() {
+    if !have_dhtnode() {
+        return;
+    }
+    let peer = DhtNode::start(None);
+    let mut node = DhtNode::start(Some(peer.port));
+    let v6 = format!("[::1]:{}", node.port);
+    node.command("p v6-key carried-over-ipv6");
+    node.wait_output(|l| l.contains("Put: success"), Duration::from_secs(10));
+    let values = ferry_get(&v6, "v6-key");
+    assert!(
+        values.iter().any(|v| v["data"] == "carried-over-ipv6"),
+        "{values:?}"
+    );
+    let out = ferry_dht(&v6)
+        .args(["put", "v6-from-ferry", "stored-over-ipv6"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    node.get_until("v6-from-ferry", "stored-over-ipv6", Duration::from_secs(10));
+}

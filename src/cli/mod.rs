@@ -43,7 +43,8 @@ pub struct Cli {
     /// No progress bars, even on a terminal.
     #[arg(long, global = true)]
     pub no_progress: bool,
-    /// DHT node to join through (repeatable; default bootstrap.jami.net:4222).
+    /// DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN
+    /// discovery only).
     #[arg(
         long,
         global = true,

@@ -121,6 +121,19 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             }
             let mut interrupt = ctx.interrupt.clone();
             interrupt.wait().await;
+            let status = dht.status().await?;
+            if ctx.console.json() {
+                ctx.console
+                    .print_json(&serde_json::json!({"event": "stats", "status": status}));
+            } else {
+                println!(
+                    "{} datagrams received, {} malformed and {} others dropped, {} values stored",
+                    status.received,
+                    status.dropped_malformed,
+                    status.dropped_other,
+                    status.stored_values
+                );
+            }
             return Err(Stop::Interrupted.into());
         }
     }

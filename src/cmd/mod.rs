@@ -40,10 +40,10 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         interrupt,
         dht: DhtConfig {
             port: cli.dht_port,
-            bootstrap: if cli.bootstrap.is_empty() {
-                vec![DEFAULT_BOOTSTRAP.to_string()]
-            } else {
-                cli.bootstrap.clone()
+            bootstrap: match cli.bootstrap.as_slice() {
+                [] => vec![DEFAULT_BOOTSTRAP.to_string()],
+                [none] if none == "none" => vec![],
+                given => given.to_vec(),
             },
             discovery: !cli.no_discovery,
             ..DhtConfig::default()

@@ -31,6 +31,8 @@ const ACCOUNT_KEY: &str = "account.key";
 const ACCOUNT_CERT: &str = "account.crt";
 const DEVICE_KEY: &str = "device.key";
 const DEVICE_CERT: &str = "device.crt";
+/// The device's X25519 secret for requests encrypted to it (hex).
+const DEVICE_ENC_KEY: &str = "device.x25519";
 
 /// Certificates are long-lived: the account key, not expiry, is what revokes trust.
 const CERT_VALIDITY_DAYS: i64 = 20 * 365;
@@ -181,6 +183,22 @@ pub fn verify_chain(
     })
 }
 
+/// The raw Ed25519 public key of a device certificate, to check its signatures.
+pub fn device_signing_key(der: &[u8]) -> Result<Vec<u8>, IdentityError> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der)
+        .map_err(|e| IdentityError::Unparsable(e.to_string()))?;
+    let key = cert
+        .tbs_certificate
+        .subject_pki
+        .subject_public_key
+        .data
+        .to_vec();
+    if key.len() != 32 {
+        return Err(IdentityError::Unparsable("not an Ed25519 key".into()));
+    }
+    Ok(key)
+}
+
 fn subject_public_key_info(der: &[u8]) -> Result<Vec<u8>, IdentityError> {
     let (_, cert) = x509_parser::parse_x509_certificate(der)
         .map_err(|e| IdentityError::Unparsable(e.to_string()))?;
@@ -195,6 +213,8 @@ pub struct Identity {
     account_cert: CertificateDer<'static>,
     device_cert: CertificateDer<'static>,
     device_key: PrivatePkcs8KeyDer<'static>,
+    signing: ring::signature::Ed25519KeyPair,
+    enc_secret: x25519_dalek::StaticSecret,
 }
 
 impl Identity {
@@ -232,6 +252,19 @@ impl Identity {
         if Id::of_public_key(&key_spki) != peer.device {
             bail!("the stored device key does not match the device certificate");
         }
+        let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
+            device_key.secret_pkcs8_der(),
+        )
+        .map_err(|e| anyhow::anyhow!("the device key is not Ed25519: {e}"))?;
+        let enc_path = home.join(DEVICE_ENC_KEY);
+        if !enc_path.exists() {
+            let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
+            write_private(&enc_path, &hex::encode(secret.to_bytes()))?;
+        }
+        let enc_bytes: [u8; 32] = hex::decode(read(DEVICE_ENC_KEY)?.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .with_context(|| format!("{} is not an X25519 key", enc_path.display()))?;
         Ok(Identity {
             account: peer.account,
             device: peer.device,
@@ -239,6 +272,8 @@ impl Identity {
             account_cert,
             device_cert,
             device_key,
+            signing,
+            enc_secret: x25519_dalek::StaticSecret::from(enc_bytes),
         })
     }
 
@@ -283,12 +318,27 @@ impl Identity {
         PrivateKeyDer::Pkcs8(self.device_key.clone_key())
     }
 
+    /// The X25519 key requests to this device are encrypted to.
+    pub fn enc_public(&self) -> [u8; 32] {
+        x25519_dalek::PublicKey::from(&self.enc_secret).to_bytes()
+    }
+
+    pub fn enc_secret(&self) -> &x25519_dalek::StaticSecret {
+        &self.enc_secret
+    }
+
     /// Who this device is, as a peer would see it.
     pub fn as_peer(&self) -> PeerIdentity {
         PeerIdentity {
             device: self.device,
             account: self.account,
         }
+    }
+}
+
+impl crate::proto::signal::Signer for Identity {
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.signing.sign(message).as_ref().to_vec()
     }
 }
 
@@ -363,7 +413,13 @@ mod tests {
         assert_ne!(created.device, created.account);
         let peer = verify_chain(&loaded.tls_chain(), UnixTime::now()).unwrap();
         assert_eq!(peer, loaded.as_peer());
-        for file in [ACCOUNT_KEY, DEVICE_KEY, DEVICE_CERT, ACCOUNT_CERT] {
+        for file in [
+            ACCOUNT_KEY,
+            DEVICE_KEY,
+            DEVICE_CERT,
+            ACCOUNT_CERT,
+            DEVICE_ENC_KEY,
+        ] {
             let mode = fs::metadata(dir.path().join(file))
                 .unwrap()
                 .permissions()

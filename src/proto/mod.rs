@@ -3,4 +3,5 @@
 
 pub mod dht;
 pub mod name;
+pub mod signal;
 pub mod transfer;

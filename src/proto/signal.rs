@@ -1,0 +1,263 @@
+//! Signalling on the DHT: device announcements and connection requests, sealed and opened.
+//!
+//! ```text
+//! announcement at InfoHash("ferry:account:" + account id) and ("ferry:device:" + device id),
+//!   user type "ferry/device", re-put before it expires:
+//!     Signed { body: msgpack Announcement { chain: [device cert, account cert],
+//!                                           enc_key: X25519 public key, created },
+//!              sig: Ed25519(device key, body) }
+//! request (offer or answer) at InfoHash("peer:" + receiving device id), user type
+//!   "peer_request" (dhtnet's key scheme):
+//!     Sealed { epk: ephemeral X25519 public key, nonce, ct: ChaCha20-Poly1305(
+//!                key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient key),
+//!                plaintext = msgpack Signed { body: msgpack Request { id, ts, is_answer, chain,
+//!                            ufrag, pwd, candidates, conn_type }, sig }) }
+//! ```
+//! Opening checks, in order: it decrypts with our key; the chain verifies (device issued by its
+//! account); the signature is the device's; the timestamp is recent and the (device, id,
+//! direction) was not seen before. Each failure is one [`SignalError`]; callers drop and count.
+
+use crate::identity::{device_signing_key, verify_chain, Id, IdentityError, PeerIdentity};
+use crate::proto::dht::InfoHash;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use hkdf::Hkdf;
+use rustls::pki_types::{CertificateDer, UnixTime};
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+use sha2::Sha256;
+use std::collections::HashMap;
+use x25519_dalek::{PublicKey, StaticSecret};
+
+pub const ANNOUNCE_USER_TYPE: &str = "ferry/device";
+pub const REQUEST_USER_TYPE: &str = "peer_request";
+/// Requests older than this are stale (dhtnet waits 30 s for an answer; clocks drift).
+pub const MAX_REQUEST_AGE_SECS: u64 = 120;
+/// Requests from further in the future than this are refused.
+pub const MAX_CLOCK_SKEW_SECS: u64 = 60;
+const HKDF_INFO: &[u8] = b"ferry request v1";
+
+pub fn account_key(account: &Id) -> InfoHash {
+    InfoHash::of(format!("ferry:account:{account}"))
+}
+
+pub fn device_key(device: &Id) -> InfoHash {
+    InfoHash::of(format!("ferry:device:{device}"))
+}
+
+/// Where requests for `device` are put (dhtnet: `"peer:" + device id`).
+pub fn peer_key(device: &Id) -> InfoHash {
+    InfoHash::of(format!("peer:{device}"))
+}
+
+/// Every way a signalling value can be refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignalError {
+    #[error("not a ferry signalling value")]
+    Malformed,
+    #[error("cannot decrypt: not for this device, or tampered with")]
+    Decrypt,
+    #[error("the signature is not the presented device's")]
+    BadSignature,
+    #[error("the presented identity is invalid: {0}")]
+    Identity(#[from] IdentityError),
+    #[error("stale request ({age_secs} s old)")]
+    Stale { age_secs: i64 },
+    #[error("replayed request {id:016x}")]
+    Replay { id: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Signed {
+    body: ByteBuf,
+    sig: ByteBuf,
+}
+
+/// What a device publishes about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub chain: Vec<ByteBuf>,
+    pub enc_key: ByteBuf,
+    pub created: u64,
+}
+
+/// A verified announcement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceInfo {
+    pub peer: PeerIdentity,
+    pub enc_key: [u8; 32],
+    pub created: u64,
+}
+
+/// A connection request (offer) or its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub ts: u64,
+    pub is_answer: bool,
+    pub chain: Vec<ByteBuf>,
+    pub ufrag: String,
+    pub pwd: String,
+    pub candidates: Vec<String>,
+    pub conn_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Sealed {
+    epk: ByteBuf,
+    nonce: ByteBuf,
+    ct: ByteBuf,
+}
+
+/// Signs with this device's key.
+pub trait Signer {
+    fn sign(&self, message: &[u8]) -> Vec<u8>;
+}
+
+fn chain_ders(chain: &[ByteBuf]) -> Vec<CertificateDer<'static>> {
+    chain
+        .iter()
+        .map(|c| CertificateDer::from(c.to_vec()))
+        .collect()
+}
+
+fn sign(body: Vec<u8>, signer: &dyn Signer) -> Vec<u8> {
+    let sig = signer.sign(&body);
+    rmp_serde::to_vec_named(&Signed {
+        body: ByteBuf::from(body),
+        sig: ByteBuf::from(sig),
+    })
+    .unwrap_or_default()
+}
+
+/// Verify a signed body against the device of `chain`; return who signed.
+fn verify_signed(
+    signed: &Signed,
+    chain: &[ByteBuf],
+    now: UnixTime,
+) -> Result<PeerIdentity, SignalError> {
+    let ders = chain_ders(chain);
+    let peer = verify_chain(&ders, now)?;
+    let key = device_signing_key(&ders[0])?;
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, key)
+        .verify(&signed.body, &signed.sig)
+        .map_err(|_| SignalError::BadSignature)?;
+    Ok(peer)
+}
+
+pub fn seal_announcement(announcement: &Announcement, signer: &dyn Signer) -> Vec<u8> {
+    sign(
+        rmp_serde::to_vec_named(announcement).unwrap_or_default(),
+        signer,
+    )
+}
+
+pub fn open_announcement(bytes: &[u8], now: UnixTime) -> Result<DeviceInfo, SignalError> {
+    let signed: Signed = rmp_serde::from_slice(bytes).map_err(|_| SignalError::Malformed)?;
+    let a: Announcement =
+        rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
+    let peer = verify_signed(&signed, &a.chain, now)?;
+    let enc_key: [u8; 32] = a
+        .enc_key
+        .as_ref()
+        .try_into()
+        .map_err(|_| SignalError::Malformed)?;
+    Ok(DeviceInfo {
+        peer,
+        enc_key,
+        created: a.created,
+    })
+}
+
+fn cipher(shared: &[u8; 32], epk: &[u8; 32], recipient: &[u8; 32]) -> ChaCha20Poly1305 {
+    let salt = [epk.as_slice(), recipient.as_slice()].concat();
+    let hk = Hkdf::<Sha256>::new(Some(&salt), shared);
+    let mut key = [0u8; 32];
+    // 32 bytes is a valid HKDF-SHA256 output length.
+    let _ = hk.expand(HKDF_INFO, &mut key);
+    ChaCha20Poly1305::new(Key::from_slice(&key))
+}
+
+/// Sign `request` as this device and encrypt it to `recipient` (its announced X25519 key).
+/// `ephemeral` and `nonce` are fresh random bytes from the caller.
+pub fn seal_request(
+    request: &Request,
+    signer: &dyn Signer,
+    recipient: &[u8; 32],
+    ephemeral: [u8; 32],
+    nonce: [u8; 12],
+) -> Vec<u8> {
+    let plain = sign(rmp_serde::to_vec_named(request).unwrap_or_default(), signer);
+    let secret = StaticSecret::from(ephemeral);
+    let epk = PublicKey::from(&secret).to_bytes();
+    let shared = secret
+        .diffie_hellman(&PublicKey::from(*recipient))
+        .to_bytes();
+    let ct = cipher(&shared, &epk, recipient)
+        .encrypt(Nonce::from_slice(&nonce), plain.as_slice())
+        .unwrap_or_default();
+    rmp_serde::to_vec_named(&Sealed {
+        epk: ByteBuf::from(epk.to_vec()),
+        nonce: ByteBuf::from(nonce.to_vec()),
+        ct: ByteBuf::from(ct),
+    })
+    .unwrap_or_default()
+}
+
+/// Remembers recent requests so that none is accepted twice.
+#[derive(Default)]
+pub struct ReplayGuard {
+    seen: HashMap<(Id, u64, bool), u64>,
+}
+
+impl ReplayGuard {
+    fn check(&mut self, device: Id, request: &Request, now_secs: u64) -> Result<(), SignalError> {
+        let age = now_secs as i64 - request.ts as i64;
+        if age > MAX_REQUEST_AGE_SECS as i64 || -age > MAX_CLOCK_SKEW_SECS as i64 {
+            return Err(SignalError::Stale { age_secs: age });
+        }
+        self.seen.retain(|_, ts| {
+            now_secs.saturating_sub(*ts) <= MAX_REQUEST_AGE_SECS + MAX_CLOCK_SKEW_SECS
+        });
+        if self
+            .seen
+            .insert((device, request.id, request.is_answer), request.ts)
+            .is_some()
+        {
+            return Err(SignalError::Replay { id: request.id });
+        }
+        Ok(())
+    }
+}
+
+/// Decrypt a request sent to us, verify its sender and freshness.
+pub fn open_request(
+    bytes: &[u8],
+    own: &StaticSecret,
+    now: UnixTime,
+    guard: &mut ReplayGuard,
+) -> Result<(Request, PeerIdentity), SignalError> {
+    let sealed: Sealed = rmp_serde::from_slice(bytes).map_err(|_| SignalError::Malformed)?;
+    let epk: [u8; 32] = sealed
+        .epk
+        .as_ref()
+        .try_into()
+        .map_err(|_| SignalError::Malformed)?;
+    if sealed.nonce.len() != 12 {
+        return Err(SignalError::Malformed);
+    }
+    let recipient = PublicKey::from(own).to_bytes();
+    let shared = own.diffie_hellman(&PublicKey::from(epk)).to_bytes();
+    let plain = cipher(&shared, &epk, &recipient)
+        .decrypt(Nonce::from_slice(&sealed.nonce), sealed.ct.as_ref())
+        .map_err(|_| SignalError::Decrypt)?;
+    let signed: Signed = rmp_serde::from_slice(&plain).map_err(|_| SignalError::Malformed)?;
+    let request: Request =
+        rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
+    let peer = verify_signed(&signed, &request.chain, now)?;
+    guard.check(peer.device, &request, now.as_secs())?;
+    Ok((request, peer))
+}
+
+#[cfg(test)]
+mod tests;

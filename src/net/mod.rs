@@ -2,6 +2,7 @@
 //! timers and files.
 
 pub mod dht;
+pub mod ice;
 pub mod tls;
 pub mod transfer;
 

@@ -1,0 +1,545 @@
+//! ICE over TCP (RFC 6544) with the sans-I/O `rtc-ice` agent: gather host candidates, run
+//! connectivity checks over real TCP connections framed per RFC 4571, and hand the selected
+//! connection over to TLS (`proto::framing`).
+//!
+//! The agent owns no sockets, so this module does: one listener per local address (a passive
+//! candidate), active candidates (port 9, as RFC 6544 writes them) that dial the peer's passive
+//! candidates, and one task per TCP connection that frames the agent's STUN out and deframes the
+//! peer's in. Traps handled (DESIGN.md §4): checks from an active candidate arrive from an
+//! ephemeral port, so connections are looked up by the peer's address; the peer-reflexive
+//! nomination wait is zero; mDNS is off; data is never mistaken for STUN (the handover frame).
+
+use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::BytesMut;
+use rtc_ice::candidate::candidate_host::CandidateHostConfig;
+use rtc_ice::candidate::{unmarshal_candidate, CandidateConfig};
+use rtc_ice::mdns::MulticastDnsMode;
+use rtc_ice::network_type::NetworkType;
+use rtc_ice::state::ConnectionState;
+use rtc_ice::tcp_type::TcpType;
+use rtc_ice::{Agent, AgentConfig, Event as IceEvent};
+use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
+use sansio::Protocol;
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::{mpsc, oneshot};
+
+/// How long one TCP connection attempt to a candidate may take.
+const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the handover may take once a pair is selected.
+const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
+/// Agent pacing: checks every 50 ms while connecting, failure after 10 s of silence.
+const CHECK_INTERVAL: Duration = Duration::from_millis(50);
+const FAILED_TIMEOUT: Duration = Duration::from_secs(10);
+/// The port active TCP candidates are written with (RFC 6544 §4.5).
+const ACTIVE_PORT: u16 = 9;
+
+/// A TCP connection whose first bytes may already have been read (after the handover).
+#[derive(Debug)]
+pub struct IceStream {
+    inner: TcpStream,
+    prefix: Vec<u8>,
+    pos: usize,
+}
+
+impl IceStream {
+    /// A connection with nothing read ahead (direct mode).
+    pub fn plain(inner: TcpStream) -> IceStream {
+        IceStream {
+            inner,
+            prefix: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.peer_addr()
+    }
+}
+
+impl AsyncRead for IceStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.pos < self.prefix.len() {
+            let n = buf.remaining().min(self.prefix.len() - self.pos);
+            let start = self.pos;
+            buf.put_slice(&self.prefix[start..start + n]);
+            self.pos += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for IceStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// What the other side sent in its signalling.
+#[derive(Debug, Clone)]
+pub struct RemoteParams {
+    pub ufrag: String,
+    pub pwd: String,
+    pub candidates: Vec<String>,
+}
+
+/// Local candidates, gathered and listening, ready to be offered.
+pub struct Gathered {
+    agent: Agent,
+    listeners: Vec<(TcpListener, SocketAddr)>,
+    pub ufrag: String,
+    pub pwd: String,
+    /// Candidate lines, as carried in the offer or answer.
+    pub candidates: Vec<String>,
+    controlling: bool,
+}
+
+/// The local addresses to offer: `only` when given, else every interface address except
+/// IPv6 link-local ones (they need a scope the candidate line cannot carry).
+pub fn local_addresses(only: &[IpAddr]) -> Vec<IpAddr> {
+    if !only.is_empty() {
+        return only.to_vec();
+    }
+    let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .map(|ifs| ifs.into_iter().map(|i| i.ip()).collect())
+        .unwrap_or_default();
+    ips.retain(|ip| match ip {
+        IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) != 0xfe80 && !v6.is_unspecified(),
+        IpAddr::V4(v4) => !v4.is_unspecified(),
+    });
+    // Loopback last: it only helps two devices on one machine.
+    ips.sort_by_key(|ip| ip.is_loopback());
+    ips.dedup();
+    ips
+}
+
+fn host_candidate(
+    ip: IpAddr,
+    port: u16,
+    tcp_type: TcpType,
+) -> Result<rtc_ice::candidate::Candidate> {
+    CandidateHostConfig {
+        base_config: CandidateConfig {
+            network: "tcp".to_owned(),
+            address: ip.to_string(),
+            port,
+            component: 1,
+            ..Default::default()
+        },
+        tcp_type,
+    }
+    .new_candidate_host()
+    .map_err(|e| anyhow!("candidate {ip}:{port}: {e}"))
+}
+
+/// Open a passive candidate on each address and create the agent.
+pub async fn gather(controlling: bool, only: &[IpAddr]) -> Result<Gathered> {
+    let config = AgentConfig {
+        multicast_dns_mode: MulticastDnsMode::Disabled,
+        network_types: vec![NetworkType::Tcp4, NetworkType::Tcp6],
+        is_controlling: controlling,
+        check_interval: CHECK_INTERVAL,
+        failed_timeout: Some(FAILED_TIMEOUT),
+        disconnected_timeout: Some(FAILED_TIMEOUT),
+        keepalive_interval: Some(Duration::ZERO),
+        host_acceptance_min_wait: Some(Duration::ZERO),
+        prflx_acceptance_min_wait: Some(Duration::ZERO),
+        srflx_acceptance_min_wait: Some(Duration::ZERO),
+        relay_acceptance_min_wait: Some(Duration::ZERO),
+        ..Default::default()
+    };
+    let provider =
+        rtc_ice::crypto::default_provider().map_err(|e| anyhow!("ICE crypto provider: {e}"))?;
+    let mut agent = Agent::new(Instant::now(), Arc::new(config), provider)
+        .map_err(|e| anyhow!("ICE agent: {e}"))?;
+    let mut listeners = Vec::new();
+    for ip in local_addresses(only) {
+        let listener = match TcpListener::bind((ip, 0)).await {
+            Ok(l) => l,
+            Err(err) => {
+                tracing::debug!("no passive candidate on {ip}: {err}");
+                continue;
+            }
+        };
+        let addr = listener.local_addr()?;
+        agent
+            .add_local_candidate(host_candidate(ip, addr.port(), TcpType::Passive)?)
+            .map_err(|e| anyhow!("{e}"))?;
+        agent
+            .add_local_candidate(host_candidate(ip, ACTIVE_PORT, TcpType::Active)?)
+            .map_err(|e| anyhow!("{e}"))?;
+        listeners.push((listener, addr));
+    }
+    if listeners.is_empty() {
+        bail!("no local address to offer as an ICE candidate");
+    }
+    let credentials = agent.get_local_credentials().clone();
+    let candidates = agent
+        .get_local_candidates()
+        .iter()
+        .map(|c| c.marshal())
+        .collect();
+    Ok(Gathered {
+        agent,
+        listeners,
+        ufrag: credentials.ufrag,
+        pwd: credentials.pwd,
+        candidates,
+        controlling,
+    })
+}
+
+enum ConnMsg {
+    Opened {
+        peer: SocketAddr,
+        local: SocketAddr,
+        commands: mpsc::Sender<ConnCmd>,
+    },
+    Frame {
+        peer: SocketAddr,
+        local: SocketAddr,
+        bytes: Vec<u8>,
+    },
+    Closed {
+        peer: SocketAddr,
+    },
+}
+
+enum ConnCmd {
+    Write(Vec<u8>),
+    Handover(oneshot::Sender<io::Result<IceStream>>),
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// One TCP connection during the checks: STUN frames to and from the agent, then the handover.
+async fn connection(
+    mut stream: TcpStream,
+    local: SocketAddr,
+    peer: SocketAddr,
+    to_agent: mpsc::Sender<ConnMsg>,
+    mut commands: mpsc::Receiver<ConnCmd>,
+) {
+    let mut deframer = Deframer::default();
+    let mut buf = vec![0u8; 4096];
+    let mut peer_handed_over = false;
+    loop {
+        tokio::select! {
+            n = stream.read(&mut buf), if !peer_handed_over => {
+                let n = match n {
+                    Ok(0) | Err(_) => {
+                        let _ = to_agent.send(ConnMsg::Closed { peer }).await;
+                        return;
+                    }
+                    Ok(n) => n,
+                };
+                deframer.push(&buf[..n]);
+                while let Some(f) = deframer.next_frame() {
+                    if f == HANDOVER {
+                        peer_handed_over = true;
+                        break;
+                    }
+                    if is_stun(&f) {
+                        let _ = to_agent.send(ConnMsg::Frame { peer, local, bytes: f }).await;
+                    }
+                }
+            }
+            command = commands.recv() => match command {
+                None => return,
+                Some(ConnCmd::Write(bytes)) => {
+                    if stream.write_all(&bytes).await.is_err() {
+                        let _ = to_agent.send(ConnMsg::Closed { peer }).await;
+                        return;
+                    }
+                }
+                Some(ConnCmd::Handover(reply)) => {
+                    let result = tokio::time::timeout(HANDOVER_TIMEOUT, async {
+                        stream.write_all(&frame(HANDOVER)).await?;
+                        while !peer_handed_over {
+                            let n = stream.read(&mut buf).await?;
+                            if n == 0 {
+                                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "closed during the handover"));
+                            }
+                            deframer.push(&buf[..n]);
+                            while let Some(f) = deframer.next_frame() {
+                                if f == HANDOVER {
+                                    peer_handed_over = true;
+                                    break;
+                                }
+                            }
+                        }
+                        Ok(())
+                    })
+                    .await
+                    .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "handover timed out")));
+                    let _ = reply.send(result.map(|()| IceStream {
+                        inner: stream,
+                        prefix: deframer.into_rest(),
+                        pos: 0,
+                    }));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Announce a new connection to the agent loop, then serve it.
+async fn run_connection(
+    stream: TcpStream,
+    local: SocketAddr,
+    peer: SocketAddr,
+    to_agent: mpsc::Sender<ConnMsg>,
+) {
+    let (commands, rx) = mpsc::channel(64);
+    if to_agent
+        .send(ConnMsg::Opened {
+            peer,
+            local,
+            commands,
+        })
+        .await
+        .is_ok()
+    {
+        connection(stream, local, peer, to_agent, rx).await;
+    }
+}
+
+/// Run the checks against the peer's candidates and return the selected connection, after the
+/// handover, ready for TLS. The offerer controls.
+pub async fn connect(
+    mut local: Gathered,
+    remote: &RemoteParams,
+    limit: Duration,
+) -> Result<IceStream> {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut accepted_remote = 0;
+    for line in &remote.candidates {
+        match unmarshal_candidate(line) {
+            Ok(c) => {
+                if local.agent.add_remote_candidate(c).is_ok() {
+                    accepted_remote += 1;
+                }
+            }
+            Err(err) => tracing::debug!("ignoring candidate {line:?}: {err}"),
+        }
+    }
+    if accepted_remote == 0 {
+        bail!("the peer offered no usable candidate");
+    }
+    local
+        .agent
+        .start_connectivity_checks(
+            Instant::now(),
+            local.controlling,
+            remote.ufrag.clone(),
+            remote.pwd.clone(),
+        )
+        .map_err(|e| anyhow!("starting ICE: {e}"))?;
+
+    let (to_agent, mut from_conns) = mpsc::channel::<ConnMsg>(256);
+    let mut tasks: Vec<AbortOnDrop> = Vec::new();
+    for (listener, addr) in std::mem::take(&mut local.listeners) {
+        let to_agent = to_agent.clone();
+        tasks.push(AbortOnDrop(tokio::spawn(async move {
+            let mut conns = Vec::new();
+            while let Ok((stream, peer)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
+                conns.push(AbortOnDrop(tokio::spawn(run_connection(
+                    stream,
+                    addr,
+                    peer,
+                    to_agent.clone(),
+                ))));
+            }
+        })));
+    }
+    let mut conns: HashMap<SocketAddr, (SocketAddr, mpsc::Sender<ConnCmd>)> = HashMap::new();
+    let mut waiting: HashMap<SocketAddr, Vec<Vec<u8>>> = HashMap::new();
+    let mut dialing: HashSet<SocketAddr> = HashSet::new();
+    let agent = &mut local.agent;
+    loop {
+        while let Some(out) = agent.poll_write() {
+            let peer = out.transport.peer_addr;
+            let bytes = frame(&out.message);
+            if let Some((_, tx)) = conns.get(&peer) {
+                let _ = tx.try_send(ConnCmd::Write(bytes));
+                continue;
+            }
+            waiting.entry(peer).or_default().push(bytes);
+            if dialing.insert(peer) {
+                let from_ip = out.transport.local_addr.ip();
+                let to_agent = to_agent.clone();
+                tasks.push(AbortOnDrop(tokio::spawn(async move {
+                    if let Some(stream) = dial(from_ip, peer).await {
+                        let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
+                        run_connection(stream, local, peer, to_agent).await;
+                    }
+                })));
+            }
+        }
+        while let Some(tagged) = agent.poll_event() {
+            match tagged.event {
+                IceEvent::SelectedCandidatePairChange(_, remote_candidate) => {
+                    let peer = remote_candidate.addr();
+                    let (_, tx) = conns
+                        .get(&peer)
+                        .with_context(|| format!("ICE selected {peer}, which has no connection"))?;
+                    let (reply, result) = oneshot::channel();
+                    tx.send(ConnCmd::Handover(reply))
+                        .await
+                        .map_err(|_| anyhow!("the selected connection to {peer} closed"))?;
+                    let stream = result
+                        .await
+                        .map_err(|_| anyhow!("the selected connection to {peer} closed"))?
+                        .with_context(|| format!("handing the connection to {peer} over to TLS"))?;
+                    let _ = agent.close();
+                    return Ok(stream);
+                }
+                IceEvent::ConnectionStateChange(ConnectionState::Failed) => {
+                    bail!("ICE failed: no candidate pair connected")
+                }
+                _ => {}
+            }
+        }
+        let wake = agent
+            .poll_timeout()
+            .map(|at| tokio::time::Instant::now() + at.saturating_duration_since(Instant::now()))
+            .unwrap_or(deadline)
+            .min(deadline);
+        tokio::select! {
+            msg = from_conns.recv() => match msg {
+                Some(ConnMsg::Opened { peer, local, commands }) => {
+                    for bytes in waiting.remove(&peer).unwrap_or_default() {
+                        let _ = commands.try_send(ConnCmd::Write(bytes));
+                    }
+                    conns.insert(peer, (local, commands));
+                }
+                Some(ConnMsg::Frame { peer, local, bytes }) => {
+                    let message = TaggedBytesMut {
+                        now: Instant::now(),
+                        transport: TransportContext {
+                            local_addr: local,
+                            peer_addr: peer,
+                            transport_protocol: TransportProtocol::TCP,
+                            ecn: None,
+                        },
+                        message: BytesMut::from(&bytes[..]),
+                    };
+                    if let Err(err) = agent.handle_read(message) {
+                        tracing::debug!("ICE ignored a message from {peer}: {err}");
+                    }
+                }
+                Some(ConnMsg::Closed { peer }) => {
+                    conns.remove(&peer);
+                    dialing.remove(&peer);
+                }
+                None => bail!("ICE connections ended"),
+            },
+            _ = tokio::time::sleep_until(wake) => {
+                if tokio::time::Instant::now() >= deadline {
+                    bail!("no direct path to the peer within {}s", limit.as_secs());
+                }
+                let _ = agent.handle_timeout(Instant::now());
+            }
+        }
+    }
+}
+
+async fn dial(from: IpAddr, to: SocketAddr) -> Option<TcpStream> {
+    if from.is_ipv4() != to.is_ipv4() {
+        return None;
+    }
+    let socket = if to.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .ok()?;
+    socket.bind(SocketAddr::new(from, 0)).ok()?;
+    let stream = tokio::time::timeout(DIAL_TIMEOUT, socket.connect(to))
+        .await
+        .ok()?
+        .ok()?;
+    let _ = stream.set_nodelay(true);
+    Some(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(g: &Gathered) -> RemoteParams {
+        RemoteParams {
+            ufrag: g.ufrag.clone(),
+            pwd: g.pwd.clone(),
+            candidates: g.candidates.clone(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_agents_connect_over_loopback_tcp_and_hand_over() {
+        let loopback = [IpAddr::from([127, 0, 0, 1])];
+        let a = gather(true, &loopback).await.unwrap();
+        let b = gather(false, &loopback).await.unwrap();
+        assert!(a.candidates.iter().any(|c| c.contains("tcptype passive")));
+        assert!(a.candidates.iter().any(|c| c.contains("tcptype active")));
+        let (pa, pb) = (params(&a), params(&b));
+        let limit = Duration::from_secs(10);
+        let (sa, sb) = tokio::join!(connect(a, &pb, limit), connect(b, &pa, limit));
+        let (mut sa, mut sb) = (sa.unwrap(), sb.unwrap());
+        sa.write_all(b"after the handover").await.unwrap();
+        let mut got = [0u8; 18];
+        sb.read_exact(&mut got).await.unwrap();
+        assert_eq!(&got, b"after the handover");
+        sb.write_all(b"and back").await.unwrap();
+        let mut back = [0u8; 8];
+        sa.read_exact(&mut back).await.unwrap();
+        assert_eq!(&back, b"and back");
+    }
+
+    #[tokio::test]
+    async fn no_usable_candidate_is_a_clear_error() {
+        let g = gather(true, &[IpAddr::from([127, 0, 0, 1])]).await.unwrap();
+        let remote = RemoteParams {
+            ufrag: "u".into(),
+            pwd: "p".into(),
+            candidates: vec!["garbage".into()],
+        };
+        let err = connect(g, &remote, Duration::from_secs(1))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("no usable candidate"), "{err}");
+    }
+}

@@ -20,6 +20,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -44,6 +45,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;id'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -57,11 +59,12 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;send'= {
             cand --to 'The receiving device id, or account id (any of its devices)'
-            cand --peer-addr 'Connect directly to the receiver at this address'
+            cand --peer-addr 'Connect directly to the receiver at this address, without the DHT'
             cand --name 'Offer the file under this name instead of its own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -74,11 +77,12 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;receive'= {
-            cand --listen 'Accept direct connections on this address'
+            cand --listen 'Accept direct connections on this address instead of requests through the DHT'
             cand --dir 'Where received files are saved (default: the download directory)'
             cand --from 'Accept offers only from this device or account id (repeatable); others are refused'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --yes 'Accept every offer (from the senders allowed by --from)'
             cand --once 'Exit after one transfer, with its outcome as exit status'
@@ -96,6 +100,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --as 'Save under this name'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --reject 'Refuse the offer instead'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -111,6 +116,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;rerequest'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -125,6 +131,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -145,6 +152,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;ping'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -159,6 +167,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;get'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -173,6 +182,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;put'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --keep 'Stay online and keep the value alive until Ctrl-C'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -189,6 +199,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --count 'Exit after this many new values'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -203,6 +214,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;node'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -237,6 +249,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;generate'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -254,6 +267,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;generate;man'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
@@ -268,6 +282,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;generate;completions'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'

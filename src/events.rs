@@ -9,6 +9,12 @@ use serde::Serialize;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// `receive` is ready for connections on this address.
+    /// `receive` is announced on the DHT and answers connection requests.
+    Online {
+        device_id: String,
+        account_id: String,
+        dht: Vec<String>,
+    },
     Listening {
         addr: String,
     },
@@ -57,6 +63,11 @@ pub enum Event {
         transfer_id: String,
         by: &'static str,
         reason: String,
+    },
+    /// A signalling value or connection was refused (tampered, replayed, wrong identity).
+    Dropped {
+        reason: String,
+        total: u64,
     },
     /// The transfer failed; the receiver keeps serving others unless `--once`.
     Error {

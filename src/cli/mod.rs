@@ -56,6 +56,16 @@ pub struct Cli {
     /// Do not look for DHT nodes on the LAN (multicast peer discovery).
     #[arg(long, global = true, env = "FERRY_NO_DISCOVERY", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_discovery: bool,
+    /// Offer only this local address as an ICE candidate (repeatable; default: every
+    /// interface address).
+    #[arg(
+        long,
+        global = true,
+        env = "FERRY_CANDIDATE_IP",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
+    pub candidate_ip: Vec<std::net::IpAddr>,
     /// UDP port of this device's DHT node (default: any free port).
     #[arg(
         long,
@@ -99,7 +109,7 @@ pub struct SendArgs {
     /// The receiving device id, or account id (any of its devices).
     #[arg(long, value_name = "PEER")]
     pub to: Id,
-    /// Connect directly to the receiver at this address.
+    /// Connect directly to the receiver at this address, without the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub peer_addr: Option<SocketAddr>,
     /// Offer the file under this name instead of its own.
@@ -112,7 +122,7 @@ pub struct SendArgs {
 
 #[derive(Debug, Args)]
 pub struct ReceiveArgs {
-    /// Accept direct connections on this address.
+    /// Accept direct connections on this address instead of requests through the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
     /// Where received files are saved (default: the download directory).

@@ -120,6 +120,9 @@ impl Reporter for Console {
         }
         match &event {
             Event::Listening { addr } => self.say(&format!("listening on {addr}")),
+            Event::Online { device_id, .. } => {
+                self.say(&format!("online as device {device_id}, waiting for files"))
+            }
             Event::Connected {
                 addr, peer_device, ..
             } => self.say(&format!("connected to device {peer_device} at {addr}")),
@@ -175,6 +178,9 @@ impl Reporter for Console {
                 if !self.json {
                     eprintln!("ferry: error: {reason}");
                 }
+            }
+            Event::Dropped { reason, total } => {
+                self.say(&format!("dropped a request ({total} so far): {reason}"))
             }
             Event::Progress { .. } => {}
         }

@@ -23,6 +23,7 @@ pub struct Context {
     pub console: Arc<Console>,
     pub interrupt: Interrupt,
     pub dht: DhtConfig,
+    pub candidate_ips: Vec<std::net::IpAddr>,
 }
 
 impl Context {
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
             discovery: !cli.no_discovery,
             ..DhtConfig::default()
         },
+        candidate_ips: cli.candidate_ip.clone(),
     };
     match cli.command {
         Command::Id => id::run(&ctx),

@@ -1,11 +1,12 @@
 //! `ferry receive`: stay online, verify each connecting device, decide on each offer
 //! (`--from`, `--yes`, or a y/N prompt on a terminal) and keep only verified files.
-//! Transfers run concurrently; a failed one is reported and the receiver goes on, unless
-//! `--once`, where the first offer's outcome is the exit status.
+//! Requests come through the DHT (the device announces itself and answers offers), or, with
+//! `--listen`, as direct connections. Transfers run concurrently; a failed one is reported and
+//! the receiver goes on, unless `--once`, where the first offer's outcome is the exit status.
 
 use super::Context;
 use crate::cli::ReceiveArgs;
-use crate::connector::{DirectListener, Handshake};
+use crate::connector::{self, DirectListener, Handshake, Incoming};
 use crate::events::{Event, Reporter};
 use crate::identity::{Identity, Pin};
 use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received};
@@ -13,48 +14,103 @@ use crate::net::Interrupt;
 use crate::outcome::Stop;
 use anyhow::{Context as _, Result};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// How long running transfers get to tell their peers after Ctrl-C.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
+/// A connection on its way to becoming a transfer.
+enum Arrival {
+    /// A direct TCP connection; its TLS handshake is still to be done.
+    Direct(Handshake),
+    /// A connection set up through the DHT (or the error that stopped it).
+    Connected(Box<Result<Incoming>>),
+}
+
 pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
-    let identity = Identity::load_or_create(&ctx.home)?;
+    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
         None => dirs::download_dir().unwrap_or_else(|| ctx.home.join("downloads")),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let Some(listen) = args.listen else {
-        return Err(
-            Stop::NotAvailable("receiving through the DHT (give --listen ADDR:PORT)").into(),
+    let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
+    let mut background = JoinSet::new();
+    // Kept alive while receiving: the announcement on the DHT.
+    let mut _announced = Vec::new();
+    if let Some(listen) = args.listen {
+        let listener = DirectListener::bind(&identity, listen).await?;
+        ctx.console.report(Event::Listening {
+            addr: listener.local_addr()?.to_string(),
+        });
+        let arrivals = arrivals.clone();
+        background.spawn(async move {
+            loop {
+                match listener.accept().await {
+                    Ok(h) => {
+                        if arrivals.send(Arrival::Direct(h)).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(err) => tracing::warn!("accepting a connection: {err:#}"),
+                }
+            }
+        });
+    } else {
+        let dht = ctx.start_dht().await?;
+        dht.wait_for_nodes(1, Duration::from_secs(10)).await?;
+        _announced = connector::announce(&dht, &identity).await?;
+        ctx.console.report(Event::Online {
+            device_id: identity.device.to_string(),
+            account_id: identity.account.to_string(),
+            dht: [dht.addr4, dht.addr6]
+                .iter()
+                .flatten()
+                .map(ToString::to_string)
+                .collect(),
+        });
+        let (incoming, mut connected) = mpsc::channel(16);
+        let reporter: Arc<dyn Reporter> = ctx.console.clone();
+        let (identity, ips, interrupt) = (
+            identity.clone(),
+            ctx.candidate_ips.clone(),
+            ctx.interrupt.clone(),
         );
-    };
-    let listener = DirectListener::bind(&identity, listen).await?;
-    ctx.console.report(Event::Listening {
-        addr: listener.local_addr()?.to_string(),
-    });
+        background.spawn(async move {
+            if let Err(err) =
+                connector::serve_offers(dht, identity, ips, incoming, reporter.clone(), interrupt)
+                    .await
+            {
+                report_error(reporter.as_ref(), &err);
+            }
+        });
+        let arrivals = arrivals.clone();
+        background.spawn(async move {
+            while let Some(c) = connected.recv().await {
+                if arrivals.send(Arrival::Connected(Box::new(c))).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(arrivals);
+
     let decide = decider(Pin::to(args.from.iter().copied()), args.yes);
     let mut interrupt = ctx.interrupt.clone();
     let mut running = JoinSet::new();
     loop {
-        let handshake = tokio::select! {
-            h = listener.accept() => h,
+        let arrival = tokio::select! {
+            a = arriving.recv() => a,
             _ = interrupt.wait() => break,
             Some(_) = running.join_next(), if !running.is_empty() => continue,
         };
-        let handshake = match handshake {
-            Ok(h) => h,
-            Err(err) => {
-                report_error(ctx.console.as_ref(), None, &err);
-                continue;
-            }
-        };
+        let Some(arrival) = arrival else { break };
         let serve = serve(
-            handshake,
+            arrival,
             dir.clone(),
             decide.clone(),
             ctx.console.clone(),
@@ -62,7 +118,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         );
         if args.once {
             match serve.await {
-                Served::NotAPeer(err) => report_error(ctx.console.as_ref(), None, &err),
+                Served::NotAPeer(err) => report_error(ctx.console.as_ref(), &err),
                 Served::Transfer(Ok(Received::Kept { .. })) => return Ok(()),
                 Served::Transfer(Ok(Received::RefusedHere(reason))) => {
                     return Err(Stop::Declined(reason).into())
@@ -74,7 +130,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             running.spawn(async move {
                 match serve.await {
                     Served::NotAPeer(err) | Served::Transfer(Err(err)) => {
-                        report_error(console.as_ref(), None, &err)
+                        report_error(console.as_ref(), &err)
                     }
                     Served::Transfer(Ok(_)) => {}
                 }
@@ -89,21 +145,24 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
 }
 
 enum Served {
-    /// The connection never became a verified TLS session (scanner, wrong identity).
+    /// The connection never became a verified TLS session (scanner, wrong identity, no path).
     NotAPeer(anyhow::Error),
     Transfer(Result<Received>),
 }
 
 async fn serve(
-    handshake: Handshake,
+    arrival: Arrival,
     dir: PathBuf,
     decide: Decide,
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
 ) -> Served {
-    let addr = handshake.addr;
-    let (stream, peer) = match handshake.complete().await {
-        Ok(done) => done,
+    let incoming = match arrival {
+        Arrival::Direct(handshake) => handshake.complete().await,
+        Arrival::Connected(result) => *result,
+    };
+    let Incoming { stream, peer, addr } = match incoming {
+        Ok(i) => i,
         Err(err) => return Served::NotAPeer(err),
     };
     console.report(Event::Connected {
@@ -112,24 +171,16 @@ async fn serve(
         peer_account: peer.account.to_string(),
     });
     Served::Transfer(
-        transfer::receive(
-            stream,
-            peer,
-            Path::new(&dir),
-            decide,
-            console.as_ref(),
-            interrupt,
-        )
-        .await,
+        transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await,
     )
 }
 
-fn report_error(reporter: &dyn Reporter, transfer_id: Option<String>, err: &anyhow::Error) {
+fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
     if matches!(err.downcast_ref::<Stop>(), Some(Stop::Interrupted)) {
         return;
     }
     reporter.report(Event::Error {
-        transfer_id,
+        transfer_id: None,
         reason: format!("{err:#}"),
     });
 }

@@ -6,9 +6,13 @@ use crate::cli::SendArgs;
 use crate::connector;
 use crate::events::{Event, Reporter};
 use crate::identity::{Identity, Pin};
+use crate::net::dht::Dht;
 use crate::net::transfer::{self, Outgoing};
-use crate::outcome::Stop;
 use anyhow::{bail, Context as _, Result};
+use std::time::Duration;
+
+/// How long to wait for a first DHT node.
+const JOIN_WAIT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     let meta = std::fs::metadata(&args.path)
@@ -25,12 +29,24 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
             .unwrap_or_else(|| "file".into()),
     };
     let identity = Identity::load_or_create(&ctx.home)?;
-    let Some(addr) = args.peer_addr else {
-        return Err(
-            Stop::NotAvailable("finding the peer on the DHT (give --peer-addr ADDR:PORT)").into(),
-        );
+    let (stream, peer) = match args.peer_addr {
+        Some(addr) => connector::connect_direct(&identity, addr, Pin::to([args.to])).await?,
+        None => {
+            let mut config = ctx.dht.clone();
+            config.client_only = true;
+            let dht = Dht::start(config).await?;
+            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            let devices = connector::resolve(&dht, args.to).await?;
+            let Some(target) = devices.first() else {
+                bail!(
+                    "no device of {} is announced on the DHT (is `ferry receive` running there?)",
+                    args.to
+                );
+            };
+            connector::connect_via_dht(&dht, &identity, target, &ctx.candidate_ips).await?
+        }
     };
-    let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([args.to])).await?;
+    let addr = stream.get_ref().0.peer_addr()?;
     ctx.console.report(Event::Connected {
         addr: addr.to_string(),
         peer_device: peer.device.to_string(),

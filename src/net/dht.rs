@@ -284,9 +284,18 @@ impl Dht {
 
     /// Store `value` at `key` and keep it alive (re-announced) until the handle is dropped.
     pub async fn put(&self, key: InfoHash, value: Value) -> Result<PutHandle> {
+        self.put_with(key, value, true).await
+    }
+
+    /// Store `value` at `key` once; it lives for its type's lifetime.
+    pub async fn put_once(&self, key: InfoHash, value: Value) -> Result<()> {
+        self.put_with(key, value, false).await.map(|_| ())
+    }
+
+    async fn put_with(&self, key: InfoHash, value: Value, permanent: bool) -> Result<PutHandle> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (op_tx, op_rx) = oneshot::channel();
-        self.send(Command::Put(key, Box::new(value), true, tx, op_tx))?;
+        self.send(Command::Put(key, Box::new(value), permanent, tx, op_tx))?;
         let op = op_rx.await.context("the DHT node stopped")?;
         let handle = PutHandle {
             dht: self.clone(),

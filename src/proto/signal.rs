@@ -11,7 +11,7 @@
 //!     Sealed { epk: ephemeral X25519 public key, nonce, ct: ChaCha20-Poly1305(
 //!                key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient key),
 //!                plaintext = msgpack Signed { body: msgpack Request { id, ts, is_answer, chain,
-//!                            ufrag, pwd, candidates, conn_type }, sig }) }
+//!                            enc_key, ufrag, pwd, candidates, conn_type }, sig }) }
 //! ```
 //! Opening checks, in order: it decrypts with our key; the chain verifies (device issued by its
 //! account); the signature is the device's; the timestamp is recent and the (device, id,
@@ -96,6 +96,8 @@ pub struct Request {
     pub ts: u64,
     pub is_answer: bool,
     pub chain: Vec<ByteBuf>,
+    /// The sender's X25519 key, so the answer can be sealed to it.
+    pub enc_key: ByteBuf,
     pub ufrag: String,
     pub pwd: String,
     pub candidates: Vec<String>,

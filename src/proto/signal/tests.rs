@@ -22,6 +22,7 @@ fn request(from: &Identity, ts: u64) -> Request {
         ts,
         is_answer: false,
         chain: chain_of(from),
+        enc_key: ByteBuf::from(from.enc_public().to_vec()),
         ufrag: "ufrag".into(),
         pwd: "password-of-22-chars!!".into(),
         candidates: vec![

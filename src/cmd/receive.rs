@@ -91,7 +91,11 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let arrivals = arrivals.clone();
         background.spawn(async move {
             while let Some(c) = connected.recv().await {
-                if arrivals.send(Arrival::Connected(Box::new(c))).await.is_err() {
+                if arrivals
+                    .send(Arrival::Connected(Box::new(c)))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }

@@ -62,12 +62,27 @@ pub struct Receiving {
 }
 
 impl Receiving {
+    /// A receiver in direct mode on a loopback port.
     pub fn start(device: &Device, dir: &Path, extra: &[&str]) -> Receiving {
-        let mut child = device
-            .ferry()
-            .args(["--json", "receive", "--listen", "127.0.0.1:0", "--dir"])
+        let mut cmd = device.ferry();
+        cmd.args(["--json", "receive", "--listen", "127.0.0.1:0", "--dir"])
             .arg(dir)
-            .args(extra)
+            .args(extra);
+        Receiving::spawn(cmd, "listening")
+    }
+
+    /// A receiver announced on the DHT through `bootstrap`, offering loopback candidates only.
+    pub fn start_dht(device: &Device, dir: &Path, bootstrap: &str, extra: &[&str]) -> Receiving {
+        let mut cmd = device.ferry();
+        dht_env(&mut cmd, bootstrap);
+        cmd.args(["--json", "receive", "--dir"])
+            .arg(dir)
+            .args(extra);
+        Receiving::spawn(cmd, "online")
+    }
+
+    pub fn spawn(mut cmd: Command, ready: &str) -> Receiving {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -98,8 +113,8 @@ impl Receiving {
             seen: Vec::new(),
             stderr,
         };
-        let listening = receiving.wait_for("listening");
-        receiving.addr = listening["addr"].as_str().expect("addr").to_string();
+        let first = receiving.wait_for(ready);
+        receiving.addr = first["addr"].as_str().unwrap_or_default().to_string();
         receiving
     }
 
@@ -148,6 +163,13 @@ impl Drop for Receiving {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Point a ferry command at a test DHT: loopback bootstrap, no multicast, loopback candidates.
+pub fn dht_env(cmd: &mut Command, bootstrap: &str) {
+    cmd.env("FERRY_BOOTSTRAP", bootstrap)
+        .env("FERRY_NO_DISCOVERY", "1")
+        .env("FERRY_CANDIDATE_IP", "127.0.0.1");
 }
 
 pub fn sigint(child: &Child) {

@@ -57,12 +57,17 @@ pub struct DhtNode {
 
 impl DhtNode {
     pub fn start(bootstrap: Option<u16>) -> DhtNode {
-        let port = free_udp_port();
         let mut cmd = Command::new("dhtnode");
-        cmd.args(["-p", &port.to_string()]);
         if let Some(b) = bootstrap {
             cmd.args(["-b", &format!("127.0.0.1:{b}")]);
         }
+        DhtNode::spawn(cmd)
+    }
+
+    /// A dhtnode started by `cmd` (for example inside a network namespace), on a free port.
+    pub fn spawn(mut cmd: Command) -> DhtNode {
+        let port = free_udp_port();
+        cmd.args(["-p", &port.to_string()]);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

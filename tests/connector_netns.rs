@@ -1,0 +1,75 @@
+//! The connector across a real link: two hosts in network namespaces joined by a veth pair
+//! (RFC 5737 / IPv6 documentation addresses), a `dhtnode` on host a, the receiver on host b,
+//! the sender on host a. Candidates cross the veth link, not loopback; then the same over IPv6
+//! only.
+
+mod common;
+use common::netns::Pair;
+use common::real::*;
+use common::*;
+use std::process::Command;
+
+fn ferry_in(pair: &Pair, host: &str, device: &Device, bootstrap: &str) -> Command {
+    let mut cmd = pair.command(host, ferry_bin());
+    cmd.env("FERRY_HOME", device.path())
+        .env("FERRY_NO_DISCOVERY", "1")
+        .env("FERRY_BOOTSTRAP", bootstrap)
+        .env_remove("FERRY_CANDIDATE_IP")
+        .arg("--no-progress");
+    cmd
+}
+
+fn transfer_across(ipv4: bool, ipv6: bool, dht_host_addr: &str, expect_prefix: &str) {
+    let Some(pair) = Pair::up(ipv4, ipv6) else {
+        return;
+    };
+    if !have_dhtnode() {
+        return;
+    }
+    let node = DhtNode::spawn(pair.command("a", "dhtnode"));
+    let bootstrap = if dht_host_addr.contains(':') {
+        format!("[{dht_host_addr}]:{}", node.port)
+    } else {
+        format!("{dht_host_addr}:{}", node.port)
+    };
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiver = ferry_in(&pair, "b", &bob, &bootstrap);
+    receiver
+        .args(["--json", "receive", "--yes", "--once", "--dir"])
+        .arg(&inbox);
+    let mut receiving = Receiving::spawn(receiver, "online");
+    let source = random_file(work.path(), "across.bin", 2 << 20);
+    let out = ferry_in(&pair, "a", &alice, &bootstrap)
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let connected = receiving.wait_for("connected");
+    let addr = connected["addr"].as_str().unwrap();
+    assert!(
+        addr.contains(expect_prefix),
+        "the path used {addr}, not the veth link"
+    );
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn two_hosts_on_a_veth_link_over_ipv4() {
+    transfer_across(true, false, "192.0.2.1", "192.0.2.");
+}
+
+#[test]
+fn two_hosts_on_a_veth_link_over_ipv6_only() {
+    transfer_across(false, true, "2001:db8::1", "2001:db8::");
+}

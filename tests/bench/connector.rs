@@ -1,0 +1,106 @@
+//! The connector, measured: time from `ferry send` start to the first body byte (the moment the
+//! receiver's `GO` arrives and the body starts) over 20 runs through a local `dhtnode`, beside
+//! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector.
+//!
+//! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
+//! as a smoke check (3 runs, 16 MiB).
+
+#[path = "../common/mod.rs"]
+mod common;
+use common::real::*;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Seconds from spawning `send` to its `accepted` event, and its total run time.
+fn timed_send(mut cmd: Command) -> (f64, f64) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_byte = None;
+    for line in BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        if first_byte.is_none() && line.contains("\"accepted\"") {
+            first_byte = Some(start.elapsed().as_secs_f64());
+        }
+    }
+    let status = wait_bounded(&mut child, Duration::from_secs(120));
+    assert!(status.success(), "send failed");
+    (
+        first_byte.expect("an accepted event"),
+        start.elapsed().as_secs_f64(),
+    )
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    if !have_dhtnode() {
+        return;
+    }
+    let full = std::env::args().any(|a| a == "--bench");
+    let (runs, mib) = if full { (20, 1024) } else { (3, 16) };
+    let node = DhtNode::start(None);
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let small = random_file(work.path(), "small.bin", 1024);
+
+    let mut via_dht =
+        Receiving::start_dht(&bob, &work.path().join("in-dht"), &node.addr(), &["--yes"]);
+    let mut direct = Receiving::start(&bob, &work.path().join("in-direct"), &["--yes"]);
+    let mut dht_times = Vec::new();
+    let mut direct_times = Vec::new();
+    for _ in 0..runs {
+        let mut cmd = alice.ferry();
+        dht_env(&mut cmd, &node.addr());
+        cmd.args(["--json", "send"])
+            .arg(&small)
+            .args(["--to", &bob.device_id]);
+        dht_times.push(timed_send(cmd).0 * 1000.0);
+        via_dht.wait_for("done");
+
+        let mut cmd = alice.ferry();
+        cmd.args(["--json", "send"]).arg(&small).args([
+            "--to",
+            &bob.device_id,
+            "--peer-addr",
+            &direct.addr,
+        ]);
+        direct_times.push(timed_send(cmd).0 * 1000.0);
+        direct.wait_for("done");
+    }
+    let fmt = |xs: &[f64]| {
+        let min = xs.iter().cloned().fold(f64::MAX, f64::min);
+        let max = xs.iter().cloned().fold(0.0, f64::max);
+        format!(
+            "median {:6.1} ms (min {min:.1}, max {max:.1})",
+            median(xs.to_vec())
+        )
+    };
+    println!("send start -> first body byte, {runs} runs:");
+    println!("  through the DHT + ICE-TCP + TLS: {}", fmt(&dht_times));
+    println!("  direct (--peer-addr) + TLS:      {}", fmt(&direct_times));
+
+    let big = random_file(work.path(), "big.bin", mib << 20);
+    let mut cmd = alice.ferry();
+    dht_env(&mut cmd, &node.addr());
+    cmd.args(["--json", "send"])
+        .arg(&big)
+        .args(["--to", &bob.device_id]);
+    let (setup, total) = timed_send(cmd);
+    via_dht.wait_for("done");
+    let rate = (mib << 20) as f64 / (total - setup) / 1e6;
+    println!(
+        "{mib} MiB through the connector: {rate:.1} MB/s after {:.1} ms of setup",
+        setup * 1000.0
+    );
+}

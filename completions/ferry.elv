@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -54,6 +55,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -73,6 +75,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -93,6 +96,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -110,6 +114,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -125,6 +130,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -140,6 +146,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ping 'Ping a DHT node and print its id'
@@ -161,6 +168,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -176,6 +184,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -192,6 +201,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -208,6 +218,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -223,6 +234,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -258,6 +270,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
             cand man 'The man page, in roff'
@@ -276,6 +289,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -291,6 +305,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --verbose 'More detail (repeat for debug logs)'
             cand --no-progress 'No progress bars, even on a terminal'
             cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -16,7 +16,7 @@
 use crate::events::{Event, Reporter};
 use crate::identity::{Id, Identity, IdentityError, PeerIdentity, Pin};
 use crate::net::dht::{Dht, ListenEvent, PutHandle};
-use crate::net::ice::{self, IceStream, RemoteParams};
+use crate::net::ice::{self, CandidateOptions, IceStream, RemoteParams};
 use crate::net::tls;
 use crate::net::Interrupt;
 use crate::proto::dht::value::Value;
@@ -29,7 +29,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rustls::pki_types::UnixTime;
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -121,9 +121,9 @@ pub async fn connect_via_dht(
     dht: &Dht,
     identity: &Identity,
     target: &DeviceInfo,
-    candidate_ips: &[IpAddr],
+    candidates: &CandidateOptions,
 ) -> Result<(PeerStream, PeerIdentity)> {
-    let gathered = ice::gather(true, candidate_ips).await?;
+    let gathered = ice::gather(true, candidates).await?;
     let offer = Request {
         id: random_nonzero(),
         ts: UnixTime::now().as_secs(),
@@ -235,7 +235,7 @@ pub struct Incoming {
 pub async fn serve_offers(
     dht: Dht,
     identity: Arc<Identity>,
-    candidate_ips: Vec<IpAddr>,
+    candidates: CandidateOptions,
     incoming: mpsc::Sender<Result<Incoming>>,
     reporter: Arc<dyn Reporter>,
     mut interrupt: Interrupt,
@@ -285,7 +285,7 @@ pub async fn serve_offers(
             let (dht, identity, ips, incoming, acceptor, drop_one) = (
                 dht.clone(),
                 identity.clone(),
-                candidate_ips.clone(),
+                candidates.clone(),
                 incoming.clone(),
                 acceptor.clone(),
                 drop_one.clone(),
@@ -315,12 +315,12 @@ pub async fn serve_offers(
 async fn answer(
     dht: &Dht,
     identity: &Identity,
-    candidate_ips: &[IpAddr],
+    candidates: &CandidateOptions,
     acceptor: &TlsAcceptor,
     offer: Request,
     peer: PeerIdentity,
 ) -> Result<Incoming> {
-    let gathered = ice::gather(false, candidate_ips).await?;
+    let gathered = ice::gather(false, candidates).await?;
     let reply = Request {
         id: offer.id,
         ts: UnixTime::now().as_secs(),

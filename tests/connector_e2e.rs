@@ -186,7 +186,9 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
     // 4. A valid offer from Alice, but Mallory's certificate in TLS.
     runtime.block_on(async {
         let loopback = [IpAddr::from([127, 0, 0, 1])];
-        let gathered = ice::gather(true, &loopback).await.unwrap();
+        let gathered = ice::gather(true, &ice::CandidateOptions::only(&loopback))
+            .await
+            .unwrap();
         let offer = offer_from(&alice_id, Some(&gathered));
         let mut answers = dht.listen(peer_key(&alice_id.device)).await.unwrap();
         let sealed = seal_request(

@@ -66,6 +66,9 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub candidate_ip: Vec<std::net::IpAddr>,
+    /// Do not ask the LAN's UPnP gateway for a port mapping.
+    #[arg(long, global = true, env = "FERRY_NO_UPNP", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_upnp: bool,
     /// UDP port of this device's DHT node (default: any free port).
     #[arg(
         long,

@@ -24,9 +24,18 @@ pub struct Context {
     pub interrupt: Interrupt,
     pub dht: DhtConfig,
     pub candidate_ips: Vec<std::net::IpAddr>,
+    pub upnp: bool,
 }
 
 impl Context {
+    /// Candidate options, starting UPnP discovery in the background when enabled.
+    pub fn candidate_options(&self) -> crate::net::ice::CandidateOptions {
+        crate::net::ice::CandidateOptions {
+            only: self.candidate_ips.clone(),
+            upnp: Some(crate::net::upnp::spawn_discovery(self.upnp)),
+        }
+    }
+
     /// Start this device's DHT node with the global options.
     pub async fn start_dht(&self) -> Result<Dht> {
         Dht::start(self.dht.clone()).await
@@ -50,6 +59,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
             ..DhtConfig::default()
         },
         candidate_ips: cli.candidate_ip.clone(),
+        upnp: !cli.no_upnp,
     };
     match cli.command {
         Command::Id => id::run(&ctx),

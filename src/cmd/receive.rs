@@ -75,15 +75,21 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         });
         let (incoming, mut connected) = mpsc::channel(16);
         let reporter: Arc<dyn Reporter> = ctx.console.clone();
-        let (identity, ips, interrupt) = (
+        let (identity, candidates, interrupt) = (
             identity.clone(),
-            ctx.candidate_ips.clone(),
+            ctx.candidate_options(),
             ctx.interrupt.clone(),
         );
         background.spawn(async move {
-            if let Err(err) =
-                connector::serve_offers(dht, identity, ips, incoming, reporter.clone(), interrupt)
-                    .await
+            if let Err(err) = connector::serve_offers(
+                dht,
+                identity,
+                candidates,
+                incoming,
+                reporter.clone(),
+                interrupt,
+            )
+            .await
             {
                 report_error(reporter.as_ref(), &err);
             }

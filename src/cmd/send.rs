@@ -32,6 +32,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     let (stream, peer) = match args.peer_addr {
         Some(addr) => connector::connect_direct(&identity, addr, Pin::to([args.to])).await?,
         None => {
+            let candidates = ctx.candidate_options();
             let mut config = ctx.dht.clone();
             config.client_only = true;
             let dht = Dht::start(config).await?;
@@ -43,7 +44,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
                     args.to
                 );
             };
-            connector::connect_via_dht(&dht, &identity, target, &ctx.candidate_ips).await?
+            connector::connect_via_dht(&dht, &identity, target, &candidates).await?
         }
     };
     let addr = stream.get_ref().0.peer_addr()?;

@@ -9,6 +9,7 @@
 //! ephemeral port, so connections are looked up by the peer's address; the peer-reflexive
 //! nomination wait is zero; mDNS is off; data is never mistaken for STUN (the handover frame).
 
+use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::BytesMut;
@@ -108,9 +109,28 @@ pub struct RemoteParams {
     pub candidates: Vec<String>,
 }
 
+/// Which local addresses to offer, and the UPnP gateway if one answered.
+#[derive(Clone, Default)]
+pub struct CandidateOptions {
+    /// Offer only these addresses (empty: every interface address).
+    pub only: Vec<IpAddr>,
+    pub upnp: Option<UpnpWatch>,
+}
+
+impl CandidateOptions {
+    pub fn only(ips: &[IpAddr]) -> CandidateOptions {
+        CandidateOptions {
+            only: ips.to_vec(),
+            upnp: None,
+        }
+    }
+}
+
 /// Local candidates, gathered and listening, ready to be offered.
 pub struct Gathered {
     agent: Agent,
+    /// Gateway mappings made for this session, removed when it ends.
+    mappings: Vec<(Arc<Upnp>, u16)>,
     listeners: Vec<(TcpListener, SocketAddr)>,
     pub ufrag: String,
     pub pwd: String,
@@ -157,8 +177,17 @@ fn host_candidate(
     .map_err(|e| anyhow!("candidate {ip}:{port}: {e}"))
 }
 
-/// Open a passive candidate on each address and create the agent.
-pub async fn gather(controlling: bool, only: &[IpAddr]) -> Result<Gathered> {
+impl Drop for Gathered {
+    fn drop(&mut self) {
+        for (upnp, port) in self.mappings.drain(..) {
+            upnp.unmap(port);
+        }
+    }
+}
+
+/// Open a passive candidate on each address and create the agent; with a UPnP gateway, map
+/// the first private IPv4 passive candidate and offer the mapped address too.
+pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gathered> {
     let config = AgentConfig {
         multicast_dns_mode: MulticastDnsMode::Disabled,
         network_types: vec![NetworkType::Tcp4, NetworkType::Tcp6],
@@ -178,7 +207,7 @@ pub async fn gather(controlling: bool, only: &[IpAddr]) -> Result<Gathered> {
     let mut agent = Agent::new(Instant::now(), Arc::new(config), provider)
         .map_err(|e| anyhow!("ICE agent: {e}"))?;
     let mut listeners = Vec::new();
-    for ip in local_addresses(only) {
+    for ip in local_addresses(&options.only) {
         let listener = match TcpListener::bind((ip, 0)).await {
             Ok(l) => l,
             Err(err) => {
@@ -199,13 +228,30 @@ pub async fn gather(controlling: bool, only: &[IpAddr]) -> Result<Gathered> {
         bail!("no local address to offer as an ICE candidate");
     }
     let credentials = agent.get_local_credentials().clone();
-    let candidates = agent
+    let mut candidates: Vec<String> = agent
         .get_local_candidates()
         .iter()
         .map(|c| c.marshal())
         .collect();
+    let mut mappings = Vec::new();
+    let gateway = options.upnp.as_ref().and_then(|w| w.borrow().clone());
+    if let Some(upnp) = gateway {
+        let private = listeners.iter().map(|(_, a)| *a).find(|a| match a.ip() {
+            IpAddr::V4(v4) => v4.is_private(),
+            IpAddr::V6(_) => false,
+        });
+        if let Some(local) = private {
+            if let Some(mapped) = upnp.map(local).await {
+                // Offered to the peer only: inbound connections arrive on the local listener.
+                let line = host_candidate(mapped.ip(), mapped.port(), TcpType::Passive)?.marshal();
+                candidates.push(line);
+                mappings.push((upnp.clone(), mapped.port()));
+            }
+        }
+    }
     Ok(Gathered {
         agent,
+        mappings,
         listeners,
         ufrag: credentials.ufrag,
         pwd: credentials.pwd,
@@ -511,8 +557,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_agents_connect_over_loopback_tcp_and_hand_over() {
         let loopback = [IpAddr::from([127, 0, 0, 1])];
-        let a = gather(true, &loopback).await.unwrap();
-        let b = gather(false, &loopback).await.unwrap();
+        let options = CandidateOptions::only(&loopback);
+        let a = gather(true, &options).await.unwrap();
+        let b = gather(false, &options).await.unwrap();
         assert!(a.candidates.iter().any(|c| c.contains("tcptype passive")));
         assert!(a.candidates.iter().any(|c| c.contains("tcptype active")));
         let (pa, pb) = (params(&a), params(&b));
@@ -531,7 +578,12 @@ mod tests {
 
     #[tokio::test]
     async fn no_usable_candidate_is_a_clear_error() {
-        let g = gather(true, &[IpAddr::from([127, 0, 0, 1])]).await.unwrap();
+        let g = gather(
+            true,
+            &CandidateOptions::only(&[IpAddr::from([127, 0, 0, 1])]),
+        )
+        .await
+        .unwrap();
         let remote = RemoteParams {
             ufrag: "u".into(),
             pwd: "p".into(),

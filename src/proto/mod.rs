@@ -6,3 +6,4 @@ pub mod framing;
 pub mod name;
 pub mod signal;
 pub mod transfer;
+pub mod turn;

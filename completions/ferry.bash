@@ -146,7 +146,7 @@ _ferry() {
 
     case "${cmd}" in
         ferry)
-            opts="-q -v -h -V --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help --version id send receive accept rerequest dht generate help"
+            opts="-q -v -h -V --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -176,7 +192,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__accept)
-            opts="-q -v -h --reject --as --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --reject --as --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +214,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -210,7 +242,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help ping get put listen node help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,6 +260,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -240,7 +288,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__get)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,6 +303,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -368,7 +432,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__listen)
-            opts="-q -v -h --count --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --count --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +454,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -402,7 +482,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__node)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,6 +497,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -432,7 +528,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__ping)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +543,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -462,7 +574,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__put)
-            opts="-q -v -h --keep --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --keep --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +592,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -492,7 +620,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help man completions help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +638,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -522,7 +666,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help bash elvish fish powershell zsh"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +681,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -608,7 +768,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,6 +783,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -862,7 +1038,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__id)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,6 +1056,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -892,7 +1084,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__receive)
-            opts="-q -v -h --listen --dir --yes --from --once --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --listen --dir --yes --from --once --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,6 +1114,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -934,7 +1142,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__rerequest)
-            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,6 +1160,22 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -964,7 +1188,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__send)
-            opts="-q -v -h --to --peer-addr --name --limit-rate --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --no-upnp --dht-port --help"
+            opts="-q -v -h --to --peer-addr --name --limit-rate --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,6 +1219,22 @@ _ferry() {
                     return 0
                     ;;
                 --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

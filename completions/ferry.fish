@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ferry_global_optspecs
-    string join \n home= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= no-upnp dht-port= h/help V/version
+    string join \n home= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= turn= turn-user= turn-password= turn-realm= no-turn relay-only no-upnp dht-port= h/help V/version
 end
 
 function __fish_ferry_needs_command
@@ -27,12 +27,18 @@ end
 complete -c ferry -n "__fish_ferry_needs_command" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_needs_command" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_needs_command" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_needs_command" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_needs_command" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_needs_command" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_needs_command" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_needs_command" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_needs_command" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ferry -n "__fish_ferry_needs_command" -s V -l version -d 'Print version'
@@ -47,12 +53,18 @@ complete -c ferry -n "__fish_ferry_needs_command" -f -a "help" -d 'Print this me
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, or account id (any of its devices)' -r
@@ -62,12 +74,18 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -l limit-rate -d 'Limi
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address instead of requests through the DHT' -r
@@ -76,6 +94,10 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept 
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status'
@@ -84,12 +106,18 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -s q -l quiet -d 'P
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l as -d 'Save under this name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l reject -d 'Refuse the offer instead'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -97,28 +125,42 @@ complete -c ferry -n "__fish_ferry_using_subcommand accept" -s q -l quiet -d 'Pr
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -f -a "ping" -d 'Ping a DHT node and print its id'
@@ -130,28 +172,44 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l keep -d 'Stay online and keep the value alive until Ctrl-C'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -159,29 +217,43 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l count -d 'Exit after this many new values' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "ping" -d 'Ping a DHT node and print its id'
@@ -193,12 +265,18 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "man" -d 'The man page, in roff'
@@ -207,23 +285,35 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_see
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail (repeat for debug logs)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-progress -d 'No progress bars, even on a terminal'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'

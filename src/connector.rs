@@ -134,6 +134,7 @@ pub async fn connect_via_dht(
         pwd: gathered.pwd.clone(),
         candidates: gathered.candidates.clone(),
         conn_type: "ferry".into(),
+        public_addrs: gathered.public_addrs.clone(),
     };
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
     dht.put_once(
@@ -184,6 +185,7 @@ pub async fn connect_via_dht(
         ufrag: answer.ufrag,
         pwd: answer.pwd,
         candidates: answer.candidates,
+        public_addrs: answer.public_addrs,
     };
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
@@ -331,6 +333,7 @@ async fn answer(
         pwd: gathered.pwd.clone(),
         candidates: gathered.candidates.clone(),
         conn_type: offer.conn_type.clone(),
+        public_addrs: gathered.public_addrs.clone(),
     };
     let their_key: [u8; 32] = offer
         .enc_key
@@ -341,6 +344,7 @@ async fn answer(
         ufrag: offer.ufrag,
         pwd: offer.pwd,
         candidates: offer.candidates,
+        public_addrs: offer.public_addrs,
     };
     dht.put_once(
         peer_key(&peer.device),

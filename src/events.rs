@@ -23,6 +23,8 @@ pub enum Event {
         addr: String,
         peer_device: String,
         peer_account: String,
+        /// `direct`, or `relay` when the path runs through a TURN server.
+        path: &'static str,
     },
     /// An offer was sent (sender) or received (receiver).
     Offer {

@@ -105,6 +105,7 @@ fn offer_from(from: &Identity, gathered: Option<&ice::Gathered>) -> Request {
         pwd: gathered.map_or("pwd".into(), |g| g.pwd.clone()),
         candidates: gathered.map_or(vec![], |g| g.candidates.clone()),
         conn_type: "ferry".into(),
+        public_addrs: vec![],
     }
 }
 
@@ -229,6 +230,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
             ufrag: answer.ufrag,
             pwd: answer.pwd,
             candidates: answer.candidates,
+            public_addrs: answer.public_addrs,
         };
         let stream = ice::connect(gathered, &remote, Duration::from_secs(10))
             .await

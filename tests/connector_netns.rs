@@ -15,6 +15,7 @@ fn ferry_in(pair: &Pair, host: &str, device: &Device, bootstrap: &str) -> Comman
         .env("FERRY_NO_DISCOVERY", "1")
         .env("FERRY_BOOTSTRAP", bootstrap)
         .env_remove("FERRY_CANDIDATE_IP")
+        .env("FERRY_NO_TURN", "1")
         .arg("--no-progress");
     cmd
 }

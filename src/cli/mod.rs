@@ -66,6 +66,30 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub candidate_ip: Vec<std::net::IpAddr>,
+    /// TURN server for the relay fallback (default: Jami's, turn:turn.jami.net:3478).
+    #[arg(long, global = true, env = "FERRY_TURN", value_name = "turn:HOST:PORT")]
+    pub turn: Option<String>,
+    /// TURN user name.
+    #[arg(long, global = true, env = "FERRY_TURN_USER", value_name = "USER")]
+    pub turn_user: Option<String>,
+    /// TURN password.
+    #[arg(
+        long,
+        global = true,
+        env = "FERRY_TURN_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub turn_password: Option<String>,
+    /// TURN realm.
+    #[arg(long, global = true, env = "FERRY_TURN_REALM", value_name = "REALM")]
+    pub turn_realm: Option<String>,
+    /// Never use a TURN relay.
+    #[arg(long, global = true, env = "FERRY_NO_TURN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_turn: bool,
+    /// Offer only the TURN-relayed address as a candidate (no direct path).
+    #[arg(long, global = true, env = "FERRY_RELAY_ONLY", value_parser = clap::builder::BoolishValueParser::new())]
+    pub relay_only: bool,
     /// Do not ask the LAN's UPnP gateway for a port mapping.
     #[arg(long, global = true, env = "FERRY_NO_UPNP", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_upnp: bool,

@@ -124,8 +124,13 @@ impl Reporter for Console {
                 self.say(&format!("online as device {device_id}, waiting for files"))
             }
             Event::Connected {
-                addr, peer_device, ..
-            } => self.say(&format!("connected to device {peer_device} at {addr}")),
+                addr,
+                peer_device,
+                path,
+                ..
+            } => self.say(&format!(
+                "connected to device {peer_device} at {addr} ({path})"
+            )),
             Event::Offer {
                 name,
                 size,

@@ -25,6 +25,8 @@ pub struct Context {
     pub dht: DhtConfig,
     pub candidate_ips: Vec<std::net::IpAddr>,
     pub upnp: bool,
+    pub turn: Option<crate::net::turn::TurnConfig>,
+    pub relay_only: bool,
 }
 
 impl Context {
@@ -33,6 +35,8 @@ impl Context {
         crate::net::ice::CandidateOptions {
             only: self.candidate_ips.clone(),
             upnp: Some(crate::net::upnp::spawn_discovery(self.upnp)),
+            turn: self.turn.clone(),
+            relay_only: self.relay_only,
         }
     }
 
@@ -60,6 +64,25 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         },
         candidate_ips: cli.candidate_ip.clone(),
         upnp: !cli.no_upnp,
+        turn: (!cli.no_turn).then(|| crate::net::turn::TurnConfig {
+            server: cli
+                .turn
+                .clone()
+                .unwrap_or_else(|| crate::net::turn::DEFAULT_SERVER.into()),
+            username: cli
+                .turn_user
+                .clone()
+                .unwrap_or_else(|| crate::net::turn::DEFAULT_USER.into()),
+            password: cli
+                .turn_password
+                .clone()
+                .unwrap_or_else(|| crate::net::turn::DEFAULT_PASSWORD.into()),
+            realm: cli
+                .turn_realm
+                .clone()
+                .unwrap_or_else(|| crate::net::turn::DEFAULT_REALM.into()),
+        }),
+        relay_only: cli.relay_only,
     };
     match cli.command {
         Command::Id => id::run(&ctx),

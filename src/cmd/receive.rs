@@ -179,6 +179,11 @@ async fn serve(
         addr: addr.to_string(),
         peer_device: peer.device.to_string(),
         peer_account: peer.account.to_string(),
+        path: if stream.get_ref().0.relayed {
+            "relay"
+        } else {
+            "direct"
+        },
     });
     Served::Transfer(
         transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await,

@@ -52,6 +52,11 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         addr: addr.to_string(),
         peer_device: peer.device.to_string(),
         peer_account: peer.account.to_string(),
+        path: if stream.get_ref().0.relayed {
+            "relay"
+        } else {
+            "direct"
+        },
     });
     let outgoing = Outgoing {
         path: args.path,

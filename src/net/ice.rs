@@ -9,6 +9,7 @@
 //! ephemeral port, so connections are looked up by the peer's address; the peer-reflexive
 //! nomination wait is zero; mDNS is off; data is never mistaken for STUN (the handover frame).
 
+use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use anyhow::{anyhow, bail, Context, Result};
@@ -40,6 +41,8 @@ const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Agent pacing: checks every 50 ms while connecting, failure after 10 s of silence.
 const CHECK_INTERVAL: Duration = Duration::from_millis(50);
 const FAILED_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a working relayed pair waits for a direct pair before it may be selected.
+const RELAY_WAIT: Duration = Duration::from_millis(500);
 /// The port active TCP candidates are written with (RFC 6544 §4.5).
 const ACTIVE_PORT: u16 = 9;
 
@@ -49,6 +52,16 @@ pub struct IceStream {
     inner: TcpStream,
     prefix: Vec<u8>,
     pos: usize,
+    /// Whether the path goes through a TURN relay.
+    pub relayed: bool,
+    /// TURN allocations the path runs through, kept as long as the stream.
+    _relays: Vec<Relay>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Relay({})", self.relayed)
+    }
 }
 
 impl IceStream {
@@ -58,6 +71,8 @@ impl IceStream {
             inner,
             prefix: Vec::new(),
             pos: 0,
+            relayed: false,
+            _relays: Vec::new(),
         }
     }
 
@@ -107,6 +122,8 @@ pub struct RemoteParams {
     pub ufrag: String,
     pub pwd: String,
     pub candidates: Vec<String>,
+    /// Addresses the peer is seen from on the Internet (for TURN permissions).
+    pub public_addrs: Vec<String>,
 }
 
 /// Which local addresses to offer, and the UPnP gateway if one answered.
@@ -115,20 +132,32 @@ pub struct CandidateOptions {
     /// Offer only these addresses (empty: every interface address).
     pub only: Vec<IpAddr>,
     pub upnp: Option<UpnpWatch>,
+    /// The TURN server: the answering side allocates a relay, the offering side learns its
+    /// public address there.
+    pub turn: Option<TurnConfig>,
+    /// Offer only the relayed address (no host candidates).
+    pub relay_only: bool,
 }
 
 impl CandidateOptions {
     pub fn only(ips: &[IpAddr]) -> CandidateOptions {
         CandidateOptions {
             only: ips.to_vec(),
-            upnp: None,
+            ..CandidateOptions::default()
         }
     }
 }
 
+/// Priority of a relayed candidate: type preference 0 (RFC 8445 §5.1.2), so any direct pair
+/// that works is preferred, and the peer can tell a relay from the priority alone.
+pub const RELAY_PRIORITY: u32 = (65535 << 8) | 255;
+
 /// Local candidates, gathered and listening, ready to be offered.
 pub struct Gathered {
     agent: Agent,
+    relays: Vec<Relay>,
+    /// Our public addresses as the TURN server reported them.
+    pub public_addrs: Vec<String>,
     /// Gateway mappings made for this session, removed when it ends.
     mappings: Vec<(Arc<Upnp>, u16)>,
     listeners: Vec<(TcpListener, SocketAddr)>,
@@ -163,12 +192,23 @@ fn host_candidate(
     port: u16,
     tcp_type: TcpType,
 ) -> Result<rtc_ice::candidate::Candidate> {
+    candidate_with_priority(ip, port, tcp_type, 0)
+}
+
+/// A TCP candidate; priority 0 lets rtc-ice compute a host priority.
+fn candidate_with_priority(
+    ip: IpAddr,
+    port: u16,
+    tcp_type: TcpType,
+    priority: u32,
+) -> Result<rtc_ice::candidate::Candidate> {
     CandidateHostConfig {
         base_config: CandidateConfig {
             network: "tcp".to_owned(),
             address: ip.to_string(),
             port,
             component: 1,
+            priority,
             ..Default::default()
         },
         tcp_type,
@@ -199,7 +239,8 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         host_acceptance_min_wait: Some(Duration::ZERO),
         prflx_acceptance_min_wait: Some(Duration::ZERO),
         srflx_acceptance_min_wait: Some(Duration::ZERO),
-        relay_acceptance_min_wait: Some(Duration::ZERO),
+        // A relay is a last resort: give direct pairs a moment to win first.
+        relay_acceptance_min_wait: Some(RELAY_WAIT),
         ..Default::default()
     };
     let provider =
@@ -207,7 +248,12 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
     let mut agent = Agent::new(Instant::now(), Arc::new(config), provider)
         .map_err(|e| anyhow!("ICE agent: {e}"))?;
     let mut listeners = Vec::new();
-    for ip in local_addresses(&options.only) {
+    let hosts = if options.relay_only {
+        Vec::new()
+    } else {
+        local_addresses(&options.only)
+    };
+    for ip in hosts {
         let listener = match TcpListener::bind((ip, 0)).await {
             Ok(l) => l,
             Err(err) => {
@@ -224,8 +270,54 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
             .map_err(|e| anyhow!("{e}"))?;
         listeners.push((listener, addr));
     }
-    if listeners.is_empty() {
-        bail!("no local address to offer as an ICE candidate");
+    let mut relays = Vec::new();
+    let mut public_addrs = Vec::new();
+    let mut turn_errors = Vec::new();
+    if let Some(turn) = &options.turn {
+        if controlling {
+            // The offering side dials; the peer must permit our public address, which an
+            // allocation reports (and which checks the credentials). It is released at once.
+            match crate::net::turn::allocate(turn, false).await {
+                Ok(relay) => public_addrs.push(relay.mapped.ip().to_string()),
+                Err(err) => turn_errors.push(format!("{err:#}")),
+            }
+        } else {
+            // The answering side offers a relayed address (IPv4 and IPv6: separate allocations).
+            let (v4, v6) = tokio::join!(
+                crate::net::turn::allocate(turn, false),
+                crate::net::turn::allocate(turn, true)
+            );
+            for result in [v4, v6] {
+                match result {
+                    Ok(relay) => {
+                        let candidate = candidate_with_priority(
+                            relay.relayed.ip(),
+                            relay.relayed.port(),
+                            TcpType::Passive,
+                            RELAY_PRIORITY,
+                        )?;
+                        agent
+                            .add_local_candidate(candidate)
+                            .map_err(|e| anyhow!("{e}"))?;
+                        public_addrs.push(relay.mapped.ip().to_string());
+                        relays.push(relay);
+                    }
+                    Err(err) => turn_errors.push(format!("{err:#}")),
+                }
+            }
+            if !relays.is_empty() {
+                turn_errors.clear(); // One family is enough.
+            }
+        }
+    }
+    if let Some(first) = turn_errors.first() {
+        if options.relay_only {
+            bail!("TURN: {first}");
+        }
+        tracing::warn!("TURN relay unavailable ({first}); direct paths only");
+    }
+    if listeners.is_empty() && relays.is_empty() {
+        bail!("no local address to offer as an ICE candidate, and no TURN relay");
     }
     let credentials = agent.get_local_credentials().clone();
     let mut candidates: Vec<String> = agent
@@ -251,6 +343,8 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
     }
     Ok(Gathered {
         agent,
+        relays,
+        public_addrs,
         mappings,
         listeners,
         ufrag: credentials.ufrag,
@@ -353,6 +447,8 @@ async fn connection(
                         inner: stream,
                         prefix: deframer.into_rest(),
                         pos: 0,
+                        relayed: false,
+                        _relays: Vec::new(),
                     }));
                     return;
                 }
@@ -416,6 +512,50 @@ pub async fn connect(
 
     let (to_agent, mut from_conns) = mpsc::channel::<ConnMsg>(256);
     let mut tasks: Vec<AbortOnDrop> = Vec::new();
+    let mut relays = std::mem::take(&mut local.relays);
+    let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
+    if !relays.is_empty() {
+        // The peer reaches the relay from one of its candidate or public addresses.
+        let mut ips: Vec<IpAddr> = remote
+            .candidates
+            .iter()
+            .filter_map(|line| unmarshal_candidate(line).ok())
+            .map(|c| c.addr().ip())
+            .chain(remote.public_addrs.iter().filter_map(|a| a.parse().ok()))
+            .filter(|ip: &IpAddr| !ip.is_unspecified())
+            .collect();
+        ips.sort();
+        ips.dedup();
+        for relay in &relays {
+            let family: Vec<IpAddr> = ips
+                .iter()
+                .copied()
+                .filter(|ip| ip.is_ipv4() == relay.relayed.is_ipv4())
+                .collect();
+            if let Err(err) = relay.permit(family).await {
+                tracing::info!("TURN permission on {}: {err:#}", relay.relayed);
+            }
+        }
+    }
+    for relay in relays.iter_mut() {
+        // Peer connections through the relay are served like accepted ones, on the relayed
+        // address (which is our local candidate for them).
+        let (tx, mut rx) = mpsc::channel(8);
+        let relayed = relay.relayed;
+        let to_agent = to_agent.clone();
+        tasks.push(AbortOnDrop(tokio::spawn(async move {
+            let mut conns = Vec::new();
+            while let Some((stream, peer)) = rx.recv().await {
+                conns.push(AbortOnDrop(tokio::spawn(run_connection(
+                    stream,
+                    relayed,
+                    peer,
+                    to_agent.clone(),
+                ))));
+            }
+        })));
+        relay.forward_to(tx);
+    }
     for (listener, addr) in std::mem::take(&mut local.listeners) {
         let to_agent = to_agent.clone();
         tasks.push(AbortOnDrop(tokio::spawn(async move {
@@ -457,8 +597,10 @@ pub async fn connect(
         }
         while let Some(tagged) = agent.poll_event() {
             match tagged.event {
-                IceEvent::SelectedCandidatePairChange(_, remote_candidate) => {
+                IceEvent::SelectedCandidatePairChange(local_candidate, remote_candidate) => {
                     let peer = remote_candidate.addr();
+                    let relayed = relayed_locals.contains(&local_candidate.addr())
+                        || remote_candidate.priority() <= RELAY_PRIORITY;
                     let (_, tx) = conns
                         .get(&peer)
                         .with_context(|| format!("ICE selected {peer}, which has no connection"))?;
@@ -466,11 +608,15 @@ pub async fn connect(
                     tx.send(ConnCmd::Handover(reply))
                         .await
                         .map_err(|_| anyhow!("the selected connection to {peer} closed"))?;
-                    let stream = result
+                    let mut stream = result
                         .await
                         .map_err(|_| anyhow!("the selected connection to {peer} closed"))?
                         .with_context(|| format!("handing the connection to {peer} over to TLS"))?;
                     let _ = agent.close();
+                    stream.relayed = relayed;
+                    if relayed {
+                        stream._relays = std::mem::take(&mut relays);
+                    }
                     return Ok(stream);
                 }
                 IceEvent::ConnectionStateChange(ConnectionState::Failed) => {
@@ -551,6 +697,7 @@ mod tests {
             ufrag: g.ufrag.clone(),
             pwd: g.pwd.clone(),
             candidates: g.candidates.clone(),
+            public_addrs: g.public_addrs.clone(),
         }
     }
 
@@ -588,6 +735,7 @@ mod tests {
             ufrag: "u".into(),
             pwd: "p".into(),
             candidates: vec!["garbage".into()],
+            public_addrs: vec![],
         };
         let err = connect(g, &remote, Duration::from_secs(1))
             .await

@@ -5,6 +5,7 @@ pub mod dht;
 pub mod ice;
 pub mod tls;
 pub mod transfer;
+pub mod turn;
 pub mod upnp;
 
 /// Ctrl-C as seen by the I/O loops: set once by `main`, watched by every transfer.

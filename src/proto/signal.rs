@@ -102,6 +102,9 @@ pub struct Request {
     pub pwd: String,
     pub candidates: Vec<String>,
     pub conn_type: String,
+    /// Addresses the sender is seen from on the Internet (its TURN server's view).
+    #[serde(default)]
+    pub public_addrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -171,7 +171,8 @@ pub fn dht_env(cmd: &mut Command, bootstrap: &str) {
     cmd.env("FERRY_BOOTSTRAP", bootstrap)
         .env("FERRY_NO_DISCOVERY", "1")
         .env("FERRY_CANDIDATE_IP", "127.0.0.1")
-        .env("FERRY_NO_UPNP", "1");
+        .env("FERRY_NO_UPNP", "1")
+        .env("FERRY_NO_TURN", "1");
 }
 
 pub fn sigint(child: &Child) {

@@ -185,3 +185,115 @@ pub fn python_opendht(bootstrap_port: u16, body: &str) -> String {
     assert!(status.success(), "python3-opendht failed: {err}\n{out}");
     out
 }
+
+pub fn have_coturn() -> bool {
+    require("turnserver", &["-h"])
+}
+
+/// A coturn TURN server on loopback with one static user, as `turn-tcp.md` describes.
+pub struct Coturn {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Coturn {
+    pub const USER: &'static str = "user";
+    pub const PASSWORD: &'static str = "password";
+    pub const REALM: &'static str = "realm";
+
+    /// Start on loopback (`listen` and relay addresses `ip`), optionally through `prefix`
+    /// (for example `ip netns exec NS`).
+    pub fn start_at(prefix: &[&str], ip: &str, loopback_peers: bool) -> Coturn {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = free_tcp_port();
+        let mut args: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+        args.push("turnserver".into());
+        for a in [
+            "-n",
+            "-a",
+            "-u",
+            "user:password",
+            "-r",
+            "realm",
+            "--listening-ip",
+            ip,
+            "--relay-ip",
+            ip,
+            "--listening-port",
+            &port.to_string(),
+            "--no-udp-relay",
+            "--no-cli",
+            "--no-tls",
+            "--no-dtls",
+            "--log-file",
+            "stdout",
+            "--pidfile",
+        ] {
+            args.push(a.to_string());
+        }
+        args.push(dir.path().join("turn.pid").display().to_string());
+        if loopback_peers {
+            args.push("--allow-loopback-peers".into());
+        }
+        let child = Command::new(&args[0])
+            .args(&args[1..])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn turnserver");
+        let coturn = Coturn {
+            child,
+            port,
+            _dir: dir,
+        };
+        // Wait until it accepts TCP (bounded).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let target = if ip.contains(':') {
+            format!("[{ip}]:{port}")
+        } else {
+            format!("{ip}:{port}")
+        };
+        while Instant::now() < deadline {
+            let probe = if prefix.is_empty() {
+                std::net::TcpStream::connect(&target).is_ok()
+            } else {
+                // Inside a namespace, rely on the pid file appearing.
+                coturn._dir.path().join("turn.pid").exists()
+            };
+            if probe {
+                if !prefix.is_empty() {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                return coturn;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("turnserver did not start on {target}");
+    }
+
+    pub fn start() -> Coturn {
+        Coturn::start_at(&[], "127.0.0.1", true)
+    }
+
+    pub fn url(&self) -> String {
+        format!("turn:127.0.0.1:{}", self.port)
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Coturn {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A TCP port free on loopback (bound and released).
+pub fn free_tcp_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}

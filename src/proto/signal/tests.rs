@@ -29,6 +29,7 @@ fn request(from: &Identity, ts: u64) -> Request {
             "H6e6ca682 1 TCP 2130706431 127.0.0.1 4300 typ host tcptype passive".into(),
         ],
         conn_type: "ferry".into(),
+        public_addrs: vec![],
     }
 }
 

@@ -1,0 +1,136 @@
+//! The TURN-TCP fallback against a real coturn on loopback: a transfer whose only candidate is
+//! the relayed address works and verifies; losing coturn mid-transfer fails cleanly; wrong
+//! credentials are a clear error.
+
+mod common;
+use common::real::*;
+use common::*;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn with_turn(cmd: &mut Command, dht: &str, turn: &Coturn, password: &str) {
+    dht_env(cmd, dht);
+    cmd.env_remove("FERRY_NO_TURN")
+        .env("FERRY_TURN", turn.url())
+        .env("FERRY_TURN_USER", Coturn::USER)
+        .env("FERRY_TURN_PASSWORD", password)
+        .env("FERRY_TURN_REALM", Coturn::REALM);
+}
+
+fn relay_only_receiver(
+    bob: &Device,
+    dir: &std::path::Path,
+    dht: &str,
+    turn: &Coturn,
+    extra: &[&str],
+) -> Receiving {
+    let mut cmd = bob.ferry();
+    with_turn(&mut cmd, dht, turn, Coturn::PASSWORD);
+    cmd.env("FERRY_RELAY_ONLY", "1")
+        .args(["--json", "receive", "--dir"])
+        .arg(dir)
+        .args(extra);
+    Receiving::spawn(cmd, "online")
+}
+
+#[test]
+fn a_transfer_through_the_relay_alone_arrives_verified() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let turn = Coturn::start();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving =
+        relay_only_receiver(&bob, &inbox, &node.addr(), &turn, &["--yes", "--once"]);
+    let source = random_file(work.path(), "relayed.bin", 5 << 20);
+    let mut cmd = alice.ferry();
+    with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);
+    let out = cmd
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sender_events = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        sender_events.contains("\"path\":\"relay\""),
+        "{sender_events}"
+    );
+    let connected = receiving.wait_for("connected");
+    assert_eq!(connected["path"], "relay");
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn losing_coturn_mid_transfer_fails_cleanly() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let mut turn = Coturn::start();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving =
+        relay_only_receiver(&bob, &inbox, &node.addr(), &turn, &["--yes", "--once"]);
+    let source = random_file(work.path(), "cut.bin", 8 << 20);
+    let mut cmd = alice.ferry();
+    with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);
+    let mut sender = cmd
+        .args(["--json", "send", "--limit-rate", "1M"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    receiving.wait_matching("progress", |e| e["bytes"].as_u64() > Some(100_000));
+    turn.kill();
+    let status = wait_bounded(&mut sender, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(2), "the sender must fail with an error");
+    let (status, stderr, _) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    let left = entries(&inbox);
+    assert!(
+        left.iter()
+            .all(|n| !n.ends_with(".ferry-part") && n != "cut.bin"),
+        "{left:?}"
+    );
+}
+
+#[test]
+fn wrong_turn_credentials_are_a_clear_error() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let turn = Coturn::start();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let _receiving =
+        Receiving::start_dht(&bob, &work.path().join("inbox"), &node.addr(), &["--yes"]);
+    let source = random_file(work.path(), "x.bin", 10);
+    let mut cmd = alice.ferry();
+    with_turn(&mut cmd, &node.addr(), &turn, "wrong-password");
+    let out = cmd
+        .env("FERRY_RELAY_ONLY", "1")
+        .args(["send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refused the credentials"), "{stderr}");
+}

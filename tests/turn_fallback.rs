@@ -134,3 +134,38 @@ fn wrong_turn_credentials_are_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("refused the credentials"), "{stderr}");
 }
+
+#[test]
+fn doctor_reports_the_dht_and_the_turn_allocation_or_the_credential_error() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let turn = Coturn::start();
+    let alice = Device::new();
+    for (password, ok) in [(Coturn::PASSWORD, true), ("wrong-password", false)] {
+        let mut cmd = alice.ferry();
+        with_turn(&mut cmd, &node.addr(), &turn, password);
+        let out = cmd.args(["--json", "doctor"]).output().unwrap();
+        let report: serde_json::Value =
+            serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+        assert_eq!(report["dht"]["reachable"], true, "{report}");
+        assert_eq!(report["turn"]["allocation"], ok, "{report}");
+        if ok {
+            assert!(out.status.success());
+            assert!(report["turn"]["relayed"]
+                .as_str()
+                .unwrap()
+                .starts_with("127.0.0.1:"));
+        } else {
+            assert_eq!(out.status.code(), Some(2));
+            assert!(
+                report["turn"]["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("refused the credentials"),
+                "{report}"
+            );
+        }
+    }
+}

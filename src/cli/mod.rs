@@ -118,6 +118,8 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Ask the conversation's members to send a recorded transfer again (not available yet).
     Rerequest(RerequestArgs),
+    /// Check the DHT, candidates, UPnP and the TURN server.
+    Doctor,
     /// Talk to the DHT directly, for diagnosis (as `dhtnode` does).
     #[command(subcommand)]
     Dht(DhtCommand),

@@ -2,6 +2,7 @@
 //! transfer drivers, and reports through the console.
 
 mod dht;
+mod doctor;
 mod generate;
 mod id;
 mod receive;
@@ -95,6 +96,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
             Err(Stop::NotAvailable("`ferry rerequest` (transfer history)").into())
         }
         Command::Dht(command) => dht::run(&ctx, command).await,
+        Command::Doctor => doctor::run(&ctx).await,
         Command::Generate { what } => generate::run(what),
     }
 }

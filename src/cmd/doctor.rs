@@ -1,0 +1,97 @@
+//! `ferry doctor`: is the DHT reachable, which candidates would be offered, does a UPnP gateway
+//! answer, and does the TURN server accept the credentials and grant a TCP allocation.
+
+use super::Context;
+use crate::identity::Identity;
+use crate::net::ice::local_addresses;
+use crate::net::{turn, upnp};
+use anyhow::{bail, Result};
+use serde_json::json;
+use std::time::Duration;
+
+const DHT_WAIT: Duration = Duration::from_secs(10);
+const UPNP_WAIT: Duration = Duration::from_millis(3500);
+
+pub async fn run(ctx: &Context) -> Result<()> {
+    let identity = Identity::load_or_create(&ctx.home)?;
+    let mut problems = Vec::new();
+
+    let mut config = ctx.dht.clone();
+    config.client_only = true;
+    let dht = crate::net::dht::Dht::start(config.clone()).await?;
+    let nodes = dht.wait_for_nodes(1, DHT_WAIT).await?;
+    let status = dht.status().await?;
+    if nodes == 0 {
+        problems.push(format!(
+            "no DHT node answered (bootstrap {:?})",
+            config.bootstrap
+        ));
+    }
+    let dht_report = json!({
+        "reachable": nodes > 0,
+        "nodes": nodes,
+        "bootstrap": config.bootstrap,
+        "lan_discovery": config.discovery,
+        "public_address": status.public_addr,
+    });
+
+    let candidates: Vec<String> = local_addresses(&ctx.candidate_ips)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+
+    let mut watch = upnp::spawn_discovery(ctx.upnp);
+    let _ = tokio::time::timeout(UPNP_WAIT, watch.wait_for(Option::is_some)).await;
+    let gateway = watch.borrow().clone();
+    let upnp_report = match (&gateway, ctx.upnp) {
+        (_, false) => json!({"enabled": false}),
+        (Some(g), true) => {
+            json!({"enabled": true, "gateway": true, "external_ip": g.external_ip.to_string()})
+        }
+        (None, true) => json!({"enabled": true, "gateway": false}),
+    };
+
+    let turn_report = match &ctx.turn {
+        None => json!({"enabled": false}),
+        Some(config) => match turn::allocate(config, false).await {
+            Ok(relay) => json!({
+                "enabled": true, "server": config.server, "user": config.username,
+                "allocation": true, "relayed": relay.relayed.to_string(), "mapped": relay.mapped.to_string(),
+            }),
+            Err(err) => {
+                problems.push(format!("TURN {}: {err:#}", config.server));
+                json!({"enabled": true, "server": config.server, "user": config.username,
+                       "allocation": false, "error": format!("{err:#}")})
+            }
+        },
+    };
+
+    if ctx.console.json() {
+        ctx.console.print_json(&json!({
+            "event": "doctor",
+            "device_id": identity.device.to_string(),
+            "account_id": identity.account.to_string(),
+            "dht": dht_report,
+            "candidates": candidates,
+            "upnp": upnp_report,
+            "turn": turn_report,
+        }));
+    } else {
+        println!("device     {}", identity.device);
+        println!(
+            "DHT        {}",
+            if nodes > 0 {
+                format!("reachable, {nodes} node(s)")
+            } else {
+                "not reachable".into()
+            }
+        );
+        println!("candidates {}", candidates.join(", "));
+        println!("UPnP       {upnp_report}");
+        println!("TURN       {turn_report}");
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("; "));
+    }
+    Ok(())
+}

@@ -497,6 +497,10 @@ pub async fn connect(
             Err(err) => tracing::debug!("ignoring candidate {line:?}: {err}"),
         }
     }
+    tracing::debug!(
+        "ICE: {accepted_remote} remote candidate(s): {:?}",
+        remote.candidates
+    );
     if accepted_remote == 0 {
         bail!("the peer offered no usable candidate");
     }
@@ -527,13 +531,16 @@ pub async fn connect(
         ips.sort();
         ips.dedup();
         for relay in &relays {
-            let family: Vec<IpAddr> = ips
-                .iter()
-                .copied()
-                .filter(|ip| ip.is_ipv4() == relay.relayed.is_ipv4())
-                .collect();
-            if let Err(err) = relay.permit(family).await {
-                tracing::info!("TURN permission on {}: {err:#}", relay.relayed);
+            // One request per address, so that one the server refuses (a loopback address
+            // towards a public relay, say) does not cost the others.
+            let wanted = ips.iter().copied().filter(|ip| {
+                ip.is_ipv4() == relay.relayed.is_ipv4()
+                    && (relay.relayed.ip().is_loopback() || !ip.is_loopback())
+            });
+            for ip in wanted {
+                if let Err(err) = relay.permit(vec![ip]).await {
+                    tracing::info!("TURN permission for {ip} on {}: {err:#}", relay.relayed);
+                }
             }
         }
     }
@@ -633,6 +640,7 @@ pub async fn connect(
         tokio::select! {
             msg = from_conns.recv() => match msg {
                 Some(ConnMsg::Opened { peer, local, commands }) => {
+                    tracing::debug!("ICE: connection {local} <-> {peer}");
                     for bytes in waiting.remove(&peer).unwrap_or_default() {
                         let _ = commands.try_send(ConnCmd::Write(bytes));
                     }
@@ -654,6 +662,7 @@ pub async fn connect(
                     }
                 }
                 Some(ConnMsg::Closed { peer }) => {
+                    tracing::debug!("ICE: connection to {peer} closed");
                     conns.remove(&peer);
                     dialing.remove(&peer);
                 }

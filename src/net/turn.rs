@@ -203,12 +203,14 @@ async fn run_allocation(
         }
         while let Some(event) = client.poll_event() {
             match event {
-                TurnEvent::PermissionGranted(_) => {
+                TurnEvent::PermissionGranted(ips) => {
+                    tracing::debug!("TURN: permission granted for {ips:?}");
                     if let Some(tx) = permits.pop_front() {
                         let _ = tx.send(Ok(()));
                     }
                 }
                 TurnEvent::ConnectionAttempt { id, peer } | TurnEvent::Connected { id, peer } => {
+                    tracing::debug!("TURN: connection {id} from {peer}");
                     let bind = client.connection_bind(id);
                     let found = found.clone();
                     tokio::spawn(async move {
@@ -252,6 +254,7 @@ async fn run_allocation(
             },
             command = commands.recv() => match command {
                 Some(Command::Permit(ips, tx)) => {
+                    tracing::debug!("TURN: CreatePermission {ips:?}");
                     client.create_permission(Instant::now(), &ips);
                     permits.push_back(tx);
                 }

@@ -1,6 +1,7 @@
 //! The connector, measured: time from `ferry send` start to the first body byte (the moment the
 //! receiver's `GO` arrives and the body starts) over 20 runs through a local `dhtnode`, beside
-//! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector.
+//! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector,
+//! directly and through a coturn relay on loopback.
 //!
 //! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
 //! as a smoke check (3 runs, 16 MiB).
@@ -100,7 +101,41 @@ fn main() {
     via_dht.wait_for("done");
     let rate = (mib << 20) as f64 / (total - setup) / 1e6;
     println!(
-        "{mib} MiB through the connector: {rate:.1} MB/s after {:.1} ms of setup",
+        "{mib} MiB through the connector, direct: {rate:.1} MB/s after {:.1} ms of setup",
+        setup * 1000.0
+    );
+
+    if !have_coturn() {
+        return;
+    }
+    let turn = Coturn::start();
+    let relay_env = |cmd: &mut Command| {
+        dht_env(cmd, &node.addr());
+        cmd.env_remove("FERRY_NO_TURN")
+            .env("FERRY_TURN", turn.url())
+            .env("FERRY_TURN_USER", Coturn::USER)
+            .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD);
+    };
+    let carol = Device::new();
+    let mut receiver = carol.ferry();
+    relay_env(&mut receiver);
+    receiver
+        .env("FERRY_RELAY_ONLY", "1")
+        .args(["--json", "receive", "--yes", "--dir"])
+        .arg(work.path().join("in-relay"));
+    let mut via_relay = Receiving::spawn(receiver, "online");
+    let mut cmd = alice.ferry();
+    relay_env(&mut cmd);
+    cmd.args(["--json", "send"])
+        .arg(&big)
+        .args(["--to", &carol.device_id]);
+    let (setup, total) = timed_send(cmd);
+    let connected = via_relay.wait_for("connected");
+    assert_eq!(connected["path"], "relay");
+    via_relay.wait_for("done");
+    let rate = (mib << 20) as f64 / (total - setup) / 1e6;
+    println!(
+        "{mib} MiB through coturn (relay only): {rate:.1} MB/s after {:.1} ms of setup",
         setup * 1000.0
     );
 }

@@ -515,27 +515,33 @@ impl Message {
     /// Encode as datagrams: the message, then value parts when its values are too large to
     /// travel inline (`opendht-wire.md` §1).
     pub fn encode_with_parts(&self) -> Vec<Vec<u8>> {
-        let inline: Vec<&Value> = self
+        let inline_total: usize = self
             .values
             .iter()
-            .filter_map(|v| match v {
-                WireValue::Inline(v) => Some(v),
-                WireValue::Size(_) => None,
+            .map(|v| match v {
+                WireValue::Inline(v) => v.packed().len(),
+                WireValue::Size(_) => 0,
+            })
+            .sum();
+        let has_sizes = self.values.iter().any(|v| matches!(v, WireValue::Size(_)));
+        let as_parts = has_sizes
+            || self.values.len() >= MAX_INLINE_VALUES
+            || inline_total >= MAX_INLINE_VALUES_BYTES;
+        let values: Vec<Mp> = self
+            .values
+            .iter()
+            .map(|v| match (v, as_parts) {
+                (WireValue::Inline(v), false) => v.msgpack().clone(),
+                (WireValue::Inline(v), true) => Mp::from(v.packed().len() as u64),
+                (WireValue::Size(n), _) => Mp::from(*n as u64),
             })
             .collect();
-        let total: usize = inline.iter().map(|v| v.packed().len()).sum();
-        let as_parts = inline.len() >= MAX_INLINE_VALUES || total >= MAX_INLINE_VALUES_BYTES;
-        let values: Vec<Mp> = if as_parts {
-            inline
-                .iter()
-                .map(|v| Mp::from(v.packed().len() as u64))
-                .collect()
-        } else {
-            inline.iter().map(|v| v.msgpack().clone()).collect()
-        };
         let mut out = vec![write(&self.envelope(&values))];
         if as_parts {
-            for (index, value) in inline.iter().enumerate() {
+            for (index, value) in self.values.iter().enumerate() {
+                let WireValue::Inline(value) = value else {
+                    continue; // Only its size is known: the bytes follow from elsewhere.
+                };
                 for (n, chunk) in value.packed().chunks(PART_SIZE).enumerate() {
                     let part = Message {
                         kind: Kind::ValueParts,

@@ -574,6 +574,120 @@ fn write(v: &Mp) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn hash() -> impl Strategy<Value = InfoHash> {
+        any::<[u8; 20]>().prop_map(InfoHash)
+    }
+
+    fn node(v6: bool) -> impl Strategy<Value = NodeInfo> {
+        (hash(), any::<[u8; 16]>(), 1u16..).prop_map(move |(id, ip, port)| NodeInfo {
+            id,
+            addr: if v6 {
+                SocketAddr::new(IpAddr::V6(Ipv6Addr::from(ip)), port)
+            } else {
+                SocketAddr::new(IpAddr::V4(Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])), port)
+            },
+        })
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        (
+            1u64..,
+            0u16..10,
+            proptest::collection::vec(any::<u8>(), 0..3000),
+            "[a-z/]{0,12}",
+        )
+            .prop_map(|(id, t, data, utype)| Value::new(id, t, data, &utype))
+    }
+
+    const KINDS: [Kind; 9] = [
+        Kind::Ping,
+        Kind::Find,
+        Kind::Get,
+        Kind::Put,
+        Kind::Refresh,
+        Kind::Listen,
+        Kind::Update,
+        Kind::Reply,
+        Kind::Error,
+    ];
+
+    /// Decode datagrams as a node would: the header, then value parts by index.
+    fn reassemble(datagrams: &[Vec<u8>]) -> Message {
+        let mut header = Message::decode(&datagrams[0]).unwrap();
+        let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); header.values.len()];
+        for d in &datagrams[1..] {
+            let part = Message::decode(d).unwrap();
+            for (index, offset, data) in part.parts {
+                assert_eq!(buffers[index].len(), offset);
+                buffers[index].extend_from_slice(&data);
+            }
+        }
+        if datagrams.len() > 1 {
+            header.values = buffers
+                .iter()
+                .map(|b| WireValue::Inline(Value::decode(b).unwrap()))
+                .collect();
+        }
+        header
+    }
+
+    proptest! {
+        #[test]
+        fn every_message_kind_round_trips(
+            kind in 0usize..KINDS.len(),
+            tid in 1u32..,
+            network in prop_oneof![Just(0u32), 1u32..],
+            id in hash(),
+            h in proptest::option::of(hash()),
+            token in proptest::option::of(proptest::collection::vec(any::<u8>(), 32)),
+            sid in proptest::option::of(1u32..),
+            vid in proptest::option::of(1u64..),
+            nodes4 in proptest::collection::vec(node(false), 0..8),
+            nodes6 in proptest::collection::vec(node(true), 0..8),
+            values in proptest::collection::vec(value(), 0..3),
+            exp in proptest::collection::vec(1u64.., 0..4),
+        ) {
+            let kind = KINDS[kind];
+            let msg = Message {
+                kind,
+                tid,
+                network,
+                id: Some(id),
+                info_hash: h,
+                target: (kind == Kind::Find).then_some(id),
+                token,
+                socket_id: sid.filter(|_| matches!(kind, Kind::Listen | Kind::Update)),
+                value_id: vid,
+                version: (kind == Kind::Listen).then_some(1),
+                nodes4,
+                nodes6,
+                values: values.into_iter().map(WireValue::Inline).collect(),
+                expired: exp,
+                error: (kind == Kind::Error).then(|| (401, "Put with wrong token".to_string())),
+                seen_addr: (kind == Kind::Reply).then(|| "192.0.2.1".parse().unwrap()),
+                ..Message::default()
+            };
+            let back = reassemble(&msg.encode_with_parts());
+            prop_assert_eq!(back.kind, msg.kind);
+            prop_assert_eq!(back.tid, msg.tid);
+            prop_assert_eq!(back.network, msg.network);
+            prop_assert_eq!(back.id, msg.id);
+            prop_assert_eq!(back.info_hash, msg.info_hash);
+            prop_assert_eq!(back.target, msg.target);
+            prop_assert_eq!(&back.token, &msg.token);
+            prop_assert_eq!(back.socket_id, msg.socket_id);
+            prop_assert_eq!(back.value_id, msg.value_id);
+            prop_assert_eq!(back.version, msg.version);
+            prop_assert_eq!(&back.nodes4, &msg.nodes4);
+            prop_assert_eq!(&back.nodes6, &msg.nodes6);
+            prop_assert_eq!(&back.values, &msg.values);
+            prop_assert_eq!(&back.expired, &msg.expired);
+            prop_assert_eq!(&back.error, &msg.error);
+            prop_assert_eq!(back.seen_addr, msg.seen_addr);
+        }
+    }
 
     #[test]
     fn a_ping_round_trips() {

@@ -532,6 +532,32 @@ impl Engine {
         op
     }
 
+    /// The search for `key` in one family, started from our routing table if there is none.
+    fn search_for(&mut self, now: Instant, key: InfoHash, v6: bool) -> SearchId {
+        if let Some((id, _)) = self
+            .searches
+            .iter()
+            .find(|(_, s)| s.key == key && s.v6 == v6)
+        {
+            return *id;
+        }
+        let id = self.next_search;
+        self.next_search += 1;
+        let mut search = Search {
+            key,
+            v6,
+            nodes: Vec::new(),
+            ops: Vec::new(),
+            seen: HashMap::new(),
+            refresh_at: now + SEARCH_REFRESH,
+        };
+        for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
+            search.add_node(info, 1);
+        }
+        self.searches.insert(id, search);
+        id
+    }
+
     fn new_op(&mut self, kind: OpKind, now: Instant) -> OpId {
         let id = self.next_op;
         self.next_op += 1;
@@ -555,31 +581,7 @@ impl Engine {
             families.push(true);
         }
         for v6 in families {
-            let sid = match self
-                .searches
-                .iter()
-                .find(|(_, s)| s.key == key && s.v6 == v6)
-                .map(|(id, _)| *id)
-            {
-                Some(id) => id,
-                None => {
-                    let id = self.next_search;
-                    self.next_search += 1;
-                    let mut search = Search {
-                        key,
-                        v6,
-                        nodes: Vec::new(),
-                        ops: Vec::new(),
-                        seen: HashMap::new(),
-                        refresh_at: now + SEARCH_REFRESH,
-                    };
-                    for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
-                        search.add_node(info, 1);
-                    }
-                    self.searches.insert(id, search);
-                    id
-                }
-            };
+            let sid = self.search_for(now, key, v6);
             if let Some(search) = self.searches.get_mut(&sid) {
                 search.ops.push(op);
                 // Values this search already knows reach a new get or listen at once.
@@ -761,22 +763,7 @@ impl Engine {
             let bits = self.rng.gen_range(0..=depth.min(159));
             let target = own.random_at_depth(bits, &mut self.rng);
             for key in [own, target] {
-                if !self.searches.values().any(|s| s.key == key && s.v6 == v6) {
-                    let id = self.next_search;
-                    self.next_search += 1;
-                    let mut search = Search {
-                        key,
-                        v6,
-                        nodes: Vec::new(),
-                        ops: Vec::new(),
-                        seen: HashMap::new(),
-                        refresh_at: now + SEARCH_REFRESH,
-                    };
-                    for info in self.table(v6).closest(&key, SEARCH_NODES, now) {
-                        search.add_node(info, 1);
-                    }
-                    self.searches.insert(id, search);
-                }
+                self.search_for(now, key, v6);
             }
         }
     }

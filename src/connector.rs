@@ -81,6 +81,37 @@ pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> 
     ])
 }
 
+/// How often to retry announcing while no DHT node takes the announcement.
+const ANNOUNCE_RETRY: Duration = Duration::from_secs(15);
+
+/// Announce this device and keep the announcement alive for as long as the task runs,
+/// retrying while the DHT is unreachable.
+pub async fn keep_announced(
+    dht: Dht,
+    identity: Arc<Identity>,
+    announced: tokio::sync::oneshot::Sender<()>,
+) {
+    let mut announced = Some(announced);
+    loop {
+        let _ = dht.wait_for_nodes(1, ANNOUNCE_RETRY).await;
+        match announce(&dht, &identity).await {
+            Ok(handles) => {
+                tracing::info!("announced device {} on the DHT", identity.device);
+                if let Some(tx) = announced.take() {
+                    let _ = tx.send(());
+                }
+                // The handles keep the values re-announced until this task ends.
+                let _handles = handles;
+                std::future::pending::<()>().await;
+            }
+            Err(err) => {
+                tracing::info!("not announced yet ({err:#}); retrying");
+                tokio::time::sleep(ANNOUNCE_RETRY).await;
+            }
+        }
+    }
+}
+
 /// The verified devices behind `id` (a device id, or an account id: all its devices).
 pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     let (by_device, by_account) = tokio::join!(dht.get(device_key(&id)), dht.get(account_key(&id)));

@@ -40,8 +40,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
     let mut background = JoinSet::new();
-    // Kept alive while receiving: the announcement on the DHT.
-    let mut _announced = Vec::new();
     if let Some(listen) = args.listen {
         let listener = DirectListener::bind(&identity, listen).await?;
         ctx.console.report(Event::Listening {
@@ -62,8 +60,20 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         });
     } else {
         let dht = ctx.start_dht().await?;
-        dht.wait_for_nodes(1, Duration::from_secs(10)).await?;
-        _announced = connector::announce(&dht, &identity).await?;
+        // Announced as soon as a DHT node is reachable: a receiver on an empty LAN waits for
+        // peers instead of failing.
+        let (announced, is_announced) = tokio::sync::oneshot::channel();
+        background.spawn(connector::keep_announced(
+            dht.clone(),
+            identity.clone(),
+            announced,
+        ));
+        ctx.console.say("joining the DHT...");
+        let mut interrupt = ctx.interrupt.clone();
+        tokio::select! {
+            _ = is_announced => {}
+            _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
+        }
         ctx.console.report(Event::Online {
             device_id: identity.device.to_string(),
             account_id: identity.account.to_string(),

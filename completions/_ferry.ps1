@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Act on a pending offer of the running `ferry receive` (not available yet)')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -201,6 +202,98 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;account' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the account, sealed with a passphrase, for `ferry account import`')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Make this machine a new device of the account in FILE (with its own key)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ferry;account;export' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The archive to write (mode 0600; never overwritten)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from this file (first line) instead of a terminal prompt')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'The passphrase, for scripts')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;account;import' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from this file (first line) instead of a terminal prompt')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'The passphrase, for scripts')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;account;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the account, sealed with a passphrase, for `ferry account import`')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Make this machine a new device of the account in FILE (with its own key)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ferry;account;help;export' {
+            break
+        }
+        'ferry;account;help;import' {
+            break
+        }
+        'ferry;account;help;help' {
             break
         }
         'ferry;dht' {
@@ -470,6 +563,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Act on a pending offer of the running `ferry receive` (not available yet)')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -491,6 +585,17 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;help;doctor' {
+            break
+        }
+        'ferry;help;account' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the account, sealed with a passphrase, for `ferry account import`')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Make this machine a new device of the account in FILE (with its own key)')
+            break
+        }
+        'ferry;help;account;export' {
+            break
+        }
+        'ferry;help;account;import' {
             break
         }
         'ferry;help;dht' {

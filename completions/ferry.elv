@@ -46,6 +46,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -192,6 +193,91 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'ferry;account'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand export 'Write the account, sealed with a passphrase, for `ferry account import`'
+            cand import 'Make this machine a new device of the account in FILE (with its own key)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;account;export'= {
+            cand --out 'The archive to write (mode 0600; never overwritten)'
+            cand --passphrase-file 'Read the passphrase from this file (first line) instead of a terminal prompt'
+            cand --passphrase-env 'The passphrase, for scripts'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;account;import'= {
+            cand --passphrase-file 'Read the passphrase from this file (first line) instead of a terminal prompt'
+            cand --passphrase-env 'The passphrase, for scripts'
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;account;help'= {
+            cand export 'Write the account, sealed with a passphrase, for `ferry account import`'
+            cand import 'Make this machine a new device of the account in FILE (with its own key)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;account;help;export'= {
+        }
+        &'ferry;account;help;import'= {
+        }
+        &'ferry;account;help;help'= {
         }
         &'ferry;dht'= {
             cand --home 'Directory holding this device''s keys and state'
@@ -440,6 +526,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -455,6 +542,14 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;help;rerequest'= {
         }
         &'ferry;help;doctor'= {
+        }
+        &'ferry;help;account'= {
+            cand export 'Write the account, sealed with a passphrase, for `ferry account import`'
+            cand import 'Make this machine a new device of the account in FILE (with its own key)'
+        }
+        &'ferry;help;account;export'= {
+        }
+        &'ferry;help;account;import'= {
         }
         &'ferry;help;dht'= {
             cand ping 'Ping a DHT node and print its id'

@@ -48,6 +48,7 @@ complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay onlin
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "account" -d 'Link another device to this account: export the account, import it there'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "generate" -d 'Print the man page or shell completions'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -164,6 +165,68 @@ complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-turn -d 'Never
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -f -a "export" -d 'Write the account, sealed with a passphrase, for `ferry account import`'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -f -a "import" -d 'Make this machine a new device of the account in FILE (with its own key)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l out -d 'The archive to write (mode 0600; never overwritten)' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l passphrase-file -d 'Read the passphrase from this file (first line) instead of a terminal prompt' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l passphrase-env -d 'The passphrase, for scripts' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l passphrase-file -d 'Read the passphrase from this file (first line) instead of a terminal prompt' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l passphrase-env -d 'The passphrase, for scripts' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the account, sealed with a passphrase, for `ferry account import`'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "import" -d 'Make this machine a new device of the account in FILE (with its own key)'
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
@@ -337,15 +400,18 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "send" -d 'Send a file to a device'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "account" -d 'Link another device to this account: export the account, import it there'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "export" -d 'Write the account, sealed with a passphrase, for `ferry account import`'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "import" -d 'Make this machine a new device of the account in FILE (with its own key)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "ping" -d 'Ping a DHT node and print its id'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "get" -d 'Print the values stored at KEY (a string, hashed as OpenDHT does, or 40 hex digits)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "put" -d 'Store TEXT at KEY'

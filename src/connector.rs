@@ -206,11 +206,11 @@ pub async fn connect_via_dht(
     })
     .await
     .map_err(|_| {
-        anyhow!(
+        crate::outcome::Stop::NoAnswer(format!(
             "device {} did not answer within {}s (is `ferry receive` running there?)",
             target.peer.device,
             ANSWER_TIMEOUT.as_secs()
-        )
+        ))
     })??;
     let remote = RemoteParams {
         ufrag: answer.ufrag,

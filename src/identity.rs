@@ -13,6 +13,8 @@
 //! Keys live in `FERRY_HOME` with mode 0600, created on first use.
 
 use anyhow::{bail, Context, Result};
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose, PKCS_ED25519,
@@ -33,6 +35,33 @@ const DEVICE_KEY: &str = "device.key";
 const DEVICE_CERT: &str = "device.crt";
 /// The device's X25519 secret for requests encrypted to it (hex).
 const DEVICE_ENC_KEY: &str = "device.x25519";
+
+/// Account archives: scrypt cost (2^15, ~100 ms) and format name.
+const ARCHIVE_LOG_N: u8 = 15;
+const ARCHIVE_FORMAT: &str = "ferry-account-v1";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct AccountArchive {
+    key_pem: String,
+    cert_pem: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SealedArchive {
+    format: String,
+    log_n: u8,
+    salt: serde_bytes::ByteBuf,
+    nonce: serde_bytes::ByteBuf,
+    ct: serde_bytes::ByteBuf,
+}
+
+fn archive_key(passphrase: &str, salt: &[u8], log_n: u8) -> Result<[u8; 32]> {
+    let params = scrypt::Params::new(log_n, 8, 1, 32).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut key = [0u8; 32];
+    scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(key)
+}
 
 /// Certificates are long-lived: the account key, not expiry, is what revokes trust.
 const CERT_VALIDITY_DAYS: i64 = 20 * 365;
@@ -259,7 +288,7 @@ impl Identity {
         let enc_path = home.join(DEVICE_ENC_KEY);
         if !enc_path.exists() {
             let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
-            write_private(&enc_path, &hex::encode(secret.to_bytes()))?;
+            write_private(&enc_path, hex::encode(secret.to_bytes()))?;
         }
         let enc_bytes: [u8; 32] = hex::decode(read(DEVICE_ENC_KEY)?.trim())
             .ok()
@@ -279,8 +308,6 @@ impl Identity {
 
     /// Create a new account with this machine as its first device.
     pub fn create(home: &Path) -> Result<Identity> {
-        fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
-        set_private_dir(home)?;
         let account_key = KeyPair::generate_for(&PKCS_ED25519)?;
         let account = Id::of_public_key(&account_key.public_key_der());
         let mut params = base_params(&format!("ferry account {account}"))?;
@@ -290,7 +317,24 @@ impl Identity {
             KeyUsagePurpose::DigitalSignature,
         ];
         let account_cert = params.self_signed(&account_key)?;
+        Self::create_device(home, &account_key, &account_cert.pem())
+    }
 
+    /// Make this machine a new device of the account whose key and certificate are given.
+    fn create_device(
+        home: &Path,
+        account_key: &KeyPair,
+        account_cert_pem: &str,
+    ) -> Result<Identity> {
+        if home.join(DEVICE_CERT).exists() {
+            bail!("{} already holds an identity", home.display());
+        }
+        fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+        set_private_dir(home)?;
+        // The issuer as rcgen needs it: the account certificate's own name and key.
+        let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
+            .context("reading the account certificate")?
+            .self_signed(account_key)?;
         let name = host_name();
         let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
         let mut params = base_params(&format!("ferry device {name}"))?;
@@ -299,13 +343,52 @@ impl Identity {
             ExtendedKeyUsagePurpose::ClientAuth,
             ExtendedKeyUsagePurpose::ServerAuth,
         ];
-        let device_cert = params.signed_by(&device_key, &account_cert, &account_key)?;
-
-        write_private(&home.join(ACCOUNT_KEY), &account_key.serialize_pem())?;
-        write_private(&home.join(ACCOUNT_CERT), &account_cert.pem())?;
-        write_private(&home.join(DEVICE_KEY), &device_key.serialize_pem())?;
-        write_private(&home.join(DEVICE_CERT), &device_cert.pem())?;
+        let device_cert = params.signed_by(&device_key, &issuer, account_key)?;
+        write_private(&home.join(ACCOUNT_KEY), account_key.serialize_pem())?;
+        write_private(&home.join(ACCOUNT_CERT), account_cert_pem)?;
+        write_private(&home.join(DEVICE_KEY), device_key.serialize_pem())?;
+        write_private(&home.join(DEVICE_CERT), device_cert.pem())?;
         Self::load(home)
+    }
+
+    /// The account key and certificate, sealed with a passphrase (scrypt, ChaCha20-Poly1305),
+    /// for `ferry account import` on another machine.
+    pub fn export_account(home: &Path, passphrase: &str) -> Result<Vec<u8>> {
+        let key_pem =
+            fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?;
+        let cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
+            .context("reading the account certificate")?;
+        let plain = rmp_serde::to_vec_named(&AccountArchive { key_pem, cert_pem })?;
+        let salt: [u8; 16] = rand::random();
+        let nonce: [u8; 12] = rand::random();
+        let key = archive_key(passphrase, &salt, ARCHIVE_LOG_N)?;
+        let ct = ChaCha20Poly1305::new(Key::from_slice(&key))
+            .encrypt(Nonce::from_slice(&nonce), plain.as_slice())
+            .map_err(|_| anyhow::anyhow!("sealing the account archive failed"))?;
+        Ok(rmp_serde::to_vec_named(&SealedArchive {
+            format: ARCHIVE_FORMAT.into(),
+            log_n: ARCHIVE_LOG_N,
+            salt: serde_bytes::ByteBuf::from(salt.to_vec()),
+            nonce: serde_bytes::ByteBuf::from(nonce.to_vec()),
+            ct: serde_bytes::ByteBuf::from(ct),
+        })?)
+    }
+
+    /// Open an account archive and make this machine a new device of that account.
+    pub fn import_account(home: &Path, archive: &[u8], passphrase: &str) -> Result<Identity> {
+        let sealed: SealedArchive = rmp_serde::from_slice(archive)
+            .map_err(|_| anyhow::anyhow!("not a ferry account archive"))?;
+        if sealed.format != ARCHIVE_FORMAT || sealed.nonce.len() != 12 || sealed.log_n > 22 {
+            bail!("not a ferry account archive (or a newer format)");
+        }
+        let key = archive_key(passphrase, &sealed.salt, sealed.log_n)?;
+        let plain = ChaCha20Poly1305::new(Key::from_slice(&key))
+            .decrypt(Nonce::from_slice(&sealed.nonce), sealed.ct.as_ref())
+            .map_err(|_| anyhow::anyhow!("wrong passphrase, or the archive is damaged"))?;
+        let archive: AccountArchive = rmp_serde::from_slice(&plain)?;
+        let account_key =
+            KeyPair::from_pem(&archive.key_pem).context("the archive's account key")?;
+        Self::create_device(home, &account_key, &archive.cert_pem)
     }
 
     /// The chain this device presents in TLS: `[device, account]`.
@@ -379,15 +462,15 @@ fn set_private_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("restricting {}", dir.display()))
 }
 
-/// Write `contents` to a new file readable only by its owner.
-pub fn write_private(path: &Path, contents: &str) -> Result<()> {
+/// Write `contents` to a new file readable only by its owner (never over an existing one).
+pub fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(contents.as_bytes())
+    file.write_all(contents.as_ref())
         .and_then(|()| file.sync_all())
         .with_context(|| format!("writing {}", path.display()))
 }
@@ -442,6 +525,26 @@ mod tests {
         assert_eq!(
             verify_chain(&a.tls_chain()[..1], UnixTime::now()),
             Err(IdentityError::IncompleteChain(1))
+        );
+    }
+
+    #[test]
+    fn an_imported_account_makes_a_second_device_of_it() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let first = Identity::create(a.path()).unwrap();
+        let archive = Identity::export_account(a.path(), "correct horse").unwrap();
+        assert!(Identity::import_account(b.path(), &archive, "wrong").is_err());
+        let second = Identity::import_account(b.path(), &archive, "correct horse").unwrap();
+        assert_eq!(second.account, first.account);
+        assert_ne!(second.device, first.device);
+        assert_eq!(
+            verify_chain(&second.tls_chain(), UnixTime::now()).unwrap(),
+            second.as_peer()
+        );
+        assert!(
+            Identity::import_account(b.path(), &archive, "correct horse").is_err(),
+            "no second identity"
         );
     }
 

@@ -10,6 +10,9 @@ pub enum Stop {
     /// The peer cancelled during the transfer (exit 1).
     #[error("cancelled by the peer: {0}")]
     PeerCancelled(String),
+    /// The peer did not answer in time (exit 1: "none accepted in time").
+    #[error("{0}")]
+    NoAnswer(String),
     /// This side declined the offer (`receive --once`, exit 1).
     #[error("declined the offer: {0}")]
     Declined(String),
@@ -29,7 +32,9 @@ impl Stop {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Stop::Refused(_) | Stop::PeerCancelled(_) | Stop::Declined(_) => Self::EXIT_REFUSED,
+            Stop::Refused(_) | Stop::PeerCancelled(_) | Stop::Declined(_) | Stop::NoAnswer(_) => {
+                Self::EXIT_REFUSED
+            }
             Stop::Interrupted => Self::EXIT_INTERRUPTED,
             Stop::NotAvailable(_) => Self::EXIT_ERROR,
         }

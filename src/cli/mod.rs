@@ -120,6 +120,9 @@ pub enum Command {
     Rerequest(RerequestArgs),
     /// Check the DHT, candidates, UPnP and the TURN server.
     Doctor,
+    /// Link another device to this account: export the account, import it there.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Talk to the DHT directly, for diagnosis (as `dhtnode` does).
     #[command(subcommand)]
     Dht(DhtCommand),
@@ -184,6 +187,39 @@ pub struct AcceptArgs {
 pub struct RerequestArgs {
     /// The recorded transfer (interaction) id.
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Write the account, sealed with a passphrase, for `ferry account import`.
+    Export {
+        /// The archive to write (mode 0600; never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+    /// Make this machine a new device of the account in FILE (with its own key).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        passphrase: PassphraseArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from this file (first line) instead of a terminal prompt.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// The passphrase, for scripts.
+    #[arg(
+        long = "passphrase-env",
+        env = "FERRY_PASSPHRASE",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub passphrase_env: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns parsed arguments into calls on the connector and the
 //! transfer drivers, and reports through the console.
 
+mod account;
 mod dht;
 mod doctor;
 mod generate;
@@ -97,6 +98,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         }
         Command::Dht(command) => dht::run(&ctx, command).await,
         Command::Doctor => doctor::run(&ctx).await,
+        Command::Account(command) => account::run(&ctx, command),
         Command::Generate { what } => generate::run(what),
     }
 }

@@ -1,18 +1,29 @@
-//! `ferry send PATH --to PEER`: connect to the peer through the connector, offer, stream,
-//! and succeed only when the receiver confirms the SHA3-256 of what it kept.
+//! `ferry send PATH --to PEER`: reach the peer through the connector, offer, stream, and succeed
+//! only when a receiver confirms the SHA3-256 of what it kept.
+//!
+//! `PEER` may be an account: the file is offered to every announced device of it at once, one
+//! sub-transfer each, accepted, refused or failing on its own. The combined outcome is
+//! optimistic, as jami-daemon's: success when any device verified the file; once one has,
+//! devices that have not even answered get a short grace period, then are given up.
 
 use super::Context;
 use crate::cli::SendArgs;
-use crate::connector;
+use crate::connector::{self, PeerStream};
 use crate::events::{Event, Reporter};
-use crate::identity::{Identity, Pin};
+use crate::identity::{Identity, PeerIdentity, Pin};
 use crate::net::dht::Dht;
 use crate::net::transfer::{self, Outgoing};
-use anyhow::{bail, Context as _, Result};
+use crate::outcome::Stop;
+use crate::proto::signal::DeviceInfo;
+use anyhow::{anyhow, bail, Context as _, Result};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// How long to wait for a first DHT node.
 const JOIN_WAIT: Duration = Duration::from_secs(10);
+/// Once one device has the file, how long the others still get to answer.
+const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
 
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     let meta = std::fs::metadata(&args.path)
@@ -28,49 +39,173 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "file".into()),
     };
-    let identity = Identity::load_or_create(&ctx.home)?;
-    let (stream, peer) = match args.peer_addr {
-        Some(addr) => connector::connect_direct(&identity, addr, Pin::to([args.to])).await?,
-        None => {
-            let candidates = ctx.candidate_options();
-            let mut config = ctx.dht.clone();
-            config.client_only = true;
-            let dht = Dht::start(config).await?;
-            dht.wait_for_nodes(1, JOIN_WAIT).await?;
-            let devices = connector::resolve(&dht, args.to).await?;
-            let Some(target) = devices.first() else {
-                bail!(
-                    "no device of {} is announced on the DHT (is `ferry receive` running there?)",
-                    args.to
-                );
-            };
-            connector::connect_via_dht(&dht, &identity, target, &candidates).await?
-        }
-    };
-    let addr = stream.get_ref().0.peer_addr()?;
-    ctx.console.report(Event::Connected {
-        addr: addr.to_string(),
-        peer_device: peer.device.to_string(),
-        peer_account: peer.account.to_string(),
-        path: if stream.get_ref().0.relayed {
-            "relay"
-        } else {
-            "direct"
-        },
-    });
-    let outgoing = Outgoing {
-        path: args.path,
+    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
+    let outgoing = Arc::new(Outgoing {
+        path: args.path.clone(),
         name,
         transfer_id: hex::encode(rand::random::<[u8; 8]>()),
         limit_rate: args.limit_rate,
+    });
+    let Some(addr) = args.peer_addr else {
+        return send_via_dht(ctx, identity, args.to, outgoing).await;
     };
+    let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([args.to])).await?;
+    deliver(ctx, stream, peer, &outgoing).await
+}
+
+/// Report the connection and run one transfer on it.
+async fn deliver(
+    ctx: &Context,
+    stream: PeerStream,
+    peer: PeerIdentity,
+    outgoing: &Outgoing,
+) -> Result<()> {
+    let io = stream.get_ref().0;
+    ctx.console.report(Event::Connected {
+        addr: io.peer_addr()?.to_string(),
+        peer_device: peer.device.to_string(),
+        peer_account: peer.account.to_string(),
+        path: if io.relayed { "relay" } else { "direct" },
+    });
     transfer::send(
         stream,
-        &outgoing,
+        outgoing,
         &peer,
         ctx.console.as_ref(),
         ctx.interrupt.clone(),
     )
     .await?;
     Ok(())
+}
+
+async fn send_via_dht(
+    ctx: &Context,
+    identity: Arc<Identity>,
+    to: crate::identity::Id,
+    outgoing: Arc<Outgoing>,
+) -> Result<()> {
+    let candidates = ctx.candidate_options();
+    let mut config = ctx.dht.clone();
+    config.client_only = true;
+    let dht = Dht::start(config).await?;
+    dht.wait_for_nodes(1, JOIN_WAIT).await?;
+    let devices = connector::resolve(&dht, to).await?;
+    if devices.is_empty() {
+        bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
+    }
+    if let [only] = devices.as_slice() {
+        let (stream, peer) = connector::connect_via_dht(&dht, &identity, only, &candidates).await?;
+        return deliver(ctx, stream, peer, &outgoing).await;
+    }
+    // Several devices: one sub-transfer each, concurrently.
+    let (succeeded, first_success) = watch::channel(false);
+    let succeeded = Arc::new(succeeded);
+    let mut set = tokio::task::JoinSet::new();
+    for (n, device) in devices.into_iter().enumerate() {
+        let (dht, identity, candidates, succeeded, mut first_success) = (
+            dht.clone(),
+            identity.clone(),
+            candidates.clone(),
+            succeeded.clone(),
+            first_success.clone(),
+        );
+        let outgoing = Arc::new(Outgoing {
+            transfer_id: format!("{}-{n}", outgoing.transfer_id),
+            path: outgoing.path.clone(),
+            name: outgoing.name.clone(),
+            limit_rate: outgoing.limit_rate,
+        });
+        let console = ctx.console.clone();
+        let interrupt = ctx.interrupt.clone();
+        set.spawn(async move {
+            let connect = connector::connect_via_dht(&dht, &identity, &device, &candidates);
+            let gave_up = async {
+                let _ = first_success.wait_for(|done| *done).await;
+                tokio::time::sleep(GRACE_AFTER_SUCCESS).await;
+            };
+            let connected = tokio::select! {
+                c = connect => c,
+                _ = gave_up => Err(Stop::NoAnswer(
+                    "no answer before the other devices were done".into(),
+                )
+                .into()),
+            };
+            let result = match connected {
+                Ok((stream, peer)) => {
+                    let io = stream.get_ref().0;
+                    console.report(Event::Connected {
+                        addr: io.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
+                        peer_device: peer.device.to_string(),
+                        peer_account: peer.account.to_string(),
+                        path: if io.relayed { "relay" } else { "direct" },
+                    });
+                    transfer::send(stream, &outgoing, &peer, console.as_ref(), interrupt)
+                        .await
+                        .map(|_| ())
+                }
+                Err(err) => Err(err),
+            };
+            if result.is_ok() {
+                let _ = succeeded.send(true);
+            }
+            (device, result)
+        });
+    }
+    let mut outcomes = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        let (device, result) = joined.map_err(|e| anyhow!("a sub-transfer crashed: {e}"))?;
+        outcomes.push((device, result));
+    }
+    summarize(ctx, outcomes)
+}
+
+/// The combined view: success if any device verified the file; otherwise 1 when every device
+/// refused or never answered, 2 when something else went wrong.
+fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<()> {
+    let mut rows = Vec::new();
+    let (mut done, mut refused, mut errors) = (0, 0, 0);
+    for (device, result) in &outcomes {
+        let (state, reason) = match result {
+            Ok(()) => {
+                done += 1;
+                ("done", String::new())
+            }
+            Err(err) => match err.downcast_ref::<Stop>() {
+                Some(Stop::Interrupted) => return Err(Stop::Interrupted.into()),
+                Some(Stop::Refused(r)) | Some(Stop::PeerCancelled(r)) => {
+                    refused += 1;
+                    ("refused", r.clone())
+                }
+                Some(Stop::NoAnswer(r)) => {
+                    refused += 1;
+                    ("no answer", r.clone())
+                }
+                _ => {
+                    errors += 1;
+                    ("error", format!("{err:#}"))
+                }
+            },
+        };
+        rows.push(serde_json::json!({
+            "device": device.peer.device.to_string(), "outcome": state, "reason": reason,
+        }));
+        if !ctx.console.json() {
+            ctx.console.say(&format!(
+                "  device {}: {state} {reason}",
+                device.peer.device
+            ));
+        }
+    }
+    if ctx.console.json() {
+        ctx.console.print_json(&serde_json::json!({
+            "event": "summary", "devices": rows, "done": done, "refused": refused, "errors": errors,
+        }));
+    }
+    if done > 0 {
+        Ok(())
+    } else if errors == 0 {
+        Err(Stop::Refused(format!("none of the {refused} device(s) accepted")).into())
+    } else {
+        bail!("no device received the file ({errors} error(s), {refused} refusal(s))")
+    }
 }

@@ -1,0 +1,159 @@
+//! An account with several devices: `ferry account export/import` links them; a send to the
+//! account reaches every announced device, each accepting, refusing or missing on its own, with
+//! the optimistic combined outcome (exit 0 when any verified the file, 1 when all refused).
+
+mod common;
+use common::real::*;
+use common::*;
+use serde_json::Value;
+
+fn linked_device(from: &Device) -> Device {
+    let archive = tempfile::tempdir().unwrap();
+    let file = archive.path().join("account.ferry");
+    let out = from
+        .ferry()
+        .env("FERRY_PASSPHRASE", "a long passphrase")
+        .args(["account", "export", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(ferry_bin())
+        .env("FERRY_HOME", home.path())
+        .env("FERRY_PASSPHRASE", "a long passphrase")
+        .args(["--json", "account", "import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let ids: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ids["account_id"], from.account_id.as_str());
+    assert_ne!(ids["device_id"], from.device_id.as_str());
+    Device {
+        device_id: ids["device_id"].as_str().unwrap().to_string(),
+        account_id: ids["account_id"].as_str().unwrap().to_string(),
+        home,
+    }
+}
+
+fn send_json(
+    from: &Device,
+    file: &std::path::Path,
+    to: &str,
+    dht: &str,
+) -> (Option<i32>, Vec<Value>) {
+    let mut cmd = from.ferry();
+    dht_env(&mut cmd, dht);
+    let out = cmd
+        .args(["--json", "send"])
+        .arg(file)
+        .args(["--to", to])
+        .output()
+        .unwrap();
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    (out.status.code(), events)
+}
+
+fn outcome_of<'a>(summary: &'a Value, device: &Device) -> &'a str {
+    summary["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == device.device_id.as_str())
+        .and_then(|d| d["outcome"].as_str())
+        .unwrap_or("missing")
+}
+
+#[test]
+fn a_wrong_passphrase_imports_nothing() {
+    let bob = Device::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.ferry");
+    let out = bob
+        .ferry()
+        .env("FERRY_PASSPHRASE", "a long passphrase")
+        .args(["account", "export", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(ferry_bin())
+        .env("FERRY_HOME", home.path())
+        .env("FERRY_PASSPHRASE", "not the passphrase")
+        .args(["account", "import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"));
+    assert!(!home.path().join("device.crt").exists());
+}
+
+#[test]
+fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
+    if !have_dhtnode() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let dht = node.addr();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, carol) = (Device::new(), Device::new());
+    let bob1 = Device::new();
+    let (bob2, bob3) = (linked_device(&bob1), linked_device(&bob1));
+    let inbox = |n: &str| work.path().join(format!("inbox-{n}"));
+
+    // bob3 announces itself, then goes offline: its announcement stays on the DHT.
+    let offline = Receiving::start_dht(&bob3, &inbox("3"), &dht, &["--yes"]);
+    offline.interrupt();
+    offline.wait_exit();
+
+    let mut r1 = Receiving::start_dht(&bob1, &inbox("1"), &dht, &["--yes"]);
+    let mut r2 = Receiving::start_dht(
+        &bob2,
+        &inbox("2"),
+        &dht,
+        &["--yes", "--from", &carol.account_id],
+    );
+    let source = random_file(work.path(), "for-bob.bin", 200_000);
+    let (code, events) = send_json(&alice, &source, &bob1.account_id, &dht);
+    let summary = events
+        .iter()
+        .find(|e| e["event"] == "summary")
+        .expect("a summary");
+    assert_eq!(code, Some(0), "{events:#?}");
+    assert_eq!(outcome_of(summary, &bob1), "done", "{summary}");
+    assert_eq!(outcome_of(summary, &bob2), "refused", "{summary}");
+    assert_eq!(outcome_of(summary, &bob3), "no answer", "{summary}");
+    r1.wait_for("done");
+    r2.wait_for("refused");
+    assert_eq!(entries(&inbox("1")), vec!["for-bob.bin"]);
+    assert!(entries(&inbox("2")).is_empty());
+
+    // Everyone refuses: exit 1.
+    drop(r1);
+    let _r1 = Receiving::start_dht(
+        &bob1,
+        &inbox("1"),
+        &dht,
+        &["--yes", "--from", &carol.account_id],
+    );
+    let _r3 = Receiving::start_dht(
+        &bob3,
+        &inbox("3"),
+        &dht,
+        &["--yes", "--from", &carol.account_id],
+    );
+    let (code, events) = send_json(&alice, &source, &bob1.account_id, &dht);
+    let summary = events
+        .iter()
+        .find(|e| e["event"] == "summary")
+        .expect("a summary");
+    assert_eq!(code, Some(1), "{events:#?}");
+    assert_eq!(summary["done"], 0);
+    assert_eq!(summary["refused"], 3, "{summary}");
+}

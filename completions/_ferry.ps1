@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Act on a pending offer of the running `ferry receive` (not available yet)')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('contacts', 'contacts', [CompletionResultType]::ParameterValue, 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions')
@@ -79,7 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;send' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, or account id (any of its devices)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, account id (every device of it), or contact alias')
             [CompletionResult]::new('--peer-addr', '--peer-addr', [CompletionResultType]::ParameterName, 'Connect directly to the receiver at this address, without the DHT')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Offer the file under this name instead of its own')
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Limit the sending rate, in bytes per second (suffixes K, M, G)')
@@ -108,7 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
         'ferry;receive' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Accept direct connections on this address instead of requests through the DHT')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Where received files are saved (default: the download directory)')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Accept offers only from this device or account id (repeatable); others are refused')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Accept offers only from this device id, account id or contact (repeatable); others are refused')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
             [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
             [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
@@ -202,6 +203,121 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;contacts' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Name an account or device id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show every contact')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget a contact')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ferry;contacts;add' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;contacts;list' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;contacts;remove' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;contacts;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Name an account or device id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show every contact')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget a contact')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ferry;contacts;help;add' {
+            break
+        }
+        'ferry;contacts;help;list' {
+            break
+        }
+        'ferry;contacts;help;remove' {
+            break
+        }
+        'ferry;contacts;help;help' {
             break
         }
         'ferry;account' {
@@ -563,6 +679,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'Act on a pending offer of the running `ferry receive` (not available yet)')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('contacts', 'contacts', [CompletionResultType]::ParameterValue, 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions')
@@ -585,6 +702,21 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;help;doctor' {
+            break
+        }
+        'ferry;help;contacts' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Name an account or device id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show every contact')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget a contact')
+            break
+        }
+        'ferry;help;contacts;add' {
+            break
+        }
+        'ferry;help;contacts;list' {
+            break
+        }
+        'ferry;help;contacts;remove' {
             break
         }
         'ferry;help;account' {

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
@@ -74,7 +75,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;send'= {
-            cand --to 'The receiving device id, or account id (any of its devices)'
+            cand --to 'The receiving device id, account id (every device of it), or contact alias'
             cand --peer-addr 'Connect directly to the receiver at this address, without the DHT'
             cand --name 'Offer the file under this name instead of its own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
@@ -102,7 +103,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;receive'= {
             cand --listen 'Accept direct connections on this address instead of requests through the DHT'
             cand --dir 'Where received files are saved (default: the download directory)'
-            cand --from 'Accept offers only from this device or account id (repeatable); others are refused'
+            cand --from 'Accept offers only from this device id, account id or contact (repeatable); others are refused'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
@@ -193,6 +194,112 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'ferry;contacts'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Name an account or device id'
+            cand list 'Show every contact'
+            cand remove 'Forget a contact'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;contacts;add'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;contacts;list'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;contacts;remove'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;contacts;help'= {
+            cand add 'Name an account or device id'
+            cand list 'Show every contact'
+            cand remove 'Forget a contact'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ferry;contacts;help;add'= {
+        }
+        &'ferry;contacts;help;list'= {
+        }
+        &'ferry;contacts;help;remove'= {
+        }
+        &'ferry;contacts;help;help'= {
         }
         &'ferry;account'= {
             cand --home 'Directory holding this device''s keys and state'
@@ -526,6 +633,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'Act on a pending offer of the running `ferry receive` (not available yet)'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
             cand generate 'Print the man page or shell completions'
@@ -542,6 +650,17 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;help;rerequest'= {
         }
         &'ferry;help;doctor'= {
+        }
+        &'ferry;help;contacts'= {
+            cand add 'Name an account or device id'
+            cand list 'Show every contact'
+            cand remove 'Forget a contact'
+        }
+        &'ferry;help;contacts;add'= {
+        }
+        &'ferry;help;contacts;list'= {
+        }
+        &'ferry;help;contacts;remove'= {
         }
         &'ferry;help;account'= {
             cand export 'Write the account, sealed with a passphrase, for `ferry account import`'

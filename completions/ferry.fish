@@ -48,6 +48,7 @@ complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay onlin
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "account" -d 'Link another device to this account: export the account, import it there'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "generate" -d 'Print the man page or shell completions'
@@ -69,7 +70,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-turn -d 'Never use
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
-complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, or account id (any of its devices)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, account id (every device of it), or contact alias' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l peer-addr -d 'Connect directly to the receiver at this address, without the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l name -d 'Offer the file under this name instead of its own' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l limit-rate -d 'Limit the sending rate, in bytes per second (suffixes K, M, G)' -r
@@ -92,7 +93,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-upnp -d 'Do not 
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address instead of requests through the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the download directory)' -r -F
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device or account id (repeatable); others are refused' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device id, account id or contact (repeatable); others are refused' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
@@ -165,6 +166,82 @@ complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-turn -d 'Never
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Name an account or device id'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'Show every contact'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Forget a contact'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from help" -f -a "add" -d 'Name an account or device id'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show every contact'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Forget a contact'
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
@@ -400,16 +477,20 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "account" -d 'Link another device to this account: export the account, import it there'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor account dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "send" -d 'Send a file to a device'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "account" -d 'Link another device to this account: export the account, import it there'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "add" -d 'Name an account or device id'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "list" -d 'Show every contact'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "remove" -d 'Forget a contact'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "export" -d 'Write the account, sealed with a passphrase, for `ferry account import`'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "import" -d 'Make this machine a new device of the account in FILE (with its own key)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "ping" -d 'Ping a DHT node and print its id'

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod connector;
+pub mod contacts;
 pub mod events;
 pub mod identity;
 pub mod net;

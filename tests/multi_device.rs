@@ -120,7 +120,21 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
         &["--yes", "--from", &carol.account_id],
     );
     let source = random_file(work.path(), "for-bob.bin", 200_000);
-    let (code, events) = send_json(&alice, &source, &bob1.account_id, &dht);
+    // Alice names Bob's account and sends by name.
+    let added = alice
+        .ferry()
+        .args(["contacts", "add", "bob", &bob1.account_id])
+        .status()
+        .unwrap();
+    assert!(added.success());
+    let listed = alice
+        .ferry()
+        .args(["--json", "contacts", "list"])
+        .output()
+        .unwrap();
+    let contacts: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(contacts["bob"], bob1.account_id.as_str());
+    let (code, events) = send_json(&alice, &source, "bob", &dht);
     let summary = events
         .iter()
         .find(|e| e["event"] == "summary")

@@ -120,6 +120,9 @@ pub enum Command {
     Rerequest(RerequestArgs),
     /// Check the DHT, candidates, UPnP and the TURN server.
     Doctor,
+    /// Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
     /// Link another device to this account: export the account, import it there.
     #[command(subcommand)]
     Account(AccountCommand),
@@ -138,9 +141,9 @@ pub enum Command {
 pub struct SendArgs {
     /// The file to send.
     pub path: PathBuf,
-    /// The receiving device id, or account id (any of its devices).
+    /// The receiving device id, account id (every device of it), or contact alias.
     #[arg(long, value_name = "PEER")]
-    pub to: Id,
+    pub to: String,
     /// Connect directly to the receiver at this address, without the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub peer_addr: Option<SocketAddr>,
@@ -163,9 +166,10 @@ pub struct ReceiveArgs {
     /// Accept every offer (from the senders allowed by --from).
     #[arg(long)]
     pub yes: bool,
-    /// Accept offers only from this device or account id (repeatable); others are refused.
+    /// Accept offers only from this device id, account id or contact (repeatable); others
+    /// are refused.
     #[arg(long, value_name = "PEER")]
-    pub from: Vec<Id>,
+    pub from: Vec<String>,
     /// Exit after one transfer, with its outcome as exit status.
     #[arg(long)]
     pub once: bool,
@@ -187,6 +191,16 @@ pub struct AcceptArgs {
 pub struct RerequestArgs {
     /// The recorded transfer (interaction) id.
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// Name an account or device id.
+    Add { alias: String, id: Id },
+    /// Show every contact.
+    List,
+    /// Forget a contact.
+    Remove { alias: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,6 +48,30 @@ impl Context {
     }
 }
 
+/// `ferry contacts add|list|remove`.
+fn contacts(ctx: &Context, command: crate::cli::ContactsCommand) -> Result<()> {
+    use crate::cli::ContactsCommand::*;
+    match command {
+        Add { alias, id } => crate::contacts::add(&ctx.home, &alias, id),
+        Remove { alias } => crate::contacts::remove(&ctx.home, &alias),
+        List => {
+            let all = crate::contacts::load(&ctx.home)?;
+            if ctx.console.json() {
+                let map: serde_json::Map<String, serde_json::Value> = all
+                    .iter()
+                    .map(|(a, id)| (a.clone(), id.to_string().into()))
+                    .collect();
+                ctx.console.print_json(&serde_json::Value::Object(map));
+            } else {
+                for (alias, id) in all {
+                    println!("{alias}\t{id}");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Run the parsed command line.
 pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Result<()> {
     let ctx = Context {
@@ -99,6 +123,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         Command::Dht(command) => dht::run(&ctx, command).await,
         Command::Doctor => doctor::run(&ctx).await,
         Command::Account(command) => account::run(&ctx, command),
+        Command::Contacts(command) => contacts(&ctx, command),
         Command::Generate { what } => generate::run(what),
     }
 }

@@ -119,7 +119,12 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     }
     drop(arrivals);
 
-    let decide = decider(Pin::to(args.from.iter().copied()), args.yes);
+    let from = args
+        .from
+        .iter()
+        .map(|peer| crate::contacts::resolve(&ctx.home, peer))
+        .collect::<Result<Vec<_>>>()?;
+    let decide = decider(Pin::to(from), args.yes);
     let mut interrupt = ctx.interrupt.clone();
     let mut running = JoinSet::new();
     loop {

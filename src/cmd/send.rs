@@ -46,10 +46,11 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         transfer_id: hex::encode(rand::random::<[u8; 8]>()),
         limit_rate: args.limit_rate,
     });
+    let to = crate::contacts::resolve(&ctx.home, &args.to)?;
     let Some(addr) = args.peer_addr else {
-        return send_via_dht(ctx, identity, args.to, outgoing).await;
+        return send_via_dht(ctx, identity, to, outgoing).await;
     };
-    let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([args.to])).await?;
+    let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
     deliver(ctx, stream, peer, &outgoing).await
 }
 

@@ -45,7 +45,7 @@ complete -c ferry -n "__fish_ferry_needs_command" -s V -l version -d 'Print vers
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "send" -d 'Send a file to a device'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
@@ -94,6 +94,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address instead of requests through the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the download directory)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device id, account id or contact (repeatable); others are refused' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l accept-timeout -d 'Without --yes and without a terminal, how long an offer waits for `ferry accept`' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
@@ -480,7 +481,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "send" -d 'Send a file to a device'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "accept" -d 'Act on a pending offer of the running `ferry receive` (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'

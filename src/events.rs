@@ -37,6 +37,14 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         offered_name: Option<String>,
     },
+    /// An offer waits for `ferry accept ID` (or `--reject`).
+    Pending {
+        id: String,
+        transfer_id: String,
+        name: String,
+        size: u64,
+        peer_device: String,
+    },
     Accepted {
         transfer_id: String,
     },

@@ -114,7 +114,7 @@ pub enum Command {
     Send(SendArgs),
     /// Stay online and receive files.
     Receive(ReceiveArgs),
-    /// Act on a pending offer of the running `ferry receive` (not available yet).
+    /// List the offers waiting in the running `ferry receive`, or accept or refuse one.
     Accept(AcceptArgs),
     /// Ask the conversation's members to send a recorded transfer again (not available yet).
     Rerequest(RerequestArgs),
@@ -173,6 +173,9 @@ pub struct ReceiveArgs {
     /// Exit after one transfer, with its outcome as exit status.
     #[arg(long)]
     pub once: bool,
+    /// Without --yes and without a terminal, how long an offer waits for `ferry accept`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub accept_timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -149,6 +149,9 @@ impl Reporter for Console {
                 }
             }
             Event::Accepted { .. } => self.say("accepted"),
+            Event::Pending { id, name, .. } => self.say(&format!(
+                "{name:?} waits for a decision: `ferry accept {id}` or `ferry accept {id} --reject`"
+            )),
             Event::Refused { reason, .. } => self.say(&format!("refused: {reason}")),
             Event::Done {
                 transfer_id,

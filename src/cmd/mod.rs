@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns parsed arguments into calls on the connector and the
 //! transfer drivers, and reports through the console.
 
+mod accept;
 mod account;
 mod dht;
 mod doctor;
@@ -114,9 +115,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         Command::Id => id::run(&ctx),
         Command::Send(args) => send::run(&ctx, args).await,
         Command::Receive(args) => receive::run(&ctx, args).await,
-        Command::Accept(_) => {
-            Err(Stop::NotAvailable("`ferry accept` (offers waiting for a decision)").into())
-        }
+        Command::Accept(args) => accept::run(&ctx, args).await,
         Command::Rerequest(_) => {
             Err(Stop::NotAvailable("`ferry rerequest` (transfer history)").into())
         }

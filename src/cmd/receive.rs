@@ -9,6 +9,7 @@ use crate::cli::ReceiveArgs;
 use crate::connector::{self, DirectListener, Handshake, Incoming};
 use crate::events::{Event, Reporter};
 use crate::identity::{Identity, Pin};
+use crate::net::control::{self, Pending, PendingOffer};
 use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
@@ -124,7 +125,15 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         .iter()
         .map(|peer| crate::contacts::resolve(&ctx.home, peer))
         .collect::<Result<Vec<_>>>()?;
-    let decide = decider(Pin::to(from), args.yes);
+    let pending = Arc::new(Pending::default());
+    let _control = control::serve(&ctx.home, pending.clone()).await?;
+    let decide = decider(
+        Pin::to(from),
+        args.yes,
+        pending,
+        Duration::from_secs(args.accept_timeout),
+        ctx.console.clone(),
+    );
     let mut interrupt = ctx.interrupt.clone();
     let mut running = JoinSet::new();
     loop {
@@ -216,12 +225,20 @@ fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
 }
 
 /// The decision policy: senders outside `--from` are refused; then `--yes`, a terminal
-/// prompt, or a refusal explaining how to accept.
-fn decider(from: Pin, yes: bool) -> Decide {
+/// prompt, or, with neither, the offer waits for `ferry accept` (refused after `wait`).
+fn decider(
+    from: Pin,
+    yes: bool,
+    pending: Arc<Pending>,
+    wait: Duration,
+    reporter: Arc<crate::cli::output::Console>,
+) -> Decide {
     let prompt_lock = Arc::new(tokio::sync::Mutex::new(()));
     Arc::new(move |offer: IncomingOffer| {
         let from = from.clone();
         let prompt_lock = prompt_lock.clone();
+        let pending = pending.clone();
+        let reporter = reporter.clone();
         Box::pin(async move {
             if !from.allows(&offer.peer) {
                 return Decision::Refuse(format!(
@@ -233,10 +250,27 @@ fn decider(from: Pin, yes: bool) -> Decide {
                 return Decision::Accept;
             }
             if !std::io::stdin().is_terminal() {
-                return Decision::Refuse(
-                    "no one is there to accept (the receiver runs without --yes and without a terminal)"
-                        .into(),
-                );
+                let (id, decided) = pending.add(PendingOffer {
+                    id: String::new(),
+                    peer_device: offer.peer.device.to_string(),
+                    peer_account: offer.peer.account.to_string(),
+                    name: offer.safe_name.clone(),
+                    size: offer.header.size,
+                });
+                reporter.report(Event::Pending {
+                    id: id.clone(),
+                    transfer_id: offer.header.transfer_id.clone(),
+                    name: offer.safe_name.clone(),
+                    size: offer.header.size,
+                    peer_device: offer.peer.device.to_string(),
+                });
+                return match tokio::time::timeout(wait, decided).await {
+                    Ok(Ok(decision)) => decision,
+                    _ => {
+                        pending.remove(&id);
+                        Decision::Refuse(format!("no decision within {}s", wait.as_secs()))
+                    }
+                };
             }
             let _one_question_at_a_time = prompt_lock.lock().await;
             let question = format!(

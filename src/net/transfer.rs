@@ -331,6 +331,8 @@ pub struct IncomingOffer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Accept,
+    /// Accept and save under this name (made safe like any offered name).
+    AcceptAs(String),
     Refuse(String),
 }
 
@@ -384,7 +386,7 @@ where
         }
     };
     let tid = header.transfer_id.clone();
-    let safe = sanitise(&header.name);
+    let mut safe = sanitise(&header.name);
     reporter.report(Event::Offer {
         transfer_id: tid.clone(),
         name: safe.name.clone(),
@@ -406,6 +408,9 @@ where
             _ = interrupt.wait() => Decision::Refuse("the receiver is shutting down".into()),
         }
     };
+    if let Decision::AcceptAs(name) = &decision {
+        safe = sanitise(name);
+    }
     if let Decision::Refuse(reason) = decision {
         let no = rx.refuse(&reason)?;
         let _ = send_and_close(&mut stream, &no).await;

@@ -57,7 +57,9 @@ fn main() {
 
     let mut via_dht =
         Receiving::start_dht(&bob, &work.path().join("in-dht"), &node.addr(), &["--yes"]);
-    let mut direct = Receiving::start(&bob, &work.path().join("in-direct"), &["--yes"]);
+    // A second device for direct mode: one `receive` per home.
+    let dave = Device::new();
+    let mut direct = Receiving::start(&dave, &work.path().join("in-direct"), &["--yes"]);
     let mut dht_times = Vec::new();
     let mut direct_times = Vec::new();
     for _ in 0..runs {
@@ -72,7 +74,7 @@ fn main() {
         let mut cmd = alice.ferry();
         cmd.args(["--json", "send"]).arg(&small).args([
             "--to",
-            &bob.device_id,
+            &dave.device_id,
             "--peer-addr",
             &direct.addr,
         ]);

@@ -1,0 +1,46 @@
+//! `ferry accept [ID] [--reject] [--as NAME]`: act on offers waiting in the running
+//! `ferry receive` of this home, through its control socket.
+
+use super::Context;
+use crate::cli::AcceptArgs;
+use crate::net::control::{self, Reply, Request};
+use anyhow::{bail, Result};
+
+pub async fn run(ctx: &Context, args: AcceptArgs) -> Result<()> {
+    let request = match (args.id, args.reject) {
+        (None, _) => Request::List,
+        (Some(id), true) => Request::Reject { id },
+        (Some(id), false) => Request::Accept {
+            id,
+            save_as: args.save_as,
+        },
+    };
+    match control::call(&ctx.home, &request).await? {
+        Reply::Offers { offers } => {
+            if ctx.console.json() {
+                ctx.console
+                    .print_json(&serde_json::json!({"event": "pending_offers", "offers": offers}));
+            } else if offers.is_empty() {
+                println!("no offer is waiting");
+            } else {
+                for o in offers {
+                    println!(
+                        "{}\t{:?}\t{} bytes\tfrom device {}",
+                        o.id, o.name, o.size, o.peer_device
+                    );
+                }
+            }
+            Ok(())
+        }
+        Reply::Ok => {
+            let what = if matches!(request, Request::Reject { .. }) {
+                "refused"
+            } else {
+                "accepted"
+            };
+            ctx.console.say(what);
+            Ok(())
+        }
+        Reply::Error { reason } => bail!("{reason}"),
+    }
+}

@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'List the offers waiting in the running `ferry receive`, or accept or refuse one')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The transfers this device sent and received')
             [CompletionResult]::new('contacts', 'contacts', [CompletionResultType]::ParameterValue, 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
@@ -184,6 +185,29 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;doctor' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;history' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
             [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
             [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
@@ -680,6 +704,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'List the offers waiting in the running `ferry receive`, or accept or refuse one')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s members to send a recorded transfer again (not available yet)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the DHT, candidates, UPnP and the TURN server')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The transfers this device sent and received')
             [CompletionResult]::new('contacts', 'contacts', [CompletionResultType]::ParameterValue, 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Link another device to this account: export the account, import it there')
             [CompletionResult]::new('dht', 'dht', [CompletionResultType]::ParameterValue, 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)')
@@ -703,6 +728,9 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;help;doctor' {
+            break
+        }
+        'ferry;help;history' {
             break
         }
         'ferry;help;contacts' {

@@ -37,6 +37,9 @@ _ferry() {
             ferry,help)
                 cmd="ferry__subcmd__help"
                 ;;
+            ferry,history)
+                cmd="ferry__subcmd__history"
+                ;;
             ferry,id)
                 cmd="ferry__subcmd__id"
                 ;;
@@ -166,6 +169,9 @@ _ferry() {
             ferry__subcmd__help,help)
                 cmd="ferry__subcmd__help__subcmd__help"
                 ;;
+            ferry__subcmd__help,history)
+                cmd="ferry__subcmd__help__subcmd__history"
+                ;;
             ferry__subcmd__help,id)
                 cmd="ferry__subcmd__help__subcmd__id"
                 ;;
@@ -221,7 +227,7 @@ _ferry() {
 
     case "${cmd}" in
         ferry)
-            opts="-q -v -h -V --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor contacts account dht generate help"
+            opts="-q -v -h -V --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1403,7 +1409,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__help)
-            opts="id send receive accept rerequest doctor contacts account dht generate help"
+            opts="id send receive accept rerequest doctor history contacts account dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1682,6 +1688,20 @@ _ferry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ferry__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ferry__subcmd__help__subcmd__id)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1731,6 +1751,52 @@ _ferry() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ferry__subcmd__history)
+            opts="-q -v -h --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

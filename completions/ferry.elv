@@ -46,6 +46,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand history 'The transfers this device sent and received'
             cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
@@ -175,6 +176,28 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;doctor'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;history'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
@@ -634,6 +657,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
             cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
             cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand history 'The transfers this device sent and received'
             cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'
             cand dht 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
@@ -651,6 +675,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;help;rerequest'= {
         }
         &'ferry;help;doctor'= {
+        }
+        &'ferry;help;history'= {
         }
         &'ferry;help;contacts'= {
             cand add 'Name an account or device id'

@@ -48,6 +48,7 @@ complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay onlin
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "history" -d 'The transfers this device sent and received'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "account" -d 'Link another device to this account: export the account, import it there'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
@@ -167,6 +168,23 @@ complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-turn -d 'Never
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand history" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
@@ -478,17 +496,18 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "account" -d 'Link another device to this account: export the account, import it there'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor contacts account dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "send" -d 'Send a file to a device'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s members to send a recorded transfer again (not available yet)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "doctor" -d 'Check the DHT, candidates, UPnP and the TURN server'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "history" -d 'The transfers this device sent and received'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "contacts" -d 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "account" -d 'Link another device to this account: export the account, import it there'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "dht" -d 'Talk to the DHT directly, for diagnosis (as `dhtnode` does)'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "generate" -d 'Print the man page or shell completions'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "add" -d 'Name an account or device id'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "list" -d 'Show every contact'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from contacts" -f -a "remove" -d 'Forget a contact'

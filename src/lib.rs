@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod connector;
 pub mod contacts;
 pub mod events;
+pub mod history;
 pub mod identity;
 pub mod net;
 pub mod outcome;

@@ -75,3 +75,44 @@ fn an_existing_file_is_never_overwritten() {
         std::fs::read(&source).unwrap()
     );
 }
+
+#[test]
+fn both_sides_record_the_transfer_in_their_history() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let source = random_file(work.path(), "kept.bin", 30_000);
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
+    let sent = alice
+        .ferry()
+        .arg("send")
+        .arg(&source)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    receiving.wait_for("done");
+    receiving.wait_exit();
+    let history = |d: &Device| -> Vec<serde_json::Value> {
+        let out = d.ferry().args(["--json", "history"]).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (a, b) = (history(&alice), history(&bob));
+    assert_eq!((a.len(), b.len()), (1, 1), "{a:?} {b:?}");
+    let digest = python_sha3(&source);
+    assert_eq!(a[0]["direction"], "sent");
+    assert_eq!(b[0]["direction"], "received");
+    for entry in [&a[0], &b[0]] {
+        assert_eq!(entry["outcome"], "done");
+        assert_eq!(entry["sha3_256"], digest.as_str());
+        assert_eq!(entry["size"], 30_000);
+    }
+    assert_eq!(a[0]["conversation"], b[0]["conversation"]);
+    assert_eq!(a[0]["interaction"], b[0]["interaction"]);
+    assert_eq!(a[0]["peer_device"], bob.device_id.as_str());
+    assert!(b[0]["path"].as_str().unwrap().ends_with("kept.bin"));
+}

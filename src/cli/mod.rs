@@ -120,6 +120,8 @@ pub enum Command {
     Rerequest(RerequestArgs),
     /// Check the DHT, candidates, UPnP and the TURN server.
     Doctor,
+    /// The transfers this device sent and received.
+    History,
     /// Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`.
     #[command(subcommand)]
     Contacts(ContactsCommand),

@@ -49,6 +49,27 @@ impl Context {
     }
 }
 
+/// `ferry history`: one line (or JSON object) per recorded transfer, oldest first.
+fn history(ctx: &Context) -> Result<()> {
+    for i in crate::history::load(&ctx.home)? {
+        if ctx.console.json() {
+            ctx.console.print_json(&serde_json::to_value(&i)?);
+        } else {
+            println!(
+                "{}  {:<8} {:<9} {} ({} bytes)  device {}  {}",
+                i.at,
+                i.direction,
+                i.outcome,
+                i.name,
+                i.size,
+                &i.peer_device[..i.peer_device.len().min(12)],
+                i.interaction
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `ferry contacts add|list|remove`.
 fn contacts(ctx: &Context, command: crate::cli::ContactsCommand) -> Result<()> {
     use crate::cli::ContactsCommand::*;
@@ -123,6 +144,7 @@ pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Resul
         Command::Doctor => doctor::run(&ctx).await,
         Command::Account(command) => account::run(&ctx, command),
         Command::Contacts(command) => contacts(&ctx, command),
+        Command::History => history(&ctx),
         Command::Generate { what } => generate::run(what),
     }
 }

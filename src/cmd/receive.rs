@@ -8,6 +8,7 @@ use super::Context;
 use crate::cli::ReceiveArgs;
 use crate::connector::{self, DirectListener, Handshake, Incoming};
 use crate::events::{Event, Reporter};
+use crate::history::Recorder;
 use crate::identity::{Identity, Pin};
 use crate::net::control::{self, Pending, PendingOffer};
 use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received};
@@ -125,6 +126,10 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         .iter()
         .map(|peer| crate::contacts::resolve(&ctx.home, peer))
         .collect::<Result<Vec<_>>>()?;
+    let recorder = Recorder {
+        home: ctx.home.clone(),
+        account: identity.account,
+    };
     let pending = Arc::new(Pending::default());
     let _control = control::serve(&ctx.home, pending.clone()).await?;
     let decide = decider(
@@ -149,6 +154,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             decide.clone(),
             ctx.console.clone(),
             ctx.interrupt.clone(),
+            recorder.clone(),
         );
         if args.once {
             match serve.await {
@@ -190,6 +196,7 @@ async fn serve(
     decide: Decide,
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
+    recorder: Recorder,
 ) -> Served {
     let incoming = match arrival {
         Arrival::Direct(handshake) => handshake.complete().await,
@@ -209,9 +216,28 @@ async fn serve(
             "direct"
         },
     });
-    Served::Transfer(
-        transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await,
-    )
+    let result = transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await;
+    if let Ok(Received::Kept {
+        path,
+        digest,
+        header,
+    }) = &result
+    {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        recorder.record(
+            "received",
+            &peer,
+            &header.transfer_id,
+            &name,
+            header.size,
+            Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
+        );
+    }
+    Served::Transfer(result)
 }
 
 fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {

@@ -10,6 +10,7 @@ use super::Context;
 use crate::cli::SendArgs;
 use crate::connector::{self, PeerStream};
 use crate::events::{Event, Reporter};
+use crate::history::Recorder;
 use crate::identity::{Identity, PeerIdentity, Pin};
 use crate::net::dht::Dht;
 use crate::net::transfer::{self, Outgoing};
@@ -19,6 +20,13 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+fn recorder(ctx: &Context, identity: &Identity) -> Recorder {
+    Recorder {
+        home: ctx.home.clone(),
+        account: identity.account,
+    }
+}
 
 /// How long to wait for a first DHT node.
 const JOIN_WAIT: Duration = Duration::from_secs(10);
@@ -51,32 +59,50 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         return send_via_dht(ctx, identity, to, outgoing).await;
     };
     let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
-    deliver(ctx, stream, peer, &outgoing).await
+    let recorder = recorder(ctx, &identity);
+    deliver(
+        &ctx.console,
+        ctx.interrupt.clone(),
+        &recorder,
+        stream,
+        peer,
+        &outgoing,
+    )
+    .await
 }
 
-/// Report the connection and run one transfer on it.
+/// Report the connection, run one transfer on it, and record it in the history.
 async fn deliver(
-    ctx: &Context,
+    console: &crate::cli::output::Console,
+    interrupt: crate::net::Interrupt,
+    recorder: &Recorder,
     stream: PeerStream,
     peer: PeerIdentity,
     outgoing: &Outgoing,
 ) -> Result<()> {
     let io = stream.get_ref().0;
-    ctx.console.report(Event::Connected {
-        addr: io.peer_addr()?.to_string(),
+    console.report(Event::Connected {
+        addr: io.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
         peer_device: peer.device.to_string(),
         peer_account: peer.account.to_string(),
         path: if io.relayed { "relay" } else { "direct" },
     });
-    transfer::send(
-        stream,
-        outgoing,
+    let result = transfer::send(stream, outgoing, &peer, console, interrupt).await;
+    let size = std::fs::metadata(&outgoing.path).map_or(0, |m| m.len());
+    let source = std::fs::canonicalize(&outgoing.path)
+        .ok()
+        .map(|p| p.display().to_string());
+    recorder.record(
+        "sent",
         &peer,
-        ctx.console.as_ref(),
-        ctx.interrupt.clone(),
-    )
-    .await?;
-    Ok(())
+        &outgoing.transfer_id,
+        &outgoing.name,
+        size,
+        result
+            .as_ref()
+            .map(|digest| (Some(hex::encode(digest)), source)),
+    );
+    result.map(|_| ())
 }
 
 async fn send_via_dht(
@@ -94,9 +120,18 @@ async fn send_via_dht(
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
     }
+    let recorder = recorder(ctx, &identity);
     if let [only] = devices.as_slice() {
         let (stream, peer) = connector::connect_via_dht(&dht, &identity, only, &candidates).await?;
-        return deliver(ctx, stream, peer, &outgoing).await;
+        return deliver(
+            &ctx.console,
+            ctx.interrupt.clone(),
+            &recorder,
+            stream,
+            peer,
+            &outgoing,
+        )
+        .await;
     }
     // Several devices: one sub-transfer each, concurrently.
     let (succeeded, first_success) = watch::channel(false);
@@ -118,6 +153,7 @@ async fn send_via_dht(
         });
         let console = ctx.console.clone();
         let interrupt = ctx.interrupt.clone();
+        let recorder = recorder.clone();
         set.spawn(async move {
             let connect = connector::connect_via_dht(&dht, &identity, &device, &candidates);
             let gave_up = async {
@@ -133,16 +169,7 @@ async fn send_via_dht(
             };
             let result = match connected {
                 Ok((stream, peer)) => {
-                    let io = stream.get_ref().0;
-                    console.report(Event::Connected {
-                        addr: io.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
-                        peer_device: peer.device.to_string(),
-                        peer_account: peer.account.to_string(),
-                        path: if io.relayed { "relay" } else { "direct" },
-                    });
-                    transfer::send(stream, &outgoing, &peer, console.as_ref(), interrupt)
-                        .await
-                        .map(|_| ())
+                    deliver(&console, interrupt, &recorder, stream, peer, &outgoing).await
                 }
                 Err(err) => Err(err),
             };

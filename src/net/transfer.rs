@@ -343,7 +343,11 @@ pub type Decide =
 /// How a received transfer ended, when it did not fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Received {
-    Kept { path: PathBuf, digest: Digest },
+    Kept {
+        path: PathBuf,
+        digest: Digest,
+        header: Header,
+    },
     RefusedHere(String),
 }
 
@@ -462,7 +466,11 @@ where
                     path: Some(path.display().to_string()),
                     seconds: started.elapsed().as_secs_f64(),
                 });
-                Ok(Received::Kept { path, digest })
+                Ok(Received::Kept {
+                    path,
+                    digest,
+                    header,
+                })
             }
             Err(err) => {
                 let line = rx.fail(&format!("{err:#}"));

@@ -1,0 +1,155 @@
+//! The record of transfers, kept by both sides in `FERRY_HOME/history.jsonl` (mode 0600, one
+//! JSON object per line, appended): a **conversation** per pair of accounts, an
+//! **interaction** per transfer, with what a re-request needs (name, size, SHA3-256, path).
+
+use crate::identity::Id;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha1::{Digest as _, Sha1};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+const FILE: &str = "history.jsonl";
+
+/// One transfer as one side saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub conversation: String,
+    pub interaction: String,
+    /// `sent` or `received`.
+    pub direction: String,
+    pub name: String,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha3_256: Option<String>,
+    pub peer_device: String,
+    pub peer_account: String,
+    /// `done`, `refused`, `cancelled` or `error`.
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Unix seconds.
+    pub at: u64,
+}
+
+/// The conversation of two accounts: the same id on both sides.
+pub fn conversation(a: &Id, b: &Id) -> String {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    hex::encode(Sha1::digest(format!("ferry-conversation:{x}:{y}")))
+}
+
+/// Append one interaction.
+pub fn record(home: &Path, interaction: &Interaction) -> Result<()> {
+    let mut line = serde_json::to_vec(interaction)?;
+    line.push(b'\n');
+    let path = home.join(FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    // One write per line: concurrent transfers append whole lines.
+    file.write_all(&line)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Every recorded interaction, oldest first; damaged lines are skipped.
+pub fn load(home: &Path) -> Result<Vec<Interaction>> {
+    let path = home.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect())
+}
+
+/// Records this device's transfers.
+#[derive(Clone)]
+pub struct Recorder {
+    pub home: std::path::PathBuf,
+    pub account: Id,
+}
+
+impl Recorder {
+    /// Record a transfer; a failure to record is reported, never fatal to the transfer.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &self,
+        direction: &str,
+        peer: &crate::identity::PeerIdentity,
+        interaction: &str,
+        name: &str,
+        size: u64,
+        result: std::result::Result<(Option<String>, Option<String>), &anyhow::Error>,
+    ) {
+        let (outcome, sha3_256, path) = match result {
+            Ok((digest, path)) => ("done", digest, path),
+            Err(err) => {
+                let outcome = match err.downcast_ref::<crate::outcome::Stop>() {
+                    Some(crate::outcome::Stop::Refused(_))
+                    | Some(crate::outcome::Stop::Declined(_)) => "refused",
+                    Some(crate::outcome::Stop::PeerCancelled(_))
+                    | Some(crate::outcome::Stop::Interrupted) => "cancelled",
+                    _ => "error",
+                };
+                (outcome, None, None)
+            }
+        };
+        let entry = Interaction {
+            conversation: conversation(&self.account, &peer.account),
+            interaction: interaction.to_string(),
+            direction: direction.to_string(),
+            name: name.to_string(),
+            size,
+            sha3_256,
+            peer_device: peer.device.to_string(),
+            peer_account: peer.account.to_string(),
+            outcome: outcome.to_string(),
+            path,
+            at: now(),
+        };
+        if let Err(err) = record(&self.home, &entry) {
+            tracing::warn!("could not record the transfer: {err:#}");
+        }
+    }
+}
+
+/// Seconds since the Unix epoch, for `at`.
+pub fn now() -> u64 {
+    rustls::pki_types::UnixTime::now().as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sides_agree_on_the_conversation_and_lines_round_trip() {
+        let a: Id = "00112233445566778899aabbccddeeff00112233".parse().unwrap();
+        let b: Id = "ffeeddccbbaa99887766554433221100ffeeddcc".parse().unwrap();
+        assert_eq!(conversation(&a, &b), conversation(&b, &a));
+        let home = tempfile::tempdir().unwrap();
+        let i = Interaction {
+            conversation: conversation(&a, &b),
+            interaction: "t1".into(),
+            direction: "sent".into(),
+            name: "x".into(),
+            size: 1,
+            sha3_256: Some("ab".into()),
+            peer_device: "d".into(),
+            peer_account: b.to_string(),
+            outcome: "done".into(),
+            path: None,
+            at: 5,
+        };
+        record(home.path(), &i).unwrap();
+        record(home.path(), &i).unwrap();
+        assert_eq!(load(home.path()).unwrap(), vec![i.clone(), i]);
+    }
+}

@@ -111,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Accept direct connections on this address instead of requests through the DHT')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Where received files are saved (default: the download directory)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Accept offers only from this device id, account id or contact (repeatable); others are refused')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Transfers at once; offers beyond are refused as busy (never queued)')
             [CompletionResult]::new('--accept-timeout', '--accept-timeout', [CompletionResultType]::ParameterName, 'Without --yes and without a terminal, how long an offer waits for `ferry accept`')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
             [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')

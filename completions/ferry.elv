@@ -105,6 +105,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --listen 'Accept direct connections on this address instead of requests through the DHT'
             cand --dir 'Where received files are saved (default: the download directory)'
             cand --from 'Accept offers only from this device id, account id or contact (repeatable); others are refused'
+            cand --max-concurrent 'Transfers at once; offers beyond are refused as busy (never queued)'
             cand --accept-timeout 'Without --yes and without a terminal, how long an offer waits for `ferry accept`'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'

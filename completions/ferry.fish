@@ -95,6 +95,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address instead of requests through the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the download directory)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device id, account id or contact (repeatable); others are refused' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l max-concurrent -d 'Transfers at once; offers beyond are refused as busy (never queued)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l accept-timeout -d 'Without --yes and without a terminal, how long an offer waits for `ferry accept`' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r

@@ -81,3 +81,44 @@ fn receiver_ctrl_c_mid_body_cancels_both_sides() {
     assert!(stderr.contains("cancelled by the peer"), "{stderr}");
     assert!(entries(&work.path().join("inbox")).is_empty());
 }
+
+#[test]
+fn offers_beyond_max_concurrent_are_refused_as_busy() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--max-concurrent", "1"]);
+    let slow = random_file(work.path(), "slow.bin", 4 << 20);
+    let mut first = alice
+        .ferry()
+        .args(["send", "--limit-rate", "1M"])
+        .arg(&slow)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    receiving.wait_matching("progress", |e| e["bytes"].as_u64() > Some(10_000));
+    let other = random_file(work.path(), "other.bin", 1000);
+    let busy = alice
+        .ferry()
+        .arg("send")
+        .arg(&other)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .output()
+        .unwrap();
+    assert_eq!(busy.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("busy"));
+    sigint(&first);
+    wait_bounded(&mut first, WAIT);
+    // The slot is free again: the next offer is served.
+    receiving.wait_for("cancelled");
+    let again = alice
+        .ferry()
+        .arg("send")
+        .arg(&other)
+        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+        .status()
+        .unwrap();
+    assert!(again.success());
+}

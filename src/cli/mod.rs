@@ -175,6 +175,9 @@ pub struct ReceiveArgs {
     /// Exit after one transfer, with its outcome as exit status.
     #[arg(long)]
     pub once: bool,
+    /// Transfers at once; offers beyond are refused as busy (never queued).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_concurrent: u32,
     /// Without --yes and without a terminal, how long an offer waits for `ferry accept`.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub accept_timeout: u64,

@@ -139,6 +139,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         Duration::from_secs(args.accept_timeout),
         ctx.console.clone(),
     );
+    let slots = Arc::new(tokio::sync::Semaphore::new(args.max_concurrent as usize));
     let mut interrupt = ctx.interrupt.clone();
     let mut running = JoinSet::new();
     loop {
@@ -155,6 +156,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             ctx.console.clone(),
             ctx.interrupt.clone(),
             recorder.clone(),
+            slots.clone(),
         );
         if args.once {
             match serve.await {
@@ -197,6 +199,7 @@ async fn serve(
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
     recorder: Recorder,
+    slots: Arc<tokio::sync::Semaphore>,
 ) -> Served {
     let incoming = match arrival {
         Arrival::Direct(handshake) => handshake.complete().await,
@@ -216,7 +219,20 @@ async fn serve(
             "direct"
         },
     });
+    // A slot for the whole transfer; without one, the offer is refused at once as busy.
+    let slot = slots.try_acquire_owned().ok();
+    let decide: Decide = match slot {
+        Some(_) => decide,
+        None => Arc::new(|_| {
+            Box::pin(async {
+                Decision::Refuse(
+                    "the receiver is busy with other transfers; try again later".into(),
+                )
+            })
+        }),
+    };
     let result = transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await;
+    drop(slot);
     if let Ok(Received::Kept {
         path,
         digest,

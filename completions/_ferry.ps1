@@ -123,6 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Accept every offer (from the senders allowed by --from)')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Exit after one transfer, with its outcome as exit status')
+            [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')

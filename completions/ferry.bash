@@ -1851,7 +1851,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__receive)
-            opts="-q -v -h --listen --dir --yes --from --once --max-concurrent --accept-timeout --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --listen --dir --yes --from --once --stdout --max-concurrent --accept-timeout --home --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

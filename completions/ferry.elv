@@ -117,6 +117,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --yes 'Accept every offer (from the senders allowed by --from)'
             cand --once 'Exit after one transfer, with its outcome as exit status'
+            cand --stdout 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'

@@ -107,6 +107,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'T
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from)'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l stdout -d 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s v -l verbose -d 'More detail (repeat for debug logs)'

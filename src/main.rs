@@ -26,7 +26,13 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let console = Arc::new(Console::new(cli.json, cli.quiet, cli.no_progress));
+    let data_on_stdout = matches!(&cli.command, ferry::cli::Command::Receive(args) if args.stdout);
+    let console = Arc::new(Console::new(
+        cli.json,
+        cli.quiet,
+        cli.no_progress,
+        data_on_stdout,
+    ));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -116,3 +116,59 @@ fn both_sides_record_the_transfer_in_their_history() {
     assert_eq!(a[0]["peer_device"], bob.device_id.as_str());
     assert!(b[0]["path"].as_str().unwrap().ends_with("kept.bin"));
 }
+
+#[test]
+fn receive_stdout_writes_the_file_to_standard_output() {
+    use std::io::{BufRead, Read};
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let source = random_file(work.path(), "piped.bin", 3 << 20);
+    let mut receiver = bob
+        .ferry()
+        .args([
+            "--json",
+            "receive",
+            "--listen",
+            "127.0.0.1:0",
+            "--yes",
+            "--once",
+            "--stdout",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Events go to stderr; the first is where to connect.
+    let mut events = std::io::BufReader::new(receiver.stderr.take().unwrap());
+    let mut line = String::new();
+    events.read_line(&mut line).unwrap();
+    let listening: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let addr = listening["addr"].as_str().unwrap().to_string();
+    let mut stdout = receiver.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut data = Vec::new();
+        stdout.read_to_end(&mut data).unwrap();
+        data
+    });
+    let sent = alice
+        .ferry()
+        .arg("send")
+        .arg(&source)
+        .args(["--to", &bob.device_id, "--peer-addr", &addr])
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{sent:?}");
+    assert!(wait_bounded(&mut receiver, WAIT).success());
+    let received = reader.join().unwrap();
+    assert!(
+        received == std::fs::read(&source).unwrap(),
+        "stdout must carry exactly the file"
+    );
+    let rest: String = events
+        .lines()
+        .map_while(Result::ok)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(rest.contains("\"event\":\"done\""), "{rest}");
+}

@@ -175,6 +175,10 @@ pub struct ReceiveArgs {
     /// Exit after one transfer, with its outcome as exit status.
     #[arg(long)]
     pub once: bool,
+    /// Write the accepted file to standard output (with --once); messages and `--json`
+    /// events go to standard error.
+    #[arg(long, requires = "once", conflicts_with = "dir")]
+    pub stdout: bool,
     /// Transfers at once; offers beyond are refused as busy (never queued).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_concurrent: u32,

@@ -16,6 +16,8 @@ const JSON_PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 
 pub struct Console {
     json: bool,
+    /// Standard output carries data (`receive --stdout`): JSON events go to stderr.
+    json_to_stderr: bool,
     quiet: bool,
     bars: Option<MultiProgress>,
     state: Mutex<ConsoleState>,
@@ -28,10 +30,11 @@ struct ConsoleState {
 }
 
 impl Console {
-    pub fn new(json: bool, quiet: bool, no_progress: bool) -> Console {
+    pub fn new(json: bool, quiet: bool, no_progress: bool, json_to_stderr: bool) -> Console {
         let show_bars = !json && !quiet && !no_progress && std::io::stderr().is_terminal();
         Console {
             json,
+            json_to_stderr,
             quiet,
             bars: show_bars.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
             state: Mutex::new(ConsoleState::default()),
@@ -57,6 +60,11 @@ impl Console {
 
     /// Print one JSON value as a line on stdout.
     pub fn print_json(&self, value: &serde_json::Value) {
+        if self.json_to_stderr {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{value}");
+            return;
+        }
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{value}");
         let _ = out.flush();

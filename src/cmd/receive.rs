@@ -151,7 +151,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let Some(arrival) = arrival else { break };
         let serve = serve(
             arrival,
-            dir.clone(),
+            (!args.stdout).then(|| dir.clone()),
             decide.clone(),
             ctx.console.clone(),
             ctx.interrupt.clone(),
@@ -194,7 +194,7 @@ enum Served {
 
 async fn serve(
     arrival: Arrival,
-    dir: PathBuf,
+    dir: Option<PathBuf>,
     decide: Decide,
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
@@ -231,7 +231,15 @@ async fn serve(
             })
         }),
     };
-    let result = transfer::receive(stream, peer, &dir, decide, console.as_ref(), interrupt).await;
+    let result = transfer::receive(
+        stream,
+        peer,
+        dir.as_deref(),
+        decide,
+        console.as_ref(),
+        interrupt,
+    )
+    .await;
     drop(slot);
     if let Ok(Received::Kept {
         path,

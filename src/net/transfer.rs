@@ -351,11 +351,12 @@ pub enum Received {
     RefusedHere(String),
 }
 
-/// Receive one offer on `stream` into `dir`.
+/// Receive one offer on `stream` into `dir`, or to standard output when `dir` is `None`
+/// (the bytes then reach stdout before the digest is checked; a mismatch is still an error).
 pub async fn receive<S>(
     mut stream: S,
     peer: PeerIdentity,
-    dir: &Path,
+    dir: Option<&Path>,
     decide: Decide,
     reporter: &dyn Reporter,
     mut interrupt: Interrupt,
@@ -425,8 +426,13 @@ where
         return Ok(Received::RefusedHere(reason));
     }
 
-    let part_path = dir.join(format!(".{}.{}.ferry-part", safe.name, tid));
-    let file = match PartFile::create(&part_path).await {
+    let created = match dir {
+        Some(dir) => {
+            PartFile::create(&dir.join(format!(".{}.{}.ferry-part", safe.name, tid))).await
+        }
+        None => PartFile::stdout(),
+    };
+    let file = match created {
         Ok(file) => file,
         Err(err) => {
             let no = rx.refuse("the receiver cannot write the file")?;
@@ -454,30 +460,32 @@ where
     )
     .await;
     match result {
-        Ok(BodyEnd::Finished(file, digest)) => match file.keep(dir, &safe.name).await {
-            Ok(path) => {
-                let ok = rx.confirm(&digest);
-                let _ = send_and_close(&mut stream, &ok).await;
-                reporter.report(Event::Done {
-                    transfer_id: tid,
-                    name: safe.name,
-                    size: header.size,
-                    sha3_256: hex::encode(digest),
-                    path: Some(path.display().to_string()),
-                    seconds: started.elapsed().as_secs_f64(),
-                });
-                Ok(Received::Kept {
-                    path,
-                    digest,
-                    header,
-                })
+        Ok(BodyEnd::Finished(file, digest)) => {
+            match file.keep(dir.unwrap_or(Path::new(".")), &safe.name).await {
+                Ok(path) => {
+                    let ok = rx.confirm(&digest);
+                    let _ = send_and_close(&mut stream, &ok).await;
+                    reporter.report(Event::Done {
+                        transfer_id: tid,
+                        name: safe.name,
+                        size: header.size,
+                        sha3_256: hex::encode(digest),
+                        path: Some(path.display().to_string()),
+                        seconds: started.elapsed().as_secs_f64(),
+                    });
+                    Ok(Received::Kept {
+                        path,
+                        digest,
+                        header,
+                    })
+                }
+                Err(err) => {
+                    let line = rx.fail(&format!("{err:#}"));
+                    let _ = send_and_close(&mut stream, &line).await;
+                    Err(err)
+                }
             }
-            Err(err) => {
-                let line = rx.fail(&format!("{err:#}"));
-                let _ = send_and_close(&mut stream, &line).await;
-                Err(err)
-            }
-        },
+        }
         Ok(BodyEnd::Cancelled(reason)) => {
             reporter.report(Event::Cancelled {
                 transfer_id: tid,
@@ -586,6 +594,8 @@ async fn receive_body<S: AsyncRead + Unpin>(
 /// them; blocks are recycled, so memory stays flat whatever the file size.
 struct PartFile {
     path: PathBuf,
+    /// The body goes to standard output (`receive --stdout`), not to a file.
+    to_stdout: bool,
     block: Vec<u8>,
     to_disk: Option<mpsc::Sender<Vec<u8>>>,
     recycled: std::sync::mpsc::Receiver<Vec<u8>>,
@@ -602,22 +612,38 @@ impl PartFile {
             .create_new(true)
             .open(path)
             .with_context(|| format!("creating {}", path.display()))?;
+        PartFile::start(path.to_path_buf(), false, file, |f| f.sync_all())
+    }
+
+    /// The body written to standard output as it arrives (verified only at the end).
+    fn stdout() -> Result<PartFile> {
+        PartFile::start(PathBuf::from("-"), true, std::io::stdout(), |out| {
+            std::io::Write::flush(out)
+        })
+    }
+
+    fn start<W: std::io::Write + Send + 'static>(
+        path: PathBuf,
+        to_stdout: bool,
+        mut out: W,
+        finish: fn(&mut W) -> std::io::Result<()>,
+    ) -> Result<PartFile> {
         let (to_disk, mut blocks) = mpsc::channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
         let (give_back, recycled) = std::sync::mpsc::channel();
         let writer = std::thread::Builder::new()
             .name("ferry-disk".into())
             .spawn(move || -> std::io::Result<()> {
-                let mut file = file;
                 while let Some(mut block) = blocks.blocking_recv() {
-                    std::io::Write::write_all(&mut file, &block)?;
+                    out.write_all(&block)?;
                     block.clear();
                     let _ = give_back.send(block);
                 }
-                file.sync_all()
+                finish(&mut out)
             })
             .context("starting the disk writer")?;
         Ok(PartFile {
-            path: path.to_path_buf(),
+            path,
+            to_stdout,
             block: Vec::with_capacity(WRITE_BUFFER_BYTES),
             to_disk: Some(to_disk),
             recycled,
@@ -689,6 +715,9 @@ impl PartFile {
             self.flush_block().await?;
         }
         self.finish_writer().await?;
+        if self.to_stdout {
+            return Ok(self.path.clone());
+        }
         for n in 0..MAX_NAME_ATTEMPTS {
             let candidate = if n == 0 {
                 name.to_string()
@@ -719,6 +748,8 @@ impl Drop for PartFile {
     fn drop(&mut self) {
         // Every path that does not keep the file removes it; an error here leaves nothing
         // under a final name, only the hidden `.ferry-part`.
-        let _ = std::fs::remove_file(&self.path);
+        if !self.to_stdout {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }

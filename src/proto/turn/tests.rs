@@ -316,3 +316,38 @@ fn garbage_from_the_server_fails_cleanly() {
         vec![TurnEvent::Failed(TurnError::Malformed)]
     );
 }
+
+#[test]
+fn connect_opens_the_outgoing_direction() {
+    let (mut c, now) = allocated();
+    events(&mut c);
+    let peer: SocketAddr = "203.0.113.2:45000".parse().unwrap();
+    c.connect(now, peer);
+    let request = parse(&c.poll_write().unwrap());
+    assert_eq!(request.typ.method, METHOD_CONNECT);
+    let mut asked = XorMappedAddress::default();
+    asked.get_from_as(&request, ATTR_XOR_PEER_ADDRESS).unwrap();
+    assert_eq!(SocketAddr::new(asked.ip, asked.port), peer);
+    c.handle_read(
+        now,
+        &signed_success(&request, |m| m.add(ATTR_CONNECTION_ID, &9u32.to_be_bytes())),
+    );
+    assert_eq!(events(&mut c), vec![TurnEvent::Connected { id: 9, peer }]);
+    // Refused: reported, and the allocation lives on.
+    c.connect(now, peer);
+    let request = parse(&c.poll_write().unwrap());
+    c.handle_read(now, &error(&request, 447, None));
+    assert!(matches!(
+        events(&mut c)[..],
+        [TurnEvent::Failed(TurnError::Refused {
+            request: "Connect",
+            code: 447,
+            ..
+        })]
+    ));
+    c.create_permission(now, &["203.0.113.1".parse().unwrap()]);
+    assert!(
+        c.poll_write().is_some(),
+        "the client still works after a refused Connect"
+    );
+}

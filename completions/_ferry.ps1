@@ -83,7 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
         'ferry;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, account id (every device of it), or contact alias')
             [CompletionResult]::new('--peer-addr', '--peer-addr', [CompletionResultType]::ParameterName, 'Connect directly to the receiver at this address, without the DHT')
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Offer the file under this name instead of its own')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Offer under this name instead of the file''s (or the directory''s) own')
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Limit the sending rate, in bytes per second (suffixes K, M, G)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
             [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')

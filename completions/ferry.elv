@@ -78,7 +78,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;send'= {
             cand --to 'The receiving device id, account id (every device of it), or contact alias'
             cand --peer-addr 'Connect directly to the receiver at this address, without the DHT'
-            cand --name 'Offer the file under this name instead of its own'
+            cand --name 'Offer under this name instead of the file''s (or the directory''s) own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
             cand --home 'Directory holding this device''s keys and state'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'

@@ -73,7 +73,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-upnp -d 'Do not as
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, account id (every device of it), or contact alias' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l peer-addr -d 'Connect directly to the receiver at this address, without the DHT' -r
-complete -c ferry -n "__fish_ferry_using_subcommand send" -l name -d 'Offer the file under this name instead of its own' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l name -d 'Offer under this name instead of the file\'s (or the directory\'s) own' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l limit-rate -d 'Limit the sending rate, in bytes per second (suffixes K, M, G)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r

@@ -30,7 +30,8 @@ pub enum Event {
     Offer {
         transfer_id: String,
         name: String,
-        size: u64,
+        /// `null` when streamed (`send -`): known only at the end.
+        size: Option<u64>,
         peer_device: String,
         peer_account: String,
         /// The name as the sender wrote it, when it had to be made safe.
@@ -42,7 +43,7 @@ pub enum Event {
         id: String,
         transfer_id: String,
         name: String,
-        size: u64,
+        size: Option<u64>,
         peer_device: String,
     },
     Accepted {
@@ -56,7 +57,8 @@ pub enum Event {
     Progress {
         transfer_id: String,
         bytes: u64,
-        total: u64,
+        /// `null` when streamed.
+        total: Option<u64>,
     },
     /// The transfer is complete and verified on both sides.
     Done {
@@ -67,6 +69,22 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         path: Option<String>,
         seconds: f64,
+        /// Sender: body bytes that travelled (less than `size` after a resume).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        bytes_sent: Option<u64>,
+    },
+    /// Something under a path given to `send` that is not sent (a link leading out of the
+    /// tree, a socket...).
+    Skipped {
+        path: String,
+        reason: String,
+    },
+    /// One file of a set, verified (receiver: where it was kept; sender: its relative path).
+    Entry {
+        transfer_id: String,
+        path: String,
+        size: u64,
+        sha3_256: String,
     },
     /// The transfer was cancelled; `by` is `local` or `peer`.
     Cancelled {

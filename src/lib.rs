@@ -24,3 +24,4 @@ pub mod identity;
 pub mod net;
 pub mod outcome;
 pub mod proto;
+pub mod set;

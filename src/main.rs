@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let console = Arc::new(Console::new(
         cli.json,
         cli.quiet,
+        cli.verbose > 0,
         cli.no_progress,
         data_on_stdout,
     ));

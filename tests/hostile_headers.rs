@@ -39,11 +39,10 @@ fn raw_exchange(device: &Device, addr: &str, bytes: Vec<u8>, body: Option<Vec<u8
 
 fn header(size: u64, name: &str) -> Vec<u8> {
     Header {
-        size,
+        size: Some(size),
         name: name.into(),
-        offset: 0,
         transfer_id: "feed01".into(),
-        sha3_256: None,
+        ..Header::default()
     }
     .encode()
 }

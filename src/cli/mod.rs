@@ -141,15 +141,18 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The file to send.
-    pub path: PathBuf,
+    /// What to send: one file, `-` for standard input (size unknown, digest at the end), or
+    /// several files and directories as one offer (relative paths kept, symbolic links not
+    /// followed out of the tree, empty directories kept, every file verified).
+    #[arg(required = true, num_args = 1.., value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// The receiving device id, account id (every device of it), or contact alias.
     #[arg(long, value_name = "PEER")]
     pub to: String,
     /// Connect directly to the receiver at this address, without the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub peer_addr: Option<SocketAddr>,
-    /// Offer the file under this name instead of its own.
+    /// Offer under this name instead of the file's (or the directory's) own.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Limit the sending rate, in bytes per second (suffixes K, M, G).

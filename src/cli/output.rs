@@ -19,6 +19,8 @@ pub struct Console {
     /// Standard output carries data (`receive --stdout`): JSON events go to stderr.
     json_to_stderr: bool,
     quiet: bool,
+    /// `-v`: per-file lines of a set, per-device bars of a multi-device send.
+    verbose: bool,
     bars: Option<MultiProgress>,
     state: Mutex<ConsoleState>,
 }
@@ -30,12 +32,19 @@ struct ConsoleState {
 }
 
 impl Console {
-    pub fn new(json: bool, quiet: bool, no_progress: bool, json_to_stderr: bool) -> Console {
+    pub fn new(
+        json: bool,
+        quiet: bool,
+        verbose: bool,
+        no_progress: bool,
+        json_to_stderr: bool,
+    ) -> Console {
         let show_bars = !json && !quiet && !no_progress && std::io::stderr().is_terminal();
         Console {
             json,
             json_to_stderr,
             quiet,
+            verbose,
             bars: show_bars.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
             state: Mutex::new(ConsoleState::default()),
         }
@@ -43,6 +52,10 @@ impl Console {
 
     pub fn json(&self) -> bool {
         self.json
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbose
     }
 
     /// Print a human line on stderr (unless quiet or JSON), above any progress bar.
@@ -70,15 +83,29 @@ impl Console {
         let _ = out.flush();
     }
 
-    fn bar_for(&self, state: &mut ConsoleState, tid: &str, total: u64) -> Option<ProgressBar> {
+    fn bar_for(
+        &self,
+        state: &mut ConsoleState,
+        tid: &str,
+        total: Option<u64>,
+    ) -> Option<ProgressBar> {
         let bars = self.bars.as_ref()?;
         let bar = state.bars.entry(tid.to_string()).or_insert_with(|| {
-            let bar = bars.add(ProgressBar::new(total));
-            bar.set_style(
-                ProgressStyle::with_template(
+            // A stream of unknown size gets a counter instead of a bar.
+            let (bar, template) = match total {
+                Some(total) => (
+                    ProgressBar::new(total),
                     "{bar:30.cyan/blue} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ),
+                None => (
+                    ProgressBar::no_length(),
+                    "{spinner} {bytes} {binary_bytes_per_sec} (streamed)",
+                ),
+            };
+            let bar = bars.add(bar);
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar
         });
@@ -115,7 +142,7 @@ impl Reporter for Console {
                     .last_progress
                     .get(transfer_id)
                     .is_none_or(|last| now.duration_since(*last) >= JSON_PROGRESS_INTERVAL);
-                if due || bytes == total {
+                if due || Some(*bytes) == *total {
                     state.last_progress.insert(transfer_id.clone(), now);
                     drop(state);
                     self.print_json(&serde_json::to_value(&event).unwrap_or_default());
@@ -146,9 +173,8 @@ impl Reporter for Console {
                 offered_name,
                 ..
             } => {
-                self.say(&format!(
-                    "offer: {name:?} ({size} bytes), device {peer_device}"
-                ));
+                let size = size.map_or("size unknown: streamed".into(), |s| format!("{s} bytes"));
+                self.say(&format!("offer: {name:?} ({size}), device {peer_device}"));
                 if let Some(offered) = offered_name {
                     self.say(&format!(
                         "  the offered name {:?} was made safe",
@@ -157,6 +183,17 @@ impl Reporter for Console {
                 }
             }
             Event::Accepted { .. } => self.say("accepted"),
+            Event::Skipped { path, reason } => self.say(&format!("skipped {path}: {reason}")),
+            Event::Entry {
+                path,
+                size,
+                sha3_256,
+                ..
+            } => {
+                if self.verbose() {
+                    self.say(&format!("  verified {path} ({size} bytes) {sha3_256}"));
+                }
+            }
             Event::Pending { id, name, .. } => self.say(&format!(
                 "{name:?} waits for a decision: `ferry accept {id}` or `ferry accept {id} --reject`"
             )),
@@ -168,6 +205,7 @@ impl Reporter for Console {
                 sha3_256,
                 path,
                 seconds,
+                bytes_sent,
             } => {
                 self.finish_bar(transfer_id);
                 let rate = *size as f64 / seconds.max(1e-6) / 1e6;
@@ -175,6 +213,9 @@ impl Reporter for Console {
                 self.say(&format!(
                     "done: {place} ({size} bytes, {rate:.1} MB/s), SHA3-256 {sha3_256} verified"
                 ));
+                if let Some(sent) = bytes_sent.filter(|sent| sent < size) {
+                    self.say(&format!("  resumed: only {sent} bytes had to travel"));
+                }
             }
             Event::Cancelled {
                 transfer_id,

@@ -25,8 +25,11 @@ pub async fn run(ctx: &Context, args: AcceptArgs) -> Result<()> {
             } else {
                 for o in offers {
                     println!(
-                        "{}\t{:?}\t{} bytes\tfrom device {}",
-                        o.id, o.name, o.size, o.peer_device
+                        "{}\t{:?}\t{}\tfrom device {}",
+                        o.id,
+                        o.name,
+                        o.size.map_or("streamed".into(), |s| format!("{s} bytes")),
+                        o.peer_device
                     );
                 }
             }

@@ -244,6 +244,7 @@ async fn serve(
     if let Ok(Received::Kept {
         path,
         digest,
+        size,
         header,
     }) = &result
     {
@@ -257,7 +258,7 @@ async fn serve(
             &peer,
             &header.transfer_id,
             &name,
-            header.size,
+            *size,
             Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
         );
     }
@@ -323,9 +324,14 @@ fn decider(
                 };
             }
             let _one_question_at_a_time = prompt_lock.lock().await;
+            let size = match (offer.header.size, offer.header.entries) {
+                (None, _) => "a stream of unknown size".to_string(),
+                (Some(size), None) => format!("{size} bytes"),
+                (Some(size), Some(n)) => format!("{n} entries, {size} bytes"),
+            };
             let question = format!(
-                "Accept {:?} ({} bytes) from {}? [y/N] ",
-                offer.safe_name, offer.header.size, offer.peer
+                "Accept {:?} ({size}) from {}? [y/N] ",
+                offer.safe_name, offer.peer
             );
             let answer = tokio::task::spawn_blocking(move || {
                 eprint!("{question}");

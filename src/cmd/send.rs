@@ -13,10 +13,12 @@ use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Identity, PeerIdentity, Pin};
 use crate::net::dht::Dht;
-use crate::net::transfer::{self, Outgoing};
+use crate::net::transfer::{self, Outgoing, Source};
 use crate::outcome::Stop;
 use crate::proto::signal::DeviceInfo;
+use crate::set;
 use anyhow::{anyhow, bail, Context as _, Result};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -33,26 +35,58 @@ const JOIN_WAIT: Duration = Duration::from_secs(10);
 /// Once one device has the file, how long the others still get to answer.
 const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
 
-pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
-    let meta = std::fs::metadata(&args.path)
-        .with_context(|| format!("cannot send {}", args.path.display()))?;
-    if !meta.is_file() {
-        bail!("{} is not a regular file", args.path.display());
+/// What the paths given to `send` amount to, and the name offered for it.
+fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String)> {
+    if let [only] = paths {
+        if only.as_os_str() == "-" {
+            return Ok((Source::Stdin, "stdin".into()));
+        }
+        let meta =
+            std::fs::metadata(only).with_context(|| format!("cannot send {}", only.display()))?;
+        if meta.is_file() {
+            let name = only
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".into());
+            return Ok((Source::File(only.clone()), name));
+        }
     }
-    let name = match &args.name {
-        Some(name) => name.clone(),
-        None => args
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".into()),
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("`-` (standard input) can only be sent alone");
+    }
+    let (entries, skipped) = set::collect(paths)?;
+    for skip in &skipped {
+        ctx.console.report(Event::Skipped {
+            path: skip.path.display().to_string(),
+            reason: skip.why.to_string(),
+        });
+    }
+    let roots: Vec<&str> = entries
+        .iter()
+        .map(|e| e.relative.split('/').next().unwrap_or_default())
+        .fold(Vec::new(), |mut roots, root| {
+            if roots.last() != Some(&root) {
+                roots.push(root);
+            }
+            roots
+        });
+    let name = match roots.as_slice() {
+        [only] => only.to_string(),
+        _ => format!("{} items", roots.len()),
     };
+    Ok((Source::Set(entries), name))
+}
+
+pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
+    let (source, name) = source_of(ctx, &args.paths)?;
+    let name = args.name.clone().unwrap_or(name);
     let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
     let outgoing = Arc::new(Outgoing {
-        path: args.path.clone(),
+        source,
         name,
         transfer_id: hex::encode(rand::random::<[u8; 8]>()),
         limit_rate: args.limit_rate,
+        digest: None,
     });
     let to = crate::contacts::resolve(&ctx.home, &args.to)?;
     let Some(addr) = args.peer_addr else {
@@ -88,19 +122,22 @@ async fn deliver(
         path: if io.relayed { "relay" } else { "direct" },
     });
     let result = transfer::send(stream, outgoing, &peer, console, interrupt).await;
-    let size = std::fs::metadata(&outgoing.path).map_or(0, |m| m.len());
-    let source = std::fs::canonicalize(&outgoing.path)
-        .ok()
-        .map(|p| p.display().to_string());
+    // The source path lets a re-request find the file again; only single files can.
+    let source = match &outgoing.source {
+        Source::File(path) => std::fs::canonicalize(path)
+            .ok()
+            .map(|p| p.display().to_string()),
+        _ => None,
+    };
     recorder.record(
         "sent",
         &peer,
         &outgoing.transfer_id,
         &outgoing.name,
-        size,
+        result.as_ref().map_or(0, |d| d.size),
         result
             .as_ref()
-            .map(|digest| (Some(hex::encode(digest)), source)),
+            .map(|delivered| (Some(hex::encode(delivered.digest)), source)),
     );
     result.map(|_| ())
 }
@@ -134,6 +171,13 @@ async fn send_via_dht(
         .await;
     }
     // Several devices: one sub-transfer each, concurrently.
+    if matches!(outgoing.source, Source::Stdin) {
+        bail!(
+            "{to} has {} devices, and standard input can be read only once: send a file, or \
+             pick one device with --to DEVICE_ID",
+            devices.len()
+        );
+    }
     let (succeeded, first_success) = watch::channel(false);
     let succeeded = Arc::new(succeeded);
     let mut set = tokio::task::JoinSet::new();
@@ -147,9 +191,7 @@ async fn send_via_dht(
         );
         let outgoing = Arc::new(Outgoing {
             transfer_id: format!("{}-{n}", outgoing.transfer_id),
-            path: outgoing.path.clone(),
-            name: outgoing.name.clone(),
-            limit_rate: outgoing.limit_rate,
+            ..Outgoing::clone(&outgoing)
         });
         let console = ctx.console.clone();
         let interrupt = ctx.interrupt.clone();

@@ -41,7 +41,8 @@ pub struct PendingOffer {
     pub peer_device: String,
     pub peer_account: String,
     pub name: String,
-    pub size: u64,
+    /// `null` for a stream of unknown size.
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

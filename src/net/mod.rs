@@ -4,6 +4,7 @@
 pub mod control;
 pub mod dht;
 pub mod ice;
+pub mod partfile;
 pub mod tls;
 pub mod transfer;
 pub mod turn;

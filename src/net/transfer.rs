@@ -9,20 +9,23 @@
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
+use crate::net::partfile::{move_to_free_name, PartDir, PartFile, Resumable};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
-use crate::proto::name::{numbered, sanitise};
+use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
 use crate::proto::transfer::{
-    Digest, Header, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError, SEND_RECORD_BYTES,
+    Digest, EntryKind, Header, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError,
+    SEND_RECORD_BYTES,
 };
+use crate::set::SetEntry;
 use anyhow::{anyhow, bail, Context, Result};
+use sha3::{Digest as _, Sha3_256};
 use std::future::Future;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 /// How long a receiver may take to send the header once connected.
@@ -35,89 +38,161 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub const VERDICT_TIMEOUT: Duration = Duration::from_secs(120);
 /// Time allowed to tell the peer about a cancel before closing anyway.
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
-/// Size of the receiver's read buffer and disk write buffer.
+/// Size of the receiver's read buffer.
 const READ_BUFFER_BYTES: usize = 256 * 1024;
-const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
-/// Highest `name (n).ext` tried before giving up.
-const MAX_NAME_ATTEMPTS: u32 = 10_000;
 
-/// What to send.
+/// What is sent.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A regular file: size known, resumable.
+    File(PathBuf),
+    /// Standard input (`send -`): size unknown until the end.
+    Stdin,
+    /// Several files and directories (`send DIR`, `send A B`), one offer for all.
+    Set(Vec<SetEntry>),
+}
+
+/// What to send, and how.
+#[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub path: PathBuf,
+    pub source: Source,
     pub name: String,
     pub transfer_id: String,
     /// Bytes per second, for sharing a slow link.
     pub limit_rate: Option<u64>,
+    /// The file's SHA3-256 when known before sending (a re-request): announced in the header
+    /// (`Ferry-Sha3-256`), so the receiver can decide on it and checks the body against it.
+    pub digest: Option<Digest>,
 }
 
-/// Send one file over `stream` and return its digest once the receiver confirmed it.
+/// What a receiver confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    /// The file's SHA3-256, or for a set the digest of its manifest ([`set_digest`]).
+    pub digest: Digest,
+    /// Bytes of the file (or of all files of the set).
+    pub size: u64,
+    /// Body bytes that actually travelled: less than `size` when a transfer resumed.
+    pub bytes_sent: u64,
+}
+
+/// The digest that stands for a whole set: SHA3-256 over one `relative-path NUL hex-digest LF`
+/// line per file, in sending order. Both sides compute it from what they verified.
+pub fn set_digest(files: &[(String, Digest)]) -> Digest {
+    let mut hasher = Sha3_256::new();
+    for (path, digest) in files {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(hex::encode(digest).as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.finalize().into()
+}
+
+/// The connection as the sender uses it: the write half, the receiver's lines (read by a task
+/// of their own, so a `CANCEL` is seen while writing), Ctrl-C, and the progress so far.
+struct SendLink<W> {
+    writer: W,
+    from_peer: mpsc::Receiver<Vec<u8>>,
+    interrupt: Interrupt,
+    _reader: AbortOnDrop,
+    tid: String,
+    limit_rate: Option<u64>,
+    started: Instant,
+    /// Body bytes written (for the rate limit and the record of what travelled).
+    wire_bytes: u64,
+}
+
+/// Send `outgoing` over `stream`; succeeds once the receiver confirmed the digest (of every
+/// file, for a set).
 pub async fn send<S>(
     stream: S,
     outgoing: &Outgoing,
     peer: &PeerIdentity,
     reporter: &dyn Reporter,
-    mut interrupt: Interrupt,
-) -> Result<Digest>
+    interrupt: Interrupt,
+) -> Result<Delivered>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let mut file = tokio::fs::File::open(&outgoing.path)
-        .await
-        .with_context(|| format!("opening {}", outgoing.path.display()))?;
-    let meta = file.metadata().await?;
-    if !meta.is_file() {
-        bail!("{} is not a regular file", outgoing.path.display());
-    }
+    let mut file = None;
+    let (size, entries) = match &outgoing.source {
+        Source::File(path) => {
+            let opened = tokio::fs::File::open(path)
+                .await
+                .with_context(|| format!("opening {}", path.display()))?;
+            let meta = opened.metadata().await?;
+            if !meta.is_file() {
+                bail!("{} is not a regular file", path.display());
+            }
+            file = Some(opened);
+            (Some(meta.len()), None)
+        }
+        Source::Stdin => (None, None),
+        Source::Set(entries) => (
+            Some(entries.iter().map(|e| e.size).sum()),
+            Some(entries.len() as u64),
+        ),
+    };
     let header = Header {
-        size: meta.len(),
+        size,
         name: outgoing.name.clone(),
-        offset: 0,
         transfer_id: outgoing.transfer_id.clone(),
-        sha3_256: None,
+        sha3_256: outgoing.digest,
+        entries,
+        ..Header::default()
     };
     let tid = header.transfer_id.clone();
-    let total = header.size;
     let mut tx = Sender::new(header);
-    let (mut reader, mut writer) = tokio::io::split(stream);
-    let (peer_bytes, mut from_peer) = mpsc::channel::<Vec<u8>>(8);
-    let read_task = tokio::spawn(async move {
-        let mut buf = vec![0u8; 4096];
-        loop {
-            match reader.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if peer_bytes.send(buf[..n].to_vec()).await.is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    let _abort_reader = AbortOnDrop(read_task);
+    let (reader, writer) = tokio::io::split(stream);
+    let (peer_bytes, from_peer) = mpsc::channel::<Vec<u8>>(8);
+    let read_task = tokio::spawn(forward_reads(reader, peer_bytes));
+    let mut link = SendLink {
+        writer,
+        from_peer,
+        interrupt,
+        _reader: AbortOnDrop(read_task),
+        tid: tid.clone(),
+        limit_rate: outgoing.limit_rate,
+        started: Instant::now(),
+        wire_bytes: 0,
+    };
 
     reporter.report(Event::Offer {
         transfer_id: tid.clone(),
         name: outgoing.name.clone(),
-        size: total,
+        size,
         peer_device: peer.device.to_string(),
         peer_account: peer.account.to_string(),
         offered_name: None,
     });
-    writer.write_all(&tx.header_bytes()).await?;
-    writer.flush().await?;
+    link.writer.write_all(&tx.header_bytes()).await?;
+    link.writer.flush().await?;
 
-    match next_sender_event(
-        &mut tx,
-        &mut from_peer,
-        &mut interrupt,
-        ANSWER_TIMEOUT,
-        "GO",
-    )
-    .await?
-    {
-        SenderEvent::Accepted => reporter.report(Event::Accepted {
-            transfer_id: tid.clone(),
-        }),
+    let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
+    let mut start = 0;
+    match answer {
+        SenderEvent::Accepted => {}
+        SenderEvent::ResumeOffered { have, prefix } => {
+            let Source::File(path) = &outgoing.source else {
+                bail!("the receiver offered to resume a transfer that cannot resume");
+            };
+            let (matches, hasher) = hash_prefix(path.clone(), have, prefix).await?;
+            start = if matches { have } else { 0 };
+            let record = tx.start_at(start, hasher)?;
+            link.writer.write_all(&record).await?;
+            if let Some(file) = file.as_mut() {
+                file.seek(std::io::SeekFrom::Start(start)).await?;
+            }
+            tracing::info!(
+                "resuming {tid}: the receiver holds {have} bytes, {}",
+                if matches {
+                    "they match"
+                } else {
+                    "they differ: sending all"
+                }
+            );
+        }
         SenderEvent::Refused(reason) => {
             reporter.report(Event::Refused {
                 transfer_id: tid.clone(),
@@ -127,104 +202,283 @@ where
         }
         other => bail!("unexpected answer to the offer: {other:?}"),
     }
+    reporter.report(Event::Accepted {
+        transfer_id: tid.clone(),
+    });
+    link.started = Instant::now();
 
-    let started = Instant::now();
-    let record = match outgoing.limit_rate {
-        Some(rate) => (rate / 8).clamp(1024, SEND_RECORD_BYTES as u64) as usize,
-        None => SEND_RECORD_BYTES,
-    };
-    let mut buf = vec![0u8; 5 + record];
-    loop {
-        while let Ok(bytes) = from_peer.try_recv() {
-            if let Some(event) = feed_sender(&mut tx, &bytes)? {
-                return peer_stopped(event, &tid, reporter);
-            }
+    let (digest, size) = match &outgoing.source {
+        Source::File(_) => {
+            let mut file = file.context("the file is not open")?;
+            let digest = link
+                .file_body(&mut tx, &mut file, Progress::new(start, size), reporter)
+                .await?;
+            (digest, size.unwrap_or(0))
         }
-        let want = ((total - tx.sent()) as usize).min(record);
-        if want == 0 {
-            break;
+        Source::Stdin => {
+            let mut stdin = tokio::io::stdin();
+            let digest = link
+                .file_body(&mut tx, &mut stdin, Progress::new(0, None), reporter)
+                .await?;
+            (digest, tx.sent())
         }
-        let n = read_some(&mut file, &mut buf[5..5 + want]).await?;
-        if n == 0 {
-            let err = TransferError::SourceShrank {
-                declared: total,
-                sent: tx.sent(),
-            };
-            let _ = writer.write_all(&tx.cancel_frame(&err.to_string())).await;
-            return Err(err.into());
-        }
-        let frame = tx.data_frame(&buf[5..5 + n])?;
-        buf[..5].copy_from_slice(&frame);
-        let write = writer.write_all(&buf[..5 + n]);
-        tokio::pin!(write);
-        let outcome = tokio::select! {
-            biased;
-            _ = interrupt.wait() => WriteOutcome::Interrupted,
-            result = &mut write => WriteOutcome::Written(result),
-            _ = tokio::time::sleep(IDLE_TIMEOUT) => WriteOutcome::Stalled,
-        };
-        match outcome {
-            WriteOutcome::Written(result) => result.context("sending the body")?,
-            WriteOutcome::Interrupted => {
-                // Finish the record if the peer lets us, so the cancel is read as one.
-                if tokio::time::timeout(CANCEL_GRACE, &mut write).await.is_ok() {
-                    let frame = tx.cancel_frame("the sender interrupted the transfer");
-                    let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut writer, &frame))
-                        .await;
+        Source::Set(entries) => {
+            let total = size.unwrap_or(0);
+            let mut done = 0u64;
+            let mut verified = Vec::new();
+            for entry in entries {
+                let header = Header {
+                    size: Some(entry.size),
+                    name: entry.relative.clone(),
+                    transfer_id: tid.clone(),
+                    kind: entry.kind,
+                    ..Header::default()
+                };
+                let bytes = tx.begin_entry(header)?;
+                link.writer.write_all(&bytes).await?;
+                let progress = Progress {
+                    base: done,
+                    total: Some(total),
+                };
+                let digest = match &entry.source {
+                    Some(path) => {
+                        let mut file = tokio::fs::File::open(path)
+                            .await
+                            .with_context(|| format!("opening {}", path.display()))?;
+                        link.file_body(&mut tx, &mut file, progress, reporter)
+                            .await?
+                    }
+                    None => {
+                        link.file_body(&mut tx, &mut tokio::io::empty(), progress, reporter)
+                            .await?
+                    }
+                };
+                done += entry.size;
+                if entry.kind == EntryKind::File {
+                    reporter.report(Event::Entry {
+                        transfer_id: tid.clone(),
+                        path: entry.relative.clone(),
+                        size: entry.size,
+                        sha3_256: hex::encode(digest),
+                    });
+                    verified.push((entry.relative.clone(), digest));
                 }
-                reporter.report(Event::Cancelled {
-                    transfer_id: tid,
-                    by: "local",
-                    reason: "interrupted".into(),
-                });
-                return Err(Stop::Interrupted.into());
             }
-            WriteOutcome::Stalled => bail!(
-                "the receiver stopped reading for {}s ({} of {total} bytes sent)",
-                IDLE_TIMEOUT.as_secs(),
-                tx.sent()
-            ),
+            (set_digest(&verified), total)
         }
-        reporter.report(Event::Progress {
-            transfer_id: tid.clone(),
-            bytes: tx.sent(),
-            total,
-        });
-        if let Some(rate) = outgoing.limit_rate {
-            let due = Duration::from_secs_f64(tx.sent() as f64 / rate.max(1) as f64);
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = interrupt.wait() => {}
+    };
+    let _ = link.writer.shutdown().await;
+    reporter.report(Event::Done {
+        transfer_id: tid,
+        name: outgoing.name.clone(),
+        size,
+        sha3_256: hex::encode(digest),
+        path: None,
+        seconds: link.started.elapsed().as_secs_f64(),
+        bytes_sent: Some(link.wire_bytes),
+    });
+    Ok(Delivered {
+        digest,
+        size,
+        bytes_sent: link.wire_bytes,
+    })
+}
+
+/// Where a body's progress stands within the whole offer.
+struct Progress {
+    /// Bytes of the offer before this body (earlier entries, or a resumed prefix).
+    base: u64,
+    total: Option<u64>,
+}
+
+impl Progress {
+    fn new(start: u64, total: Option<u64>) -> Progress {
+        Progress { base: start, total }
+    }
+}
+
+/// Hash the first `have` bytes of `path` (on a blocking thread): whether they hash to
+/// `prefix`, and the hash state to continue from.
+async fn hash_prefix(path: PathBuf, have: u64, prefix: Digest) -> Result<(bool, Sha3_256)> {
+    tokio::task::spawn_blocking(move || -> Result<(bool, Sha3_256)> {
+        use std::io::Read;
+        let file = std::fs::File::open(&path)?;
+        let mut reader = file.take(have);
+        let mut hasher = Sha3_256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut read = 0u64;
+        loop {
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            read += n as u64;
+        }
+        let digest: Digest = hasher.clone().finalize().into();
+        Ok((read == have && digest == prefix, hasher))
+    })
+    .await
+    .context("hashing the resumed prefix")?
+}
+
+async fn forward_reads<R: AsyncRead + Unpin>(mut reader: R, to: mpsc::Sender<Vec<u8>>) {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        match reader.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if to.send(buf[..n].to_vec()).await.is_err() {
+                    break;
                 }
             }
         }
     }
-    let end = tx.end_frame()?;
-    writer.write_all(&end).await?;
-    writer.flush().await?;
-    match next_sender_event(
-        &mut tx,
-        &mut from_peer,
-        &mut interrupt,
-        VERDICT_TIMEOUT,
-        "OK",
-    )
-    .await?
-    {
-        SenderEvent::Confirmed(digest) => {
-            let _ = writer.shutdown().await;
-            reporter.report(Event::Done {
-                transfer_id: tid,
-                name: outgoing.name.clone(),
-                size: total,
-                sha3_256: hex::encode(digest),
-                path: None,
-                seconds: started.elapsed().as_secs_f64(),
+}
+
+impl<W: AsyncWrite + Unpin> SendLink<W> {
+    /// Stream one body from `source` (to its declared end, or to end of input when streamed),
+    /// end it with the digest and wait for the receiver's `OK`.
+    async fn file_body<R: AsyncRead + Unpin>(
+        &mut self,
+        tx: &mut Sender,
+        source: &mut R,
+        progress: Progress,
+        reporter: &dyn Reporter,
+    ) -> Result<Digest> {
+        let declared = tx.declared();
+        let record = match self.limit_rate {
+            Some(rate) => (rate / 8).clamp(1024, SEND_RECORD_BYTES as u64) as usize,
+            None => SEND_RECORD_BYTES,
+        };
+        let mut buf = vec![0u8; 5 + record];
+        loop {
+            while let Ok(bytes) = self.from_peer.try_recv() {
+                if let Some(event) = feed_sender(tx, &bytes)? {
+                    return peer_stopped(event, &self.tid, reporter);
+                }
+            }
+            let want = match declared {
+                Some(size) => ((size - tx.sent()) as usize).min(record),
+                None => record,
+            };
+            if want == 0 {
+                break;
+            }
+            let n = read_some(source, &mut buf[5..5 + want]).await?;
+            if n == 0 {
+                let Some(declared) = declared else {
+                    break; // A stream ends when its input does.
+                };
+                let err = TransferError::SourceShrank {
+                    declared,
+                    sent: tx.sent(),
+                };
+                let _ = self
+                    .writer
+                    .write_all(&tx.cancel_frame(&err.to_string()))
+                    .await;
+                return Err(err.into());
+            }
+            let frame = tx.data_frame(&buf[5..5 + n])?;
+            buf[..5].copy_from_slice(&frame);
+            self.write_record(tx, &buf[..5 + n], reporter).await?;
+            self.wire_bytes += n as u64;
+            reporter.report(Event::Progress {
+                transfer_id: self.tid.clone(),
+                bytes: progress.base + tx.sent(),
+                total: progress.total,
             });
-            Ok(digest)
+            self.pace().await;
         }
-        event => peer_stopped(event, &tid, reporter),
+        let end = tx.end_frame()?;
+        self.writer.write_all(&end).await?;
+        self.writer.flush().await?;
+        match self.next_event(tx, VERDICT_TIMEOUT, "OK").await? {
+            SenderEvent::Confirmed(digest) => Ok(digest),
+            event => peer_stopped(event, &self.tid, reporter),
+        }
+    }
+
+    /// Write one record, or cancel cleanly on Ctrl-C, or give up on a receiver that stopped
+    /// reading.
+    async fn write_record(
+        &mut self,
+        tx: &mut Sender,
+        bytes: &[u8],
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
+        let write = self.writer.write_all(bytes);
+        tokio::pin!(write);
+        let outcome = tokio::select! {
+            biased;
+            _ = self.interrupt.wait() => WriteOutcome::Interrupted,
+            result = &mut write => WriteOutcome::Written(result),
+            _ = tokio::time::sleep(IDLE_TIMEOUT) => WriteOutcome::Stalled,
+        };
+        match outcome {
+            WriteOutcome::Written(result) => result.context("sending the body"),
+            WriteOutcome::Interrupted => {
+                // Finish the record if the peer lets us, so the cancel is read as one.
+                if tokio::time::timeout(CANCEL_GRACE, &mut write).await.is_ok() {
+                    let frame = tx.cancel_frame("the sender interrupted the transfer");
+                    let _ = tokio::time::timeout(
+                        CANCEL_GRACE,
+                        send_and_close(&mut self.writer, &frame),
+                    )
+                    .await;
+                }
+                reporter.report(Event::Cancelled {
+                    transfer_id: self.tid.clone(),
+                    by: "local",
+                    reason: "interrupted".into(),
+                });
+                Err(Stop::Interrupted.into())
+            }
+            WriteOutcome::Stalled => bail!(
+                "the receiver stopped reading for {}s ({} bytes sent)",
+                IDLE_TIMEOUT.as_secs(),
+                self.wire_bytes
+            ),
+        }
+    }
+
+    /// Sleep as long as `--limit-rate` asks.
+    async fn pace(&mut self) {
+        let Some(rate) = self.limit_rate else {
+            return;
+        };
+        let due = Duration::from_secs_f64(self.wire_bytes as f64 / rate.max(1) as f64);
+        if let Some(wait) = due.checked_sub(self.started.elapsed()) {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.interrupt.wait() => {}
+            }
+        }
+    }
+
+    async fn next_event(
+        &mut self,
+        tx: &mut Sender,
+        limit: Duration,
+        waiting_for: &str,
+    ) -> Result<SenderEvent> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let bytes = tokio::select! {
+                bytes = self.from_peer.recv() => bytes,
+                _ = self.interrupt.wait() => return Err(Stop::Interrupted.into()),
+                _ = tokio::time::sleep_until(deadline) => {
+                    bail!("no {waiting_for} from the receiver within {}s", limit.as_secs())
+                }
+            };
+            let Some(bytes) = bytes else {
+                bail!("the receiver closed the connection before answering {waiting_for}");
+            };
+            if let Some(event) = feed_sender(tx, &bytes)? {
+                return Ok(event);
+            }
+        }
     }
 }
 
@@ -250,13 +504,13 @@ async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> 
 }
 
 /// Read until `buf` is full or the file ends.
-async fn read_some(file: &mut tokio::fs::File, buf: &mut [u8]) -> Result<usize> {
+async fn read_some<R: AsyncRead + Unpin>(file: &mut R, buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         let n = file
             .read(&mut buf[filled..])
             .await
-            .context("reading the file")?;
+            .context("reading the source")?;
         if n == 0 {
             break;
         }
@@ -274,31 +528,6 @@ fn feed_sender(tx: &mut Sender, mut bytes: &[u8]) -> Result<Option<SenderEvent>>
         }
     }
     Ok(None)
-}
-
-async fn next_sender_event(
-    tx: &mut Sender,
-    from_peer: &mut mpsc::Receiver<Vec<u8>>,
-    interrupt: &mut Interrupt,
-    limit: Duration,
-    waiting_for: &str,
-) -> Result<SenderEvent> {
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        let bytes = tokio::select! {
-            bytes = from_peer.recv() => bytes,
-            _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
-            _ = tokio::time::sleep_until(deadline) => {
-                bail!("no {waiting_for} from the receiver within {}s", limit.as_secs())
-            }
-        };
-        let Some(bytes) = bytes else {
-            bail!("the receiver closed the connection before answering {waiting_for}");
-        };
-        if let Some(event) = feed_sender(tx, &bytes)? {
-            return Ok(event);
-        }
-    }
 }
 
 fn peer_stopped<T>(event: SenderEvent, tid: &str, reporter: &dyn Reporter) -> Result<T> {
@@ -346,6 +575,8 @@ pub enum Received {
     Kept {
         path: PathBuf,
         digest: Digest,
+        /// Bytes kept (all files of a set).
+        size: u64,
         header: Header,
     },
     RefusedHere(String),
@@ -400,8 +631,13 @@ where
         peer_account: peer.account.to_string(),
         offered_name: safe.changed.then(|| header.name.clone()),
     });
+    let set = header.entries.is_some();
     let decision = if header.offset != 0 {
-        Decision::Refuse("this receiver does not resume transfers (Offset must be 0)".into())
+        Decision::Refuse(
+            "this receiver does not start files in the middle (Offset must be 0)".into(),
+        )
+    } else if set && dir.is_none() {
+        Decision::Refuse("a set of files cannot be written to standard output".into())
     } else {
         let offer = IncomingOffer {
             header: header.clone(),
@@ -426,23 +662,24 @@ where
         return Ok(Received::RefusedHere(reason));
     }
 
-    let created = match dir {
-        Some(dir) => {
-            PartFile::create(&dir.join(format!(".{}.{}.ferry-part", safe.name, tid))).await
-        }
-        None => PartFile::stdout(),
+    let prepared = match dir {
+        Some(dir) if set => PartDir::create(dir.join(format!(".{}.{tid}.ferry-part", safe.name)))
+            .map(|part| (Sink::Set(SetSink::new(part, &header)), rx.accept())),
+        Some(dir) => prepare_file(dir, &safe.name, &peer, &header, &mut rx).await,
+        None => PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept())),
     };
-    let file = match created {
-        Ok(file) => file,
+    let mut sink = match prepared {
+        Ok((sink, go)) => {
+            stream.write_all(&go?).await?;
+            stream.flush().await?;
+            sink
+        }
         Err(err) => {
             let no = rx.refuse("the receiver cannot write the file")?;
             let _ = send_and_close(&mut stream, &no).await;
             return Err(err);
         }
     };
-    let go = rx.accept()?;
-    stream.write_all(&go).await?;
-    stream.flush().await?;
     reporter.report(Event::Accepted {
         transfer_id: tid.clone(),
     });
@@ -452,30 +689,61 @@ where
         &mut stream,
         &mut rx,
         &mut buf,
-        file,
+        &mut sink,
         &tid,
-        header.size,
         reporter,
         &mut interrupt,
     )
     .await;
-    match result {
-        Ok(BodyEnd::Finished(file, digest)) => {
-            match file.keep(dir.unwrap_or(Path::new(".")), &safe.name).await {
+    let end = match result {
+        Ok(end) => end,
+        Err(BodyError::Protocol(err)) => {
+            let line = rx.fail(&err.to_string());
+            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
+            return Err(err.into());
+        }
+        Err(BodyError::Local(err)) => {
+            let line = rx.cancel(&format!("the receiver failed: {err:#}"));
+            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
+            return Err(err);
+        }
+        Err(BodyError::Connection(err)) => {
+            // Keep what arrived of a resumable file: the next offer of it resumes there.
+            if let Sink::File(Target::Ready(file)) = sink {
+                file.preserve_if_resumable().await;
+            }
+            return Err(err);
+        }
+    };
+    let (size, _) = sink.progress(&rx);
+    match end {
+        BodyEnd::Finished(digest) => {
+            let kept = match sink {
+                Sink::File(Target::Ready(file)) => {
+                    file.keep(dir.unwrap_or(Path::new(".")), &safe.name).await
+                }
+                Sink::File(_) => Err(anyhow!("the body never started")),
+                Sink::Set(set) => {
+                    set.keep(dir.unwrap_or(Path::new(".")), &safe.name, &tid, reporter)
+                }
+            };
+            match kept {
                 Ok(path) => {
                     let ok = rx.confirm(&digest);
                     let _ = send_and_close(&mut stream, &ok).await;
                     reporter.report(Event::Done {
                         transfer_id: tid,
                         name: safe.name,
-                        size: header.size,
+                        size,
                         sha3_256: hex::encode(digest),
                         path: Some(path.display().to_string()),
                         seconds: started.elapsed().as_secs_f64(),
+                        bytes_sent: None,
                     });
                     Ok(Received::Kept {
                         path,
                         digest,
+                        size,
                         header,
                     })
                 }
@@ -486,7 +754,7 @@ where
                 }
             }
         }
-        Ok(BodyEnd::Cancelled(reason)) => {
+        BodyEnd::Cancelled(reason) => {
             reporter.report(Event::Cancelled {
                 transfer_id: tid,
                 by: "peer",
@@ -494,7 +762,7 @@ where
             });
             Err(Stop::PeerCancelled(reason).into())
         }
-        Ok(BodyEnd::Interrupted) => {
+        BodyEnd::Interrupted => {
             let line = rx.cancel("the receiver interrupted the transfer");
             let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
             reporter.report(Event::Cancelled {
@@ -504,30 +772,70 @@ where
             });
             Err(Stop::Interrupted.into())
         }
-        Err(BodyError::Protocol(err)) => {
-            let line = rx.fail(&err.to_string());
-            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
-            Err(err.into())
+    }
+}
+
+/// The part file for a single file of known size: a resumable one named after the sender's
+/// account, the offered name and size (so a later offer of the same file finds what an
+/// interrupted one left), or a fresh one when another transfer is already writing that.
+async fn prepare_file(
+    dir: &Path,
+    safe_name: &str,
+    peer: &PeerIdentity,
+    header: &Header,
+    rx: &mut Receiver,
+) -> Result<(Sink, Result<Vec<u8>, TransferError>)> {
+    let Some(size) = header.size else {
+        let path = dir.join(format!(".{safe_name}.{}.ferry-part", header.transfer_id));
+        return Ok((
+            Sink::File(Target::Ready(PartFile::create(&path)?)),
+            rx.accept(),
+        ));
+    };
+    let key = {
+        let mut hasher = Sha3_256::new();
+        hasher.update(peer.account.to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(header.name.as_bytes());
+        hasher.update(size.to_be_bytes());
+        hex::encode(&hasher.finalize()[..8])
+    };
+    let path = dir.join(format!(".{safe_name}.{key}.ferry-part"));
+    let opened = tokio::task::spawn_blocking(move || Resumable::open(path, size))
+        .await
+        .context("opening the part file")??;
+    match opened {
+        Some(resumable) if resumable.have > 0 => {
+            let go = rx.accept_resume(resumable.have, resumable.prefix.clone());
+            Ok((Sink::File(Target::AwaitStart(Box::new(resumable))), go))
         }
-        Err(BodyError::Local(err)) => {
-            let line = rx.cancel(&format!("the receiver failed: {err:#}"));
-            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
-            Err(err)
+        Some(resumable) => Ok((
+            Sink::File(Target::Ready(PartFile::resume(resumable, 0)?)),
+            rx.accept(),
+        )),
+        None => {
+            let path = dir.join(format!(".{safe_name}.{}.ferry-part", header.transfer_id));
+            Ok((
+                Sink::File(Target::Ready(PartFile::create(&path)?)),
+                rx.accept(),
+            ))
         }
     }
 }
 
 enum BodyEnd {
-    Finished(PartFile, Digest),
+    Finished(Digest),
     Cancelled(String),
     Interrupted,
 }
 
 enum BodyError {
-    /// The peer broke the protocol or the stream (reported to it as `ERR`).
+    /// The peer broke the protocol (reported to it as `ERR`).
     Protocol(TransferError),
-    /// Something failed here: disk, connection (reported as `CANCEL`).
+    /// Something failed here, such as the disk (reported as `CANCEL`).
     Local(anyhow::Error),
+    /// The connection broke or went silent: nobody to tell.
+    Connection(anyhow::Error),
 }
 
 impl From<TransferError> for BodyError {
@@ -536,14 +844,200 @@ impl From<TransferError> for BodyError {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn receive_body<S: AsyncRead + Unpin>(
+/// Where the bodies of an accepted offer go.
+enum Sink {
+    File(Target),
+    Set(SetSink),
+}
+
+/// A single file's destination: ready, or waiting for the sender's answer to a resume offer.
+enum Target {
+    Ready(PartFile),
+    AwaitStart(Box<Resumable>),
+    /// Only while switching from waiting to ready.
+    Gone,
+}
+
+/// What a sink asks of the body loop after an event.
+enum Step {
+    Continue,
+    /// Write these bytes to the sender (an entry's `OK`) and go on.
+    Reply(Vec<u8>),
+    End(BodyEnd),
+}
+
+impl Sink {
+    async fn on(&mut self, rx: &Receiver, event: ReceiverEvent<'_>) -> Result<Step, BodyError> {
+        match (self, event) {
+            (_, ReceiverEvent::Cancelled(reason)) => Ok(Step::End(BodyEnd::Cancelled(reason))),
+            (Sink::File(target), ReceiverEvent::Start(start)) => {
+                if let Target::AwaitStart(resumable) = std::mem::replace(target, Target::Gone) {
+                    let file = PartFile::resume(*resumable, start).map_err(BodyError::Local)?;
+                    *target = Target::Ready(file);
+                }
+                Ok(Step::Continue)
+            }
+            (Sink::File(Target::Ready(file)), ReceiverEvent::Data(data)) => {
+                file.write(data).await.map_err(BodyError::Local)?;
+                Ok(Step::Continue)
+            }
+            (Sink::File(_), ReceiverEvent::Finished(digest)) => {
+                Ok(Step::End(BodyEnd::Finished(digest)))
+            }
+            (Sink::Set(set), event) => set.on(rx, event).await,
+            (Sink::File(_), _) => Ok(Step::Continue),
+        }
+    }
+
+    /// Bytes received of the whole offer, and its declared total.
+    fn progress(&self, rx: &Receiver) -> (u64, Option<u64>) {
+        match self {
+            Sink::File(_) => (rx.received(), rx.declared()),
+            Sink::Set(set) => {
+                let current = if set.current.is_some() {
+                    rx.received()
+                } else {
+                    0
+                };
+                (set.done_bytes + current, Some(set.total))
+            }
+        }
+    }
+}
+
+/// A set being received into its temporary directory.
+struct SetSink {
+    part: PartDir,
+    total: u64,
+    entries: u64,
+    done_bytes: u64,
+    /// The entry being received: offered path, safe components, its file (none for a dir).
+    current: Option<(String, Vec<String>, Option<PartFile>)>,
+    /// Verified files: offered path, safe components, size, digest.
+    files: Vec<(String, Vec<String>, u64, Digest)>,
+    /// Top-level names in order of arrival.
+    top: Vec<String>,
+}
+
+impl SetSink {
+    fn new(part: PartDir, header: &Header) -> SetSink {
+        SetSink {
+            part,
+            total: header.size.unwrap_or(0),
+            entries: header.entries.unwrap_or(0),
+            done_bytes: 0,
+            current: None,
+            files: Vec::new(),
+            top: Vec::new(),
+        }
+    }
+
+    async fn on(&mut self, rx: &Receiver, event: ReceiverEvent<'_>) -> Result<Step, BodyError> {
+        match event {
+            ReceiverEvent::Entry(entry) => {
+                let parts = sanitise_relative(&entry.name).map_err(|why| {
+                    BodyError::Protocol(TransferError::InvalidEntry {
+                        name: entry.name.chars().take(80).collect(),
+                        why: path_refusal(&why),
+                    })
+                })?;
+                let target = parts.iter().fold(self.part.path.clone(), |p, c| p.join(c));
+                if !self.top.contains(&parts[0]) {
+                    self.top.push(parts[0].clone());
+                }
+                let file = match entry.kind {
+                    EntryKind::Directory => {
+                        std::fs::create_dir_all(&target)
+                            .with_context(|| format!("creating {}", target.display()))
+                            .map_err(BodyError::Local)?;
+                        None
+                    }
+                    EntryKind::File => {
+                        if let Some(parent) = target.parent() {
+                            std::fs::create_dir_all(parent)
+                                .with_context(|| format!("creating {}", parent.display()))
+                                .map_err(BodyError::Local)?;
+                        }
+                        Some(PartFile::create(&target).map_err(BodyError::Local)?)
+                    }
+                };
+                self.current = Some((entry.name, parts, file));
+                Ok(Step::Continue)
+            }
+            ReceiverEvent::Data(data) => match &mut self.current {
+                Some((_, _, Some(file))) => {
+                    file.write(data).await.map_err(BodyError::Local)?;
+                    Ok(Step::Continue)
+                }
+                _ => Err(BodyError::Local(anyhow!("data for no file"))),
+            },
+            ReceiverEvent::Finished(digest) => {
+                let Some((offered, parts, file)) = self.current.take() else {
+                    return Err(BodyError::Local(anyhow!("an entry ended that never began")));
+                };
+                let size = rx.received();
+                self.done_bytes += size;
+                self.entries -= 1;
+                if let Some(file) = file {
+                    file.finish_in_place().await.map_err(BodyError::Local)?;
+                    self.files.push((offered, parts, size, digest));
+                }
+                if self.entries == 0 {
+                    let listed: Vec<_> = self.files.iter().map(|f| (f.0.clone(), f.3)).collect();
+                    return Ok(Step::End(BodyEnd::Finished(set_digest(&listed))));
+                }
+                Ok(Step::Reply(rx.confirm(&digest)))
+            }
+            _ => Ok(Step::Continue),
+        }
+    }
+
+    /// Move what arrived into `dir` (each top-level entry under a free name; `name` replaces
+    /// the only one when there is just one) and report every file where it now is.
+    fn keep(self, dir: &Path, name: &str, tid: &str, reporter: &dyn Reporter) -> Result<PathBuf> {
+        let mut placed = std::collections::HashMap::new();
+        for top in &self.top {
+            let wanted = if self.top.len() == 1 {
+                name
+            } else {
+                top.as_str()
+            };
+            let path = move_to_free_name(&self.part.path.join(top), dir, wanted)?;
+            placed.insert(top.clone(), path);
+        }
+        for (_, parts, size, digest) in &self.files {
+            let path = parts[1..]
+                .iter()
+                .fold(placed[&parts[0]].clone(), |p, c| p.join(c));
+            reporter.report(Event::Entry {
+                transfer_id: tid.to_string(),
+                path: path.display().to_string(),
+                size: *size,
+                sha3_256: hex::encode(digest),
+            });
+        }
+        Ok(match self.top.as_slice() {
+            [only] => placed[only].clone(),
+            _ => dir.to_path_buf(),
+        })
+    }
+}
+
+fn path_refusal(why: &PathRefused) -> &'static str {
+    match why {
+        PathRefused::Empty => "an empty path component",
+        PathRefused::Absolute => "an absolute path",
+        PathRefused::DotComponent => "`.` or `..` in the path",
+        PathRefused::TooDeep => "too deep",
+    }
+}
+
+async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     rx: &mut Receiver,
     buf: &mut [u8],
-    mut file: PartFile,
+    sink: &mut Sink,
     tid: &str,
-    total: u64,
     reporter: &dyn Reporter,
     interrupt: &mut Interrupt,
 ) -> Result<BodyEnd, BodyError> {
@@ -551,205 +1045,42 @@ async fn receive_body<S: AsyncRead + Unpin>(
         let n = tokio::select! {
             biased;
             _ = interrupt.wait() => return Ok(BodyEnd::Interrupted),
-            n = stream.read(buf) => n.map_err(|e| BodyError::Local(anyhow!(e).context(
-                format!("the connection failed after {} of {total} bytes", rx.received()))))?,
-            _ = tokio::time::sleep(IDLE_TIMEOUT) => return Err(BodyError::Local(anyhow!(
-                "the sender went silent for {}s after {} of {total} bytes",
+            n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
+                format!("the connection failed after {} bytes", rx.received()))))?,
+            _ = tokio::time::sleep(IDLE_TIMEOUT) => return Err(BodyError::Connection(anyhow!(
+                "the sender went silent for {}s after {} bytes",
                 IDLE_TIMEOUT.as_secs(), rx.received()))),
         };
         if n == 0 {
             rx.handle_eof()?;
-            return Err(BodyError::Local(anyhow!("the connection ended early")));
+            return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
         let mut input = &buf[..n];
         while !input.is_empty() {
             let (used, event) = rx.handle_read(input)?;
             input = &input[used..];
-            match event {
-                None | Some(ReceiverEvent::Offer(_)) => {}
-                Some(ReceiverEvent::Data(data)) => {
-                    file.write(data).await.map_err(BodyError::Local)?;
+            let Some(event) = event else {
+                continue;
+            };
+            match sink.on(rx, event).await? {
+                Step::Continue => {}
+                Step::Reply(bytes) => {
+                    stream
+                        .write_all(&bytes)
+                        .await
+                        .map_err(|e| BodyError::Connection(e.into()))?;
                 }
-                Some(ReceiverEvent::Finished(digest)) => {
-                    if !input.is_empty() {
-                        return Err(TransferError::DataAfterEnd.into());
-                    }
-                    return Ok(BodyEnd::Finished(file, digest));
+                Step::End(BodyEnd::Finished(_)) if !input.is_empty() => {
+                    return Err(TransferError::DataAfterEnd.into());
                 }
-                Some(ReceiverEvent::Cancelled(reason)) => return Ok(BodyEnd::Cancelled(reason)),
+                Step::End(end) => return Ok(end),
             }
         }
+        let (bytes, total) = sink.progress(rx);
         reporter.report(Event::Progress {
             transfer_id: tid.to_string(),
-            bytes: rx.received(),
+            bytes,
             total,
         });
-    }
-}
-
-/// The temporary file a body is written to; removed on drop unless kept.
-///
-/// Writes happen on a thread of their own, fed blocks of [`WRITE_BUFFER_BYTES`] through a
-/// bounded channel, so disk time overlaps with decryption and hashing instead of adding to
-/// them; blocks are recycled, so memory stays flat whatever the file size.
-struct PartFile {
-    path: PathBuf,
-    /// The body goes to standard output (`receive --stdout`), not to a file.
-    to_stdout: bool,
-    block: Vec<u8>,
-    to_disk: Option<mpsc::Sender<Vec<u8>>>,
-    recycled: std::sync::mpsc::Receiver<Vec<u8>>,
-    writer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
-}
-
-/// Blocks in flight between the network task and the disk thread.
-const BLOCKS_IN_FLIGHT: usize = 4;
-
-impl PartFile {
-    async fn create(path: &Path) -> Result<PartFile> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .with_context(|| format!("creating {}", path.display()))?;
-        PartFile::start(path.to_path_buf(), false, file, |f| f.sync_all())
-    }
-
-    /// The body written to standard output as it arrives (verified only at the end).
-    fn stdout() -> Result<PartFile> {
-        PartFile::start(PathBuf::from("-"), true, std::io::stdout(), |out| {
-            std::io::Write::flush(out)
-        })
-    }
-
-    fn start<W: std::io::Write + Send + 'static>(
-        path: PathBuf,
-        to_stdout: bool,
-        mut out: W,
-        finish: fn(&mut W) -> std::io::Result<()>,
-    ) -> Result<PartFile> {
-        let (to_disk, mut blocks) = mpsc::channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
-        let (give_back, recycled) = std::sync::mpsc::channel();
-        let writer = std::thread::Builder::new()
-            .name("ferry-disk".into())
-            .spawn(move || -> std::io::Result<()> {
-                while let Some(mut block) = blocks.blocking_recv() {
-                    out.write_all(&block)?;
-                    block.clear();
-                    let _ = give_back.send(block);
-                }
-                finish(&mut out)
-            })
-            .context("starting the disk writer")?;
-        Ok(PartFile {
-            path,
-            to_stdout,
-            block: Vec::with_capacity(WRITE_BUFFER_BYTES),
-            to_disk: Some(to_disk),
-            recycled,
-            writer: Some(writer),
-        })
-    }
-
-    async fn write(&mut self, mut data: &[u8]) -> Result<()> {
-        while !data.is_empty() {
-            let room = WRITE_BUFFER_BYTES - self.block.len();
-            let take = room.min(data.len());
-            self.block.extend_from_slice(&data[..take]);
-            data = &data[take..];
-            if self.block.len() == WRITE_BUFFER_BYTES {
-                self.flush_block().await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn flush_block(&mut self) -> Result<()> {
-        let next = self
-            .recycled
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(WRITE_BUFFER_BYTES));
-        let full = std::mem::replace(&mut self.block, next);
-        let sender = self
-            .to_disk
-            .as_ref()
-            .context("the file is already closed")?;
-        if sender.send(full).await.is_err() {
-            // The disk thread stopped: its error says why.
-            return Err(self.finish_writer().await.err().unwrap_or_else(|| {
-                anyhow!("the disk writer stopped for {}", self.path.display())
-            }));
-        }
-        Ok(())
-    }
-
-    /// Close the channel and wait for the disk thread to write, sync and report.
-    async fn finish_writer(&mut self) -> Result<()> {
-        self.to_disk = None;
-        let Some(writer) = self.writer.take() else {
-            return Ok(());
-        };
-        let joined = tokio::task::spawn_blocking(move || writer.join())
-            .await
-            .context("waiting for the disk writer")?;
-        match joined {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(err)) => Err(self.io_error(err)),
-            Err(_) => bail!("the disk writer crashed for {}", self.path.display()),
-        }
-    }
-
-    fn io_error(&self, err: std::io::Error) -> anyhow::Error {
-        let what = if err.raw_os_error() == Some(28) {
-            "the disk is full"
-        } else {
-            "cannot write"
-        };
-        anyhow!(err).context(format!("{what}: {}", self.path.display()))
-    }
-
-    /// Write the rest, sync, and link under the first free name in `dir`; the temporary
-    /// name goes.
-    async fn keep(mut self, dir: &Path, name: &str) -> Result<PathBuf> {
-        if !self.block.is_empty() {
-            self.flush_block().await?;
-        }
-        self.finish_writer().await?;
-        if self.to_stdout {
-            return Ok(self.path.clone());
-        }
-        for n in 0..MAX_NAME_ATTEMPTS {
-            let candidate = if n == 0 {
-                name.to_string()
-            } else {
-                numbered(name, n)
-            };
-            let target = dir.join(&candidate);
-            match std::fs::hard_link(&self.path, &target) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&self.path);
-                    return Ok(target);
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-                Err(_) if !target.exists() => {
-                    // Filesystems without hard links: a rename, after the existence check.
-                    std::fs::rename(&self.path, &target)
-                        .with_context(|| format!("renaming into {}", target.display()))?;
-                    return Ok(target);
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        bail!("no free name for {name:?} in {}", dir.display())
-    }
-}
-
-impl Drop for PartFile {
-    fn drop(&mut self) {
-        // Every path that does not keep the file removes it; an error here leaves nothing
-        // under a final name, only the hidden `.ferry-part`.
-        if !self.to_stdout {
-            let _ = std::fs::remove_file(&self.path);
-        }
     }
 }

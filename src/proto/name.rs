@@ -65,6 +65,56 @@ fn bound_length(name: &str, limit: usize) -> String {
     format!("{}{}", &name[..end], extension)
 }
 
+/// Deepest relative path accepted in a set: deeper trees are refused, not truncated.
+pub const MAX_PATH_DEPTH: usize = 64;
+
+/// Why a relative path from a set cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathRefused {
+    #[error("the path is empty")]
+    Empty,
+    #[error("the path is absolute")]
+    Absolute,
+    #[error("the path contains `.` or `..`, which could leave the download directory")]
+    DotComponent,
+    #[error("the path is deeper than {MAX_PATH_DEPTH} directories")]
+    TooDeep,
+}
+
+/// Reduce a set entry's relative path (`dir/sub/file`, `/` or `\` separated) to safe
+/// components that stay inside the download directory. Unlike [`sanitise`], names may start
+/// with a dot (a tree's `.gitignore` is kept), but no component may be `.`, `..` or empty,
+/// and the path may not be absolute: such paths are refused, never rewritten into something
+/// else.
+pub fn sanitise_relative(offered: &str) -> Result<Vec<String>, PathRefused> {
+    if offered.is_empty() {
+        return Err(PathRefused::Empty);
+    }
+    if offered.starts_with(['/', '\\']) || offered.get(1..2) == Some(":") {
+        return Err(PathRefused::Absolute);
+    }
+    let mut parts = Vec::new();
+    for part in offered.split(['/', '\\']) {
+        let cleaned: String = part
+            .chars()
+            .map(|c| if c.is_control() { '_' } else { c })
+            .collect();
+        match cleaned.trim() {
+            "" => return Err(PathRefused::Empty),
+            "." | ".." => return Err(PathRefused::DotComponent),
+            _ => {}
+        }
+        parts.push(bound_length(
+            &cleaned,
+            MAX_NAME_BYTES - RESERVED_FOR_SUFFIXES,
+        ));
+        if parts.len() > MAX_PATH_DEPTH {
+            return Err(PathRefused::TooDeep);
+        }
+    }
+    Ok(parts)
+}
+
 /// The `n`-th alternative for `name` when it is taken: `report.pdf` → `report (n).pdf`.
 pub fn numbered(name: &str, n: u32) -> String {
     match name.rfind('.') {
@@ -130,7 +180,40 @@ mod tests {
         assert_eq!(numbered("README", 2), "README (2)");
     }
 
+    #[test]
+    fn relative_paths_keep_their_shape_and_never_escape() {
+        assert_eq!(
+            sanitise_relative("build/lib/.hidden").unwrap(),
+            ["build", "lib", ".hidden"]
+        );
+        assert_eq!(sanitise_relative("a\\b").unwrap(), ["a", "b"]);
+        assert_eq!(sanitise_relative("a/b\nc").unwrap(), ["a", "b_c"]);
+        assert_eq!(
+            sanitise_relative("a/../../etc"),
+            Err(PathRefused::DotComponent)
+        );
+        assert_eq!(sanitise_relative("./a"), Err(PathRefused::DotComponent));
+        assert_eq!(sanitise_relative("/etc/passwd"), Err(PathRefused::Absolute));
+        assert_eq!(sanitise_relative("C:/x"), Err(PathRefused::Absolute));
+        assert_eq!(sanitise_relative("a//b"), Err(PathRefused::Empty));
+        assert_eq!(sanitise_relative(""), Err(PathRefused::Empty));
+        let deep = vec!["d"; MAX_PATH_DEPTH + 1].join("/");
+        assert_eq!(sanitise_relative(&deep), Err(PathRefused::TooDeep));
+    }
+
     proptest! {
+        #[test]
+        fn relative_paths_are_safe_components(input in any::<String>()) {
+            if let Ok(parts) = sanitise_relative(&input) {
+                for part in parts {
+                    prop_assert!(!part.is_empty() && part != "." && part != "..");
+                    prop_assert!(!part.contains('/') && !part.contains('\\'));
+                    prop_assert!(!part.chars().any(char::is_control));
+                    prop_assert!(part.len() <= MAX_NAME_BYTES);
+                }
+            }
+        }
+
         #[test]
         fn any_input_gives_one_safe_component(input in any::<String>()) {
             let safe = sanitise(&input).name;

@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! sender                                              receiver
-//!   header: "Content-Length: N\n"                        
-//!           "Display-Name: NAME\n"                        
-//!           "Offset: K\n"                                
-//!           "Ferry-Transfer-Id: HEX\n"                   
-//!           ["Ferry-Sha3-256: HEX\n"]  "\n"   ─────────▶  Offer(header)
+//!   header: "Content-Length: N\n"  (or "Ferry-Streamed: yes\n": size unknown, `send -`)
+//!           "Display-Name: NAME\n"
+//!           "Offset: K\n"
+//!           "Ferry-Transfer-Id: HEX\n"
+//!           ["Ferry-Sha3-256: HEX\n"] ["Ferry-Entries: N\n"]  "\n"  ──▶  Offer(header)
 //!                                     ◀─────────  "GO\n"  or  "NO reason\n"
+//!                                          or  "GO HAVE PREFIX-SHA3\n" (resume, see below)
+//!   'O' u64be start (only after "GO HAVE ..."): HAVE or 0  ──▶  Start(start)
 //!   records:  'D' u32be len, len bytes      ─────────▶  Data(bytes)    (hashed, counted)
 //!             'E' 32-byte SHA3-256          ─────────▶  Finished(digest) when it matches
 //!             'C' u16be len, reason         ─────────▶  Cancelled(reason)
@@ -21,6 +23,18 @@
 //! can cancel explicitly and can send the SHA3-256 it computed *while* streaming (no second pass
 //! over the file); the receiver compares it with its own and only then answers `OK`. The sender
 //! reports success only after that `OK`, so exit status 0 means "the peer holds a verified copy".
+//!
+//! **Resume.** A receiver that still holds the first `HAVE` bytes of the same offer (kept from
+//! an interrupted transfer) answers `GO HAVE DIGEST`, DIGEST being the SHA3-256 of those bytes.
+//! The sender hashes its own first `HAVE` bytes: when they match it answers with an `O` record
+//! holding `HAVE` and sends only the rest, else `O 0` and the whole file. The final `E` digest
+//! always covers the whole file, so a resumed copy is verified exactly like a fresh one.
+//!
+//! **Sets** (`send DIR FILE...`). A header with `Ferry-Entries: N` offers N entries at once;
+//! `Content-Length` is their total. After `GO`, each entry travels as its own header
+//! (`Display-Name` is the relative path, `Ferry-Entry: dir` marks a directory, which has an
+//! empty body) followed by its records and `E`; the receiver answers each with `OK digest`
+//! (so every file is verified on its own) and the sender waits for it before the next entry.
 //!
 //! Limits ([`MAX_HEADER_BYTES`], [`MAX_RECORD_BYTES`], [`MAX_LINE_BYTES`]) bound every buffer a
 //! peer can make us fill. Every way a peer can misbehave is one [`TransferError`] variant.
@@ -45,12 +59,23 @@ pub const MAX_REASON_BYTES: usize = 200;
 const TAG_DATA: u8 = b'D';
 const TAG_END: u8 = b'E';
 const TAG_CANCEL: u8 = b'C';
+const TAG_START: u8 = b'O';
+
+/// What an entry of a set is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EntryKind {
+    #[default]
+    File,
+    /// A directory: no body; kept even when empty.
+    Directory,
+}
 
 /// The header a sender offers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Header {
-    /// Total size of the file in bytes (`Content-Length`).
-    pub size: u64,
+    /// Total size of the file in bytes (`Content-Length`), `None` when streamed from a pipe
+    /// (`Ferry-Streamed: yes`): the body then ends with the `E` record alone.
+    pub size: Option<u64>,
     /// The name the sender proposes (`Display-Name`), untrusted until sanitised.
     pub name: String,
     /// First byte sent (`Offset`): 0 for a whole file.
@@ -59,6 +84,10 @@ pub struct Header {
     pub transfer_id: String,
     /// The digest of the whole file when the sender knows it before sending (`Ferry-Sha3-256`).
     pub sha3_256: Option<Digest>,
+    /// `Ferry-Entries`: this offer is a set of that many entries, each with its own header.
+    pub entries: Option<u64>,
+    /// `Ferry-Entry`: file or directory (entries of a set).
+    pub kind: EntryKind,
 }
 
 /// Every way the other side can break the protocol, with what was expected and what arrived.
@@ -108,6 +137,10 @@ pub enum TransferError {
     SourceGrew { declared: u64 },
     #[error("the source shrank while being sent: {sent} of {declared} bytes")]
     SourceShrank { declared: u64, sent: u64 },
+    #[error("the sender answered a resume offer of {have} bytes with start {start}")]
+    InvalidStart { have: u64, start: u64 },
+    #[error("the set's entry {name:?} is not valid here: {why}")]
+    InvalidEntry { name: String, why: &'static str },
     #[error("{action} is not possible while {state}")]
     WrongState {
         action: &'static str,
@@ -118,15 +151,24 @@ pub enum TransferError {
 impl Header {
     /// The bytes of this header on the wire, blank line included.
     pub fn encode(&self) -> Vec<u8> {
-        let mut text = format!(
-            "Content-Length: {}\nDisplay-Name: {}\nOffset: {}\nFerry-Transfer-Id: {}\n",
-            self.size,
+        let mut text = match self.size {
+            Some(size) => format!("Content-Length: {size}\n"),
+            None => "Ferry-Streamed: yes\n".to_string(),
+        };
+        text.push_str(&format!(
+            "Display-Name: {}\nOffset: {}\nFerry-Transfer-Id: {}\n",
             one_line(&self.name, usize::MAX),
             self.offset,
             one_line(&self.transfer_id, 64),
-        );
+        ));
         if let Some(digest) = &self.sha3_256 {
             text.push_str(&format!("Ferry-Sha3-256: {}\n", hex::encode(digest)));
+        }
+        if let Some(entries) = self.entries {
+            text.push_str(&format!("Ferry-Entries: {entries}\n"));
+        }
+        if self.kind == EntryKind::Directory {
+            text.push_str("Ferry-Entry: dir\n");
         }
         text.push('\n');
         text.into_bytes()
@@ -171,6 +213,9 @@ struct HeaderFields {
     offset: Option<u64>,
     transfer_id: Option<String>,
     sha3_256: Option<Digest>,
+    streamed: Option<bool>,
+    entries: Option<u64>,
+    kind: Option<EntryKind>,
 }
 
 impl HeaderFields {
@@ -214,17 +259,58 @@ impl HeaderFields {
                 let digest = parse_digest(value).ok_or_else(|| invalid("Ferry-Sha3-256"))?;
                 put(&mut self.sha3_256, "Ferry-Sha3-256", digest)
             }
+            "ferry-streamed" => {
+                let yes = match value.to_ascii_lowercase().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(invalid("Ferry-Streamed")),
+                };
+                put(&mut self.streamed, "Ferry-Streamed", yes)
+            }
+            "ferry-entries" => {
+                let n = parse_decimal(value).ok_or_else(|| invalid("Ferry-Entries"))?;
+                put(&mut self.entries, "Ferry-Entries", n)
+            }
+            "ferry-entry" => {
+                let kind = match value.to_ascii_lowercase().as_str() {
+                    "file" => EntryKind::File,
+                    "dir" => EntryKind::Directory,
+                    _ => return Err(invalid("Ferry-Entry")),
+                };
+                put(&mut self.kind, "Ferry-Entry", kind)
+            }
             _ => Ok(()), // Fields of later versions or of jami-daemon: ignored.
         }
     }
 
     fn finish(self) -> Result<Header, TransferError> {
-        let size = self.size.ok_or(TransferError::MissingField {
-            field: "Content-Length",
-        })?;
+        let streamed = self.streamed.unwrap_or(false);
+        let size = match (self.size, streamed) {
+            (Some(_), true) => {
+                return Err(TransferError::InvalidField {
+                    field: "Ferry-Streamed",
+                    value: "yes (with a Content-Length)".into(),
+                })
+            }
+            (None, false) => {
+                return Err(TransferError::MissingField {
+                    field: "Content-Length",
+                })
+            }
+            (size, _) => size,
+        };
         let offset = self.offset.unwrap_or(0);
-        if offset > size {
-            return Err(TransferError::OffsetBeyondSize { offset, size });
+        if offset > size.unwrap_or(0) {
+            return Err(TransferError::OffsetBeyondSize {
+                offset,
+                size: size.unwrap_or(0),
+            });
+        }
+        if streamed && self.entries.is_some() {
+            return Err(TransferError::InvalidField {
+                field: "Ferry-Entries",
+                value: "a set must declare its size".into(),
+            });
         }
         Ok(Header {
             size,
@@ -232,6 +318,8 @@ impl HeaderFields {
             offset,
             transfer_id: self.transfer_id.unwrap_or_else(|| "unnamed".to_string()),
             sha3_256: self.sha3_256,
+            entries: self.entries,
+            kind: self.kind.unwrap_or_default(),
         })
     }
 }
@@ -340,12 +428,19 @@ pub enum ReceiverEvent<'a> {
     Finished(Digest),
     /// The sender cancelled, with its reason.
     Cancelled(String),
+    /// After [`Receiver::accept_resume`]: the body starts at this byte of the file, the
+    /// resumed length or 0 (the sender's copy differs: start over, truncate what is held).
+    Start(u64),
+    /// The next entry of an accepted set: its body (if any) follows at once.
+    Entry(Header),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReceiverState {
     ExpectHeader,
     ExpectDecision,
+    ExpectStart,
+    ExpectEntryHeader,
     ExpectRecordTag,
     ExpectDataLength,
     ExpectData { remaining: u32 },
@@ -360,6 +455,8 @@ impl ReceiverState {
         match self {
             Self::ExpectHeader => "waiting for the header",
             Self::ExpectDecision => "waiting for the decision",
+            Self::ExpectStart => "waiting for the resume answer",
+            Self::ExpectEntryHeader => "waiting for the next entry",
             Self::ExpectRecordTag
             | Self::ExpectDataLength
             | Self::ExpectData { .. }
@@ -380,9 +477,16 @@ pub struct Receiver {
     state: ReceiverState,
     /// Header bytes so far, then the fixed-size fields of records (length, digest, reason).
     pending: Vec<u8>,
+    /// The offer, then (in a set) the current entry.
     header: Option<Header>,
+    /// Bytes of the current file held: the start position plus the body received.
     received: u64,
     hasher: Sha3_256,
+    /// Offered resume: bytes held and their hash state.
+    resume: Option<(u64, Sha3_256)>,
+    /// In an accepted set: entries still to come, and bytes they may still carry.
+    entries_left: u64,
+    set_bytes_left: u64,
 }
 
 impl Default for Receiver {
@@ -399,16 +503,20 @@ impl Receiver {
             header: None,
             received: 0,
             hasher: Sha3_256::new(),
+            resume: None,
+            entries_left: 0,
+            set_bytes_left: 0,
         }
     }
 
-    /// Body bytes received so far.
+    /// Bytes of the current file held so far (a resumed prefix included).
     pub fn received(&self) -> u64 {
         self.received
     }
 
-    fn expected_body(&self) -> u64 {
-        self.header.as_ref().map_or(0, |h| h.size - h.offset)
+    /// The declared size of the current file, `None` when streamed.
+    pub fn declared(&self) -> Option<u64> {
+        self.header.as_ref().and_then(|h| h.size)
     }
 
     /// Consume bytes from the peer: how many were used, and what happened.
@@ -438,6 +546,7 @@ impl Receiver {
                     None => Ok((take, None)),
                     Some((header, used)) => {
                         self.pending.clear();
+                        self.received = header.offset;
                         self.header = Some(header.clone());
                         self.state = ExpectDecision;
                         Ok((used - before, Some(ReceiverEvent::Offer(header))))
@@ -445,6 +554,60 @@ impl Receiver {
                 }
             }
             ExpectDecision => Err(TransferError::DataBeforeAccept),
+            ExpectStart => {
+                let (used, field) = self.fill(input, 9);
+                let Some(field) = field else {
+                    return Ok((used, None));
+                };
+                if field[0] != TAG_START {
+                    return Err(TransferError::UnknownRecord { tag: field[0] });
+                }
+                let start = u64::from_be_bytes(field[1..9].try_into().unwrap_or([0xff; 8]));
+                let (have, prefix) = self.resume.take().unwrap_or((0, Sha3_256::new()));
+                if start == have {
+                    self.hasher = prefix;
+                } else if start == 0 {
+                    self.hasher = Sha3_256::new();
+                } else {
+                    return Err(TransferError::InvalidStart { have, start });
+                }
+                self.received = start;
+                self.state = ExpectRecordTag;
+                Ok((used, Some(ReceiverEvent::Start(start))))
+            }
+            ExpectEntryHeader => {
+                let before = self.pending.len();
+                let room = (MAX_HEADER_BYTES + 1).saturating_sub(before);
+                let take = input.len().min(room.max(1));
+                self.pending.extend_from_slice(&input[..take]);
+                let Some((entry, used)) = Header::parse(&self.pending)? else {
+                    return Ok((take, None));
+                };
+                self.pending.clear();
+                let invalid = |why| TransferError::InvalidEntry {
+                    name: one_line(&entry.name, 80),
+                    why,
+                };
+                let size = match (entry.size, entry.kind) {
+                    _ if entry.entries.is_some() => return Err(invalid("sets do not nest")),
+                    _ if entry.offset != 0 => return Err(invalid("entries start at 0")),
+                    (None, _) => return Err(invalid("an entry must declare its size")),
+                    (Some(n), EntryKind::Directory) if n > 0 => {
+                        return Err(invalid("a directory has no body"))
+                    }
+                    (Some(n), _) if n > self.set_bytes_left => {
+                        return Err(invalid("the set carries more than it declared"))
+                    }
+                    (Some(n), _) => n,
+                };
+                self.set_bytes_left -= size;
+                self.entries_left -= 1;
+                self.received = 0;
+                self.hasher = Sha3_256::new();
+                self.header = Some(entry.clone());
+                self.state = ExpectRecordTag;
+                Ok((used - before, Some(ReceiverEvent::Entry(entry))))
+            }
             ExpectRecordTag => {
                 let Some(&tag) = input.first() else {
                     return Ok((0, None));
@@ -469,12 +632,13 @@ impl Receiver {
                         limit: MAX_RECORD_BYTES,
                     });
                 }
-                let declared = self.expected_body();
-                if self.received + u64::from(len) > declared {
-                    return Err(TransferError::BodyTooLong {
-                        declared,
-                        received: self.received + u64::from(len),
-                    });
+                if let Some(declared) = self.declared() {
+                    if self.received + u64::from(len) > declared {
+                        return Err(TransferError::BodyTooLong {
+                            declared,
+                            received: self.received + u64::from(len),
+                        });
+                    }
                 }
                 self.state = if len == 0 {
                     ExpectRecordTag
@@ -502,12 +666,13 @@ impl Receiver {
                     return Ok((used, None));
                 };
                 let declared_digest: Digest = field.try_into().unwrap_or([0; 32]);
-                let declared = self.expected_body();
-                if self.received != declared {
-                    return Err(TransferError::BodyTooShort {
-                        declared,
-                        received: self.received,
-                    });
+                if let Some(declared) = self.declared() {
+                    if self.received != declared {
+                        return Err(TransferError::BodyTooShort {
+                            declared,
+                            received: self.received,
+                        });
+                    }
                 }
                 let computed: Digest = self.hasher.clone().finalize().into();
                 let announced = self.header.as_ref().and_then(|h| h.sha3_256);
@@ -519,7 +684,11 @@ impl Receiver {
                         });
                     }
                 }
-                self.state = Closed;
+                self.state = if self.entries_left > 0 {
+                    ExpectEntryHeader
+                } else {
+                    Closed
+                };
                 Ok((used, Some(ReceiverEvent::Finished(computed))))
             }
             ExpectCancelLength => {
@@ -578,9 +747,10 @@ impl Receiver {
             stage: match state {
                 ReceiverState::ExpectHeader => "before the header ended",
                 ReceiverState::ExpectDecision => "before the offer was answered",
+                ReceiverState::ExpectEntryHeader => "before the set's last entry",
                 _ => "before the end of the file",
             },
-            declared: self.expected_body(),
+            declared: self.declared().unwrap_or(self.received),
             received: self.received,
         })
     }
@@ -588,8 +758,38 @@ impl Receiver {
     /// Accept the offer: the bytes `GO\n` to send.
     pub fn accept(&mut self) -> Result<Vec<u8>, TransferError> {
         self.expect_decision("accepting")?;
-        self.state = ReceiverState::ExpectRecordTag;
+        let set = self
+            .header
+            .as_ref()
+            .and_then(|h| h.entries.map(|n| (n, h.size)));
+        self.state = match set {
+            Some((0, _)) => ReceiverState::Closed,
+            Some((n, size)) => {
+                self.entries_left = n;
+                self.set_bytes_left = size.unwrap_or(0);
+                ReceiverState::ExpectEntryHeader
+            }
+            None => ReceiverState::ExpectRecordTag,
+        };
         Ok(b"GO\n".to_vec())
+    }
+
+    /// Accept, offering to resume after the first `have` bytes already held, whose hash state
+    /// is `prefix`. Only for a single file of known size from its start; the next event is
+    /// [`ReceiverEvent::Start`].
+    pub fn accept_resume(&mut self, have: u64, prefix: Sha3_256) -> Result<Vec<u8>, TransferError> {
+        self.expect_decision("accepting")?;
+        let header = self.header.as_ref();
+        let resumable = header.is_some_and(|h| {
+            h.entries.is_none() && h.offset == 0 && h.size.is_some_and(|size| have <= size)
+        });
+        if !resumable || have == 0 {
+            return self.accept();
+        }
+        let digest = hex::encode(prefix.clone().finalize());
+        self.resume = Some((have, prefix));
+        self.state = ReceiverState::ExpectStart;
+        Ok(format!("GO {have} {digest}\n").into_bytes())
     }
 
     /// Refuse the offer, with a reason for the sender.
@@ -632,6 +832,9 @@ impl Receiver {
 pub enum SenderEvent {
     /// `GO`: start sending the body.
     Accepted,
+    /// The receiver holds the first `have` bytes, hashing to `prefix`: answer with
+    /// [`Sender::start_at`] (`have` when the own prefix matches, else 0).
+    ResumeOffered { have: u64, prefix: Digest },
     /// Anything but `GO` in answer to the offer.
     Refused(String),
     /// The receiver cancelled during the body.
@@ -645,6 +848,8 @@ pub enum SenderEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SenderState {
     ExpectAnswer,
+    ChoosingStart { have: u64 },
+    BetweenEntries,
     Sending,
     ExpectResult,
     Closed,
@@ -654,6 +859,8 @@ impl SenderState {
     fn describe(self) -> &'static str {
         match self {
             Self::ExpectAnswer => "waiting for the answer to the offer",
+            Self::ChoosingStart { .. } => "choosing where to resume",
+            Self::BetweenEntries => "between entries of the set",
             Self::Sending => "sending the body",
             Self::ExpectResult => "waiting for the receiver's verification",
             Self::Closed => "closed",
@@ -669,6 +876,9 @@ impl SenderState {
 /// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time.
 pub struct Sender {
     header: Header,
+    /// In a set: the entry being sent, and how many are still to come.
+    entry: Option<Header>,
+    entries_left: u64,
     state: SenderState,
     line: LineBuffer,
     sent: u64,
@@ -679,10 +889,12 @@ pub struct Sender {
 impl Sender {
     pub fn new(header: Header) -> Self {
         Sender {
+            sent: header.offset,
+            entries_left: header.entries.unwrap_or(0),
             header,
+            entry: None,
             state: SenderState::ExpectAnswer,
             line: LineBuffer::default(),
-            sent: 0,
             hasher: Sha3_256::new(),
             digest: None,
         }
@@ -701,8 +913,9 @@ impl Sender {
         self.sent
     }
 
-    fn body_len(&self) -> u64 {
-        self.header.size - self.header.offset
+    /// The declared size of the file (or entry) being sent, `None` when streamed.
+    pub fn declared(&self) -> Option<u64> {
+        self.entry.as_ref().unwrap_or(&self.header).size
     }
 
     /// Consume the receiver's bytes: how many were used, and what happened.
@@ -721,8 +934,25 @@ impl Sender {
             state: state.describe(),
         };
         let event = match (self.state, verb) {
+            (SenderState::ExpectAnswer, "GO") if !rest.is_empty() => {
+                let (have, prefix) = rest
+                    .split_once(' ')
+                    .and_then(|(have, prefix)| Some((parse_decimal(have)?, parse_digest(prefix)?)))
+                    .filter(|(have, _)| {
+                        self.header.entries.is_none()
+                            && self.header.offset == 0
+                            && self.header.size.is_some_and(|size| *have <= size)
+                    })
+                    .ok_or_else(|| unexpected(self.state))?;
+                self.state = SenderState::ChoosingStart { have };
+                SenderEvent::ResumeOffered { have, prefix }
+            }
             (SenderState::ExpectAnswer, "GO") => {
-                self.state = SenderState::Sending;
+                self.state = if self.header.entries.is_some() {
+                    SenderState::BetweenEntries
+                } else {
+                    SenderState::Sending
+                };
                 SenderEvent::Accepted
             }
             (SenderState::ExpectAnswer, "CANCEL") | (SenderState::ExpectAnswer, "NO") => {
@@ -734,11 +964,17 @@ impl Sender {
                 self.state = SenderState::Closed;
                 SenderEvent::Refused(one_line(&line, MAX_REASON_BYTES))
             }
-            (SenderState::Sending | SenderState::ExpectResult, "CANCEL") => {
+            (
+                SenderState::Sending | SenderState::ExpectResult | SenderState::BetweenEntries,
+                "CANCEL",
+            ) => {
                 self.state = SenderState::Closed;
                 SenderEvent::Cancelled(rest)
             }
-            (SenderState::Sending | SenderState::ExpectResult, "ERR") => {
+            (
+                SenderState::Sending | SenderState::ExpectResult | SenderState::BetweenEntries,
+                "ERR",
+            ) => {
                 self.state = SenderState::Closed;
                 SenderEvent::ReceiverFailed(rest)
             }
@@ -751,7 +987,11 @@ impl Sender {
                         sent: hex::encode(sent),
                     });
                 }
-                self.state = SenderState::Closed;
+                self.state = if self.entries_left > 0 {
+                    SenderState::BetweenEntries
+                } else {
+                    SenderState::Closed
+                };
                 SenderEvent::Confirmed(confirmed)
             }
             (state, _) => return Err(unexpected(state)),
@@ -763,9 +1003,10 @@ impl Sender {
     pub fn data_frame(&mut self, chunk: &[u8]) -> Result<[u8; 5], TransferError> {
         self.expect(SenderState::Sending, "sending data")?;
         let len = chunk.len() as u64;
-        if chunk.len() > MAX_RECORD_BYTES as usize || self.sent + len > self.body_len() {
+        let too_long = self.declared().is_some_and(|size| self.sent + len > size);
+        if chunk.len() > MAX_RECORD_BYTES as usize || too_long {
             return Err(TransferError::SourceGrew {
-                declared: self.body_len(),
+                declared: self.declared().unwrap_or(0),
             });
         }
         self.hasher.update(chunk);
@@ -777,9 +1018,9 @@ impl Sender {
     /// The end record carrying the digest of everything sent.
     pub fn end_frame(&mut self) -> Result<Vec<u8>, TransferError> {
         self.expect(SenderState::Sending, "ending the body")?;
-        if self.sent != self.body_len() {
+        if let Some(declared) = self.declared().filter(|&size| size != self.sent) {
             return Err(TransferError::SourceShrank {
-                declared: self.body_len(),
+                declared,
                 sent: self.sent,
             });
         }
@@ -792,6 +1033,52 @@ impl Sender {
     }
 
     /// The digest of the body, once [`Sender::end_frame`] was produced.
+    /// Answer [`SenderEvent::ResumeOffered`]: send from `start` (the offered length, when the
+    /// own first bytes hash to the offered prefix, or 0), `prefix` being the hash state of the
+    /// bytes before `start`. Returns the `O` record to write.
+    pub fn start_at(&mut self, start: u64, prefix: Sha3_256) -> Result<[u8; 9], TransferError> {
+        let SenderState::ChoosingStart { have } = self.state else {
+            return Err(TransferError::WrongState {
+                action: "choosing where to resume",
+                state: self.state.describe(),
+            });
+        };
+        if start != have && start != 0 {
+            return Err(TransferError::InvalidStart { have, start });
+        }
+        self.sent = start;
+        self.hasher = if start == 0 { Sha3_256::new() } else { prefix };
+        self.state = SenderState::Sending;
+        let mut record = [0u8; 9];
+        record[0] = TAG_START;
+        record[1..].copy_from_slice(&start.to_be_bytes());
+        Ok(record)
+    }
+
+    /// In an accepted set: start the next entry (size known, a directory with size 0) and
+    /// return its header bytes; its body records and [`Sender::end_frame`] follow.
+    pub fn begin_entry(&mut self, entry: Header) -> Result<Vec<u8>, TransferError> {
+        self.expect(SenderState::BetweenEntries, "starting an entry")?;
+        if self.entries_left == 0 || entry.size.is_none() || entry.entries.is_some() {
+            return Err(TransferError::InvalidEntry {
+                name: one_line(&entry.name, 80),
+                why: "not a further entry of known size",
+            });
+        }
+        self.entries_left -= 1;
+        self.sent = 0;
+        self.hasher = Sha3_256::new();
+        self.state = SenderState::Sending;
+        let bytes = entry.encode();
+        self.entry = Some(entry);
+        Ok(bytes)
+    }
+
+    /// Entries of the set not yet begun.
+    pub fn entries_left(&self) -> u64 {
+        self.entries_left
+    }
+
     pub fn digest(&self) -> Option<Digest> {
         self.digest
     }
@@ -819,7 +1106,10 @@ impl Sender {
 
 impl fmt::Display for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} ({} bytes)", self.name, self.size)
+        match self.size {
+            Some(size) => write!(f, "{:?} ({size} bytes)", self.name),
+            None => write!(f, "{:?} (streamed)", self.name),
+        }
     }
 }
 

@@ -5,11 +5,10 @@ use proptest::prelude::*;
 
 fn header(size: u64) -> Header {
     Header {
-        size,
+        size: Some(size),
         name: "report.pdf".into(),
-        offset: 0,
         transfer_id: "0123abcd".into(),
-        sha3_256: None,
+        ..Header::default()
     }
 }
 
@@ -49,6 +48,8 @@ enum Owned {
     Data(Vec<u8>),
     Finished(Digest),
     Cancelled(String),
+    Start(u64),
+    Entry(Header),
 }
 
 impl From<ReceiverEvent<'_>> for Owned {
@@ -58,6 +59,8 @@ impl From<ReceiverEvent<'_>> for Owned {
             ReceiverEvent::Data(d) => Owned::Data(d.to_vec()),
             ReceiverEvent::Finished(d) => Owned::Finished(d),
             ReceiverEvent::Cancelled(r) => Owned::Cancelled(r),
+            ReceiverEvent::Start(s) => Owned::Start(s),
+            ReceiverEvent::Entry(h) => Owned::Entry(h),
         }
     }
 }
@@ -364,7 +367,7 @@ fn jami_style_header_without_ferry_fields_is_accepted() {
     let Owned::Offer(h) = &events[0] else {
         panic!("{events:?}")
     };
-    assert_eq!((h.size, h.name.as_str(), h.offset), (3, "a.txt", 0));
+    assert_eq!((h.size, h.name.as_str(), h.offset), (Some(3), "a.txt", 0));
 }
 
 #[test]
@@ -372,7 +375,7 @@ fn hostile_names_travel_as_one_line() {
     let mut h = header(1);
     h.name = "evil\nContent-Length: 999\n\nboom".into();
     let (parsed, _) = Header::parse(&h.encode()).unwrap().unwrap();
-    assert_eq!(parsed.size, 1);
+    assert_eq!(parsed.size, Some(1));
     assert_eq!(parsed.name, "evil_Content-Length: 999__boom");
 }
 
@@ -437,8 +440,9 @@ fn sender_bounds_reply_lines() {
 
 proptest! {
     #[test]
-    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>())) {
-        let h = Header { size, name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest };
+    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(any::<u64>()), dir in any::<bool>()) {
+        let kind = if dir { EntryKind::Directory } else { EntryKind::File };
+        let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind };
         let wire = h.encode();
         let (parsed, used) = Header::parse(&wire).unwrap().unwrap();
         prop_assert_eq!(used, wire.len());

@@ -1,0 +1,218 @@
+//! What `ferry send PATH...` offers when given several paths or a directory: a flat, ordered
+//! list of entries (directories before what they contain) with paths relative to the parent
+//! of each given path, so `send build/` arrives as `build/...` on the other side.
+//!
+//! The tree is walked without following symbolic links out of it: a link whose target lies
+//! inside the same tree and is a file is sent as that file's content; links to directories
+//! (which could loop) and links leading outside the tree are skipped and listed, as are
+//! sockets, FIFOs and devices. Empty directories are entries of their own, so they arrive.
+
+use crate::proto::name::MAX_PATH_DEPTH;
+use crate::proto::transfer::EntryKind;
+use anyhow::{bail, Context, Result};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// One entry of a set, in sending order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetEntry {
+    /// `/`-separated path relative to the parent of the path it came from.
+    pub relative: String,
+    pub kind: EntryKind,
+    /// Bytes at the time of the walk (0 for a directory); checked again while sending.
+    pub size: u64,
+    /// The file to read (a link's target for a link inside the tree); `None` for a directory.
+    pub source: Option<PathBuf>,
+}
+
+/// Something under a given path that is not sent, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: &'static str,
+}
+
+/// The entries for `paths`, and what was left out.
+pub fn collect(paths: &[PathBuf]) -> Result<(Vec<SetEntry>, Vec<Skipped>)> {
+    let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    let mut roots = HashSet::new();
+    for path in paths {
+        let root = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot send {}", path.display()))?;
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "root".into());
+        if !roots.insert(name.clone()) {
+            bail!(
+                "two of the given paths are named {name:?}; the receiver could not tell them apart"
+            );
+        }
+        let meta = std::fs::metadata(&root)?;
+        if meta.is_file() {
+            entries.push(file_entry(name, root, meta.len()));
+            continue;
+        }
+        if !meta.is_dir() {
+            bail!("{} is neither a file nor a directory", path.display());
+        }
+        walk(&root, &root, &name, 0, &mut entries, &mut skipped)?;
+    }
+    Ok((entries, skipped))
+}
+
+fn file_entry(relative: String, source: PathBuf, size: u64) -> SetEntry {
+    SetEntry {
+        relative,
+        kind: EntryKind::File,
+        size,
+        source: Some(source),
+    }
+}
+
+/// Add `dir` (as `relative`) and everything below it, in name order.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    relative: &str,
+    depth: usize,
+    entries: &mut Vec<SetEntry>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
+    if depth >= MAX_PATH_DEPTH {
+        bail!(
+            "{} is more than {MAX_PATH_DEPTH} directories deep",
+            dir.display()
+        );
+    }
+    entries.push(SetEntry {
+        relative: relative.to_string(),
+        kind: EntryKind::Directory,
+        size: 0,
+        source: None,
+    });
+    let mut children = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .collect::<std::io::Result<Vec<_>>>()
+        .with_context(|| format!("reading {}", dir.display()))?;
+    children.sort_by_key(|c| c.file_name());
+    for child in children {
+        let path = child.path();
+        let child_relative = format!("{relative}/{}", child.file_name().to_string_lossy());
+        let kind = child.file_type()?;
+        if kind.is_dir() {
+            walk(root, &path, &child_relative, depth + 1, entries, skipped)?;
+        } else if kind.is_file() {
+            let size = child.metadata()?.len();
+            entries.push(file_entry(child_relative, path, size));
+        } else if kind.is_symlink() {
+            match std::fs::canonicalize(&path) {
+                Ok(target) if !target.starts_with(root) => skipped.push(Skipped {
+                    path,
+                    why: "a symbolic link leading outside the tree",
+                }),
+                Ok(target) if target.is_file() => {
+                    let size = std::fs::metadata(&target)?.len();
+                    entries.push(file_entry(child_relative, target, size));
+                }
+                Ok(_) => skipped.push(Skipped {
+                    path,
+                    why: "a symbolic link to a directory (not followed)",
+                }),
+                Err(_) => skipped.push(Skipped {
+                    path,
+                    why: "a dangling symbolic link",
+                }),
+            }
+        } else {
+            skipped.push(Skipped {
+                path,
+                why: "not a regular file or directory",
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relatives(entries: &[SetEntry]) -> Vec<(&str, EntryKind)> {
+        entries
+            .iter()
+            .map(|e| (e.relative.as_str(), e.kind))
+            .collect()
+    }
+
+    #[test]
+    fn a_tree_is_flattened_in_order_with_empty_dirs_and_inside_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("secret.txt");
+        std::fs::write(&outside, b"outside").unwrap();
+        let root = tmp.path().join("build");
+        std::fs::create_dir_all(root.join("lib/empty")).unwrap();
+        std::fs::write(root.join("lib/a.o"), b"aaaa").unwrap();
+        std::fs::write(root.join("README"), b"r").unwrap();
+        std::os::unix::fs::symlink(root.join("README"), root.join("lib/readme-link")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
+        std::os::unix::fs::symlink(root.join("lib"), root.join("loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling")).unwrap();
+
+        let (entries, skipped) = collect(std::slice::from_ref(&root)).unwrap();
+        use EntryKind::*;
+        assert_eq!(
+            relatives(&entries),
+            [
+                ("build", Directory),
+                ("build/README", File),
+                ("build/lib", Directory),
+                ("build/lib/a.o", File),
+                ("build/lib/empty", Directory),
+                ("build/lib/readme-link", File),
+            ]
+        );
+        assert_eq!(entries[3].size, 4);
+        assert_eq!(
+            entries[5].source.as_deref(),
+            Some(
+                std::fs::canonicalize(root.join("README"))
+                    .unwrap()
+                    .as_path()
+            )
+        );
+        let mut why: Vec<_> = skipped
+            .iter()
+            .map(|s| (s.path.file_name().unwrap().to_str().unwrap(), s.why))
+            .collect();
+        why.sort();
+        assert_eq!(why.len(), 3, "{why:?}");
+        assert_eq!(why[0].0, "dangling");
+        assert_eq!(
+            why[1],
+            ("escape", "a symbolic link leading outside the tree")
+        );
+        assert_eq!(why[2].0, "loop");
+    }
+
+    #[test]
+    fn files_and_dirs_side_by_side_and_name_clashes() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("x/same")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("y")).unwrap();
+        std::fs::write(tmp.path().join("y/same"), b"1").unwrap();
+        std::fs::write(tmp.path().join("one.txt"), b"1").unwrap();
+        let (entries, _) = collect(&[tmp.path().join("one.txt"), tmp.path().join("y")]).unwrap();
+        assert_eq!(
+            relatives(&entries),
+            [
+                ("one.txt", EntryKind::File),
+                ("y", EntryKind::Directory),
+                ("y/same", EntryKind::File)
+            ]
+        );
+        let clash = collect(&[tmp.path().join("x/same"), tmp.path().join("y/same")]);
+        assert!(format!("{:#}", clash.unwrap_err()).contains("named \"same\""));
+    }
+}

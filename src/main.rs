@@ -1,7 +1,7 @@
 //! `ferry`: parse, run, print the error chain once, and turn the outcome into the exit code.
 //! Nothing else in ferry exits the process.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use ferry::cli::output::Console;
 use ferry::cli::Cli;
 use ferry::events::{Event, Reporter};
@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The matches go along with the parsed command line: they tell a flag from an environment
+    // variable, which the configuration file sits between (`ferry::config`).
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     let filter = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -56,7 +59,7 @@ fn main() -> ExitCode {
                 }
             }
         });
-        ferry::cmd::run(cli, console.clone(), interrupt).await
+        ferry::cmd::run(cli, &matches, console.clone(), interrupt).await
     });
     if let Err(err) = &result {
         let interrupted = matches!(err.downcast_ref::<Stop>(), Some(Stop::Interrupted));

@@ -1,7 +1,14 @@
-//! `ferry doctor`: is the DHT reachable, which candidates would be offered, does a UPnP gateway
-//! answer, and does the TURN server accept the credentials and grant a TCP allocation.
+//! `ferry doctor`: the effective settings and where each comes from (flag, environment
+//! variable, configuration file, default); then is the DHT reachable, which candidates would be
+//! offered, does a UPnP gateway answer, and does the TURN server accept the credentials and
+//! grant a TCP allocation. `--config-only` stops after the settings, touching no network.
+//!
+//! With `--json` the settings are one `config` event, printed after the `doctor` event so that
+//! the first line stays the network report, as it was before the configuration file existed.
 
 use super::Context;
+use crate::cli::DoctorArgs;
+use crate::config::Settings;
 use crate::identity::Identity;
 use crate::net::ice::local_addresses;
 use crate::net::{turn, upnp};
@@ -12,7 +19,16 @@ use std::time::Duration;
 const DHT_WAIT: Duration = Duration::from_secs(10);
 const UPNP_WAIT: Duration = Duration::from_millis(3500);
 
-pub async fn run(ctx: &Context) -> Result<()> {
+pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
+    if !ctx.console.json() {
+        print_settings(&ctx.settings);
+    }
+    if args.config_only {
+        if ctx.console.json() {
+            ctx.console.print_json(&ctx.settings.report());
+        }
+        return Ok(());
+    }
     let identity = Identity::load_or_create(&ctx.home)?;
     let mut problems = Vec::new();
 
@@ -76,6 +92,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
             "upnp": upnp_report,
             "turn": turn_report,
         }));
+        ctx.console.print_json(&ctx.settings.report());
     } else {
         println!("device     {}", identity.device);
         println!(
@@ -94,4 +111,37 @@ pub async fn run(ctx: &Context) -> Result<()> {
         bail!("{}", problems.join("; "));
     }
     Ok(())
+}
+
+/// The settings as aligned lines: key, value, source (the password masked).
+fn print_settings(settings: &Settings) {
+    match (&settings.path, settings.file_read) {
+        (Some(path), true) => println!("config     {}", path.display()),
+        (Some(path), false) => println!("config     {} (none there)", path.display()),
+        (None, _) => println!("config     none (no configuration directory)"),
+    }
+    let lines: Vec<(&str, String, String)> = settings
+        .entries()
+        .into_iter()
+        .map(|(key, value, source)| {
+            let shown = match value {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Array(items) if items.is_empty() => match key {
+                    "bootstrap" => "none (LAN discovery only)".into(),
+                    _ => "anyone".into(),
+                },
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            (key, shown, source.to_string())
+        })
+        .collect();
+    let width = lines.iter().map(|(_, v, _)| v.len()).max().unwrap_or(0);
+    for (key, value, source) in lines {
+        println!("  {key:<15} {value:<width$}  ({source})");
+    }
 }

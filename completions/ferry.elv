@@ -19,6 +19,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
     var completions = [
         &'ferry'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -44,8 +45,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand send 'Send a file to a device'
             cand receive 'Stay online and receive files'
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
-            cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
-            cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand rerequest 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
+            cand doctor 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'
             cand history 'The transfers this device sent and received'
             cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'
@@ -55,6 +56,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;id'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -81,6 +83,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --name 'Offer under this name instead of the file''s (or the directory''s) own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -103,11 +106,13 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;receive'= {
             cand --listen 'Accept direct connections on this address instead of requests through the DHT'
-            cand --dir 'Where received files are saved (default: the download directory)'
+            cand --dir 'Where received files are saved (default: the configuration file''s `dir`, else the download directory)'
+            cand --accept 'Which offers to accept (default: the configuration file''s `accept`, else ask)'
             cand --from 'Accept offers only from this device id, account id or contact (repeatable); others are refused'
             cand --max-concurrent 'Transfers at once; offers beyond are refused as busy (never queued)'
             cand --accept-timeout 'Without --yes and without a terminal, how long an offer waits for `ferry accept`'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -115,7 +120,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --turn-password 'TURN password'
             cand --turn-realm 'TURN realm'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
-            cand --yes 'Accept every offer (from the senders allowed by --from)'
+            cand --yes 'Accept every offer (from the senders allowed by --from): `--accept all`'
             cand --once 'Exit after one transfer, with its outcome as exit status'
             cand --stdout 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
             cand --json 'Print one JSON event per line on stdout instead of text'
@@ -128,12 +133,13 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --no-turn 'Never use a TURN relay'
             cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
             cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ferry;accept'= {
             cand --as 'Save under this name'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -156,7 +162,10 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;rerequest'= {
+            cand --dir 'Where to save the file (default: where it was kept before, or the download directory)'
+            cand --timeout 'How long to wait for a member device to send the file'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -179,6 +188,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;doctor'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -186,6 +196,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --turn-password 'TURN password'
             cand --turn-realm 'TURN realm'
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --config-only 'Only show the settings and their sources; no network checks'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -201,6 +212,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;history'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -223,6 +235,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;contacts'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -249,6 +262,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;contacts;add'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -271,6 +285,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;contacts;list'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -293,6 +308,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;contacts;remove'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -329,6 +345,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;account'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -357,6 +374,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --passphrase-file 'Read the passphrase from this file (first line) instead of a terminal prompt'
             cand --passphrase-env 'The passphrase, for scripts'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -381,6 +399,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --passphrase-file 'Read the passphrase from this file (first line) instead of a terminal prompt'
             cand --passphrase-env 'The passphrase, for scripts'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -414,6 +433,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -442,6 +462,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;ping'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -464,6 +485,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;get'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -486,6 +508,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;put'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -510,6 +533,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;dht;listen'= {
             cand --count 'Exit after this many new values'
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -532,6 +556,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;dht;node'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -574,6 +599,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -599,6 +625,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate;man'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -621,6 +648,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;generate;completions'= {
             cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
             cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
             cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
@@ -657,8 +685,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand send 'Send a file to a device'
             cand receive 'Stay online and receive files'
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
-            cand rerequest 'Ask the conversation''s members to send a recorded transfer again (not available yet)'
-            cand doctor 'Check the DHT, candidates, UPnP and the TURN server'
+            cand rerequest 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
+            cand doctor 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'
             cand history 'The transfers this device sent and received'
             cand contacts 'Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`'
             cand account 'Link another device to this account: export the account, import it there'

@@ -12,6 +12,10 @@
 //!    the device that signed the offer.
 //!
 //! Direct mode ([`connect_direct`], [`DirectListener`]) skips 1-4 when the address is known.
+//!
+//! Small messages between devices (a re-request, its refusal) travel the same way as offers:
+//! sealed to the recipient and signed, at its `peer:` key ([`send_message`]); [`serve_offers`]
+//! hands the ones it receives to the caller.
 
 use crate::events::{Event, Reporter};
 use crate::identity::{Id, Identity, IdentityError, PeerIdentity, Pin};
@@ -21,9 +25,9 @@ use crate::net::tls;
 use crate::net::Interrupt;
 use crate::proto::dht::value::Value;
 use crate::proto::signal::{
-    account_key, device_key, open_announcement, open_request, peer_key, seal_announcement,
-    seal_request, Announcement, DeviceInfo, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
-    REQUEST_USER_TYPE,
+    account_key, device_key, open_announcement, open_message, open_request, peer_key,
+    seal_announcement, seal_message, seal_request, Announcement, DeviceInfo, Message, ReplayGuard,
+    Request, ANNOUNCE_USER_TYPE, REQUEST_USER_TYPE,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use rustls::pki_types::UnixTime;
@@ -147,6 +151,46 @@ fn sealed_request(identity: &Identity, request: &Request, to: &[u8; 32]) -> Valu
     Value::new(random_nonzero(), 0, sealed, REQUEST_USER_TYPE)
 }
 
+/// Put a sealed, signed message for `to` at its `peer:` key (once; it lives as long as the
+/// DHT keeps such values, a few minutes).
+pub async fn send_message(
+    dht: &Dht,
+    identity: &Identity,
+    to: &DeviceInfo,
+    mime_type: &str,
+    payload: Vec<u8>,
+) -> Result<()> {
+    let message = Message {
+        id: random_nonzero(),
+        ts: UnixTime::now().as_secs(),
+        chain: chain_bytes(identity),
+        enc_key: ByteBuf::from(identity.enc_public().to_vec()),
+        mime_type: mime_type.to_string(),
+        payload: ByteBuf::from(payload),
+    };
+    let sealed = seal_message(
+        &message,
+        identity,
+        &to.enc_key,
+        rand::random(),
+        rand::random(),
+    );
+    dht.put_once(
+        peer_key(&to.peer.device),
+        Value::new(random_nonzero(), 0, sealed, mime_type),
+    )
+    .await
+    .with_context(|| format!("sending a message to device {}", to.peer.device))
+}
+
+/// A message received at this device's key, opened and verified.
+#[derive(Debug, Clone)]
+pub struct InboundMessage {
+    pub message: Message,
+    /// The device that signed it, and the key to seal an answer to it.
+    pub from: DeviceInfo,
+}
+
 /// Offer a connection to `target` through the DHT, run ICE and TLS: a verified stream.
 pub async fn connect_via_dht(
     dht: &Dht,
@@ -264,12 +308,14 @@ pub struct Incoming {
 }
 
 /// Answer every valid connection request at this device's key; verified connections go to
-/// `incoming`. Refused requests are reported as [`Event::Dropped`] and counted.
+/// `incoming`, verified messages to `messages` (when given; else they are ignored). Refused
+/// requests and messages are reported as [`Event::Dropped`] and counted.
 pub async fn serve_offers(
     dht: Dht,
     identity: Arc<Identity>,
     candidates: CandidateOptions,
     incoming: mpsc::Sender<Result<Incoming>>,
+    messages: Option<mpsc::Sender<InboundMessage>>,
     reporter: Arc<dyn Reporter>,
     mut interrupt: Interrupt,
 ) -> Result<()> {
@@ -297,6 +343,30 @@ pub async fn serve_offers(
             continue;
         };
         for value in values {
+            if value.user_type.starts_with("application/") {
+                let Some(messages) = &messages else { continue };
+                match open_message(
+                    &value.data,
+                    identity.enc_secret(),
+                    UnixTime::now(),
+                    &mut guard,
+                ) {
+                    Ok((message, peer)) if message.mime_type == value.user_type => {
+                        let enc_key = message.enc_key.as_ref().try_into().unwrap_or([0; 32]);
+                        let from = DeviceInfo {
+                            peer,
+                            enc_key,
+                            created: message.ts,
+                        };
+                        // Bounded channel: a flood of valid messages waits here, it does not
+                        // grow memory.
+                        let _ = messages.send(InboundMessage { message, from }).await;
+                    }
+                    Ok(_) => drop_one("a message whose type does not match its value".into()),
+                    Err(err) => drop_one(err.to_string()),
+                }
+                continue;
+            }
             if value.user_type != REQUEST_USER_TYPE {
                 continue;
             }

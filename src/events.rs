@@ -92,6 +92,15 @@ pub enum Event {
         by: &'static str,
         reason: String,
     },
+    /// A re-request: sent (requester, `outcome` = `asked`, `to` the devices asked), answered
+    /// (server: `sending` or `refused` with the reason; requester: `refused` by a member).
+    Rerequest {
+        interaction: String,
+        peer_device: String,
+        outcome: &'static str,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
     /// A signalling value or connection was refused (tampered, replayed, wrong identity).
     Dropped {
         reason: String,

@@ -12,10 +12,12 @@
 //! - [`connector`] is the one path every command takes to reach a device.
 //! - [`identity`] owns the account and device keys and the rules that pin a peer's certificate.
 //! - [`cli`] knows clap and indicatif; [`cmd`] orchestrates one subcommand per file.
+//! - [`config`] reads the configuration file and merges it with flags, environment and defaults.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod connector;
 pub mod contacts;
 pub mod events;
@@ -24,4 +26,5 @@ pub mod identity;
 pub mod net;
 pub mod outcome;
 pub mod proto;
+pub mod rerequest;
 pub mod set;

@@ -80,9 +80,11 @@ fn walk(
     entries: &mut Vec<SetEntry>,
     skipped: &mut Vec<Skipped>,
 ) -> Result<()> {
-    if depth >= MAX_PATH_DEPTH {
+    // `relative` has `depth + 1` components and what it holds one more: the receiver accepts
+    // at most MAX_PATH_DEPTH (`sanitise_relative`), so refuse here what it would refuse there.
+    if depth + 2 > MAX_PATH_DEPTH {
         bail!(
-            "{} is more than {MAX_PATH_DEPTH} directories deep",
+            "{} is too deep: a receiver accepts paths of at most {MAX_PATH_DEPTH} components",
             dir.display()
         );
     }
@@ -194,6 +196,34 @@ mod tests {
             ("escape", "a symbolic link leading outside the tree")
         );
         assert_eq!(why[2].0, "loop");
+    }
+
+    #[test]
+    fn trees_as_deep_as_a_receiver_accepts_and_no_deeper() {
+        use crate::proto::name::sanitise_relative;
+        let tmp = tempfile::tempdir().unwrap();
+        // Dirs d0/d1/.../dN-1 with a file at the bottom: N + 1 components for the file.
+        let tree = |n: usize| {
+            let root = tmp.path().join(format!("t{n}"));
+            let mut dir = root.clone();
+            for i in 1..n {
+                dir = dir.join(format!("d{i}"));
+            }
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("f"), b"x").unwrap();
+            root
+        };
+        let (entries, _) = collect(&[tree(MAX_PATH_DEPTH - 1)]).unwrap();
+        assert_eq!(entries.len(), MAX_PATH_DEPTH);
+        for entry in &entries {
+            assert!(
+                sanitise_relative(&entry.relative).is_ok(),
+                "{}",
+                entry.relative
+            );
+        }
+        let err = collect(&[tree(MAX_PATH_DEPTH)]).unwrap_err();
+        assert!(format!("{err:#}").contains("too deep"), "{err:#}");
     }
 
     #[test]

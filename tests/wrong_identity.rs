@@ -29,11 +29,3 @@ fn sending_to_another_device_id_is_refused_in_tls() {
     assert!(!receiving.seen.iter().any(|e| e["event"] == "offer"));
     assert!(entries(&inbox).is_empty());
 }
-
-#[test]
-fn rerequest_says_it_is_not_available_yet() {
-    let device = Device::new();
-    let out = device.ferry().args(["rerequest", "abc"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not available yet"));
-}

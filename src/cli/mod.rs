@@ -31,6 +31,12 @@ pub struct Cli {
     /// Directory holding this device's keys and state.
     #[arg(long, env = "FERRY_HOME", global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// Configuration file (TOML; default: config.toml in the home given by --home, else in
+    /// the platform configuration directory). A setting is taken from its flag, else its
+    /// environment variable, else this file, else the default; `ferry doctor --config-only`
+    /// shows each value and where it came from.
+    #[arg(long, env = "FERRY_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Print one JSON event per line on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -116,10 +122,12 @@ pub enum Command {
     Receive(ReceiveArgs),
     /// List the offers waiting in the running `ferry receive`, or accept or refuse one.
     Accept(AcceptArgs),
-    /// Ask the conversation's members to send a recorded transfer again (not available yet).
+    /// Ask the conversation's other members to send a recorded transfer again; kept only if
+    /// its SHA3-256 matches the recorded one.
     Rerequest(RerequestArgs),
-    /// Check the DHT, candidates, UPnP and the TURN server.
-    Doctor,
+    /// Show the settings and where each comes from; check the DHT, candidates, UPnP and
+    /// the TURN server.
+    Doctor(DoctorArgs),
     /// The transfers this device sent and received.
     History,
     /// Short names for ids: `add ALIAS ID`, `list`, `remove ALIAS`.
@@ -165,22 +173,26 @@ pub struct ReceiveArgs {
     /// Accept direct connections on this address instead of requests through the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
-    /// Where received files are saved (default: the download directory).
-    #[arg(long, value_name = "DIR")]
+    /// Where received files are saved (default: the configuration file's `dir`, else the
+    /// download directory).
+    #[arg(long, value_name = "DIR", env = "FERRY_RECEIVE_DIR")]
     pub dir: Option<PathBuf>,
-    /// Accept every offer (from the senders allowed by --from).
+    /// Accept every offer (from the senders allowed by --from): `--accept all`.
     #[arg(long)]
     pub yes: bool,
+    /// Which offers to accept (default: the configuration file's `accept`, else ask).
+    #[arg(long, value_name = "POLICY", env = "FERRY_ACCEPT")]
+    pub accept: Option<crate::config::Accept>,
     /// Accept offers only from this device id, account id or contact (repeatable); others
     /// are refused.
-    #[arg(long, value_name = "PEER")]
+    #[arg(long, value_name = "PEER", env = "FERRY_FROM", value_delimiter = ',')]
     pub from: Vec<String>,
     /// Exit after one transfer, with its outcome as exit status.
     #[arg(long)]
     pub once: bool,
     /// Write the accepted file to standard output (with --once); messages and `--json`
     /// events go to standard error.
-    #[arg(long, requires = "once", conflicts_with = "dir")]
+    #[arg(long, requires = "once")]
     pub stdout: bool,
     /// Transfers at once; offers beyond are refused as busy (never queued).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -188,6 +200,13 @@ pub struct ReceiveArgs {
     /// Without --yes and without a terminal, how long an offer waits for `ferry accept`.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub accept_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Only show the settings and their sources; no network checks.
+    #[arg(long)]
+    pub config_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,8 +223,14 @@ pub struct AcceptArgs {
 
 #[derive(Debug, Args)]
 pub struct RerequestArgs {
-    /// The recorded transfer (interaction) id.
+    /// The recorded transfer (interaction) id, as `ferry history` shows it.
     pub id: String,
+    /// Where to save the file (default: where it was kept before, or the download directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// How long to wait for a member device to send the file.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,33 @@ pub struct Console {
 struct ConsoleState {
     bars: HashMap<String, ProgressBar>,
     last_progress: HashMap<String, Instant>,
+    /// Sends to several devices, by base transfer id: sub-transfers are `BASE-N`.
+    groups: HashMap<String, Combined>,
+}
+
+/// The optimistic combined progress of one send to several devices, as jami-daemon's
+/// `OptimisticMetaOutgoingInfo` shows it: the most advanced device sets the bar.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Combined {
+    positions: HashMap<String, u64>,
+}
+
+impl Combined {
+    /// Record a device's position; the combined position after it.
+    pub fn update(&mut self, device_tid: &str, bytes: u64) -> u64 {
+        self.positions.insert(device_tid.to_string(), bytes);
+        self.position()
+    }
+
+    pub fn position(&self) -> u64 {
+        self.positions.values().copied().max().unwrap_or(0)
+    }
+}
+
+/// The group a sub-transfer id `BASE-N` belongs to.
+fn group_of(tid: &str) -> Option<&str> {
+    let (base, n) = tid.rsplit_once('-')?;
+    n.parse::<u32>().ok().map(|_| base)
 }
 
 impl Console {
@@ -112,6 +139,22 @@ impl Console {
         Some(bar.clone())
     }
 
+    /// Sub-transfers `BASE-0`, `BASE-1`... of a send to several devices share one combined
+    /// bar; with `-v` each device also gets its own.
+    pub fn group(&self, base: &str) {
+        if let Ok(mut state) = self.state.lock() {
+            state.groups.insert(base.to_string(), Combined::default());
+        }
+    }
+
+    /// The send to several devices is over: remove its combined bar.
+    pub fn finish_group(&self, base: &str) {
+        if let Ok(mut state) = self.state.lock() {
+            state.groups.remove(base);
+        }
+        self.finish_bar(base);
+    }
+
     fn finish_bar(&self, tid: &str) {
         if let Ok(mut state) = self.state.lock() {
             if let Some(bar) = state.bars.remove(tid) {
@@ -133,8 +176,19 @@ impl Reporter for Console {
             let Ok(mut state) = self.state.lock() else {
                 return;
             };
-            if let Some(bar) = self.bar_for(&mut state, transfer_id, *total) {
-                bar.set_position(*bytes);
+            let combined = group_of(transfer_id).and_then(|base| {
+                let group = state.groups.get_mut(base)?;
+                Some((base.to_string(), group.update(transfer_id, *bytes)))
+            });
+            if let Some((base, position)) = &combined {
+                if let Some(bar) = self.bar_for(&mut state, base, *total) {
+                    bar.set_position(*position);
+                }
+            }
+            if combined.is_none() || self.verbose {
+                if let Some(bar) = self.bar_for(&mut state, transfer_id, *total) {
+                    bar.set_position(*bytes);
+                }
             }
             if self.json {
                 let now = Instant::now();
@@ -236,10 +290,65 @@ impl Reporter for Console {
                     eprintln!("ferry: error: {reason}");
                 }
             }
+            Event::Rerequest {
+                interaction,
+                peer_device,
+                outcome,
+                reason,
+            } => {
+                let reason = if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {reason}")
+                };
+                self.say(&format!(
+                    "re-request of {interaction}, device {peer_device}: {outcome}{reason}"
+                ))
+            }
             Event::Dropped { reason, total } => {
                 self.say(&format!("dropped a request ({total} so far): {reason}"))
             }
             Event::Progress { .. } => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_combined_view_follows_the_most_advanced_device() {
+        let mut combined = Combined::default();
+        assert_eq!(combined.update("ab-0", 10), 10);
+        assert_eq!(combined.update("ab-1", 50), 50);
+        // A device behind the others does not pull the combined bar back...
+        assert_eq!(combined.update("ab-0", 20), 50);
+        // ...and when the leader starts over (a resume offer refused), the next one leads.
+        assert_eq!(combined.update("ab-1", 0), 20);
+        assert_eq!(group_of("ab12-3"), Some("ab12"));
+        assert_eq!(group_of("ab12"), None);
+        assert_eq!(group_of("ab-x"), None);
+    }
+
+    #[test]
+    fn grouped_progress_feeds_the_combined_bar() {
+        let console = Console::new(false, true, false, true, false);
+        console.group("ab");
+        console.report(Event::Progress {
+            transfer_id: "ab-0".into(),
+            bytes: 7,
+            total: Some(9),
+        });
+        console.report(Event::Progress {
+            transfer_id: "ab-1".into(),
+            bytes: 3,
+            total: Some(9),
+        });
+        let state = console.state.lock().unwrap();
+        assert_eq!(state.groups["ab"].position(), 7);
+        drop(state);
+        console.finish_group("ab");
+        assert!(console.state.lock().unwrap().groups.is_empty());
     }
 }

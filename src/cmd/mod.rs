@@ -8,19 +8,20 @@ mod doctor;
 mod generate;
 mod id;
 mod receive;
+mod rerequest;
 mod send;
 
 use crate::cli::output::Console;
 use crate::cli::{Cli, Command};
-use crate::identity::default_home;
-use crate::net::dht::{Dht, DhtConfig, DEFAULT_BOOTSTRAP};
+use crate::config::Settings;
+use crate::net::dht::{Dht, DhtConfig};
 use crate::net::Interrupt;
-use crate::outcome::Stop;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// What every command gets: where the state lives, where output goes, and Ctrl-C.
+/// What every command gets: where the state lives, where output goes, Ctrl-C, and the
+/// settings merged from flags, environment, configuration file and defaults.
 pub struct Context {
     pub home: PathBuf,
     pub console: Arc<Console>,
@@ -30,6 +31,8 @@ pub struct Context {
     pub upnp: bool,
     pub turn: Option<crate::net::turn::TurnConfig>,
     pub relay_only: bool,
+    /// Every setting the configuration file can hold, with its source (`ferry doctor`).
+    pub settings: Settings,
 }
 
 impl Context {
@@ -94,54 +97,38 @@ fn contacts(ctx: &Context, command: crate::cli::ContactsCommand) -> Result<()> {
     }
 }
 
-/// Run the parsed command line.
-pub async fn run(cli: Cli, console: Arc<Console>, interrupt: Interrupt) -> Result<()> {
+/// Run the parsed command line; `matches` tell a flag from an environment variable.
+pub async fn run(
+    cli: Cli,
+    matches: &clap::ArgMatches,
+    console: Arc<Console>,
+    interrupt: Interrupt,
+) -> Result<()> {
+    let settings = crate::config::load(matches)?;
     let ctx = Context {
-        home: cli.home.clone().unwrap_or_else(default_home),
+        home: settings.home.value.clone(),
         console,
         interrupt,
         dht: DhtConfig {
             port: cli.dht_port,
-            bootstrap: match cli.bootstrap.as_slice() {
-                [] => vec![DEFAULT_BOOTSTRAP.to_string()],
-                [none] if none == "none" => vec![],
-                given => given.to_vec(),
-            },
-            discovery: !cli.no_discovery,
+            bootstrap: settings.bootstrap.value.clone(),
+            discovery: settings.discovery.value,
             ..DhtConfig::default()
         },
         candidate_ips: cli.candidate_ip.clone(),
         upnp: !cli.no_upnp,
-        turn: (!cli.no_turn).then(|| crate::net::turn::TurnConfig {
-            server: cli
-                .turn
-                .clone()
-                .unwrap_or_else(|| crate::net::turn::DEFAULT_SERVER.into()),
-            username: cli
-                .turn_user
-                .clone()
-                .unwrap_or_else(|| crate::net::turn::DEFAULT_USER.into()),
-            password: cli
-                .turn_password
-                .clone()
-                .unwrap_or_else(|| crate::net::turn::DEFAULT_PASSWORD.into()),
-            realm: cli
-                .turn_realm
-                .clone()
-                .unwrap_or_else(|| crate::net::turn::DEFAULT_REALM.into()),
-        }),
+        turn: settings.turn(),
         relay_only: cli.relay_only,
+        settings,
     };
     match cli.command {
         Command::Id => id::run(&ctx),
         Command::Send(args) => send::run(&ctx, args).await,
         Command::Receive(args) => receive::run(&ctx, args).await,
         Command::Accept(args) => accept::run(&ctx, args).await,
-        Command::Rerequest(_) => {
-            Err(Stop::NotAvailable("`ferry rerequest` (transfer history)").into())
-        }
+        Command::Rerequest(args) => rerequest::run(&ctx, args).await,
         Command::Dht(command) => dht::run(&ctx, command).await,
-        Command::Doctor => doctor::run(&ctx).await,
+        Command::Doctor(args) => doctor::run(&ctx, args).await,
         Command::Account(command) => account::run(&ctx, command),
         Command::Contacts(command) => contacts(&ctx, command),
         Command::History => history(&ctx),

@@ -35,9 +35,12 @@ enum Arrival {
 
 pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
-    let dir = match &args.dir {
-        Some(dir) => dir.clone(),
-        None => dirs::download_dir().unwrap_or_else(|| ctx.home.join("downloads")),
+    // --dir, --accept (--yes) and --from as merged with FERRY_* and the configuration file.
+    let dir = ctx.settings.dir.value.clone();
+    let args = ReceiveArgs {
+        yes: ctx.settings.accept.value == crate::config::Accept::All,
+        from: ctx.settings.from.value.clone(),
+        ..args
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
@@ -86,6 +89,19 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 .collect(),
         });
         let (incoming, mut connected) = mpsc::channel(16);
+        // Re-requests from members of this device's conversations (`ferry rerequest`).
+        let (messages, rerequests) = mpsc::channel(16);
+        background.spawn(super::rerequest::answer_rerequests(
+            super::rerequest::Resender {
+                home: ctx.home.clone(),
+                identity: identity.clone(),
+                dht: dht.clone(),
+                candidates: ctx.candidate_options(),
+                console: ctx.console.clone(),
+                interrupt: ctx.interrupt.clone(),
+            },
+            rerequests,
+        ));
         let reporter: Arc<dyn Reporter> = ctx.console.clone();
         let (identity, candidates, interrupt) = (
             identity.clone(),
@@ -98,6 +114,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 identity,
                 candidates,
                 incoming,
+                Some(messages),
                 reporter.clone(),
                 interrupt,
             )
@@ -248,10 +265,12 @@ async fn serve(
         header,
     }) = &result
     {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        // A set of several top-level entries is kept in the directory itself: name it as
+        // offered (made safe), not after the download directory.
+        let name = match path.file_name() {
+            Some(n) if dir.as_deref() != Some(path.as_path()) => n.to_string_lossy().into_owned(),
+            _ => crate::proto::name::sanitise(&header.name).name,
+        };
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         recorder.record(
             "received",

@@ -106,7 +106,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
 }
 
 /// Report the connection, run one transfer on it, and record it in the history.
-async fn deliver(
+pub(super) async fn deliver(
     console: &crate::cli::output::Console,
     interrupt: crate::net::Interrupt,
     recorder: &Recorder,
@@ -178,6 +178,7 @@ async fn send_via_dht(
             devices.len()
         );
     }
+    ctx.console.group(&outgoing.transfer_id);
     let (succeeded, first_success) = watch::channel(false);
     let succeeded = Arc::new(succeeded);
     let mut set = tokio::task::JoinSet::new();
@@ -226,6 +227,7 @@ async fn send_via_dht(
         let (device, result) = joined.map_err(|e| anyhow!("a sub-transfer crashed: {e}"))?;
         outcomes.push((device, result));
     }
+    ctx.console.finish_group(&outgoing.transfer_id);
     summarize(ctx, outcomes)
 }
 

@@ -2,10 +2,15 @@
 //! file on one side and the disk on the other.
 //!
 //! The sender reads the file in [`SEND_RECORD_BYTES`] records, hashing as it goes (one pass), and
-//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. The receiver
-//! writes into a temporary file beside the destination (`.NAME.ID.ferry-part`), which is removed
-//! on every failure path and linked under a free final name only after the SHA3-256 matched;
-//! an existing file is never replaced.
+//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A stream
+//! (`send -`) goes out as its producer writes it, with an empty record every
+//! [`STREAM_KEEPALIVE`] of silence; Ctrl-C stops it even while the producer is silent.
+//!
+//! The receiver writes into a temporary file beside the destination (`.NAME.KEY.ferry-part`,
+//! kept when the connection breaks so that the next offer of the same file resumes there),
+//! removed on every other failure path and linked under a free final name only after the
+//! SHA3-256 matched; an existing file is never replaced. A set is received into a hidden
+//! directory whose top-level entries are moved into place once every file was verified.
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
@@ -36,8 +41,14 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the sender waits for the receiver's verdict after the last byte (it syncs to disk).
 pub const VERDICT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Longest a stream's sender stays silent while its input is: an empty record then tells the
+/// receiver (well within its [`IDLE_TIMEOUT`]) that the sender is alive.
+const STREAM_KEEPALIVE: Duration = Duration::from_secs(10);
 /// Time allowed to tell the peer about a cancel before closing anyway.
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
+/// Slowest rate (bytes/s) at which a sender is assumed to hash the prefix of a resumed file
+/// before answering: the receiver waits that long for the `O` record on top of the idle limit.
+const MIN_PREFIX_HASH_RATE: u64 = 20 << 20;
 /// Size of the receiver's read buffer.
 const READ_BUFFER_BYTES: usize = 256 * 1024;
 
@@ -170,7 +181,6 @@ where
     link.writer.flush().await?;
 
     let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
-    let mut start = 0;
     match answer {
         SenderEvent::Accepted => {}
         SenderEvent::ResumeOffered { have, prefix } => {
@@ -178,7 +188,7 @@ where
                 bail!("the receiver offered to resume a transfer that cannot resume");
             };
             let (matches, hasher) = hash_prefix(path.clone(), have, prefix).await?;
-            start = if matches { have } else { 0 };
+            let start = if matches { have } else { 0 };
             let record = tx.start_at(start, hasher)?;
             link.writer.write_all(&record).await?;
             if let Some(file) = file.as_mut() {
@@ -211,14 +221,14 @@ where
         Source::File(_) => {
             let mut file = file.context("the file is not open")?;
             let digest = link
-                .file_body(&mut tx, &mut file, Progress::new(start, size), reporter)
+                .file_body(&mut tx, &mut file, Progress::whole(size), reporter)
                 .await?;
             (digest, size.unwrap_or(0))
         }
         Source::Stdin => {
             let mut stdin = tokio::io::stdin();
             let digest = link
-                .file_body(&mut tx, &mut stdin, Progress::new(0, None), reporter)
+                .file_body(&mut tx, &mut stdin, Progress::whole(None), reporter)
                 .await?;
             (digest, tx.sent())
         }
@@ -227,9 +237,11 @@ where
             let mut done = 0u64;
             let mut verified = Vec::new();
             for entry in entries {
+                // The path as the receiver reads it, so both sides name (and digest) it alike.
+                let path = Header::wire_name(&entry.relative);
                 let header = Header {
                     size: Some(entry.size),
-                    name: entry.relative.clone(),
+                    name: path.clone(),
                     transfer_id: tid.clone(),
                     kind: entry.kind,
                     ..Header::default()
@@ -257,11 +269,11 @@ where
                 if entry.kind == EntryKind::File {
                     reporter.report(Event::Entry {
                         transfer_id: tid.clone(),
-                        path: entry.relative.clone(),
+                        path: path.clone(),
                         size: entry.size,
                         sha3_256: hex::encode(digest),
                     });
-                    verified.push((entry.relative.clone(), digest));
+                    verified.push((path, digest));
                 }
             }
             (set_digest(&verified), total)
@@ -286,14 +298,16 @@ where
 
 /// Where a body's progress stands within the whole offer.
 struct Progress {
-    /// Bytes of the offer before this body (earlier entries, or a resumed prefix).
+    /// Bytes of the offer before this body (earlier entries of a set).
     base: u64,
     total: Option<u64>,
 }
 
 impl Progress {
-    fn new(start: u64, total: Option<u64>) -> Progress {
-        Progress { base: start, total }
+    /// The body is the whole offer. A resumed prefix needs no base: the sender's count
+    /// ([`Sender::sent`]) starts at the resumed position already.
+    fn whole(total: Option<u64>) -> Progress {
+        Progress { base: 0, total }
     }
 }
 
@@ -365,7 +379,16 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             if want == 0 {
                 break;
             }
-            let n = read_some(source, &mut buf[5..5 + want]).await?;
+            let n = match declared {
+                Some(_) => read_some(source, &mut buf[5..5 + want]).await?,
+                None => match self.read_stream(tx, source, &mut buf[5..5 + want]).await? {
+                    StreamRead::Data(n) => n,
+                    StreamRead::PeerStopped(event) => {
+                        return peer_stopped(event, &self.tid, reporter)
+                    }
+                    StreamRead::Interrupted => return Err(self.cancel_here(tx, reporter).await),
+                },
+            };
             if n == 0 {
                 let Some(declared) = declared else {
                     break; // A stream ends when its input does.
@@ -383,6 +406,10 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             let frame = tx.data_frame(&buf[5..5 + n])?;
             buf[..5].copy_from_slice(&frame);
             self.write_record(tx, &buf[..5 + n], reporter).await?;
+            if declared.is_none() {
+                // The producer may pause next: what it gave goes out now.
+                self.writer.flush().await.context("sending the body")?;
+            }
             self.wire_bytes += n as u64;
             reporter.report(Event::Progress {
                 transfer_id: self.tid.clone(),
@@ -398,6 +425,63 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             SenderEvent::Confirmed(digest) => Ok(digest),
             event => peer_stopped(event, &self.tid, reporter),
         }
+    }
+
+    /// One read from a stream: whatever the producer has written so far (a slow producer's
+    /// bytes go out as they come), while watching Ctrl-C and the receiver, and sending an
+    /// empty record each [`STREAM_KEEPALIVE`] the producer stays silent, so that the receiver
+    /// does not take its silence for a dead sender.
+    async fn read_stream<R: AsyncRead + Unpin>(
+        &mut self,
+        tx: &mut Sender,
+        source: &mut R,
+        buf: &mut [u8],
+    ) -> Result<StreamRead> {
+        loop {
+            // `read` on a tokio reader is cancel-safe: bytes are never lost to the other arms.
+            let woke = tokio::select! {
+                biased;
+                _ = self.interrupt.wait() => return Ok(StreamRead::Interrupted),
+                bytes = self.from_peer.recv() => StreamWake::Peer(bytes),
+                n = source.read(buf) => {
+                    return Ok(StreamRead::Data(n.context("reading the source")?))
+                }
+                _ = tokio::time::sleep(STREAM_KEEPALIVE) => StreamWake::Quiet,
+            };
+            match woke {
+                StreamWake::Peer(Some(bytes)) => {
+                    if let Some(event) = feed_sender(tx, &bytes)? {
+                        return Ok(StreamRead::PeerStopped(event));
+                    }
+                }
+                StreamWake::Peer(None) => {
+                    bail!("the receiver closed the connection while the input was silent")
+                }
+                StreamWake::Quiet => {
+                    let keepalive = tx.data_frame(&[])?;
+                    let write = async {
+                        self.writer.write_all(&keepalive).await?;
+                        self.writer.flush().await
+                    };
+                    tokio::time::timeout(IDLE_TIMEOUT, write)
+                        .await
+                        .context("the receiver stopped reading")?
+                        .context("sending the body")?;
+                }
+            }
+        }
+    }
+
+    /// Ctrl-C between records: tell the receiver, report it, and stop.
+    async fn cancel_here(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> anyhow::Error {
+        let frame = tx.cancel_frame("the sender interrupted the transfer");
+        let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut self.writer, &frame)).await;
+        reporter.report(Event::Cancelled {
+            transfer_id: self.tid.clone(),
+            by: "local",
+            reason: "interrupted".into(),
+        });
+        Stop::Interrupted.into()
     }
 
     /// Write one record, or cancel cleanly on Ctrl-C, or give up on a receiver that stopped
@@ -482,6 +566,20 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     }
 }
 
+/// What one read from a stream gave.
+enum StreamRead {
+    /// Bytes of input (0: the input ended).
+    Data(usize),
+    PeerStopped(SenderEvent),
+    Interrupted,
+}
+
+/// Why a wait for stream input woke up without input.
+enum StreamWake {
+    Peer(Option<Vec<u8>>),
+    Quiet,
+}
+
 enum WriteOutcome {
     Written(std::io::Result<()>),
     Interrupted,
@@ -501,6 +599,23 @@ async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> 
     writer.flush().await?;
     writer.shutdown().await?;
     Ok(())
+}
+
+/// After the last word (`OK`): wait, briefly, for the sender to close its side. Closing at
+/// once can lose that word: through a TURN relay, the allocation dies with this process and
+/// the relay may drop bytes it has not forwarded yet; on any TCP path, unread bytes at close
+/// turn the FIN into a reset.
+async fn linger<S: AsyncRead + Unpin>(stream: &mut S) {
+    let mut sink = [0u8; 512];
+    let _ = tokio::time::timeout(CANCEL_GRACE, async {
+        // Bounded by the timeout; ends at the sender's close or any error.
+        while let Ok(n) = stream.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// Read until `buf` is full or the file ends.
@@ -717,7 +832,7 @@ where
     };
     let (size, _) = sink.progress(&rx);
     match end {
-        BodyEnd::Finished(digest) => {
+        BodyEnd::Finished { digest, confirm } => {
             let kept = match sink {
                 Sink::File(Target::Ready(file)) => {
                     file.keep(dir.unwrap_or(Path::new(".")), &safe.name).await
@@ -729,8 +844,9 @@ where
             };
             match kept {
                 Ok(path) => {
-                    let ok = rx.confirm(&digest);
+                    let ok = rx.confirm(&confirm);
                     let _ = send_and_close(&mut stream, &ok).await;
+                    linger(&mut stream).await;
                     reporter.report(Event::Done {
                         transfer_id: tid,
                         name: safe.name,
@@ -824,7 +940,13 @@ async fn prepare_file(
 }
 
 enum BodyEnd {
-    Finished(Digest),
+    /// Verified: `digest` stands for what was kept (the file's, or a set's [`set_digest`]);
+    /// `confirm` is what the sender checks in the final `OK` (the last body's own digest: for
+    /// a set, that of its last entry, as every entry is confirmed on its own).
+    Finished {
+        digest: Digest,
+        confirm: Digest,
+    },
     Cancelled(String),
     Interrupted,
 }
@@ -881,11 +1003,23 @@ impl Sink {
                 file.write(data).await.map_err(BodyError::Local)?;
                 Ok(Step::Continue)
             }
-            (Sink::File(_), ReceiverEvent::Finished(digest)) => {
-                Ok(Step::End(BodyEnd::Finished(digest)))
-            }
+            (Sink::File(_), ReceiverEvent::Finished(digest)) => Ok(Step::End(BodyEnd::Finished {
+                digest,
+                confirm: digest,
+            })),
             (Sink::Set(set), event) => set.on(rx, event).await,
             (Sink::File(_), _) => Ok(Step::Continue),
+        }
+    }
+
+    /// Longest silence accepted from the sender now: while it hashes its own copy of a
+    /// resumed prefix (before its `O` record), as long as that may take, plus the usual.
+    fn allowed_silence(&self) -> Duration {
+        match self {
+            Sink::File(Target::AwaitStart(resumable)) => {
+                IDLE_TIMEOUT + Duration::from_secs(resumable.have / MIN_PREFIX_HASH_RATE)
+            }
+            _ => IDLE_TIMEOUT,
         }
     }
 
@@ -917,6 +1051,8 @@ struct SetSink {
     files: Vec<(String, Vec<String>, u64, Digest)>,
     /// Top-level names in order of arrival.
     top: Vec<String>,
+    /// The same, to look them up (a peer may send many).
+    top_seen: std::collections::HashSet<String>,
 }
 
 impl SetSink {
@@ -929,6 +1065,7 @@ impl SetSink {
             current: None,
             files: Vec::new(),
             top: Vec::new(),
+            top_seen: Default::default(),
         }
     }
 
@@ -942,7 +1079,7 @@ impl SetSink {
                     })
                 })?;
                 let target = parts.iter().fold(self.part.path.clone(), |p, c| p.join(c));
-                if !self.top.contains(&parts[0]) {
+                if self.top_seen.insert(parts[0].clone()) {
                     self.top.push(parts[0].clone());
                 }
                 let file = match entry.kind {
@@ -984,7 +1121,10 @@ impl SetSink {
                 }
                 if self.entries == 0 {
                     let listed: Vec<_> = self.files.iter().map(|f| (f.0.clone(), f.3)).collect();
-                    return Ok(Step::End(BodyEnd::Finished(set_digest(&listed))));
+                    return Ok(Step::End(BodyEnd::Finished {
+                        digest: set_digest(&listed),
+                        confirm: digest,
+                    }));
                 }
                 Ok(Step::Reply(rx.confirm(&digest)))
             }
@@ -993,16 +1133,18 @@ impl SetSink {
     }
 
     /// Move what arrived into `dir` (each top-level entry under a free name; `name` replaces
-    /// the only one when there is just one) and report every file where it now is.
+    /// the only one when there is just one) and report every file where it now is. Top-level
+    /// names follow the rules of single files ([`sanitise`]: nothing hidden lands in `dir`);
+    /// below them, a tree keeps its own names (`.gitignore` stays).
     fn keep(self, dir: &Path, name: &str, tid: &str, reporter: &dyn Reporter) -> Result<PathBuf> {
         let mut placed = std::collections::HashMap::new();
         for top in &self.top {
             let wanted = if self.top.len() == 1 {
-                name
+                name.to_string()
             } else {
-                top.as_str()
+                sanitise(top).name
             };
-            let path = move_to_free_name(&self.part.path.join(top), dir, wanted)?;
+            let path = move_to_free_name(&self.part.path.join(top), dir, &wanted)?;
             placed.insert(top.clone(), path);
         }
         for (_, parts, size, digest) in &self.files {
@@ -1042,17 +1184,20 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     interrupt: &mut Interrupt,
 ) -> Result<BodyEnd, BodyError> {
     loop {
+        let silence = sink.allowed_silence();
         let n = tokio::select! {
             biased;
             _ = interrupt.wait() => return Ok(BodyEnd::Interrupted),
             n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
                 format!("the connection failed after {} bytes", rx.received()))))?,
-            _ = tokio::time::sleep(IDLE_TIMEOUT) => return Err(BodyError::Connection(anyhow!(
+            _ = tokio::time::sleep(silence) => return Err(BodyError::Connection(anyhow!(
                 "the sender went silent for {}s after {} bytes",
-                IDLE_TIMEOUT.as_secs(), rx.received()))),
+                silence.as_secs(), rx.received()))),
         };
         if n == 0 {
-            rx.handle_eof()?;
+            // Nobody left to tell: a broken connection, whose resumable prefix is kept.
+            rx.handle_eof()
+                .map_err(|err| BodyError::Connection(err.into()))?;
             return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
         let mut input = &buf[..n];
@@ -1065,12 +1210,14 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
             match sink.on(rx, event).await? {
                 Step::Continue => {}
                 Step::Reply(bytes) => {
-                    stream
-                        .write_all(&bytes)
-                        .await
-                        .map_err(|e| BodyError::Connection(e.into()))?;
+                    // The sender waits for it before the next entry: send it now.
+                    let reply = async {
+                        stream.write_all(&bytes).await?;
+                        stream.flush().await
+                    };
+                    reply.await.map_err(|e| BodyError::Connection(e.into()))?;
                 }
-                Step::End(BodyEnd::Finished(_)) if !input.is_empty() => {
+                Step::End(BodyEnd::Finished { .. }) if !input.is_empty() => {
                     return Err(TransferError::DataAfterEnd.into());
                 }
                 Step::End(end) => return Ok(end),

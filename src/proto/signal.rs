@@ -12,6 +12,9 @@
 //!                key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient key),
 //!                plaintext = msgpack Signed { body: msgpack Request { id, ts, is_answer, chain,
 //!                            enc_key, ufrag, pwd, candidates, conn_type }, sig }) }
+//! message at the same key, user type = its MIME type (for example
+//!   `application/data-transfer-request+json`), sealed exactly like a request, whose signed body
+//!   is msgpack Message { id, ts, chain, enc_key, mime_type, payload }
 //! ```
 //! Opening checks, in order: it decrypts with our key; the chain verifies (device issued by its
 //! account); the signature is the device's; the timestamp is recent and the (device, id,
@@ -107,6 +110,22 @@ pub struct Request {
     pub public_addrs: Vec<String>,
 }
 
+/// A small message between devices (Jami sends its data-transfer re-requests this way):
+/// `payload` is interpreted according to `mime_type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: u64,
+    pub ts: u64,
+    pub chain: Vec<ByteBuf>,
+    /// The sender's X25519 key, so a reply (or a connection request) can be sealed to it.
+    pub enc_key: ByteBuf,
+    pub mime_type: String,
+    pub payload: ByteBuf,
+}
+
+/// Longest message payload accepted: these are small JSON documents.
+pub const MAX_MESSAGE_PAYLOAD: usize = 4096;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Sealed {
     epk: ByteBuf,
@@ -193,13 +212,29 @@ pub fn seal_request(
     nonce: [u8; 12],
 ) -> Vec<u8> {
     let plain = sign(rmp_serde::to_vec_named(request).unwrap_or_default(), signer);
+    seal(&plain, recipient, ephemeral, nonce)
+}
+
+/// Sign `message` as this device and encrypt it to `recipient`, like a request.
+pub fn seal_message(
+    message: &Message,
+    signer: &dyn Signer,
+    recipient: &[u8; 32],
+    ephemeral: [u8; 32],
+    nonce: [u8; 12],
+) -> Vec<u8> {
+    let plain = sign(rmp_serde::to_vec_named(message).unwrap_or_default(), signer);
+    seal(&plain, recipient, ephemeral, nonce)
+}
+
+fn seal(plain: &[u8], recipient: &[u8; 32], ephemeral: [u8; 32], nonce: [u8; 12]) -> Vec<u8> {
     let secret = StaticSecret::from(ephemeral);
     let epk = PublicKey::from(&secret).to_bytes();
     let shared = secret
         .diffie_hellman(&PublicKey::from(*recipient))
         .to_bytes();
     let ct = cipher(&shared, &epk, recipient)
-        .encrypt(Nonce::from_slice(&nonce), plain.as_slice())
+        .encrypt(Nonce::from_slice(&nonce), plain)
         .unwrap_or_default();
     rmp_serde::to_vec_named(&Sealed {
         epk: ByteBuf::from(epk.to_vec()),
@@ -212,24 +247,35 @@ pub fn seal_request(
 /// Remembers recent requests so that none is accepted twice.
 #[derive(Default)]
 pub struct ReplayGuard {
-    seen: HashMap<(Id, u64, bool), u64>,
+    seen: HashMap<(Id, u64, Kind), u64>,
+}
+
+/// What a signalling value is, for the replay guard (the same id may be used by each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Offer,
+    Answer,
+    Message,
 }
 
 impl ReplayGuard {
-    fn check(&mut self, device: Id, request: &Request, now_secs: u64) -> Result<(), SignalError> {
-        let age = now_secs as i64 - request.ts as i64;
+    fn check(
+        &mut self,
+        device: Id,
+        kind: Kind,
+        id: u64,
+        ts: u64,
+        now_secs: u64,
+    ) -> Result<(), SignalError> {
+        let age = now_secs as i64 - ts as i64;
         if age > MAX_REQUEST_AGE_SECS as i64 || -age > MAX_CLOCK_SKEW_SECS as i64 {
             return Err(SignalError::Stale { age_secs: age });
         }
         self.seen.retain(|_, ts| {
             now_secs.saturating_sub(*ts) <= MAX_REQUEST_AGE_SECS + MAX_CLOCK_SKEW_SECS
         });
-        if self
-            .seen
-            .insert((device, request.id, request.is_answer), request.ts)
-            .is_some()
-        {
-            return Err(SignalError::Replay { id: request.id });
+        if self.seen.insert((device, id, kind), ts).is_some() {
+            return Err(SignalError::Replay { id });
         }
         Ok(())
     }
@@ -242,6 +288,44 @@ pub fn open_request(
     now: UnixTime,
     guard: &mut ReplayGuard,
 ) -> Result<(Request, PeerIdentity), SignalError> {
+    let signed = unseal(bytes, own)?;
+    let request: Request =
+        rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
+    let peer = verify_signed(&signed, &request.chain, now)?;
+    let kind = if request.is_answer {
+        Kind::Answer
+    } else {
+        Kind::Offer
+    };
+    guard.check(peer.device, kind, request.id, request.ts, now.as_secs())?;
+    Ok((request, peer))
+}
+
+/// Decrypt a message sent to us, verify its sender, freshness and size.
+pub fn open_message(
+    bytes: &[u8],
+    own: &StaticSecret,
+    now: UnixTime,
+    guard: &mut ReplayGuard,
+) -> Result<(Message, PeerIdentity), SignalError> {
+    let signed = unseal(bytes, own)?;
+    let message: Message =
+        rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
+    if message.payload.len() > MAX_MESSAGE_PAYLOAD || message.enc_key.len() != 32 {
+        return Err(SignalError::Malformed);
+    }
+    let peer = verify_signed(&signed, &message.chain, now)?;
+    guard.check(
+        peer.device,
+        Kind::Message,
+        message.id,
+        message.ts,
+        now.as_secs(),
+    )?;
+    Ok((message, peer))
+}
+
+fn unseal(bytes: &[u8], own: &StaticSecret) -> Result<Signed, SignalError> {
     let sealed: Sealed = rmp_serde::from_slice(bytes).map_err(|_| SignalError::Malformed)?;
     let epk: [u8; 32] = sealed
         .epk
@@ -256,12 +340,7 @@ pub fn open_request(
     let plain = cipher(&shared, &epk, &recipient)
         .decrypt(Nonce::from_slice(&sealed.nonce), sealed.ct.as_ref())
         .map_err(|_| SignalError::Decrypt)?;
-    let signed: Signed = rmp_serde::from_slice(&plain).map_err(|_| SignalError::Malformed)?;
-    let request: Request =
-        rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
-    let peer = verify_signed(&signed, &request.chain, now)?;
-    guard.check(peer.device, &request, now.as_secs())?;
-    Ok((request, peer))
+    rmp_serde::from_slice(&plain).map_err(|_| SignalError::Malformed)
 }
 
 #[cfg(test)]

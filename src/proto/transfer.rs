@@ -17,6 +17,9 @@
 //!                          at any time ◀─────────  "CANCEL reason\n"
 //! ```
 //!
+//! A `D` record may be empty: a stream's sender writes one while its input is silent, so that
+//! the receiver's idle limit measures a dead sender, not a slow producer.
+//!
 //! The header keeps jami-daemon's text form (`Content-Length`, `Display-Name`, `Offset`, a blank
 //! line); ferry adds its own `Ferry-*` fields the same way, and unknown fields are ignored. Any
 //! reply other than `GO` is a refusal. After `GO`, the body travels in records so that the sender
@@ -30,8 +33,8 @@
 //! holding `HAVE` and sends only the rest, else `O 0` and the whole file. The final `E` digest
 //! always covers the whole file, so a resumed copy is verified exactly like a fresh one.
 //!
-//! **Sets** (`send DIR FILE...`). A header with `Ferry-Entries: N` offers N entries at once;
-//! `Content-Length` is their total. After `GO`, each entry travels as its own header
+//! **Sets** (`send DIR FILE...`). A header with `Ferry-Entries: N` (N ≥ 1) offers N entries at
+//! once; `Content-Length` is their total. After `GO`, each entry travels as its own header
 //! (`Display-Name` is the relative path, `Ferry-Entry: dir` marks a directory, which has an
 //! empty body) followed by its records and `E`; the receiver answers each with `OK digest`
 //! (so every file is verified on its own) and the sender waits for it before the next entry.
@@ -149,6 +152,12 @@ pub enum TransferError {
 }
 
 impl Header {
+    /// `name` as the peer reads it back from [`Header::encode`]: one line (control characters
+    /// replaced) without surrounding blanks. What both sides of a set name an entry by.
+    pub fn wire_name(name: &str) -> String {
+        one_line(name, usize::MAX).trim().to_string()
+    }
+
     /// The bytes of this header on the wire, blank line included.
     pub fn encode(&self) -> Vec<u8> {
         let mut text = match self.size {
@@ -310,6 +319,13 @@ impl HeaderFields {
             return Err(TransferError::InvalidField {
                 field: "Ferry-Entries",
                 value: "a set must declare its size".into(),
+            });
+        }
+        if self.entries == Some(0) {
+            // Nothing would ever be confirmed, yet the sender would be done.
+            return Err(TransferError::InvalidField {
+                field: "Ferry-Entries",
+                value: "0 (a set has at least one entry)".into(),
             });
         }
         Ok(Header {
@@ -701,9 +717,9 @@ impl Receiver {
                     self.state = Closed;
                     return Ok((used, Some(ReceiverEvent::Cancelled(String::new()))));
                 }
-                self.state = ExpectCancelReason {
-                    len: len.min(MAX_LINE_BYTES),
-                };
+                // Read the whole reason (at most 64 KiB, the u16 bounds it) so that nothing
+                // of it is taken for data after the end; only its start is kept.
+                self.state = ExpectCancelReason { len };
                 Ok((used, None))
             }
             ExpectCancelReason { len } => {
@@ -763,7 +779,7 @@ impl Receiver {
             .as_ref()
             .and_then(|h| h.entries.map(|n| (n, h.size)));
         self.state = match set {
-            Some((0, _)) => ReceiverState::Closed,
+            Some((0, _)) => ReceiverState::Closed, // Refused by `Header::parse`; never here.
             Some((n, size)) => {
                 self.entries_left = n;
                 self.set_bytes_left = size.unwrap_or(0);

@@ -42,6 +42,11 @@ pub const LISTEN_PERIOD: Duration = Duration::from_secs(20);
 pub const REANNOUNCE_MARGIN: Duration = Duration::from_secs(10);
 /// First retransmission wait; later ones double (`MAX_RESPONSE_TIME / 2`).
 pub const FIRST_WAIT: Duration = Duration::from_millis(500);
+/// A node asked this long ago without answering no longer holds a search back: the search is
+/// synced without it (puts and listens go to the nodes that did answer; it still gets them if
+/// it answers later). The public DHT is full of nodes that left, and each would otherwise
+/// delay every put and get near it by its full retransmission time (~4 s).
+pub const SLOW_NODE: Duration = FIRST_WAIT;
 /// Sends of one request before its node counts as gone (`MAX_ATTEMPT_COUNT`).
 pub const MAX_ATTEMPTS: u8 = 3;
 /// A get or put that has not finished by then reports what it has.
@@ -160,6 +165,8 @@ struct SearchNode {
     hop: u8,
     token: Option<Vec<u8>>,
     state: NodeState,
+    /// When it was last asked (for [`SLOW_NODE`]).
+    asked_at: Option<Instant>,
     listen_sid: Option<u32>,
     listened_at: Option<Instant>,
     listen_in_flight: bool,
@@ -175,6 +182,7 @@ impl SearchNode {
             hop,
             token: None,
             state: NodeState::Fresh,
+            asked_at: None,
             listen_sid: None,
             listened_at: None,
             listen_in_flight: false,
@@ -200,10 +208,13 @@ impl Search {
         self.nodes.iter().filter(|n| n.state != NodeState::Failed)
     }
 
-    /// The closest live nodes have all answered.
-    fn synced(&self) -> bool {
+    /// The closest live nodes have all answered (nodes silent for [`SLOW_NODE`] aside).
+    fn synced(&self, now: Instant) -> bool {
         let mut any = false;
-        for node in self.live().take(SYNC_NODES) {
+        let responsive = self.live().filter(|n| {
+            !(n.state == NodeState::Asked && n.asked_at.is_some_and(|at| now >= at + SLOW_NODE))
+        });
+        for node in responsive.take(SYNC_NODES) {
             any = true;
             if node.state != NodeState::Replied {
                 return false;
@@ -776,7 +787,7 @@ impl Engine {
         self.finish_ops(now);
         // Searches with no operation left end once they have done their lookup.
         self.searches
-            .retain(|_, s| !s.ops.is_empty() || !(s.synced() || s.exhausted()));
+            .retain(|_, s| !s.ops.is_empty() || !(s.synced(now) || s.exhausted()));
     }
 
     fn step(&mut self, now: Instant, sid: SearchId) {
@@ -823,10 +834,11 @@ impl Engine {
             }
             if n.state == NodeState::Fresh {
                 n.state = NodeState::Asked;
+                n.asked_at = Some(now);
                 to_ask.push(n.info.addr);
             }
         }
-        let synced = search.synced();
+        let synced = search.synced(now);
         // 2. Once synced: puts to the closest nodes, listens to the very closest.
         let mut put_to = Vec::new();
         let mut listen_to = Vec::new();
@@ -953,7 +965,7 @@ impl Engine {
                 .iter()
                 .filter_map(|s| self.searches.get(s))
                 .collect();
-            let all_settled = searches.iter().all(|s| s.synced() || s.exhausted());
+            let all_settled = searches.iter().all(|s| s.synced(now) || s.exhausted());
             let any_replied = searches
                 .iter()
                 .any(|s| s.nodes.iter().any(|n| n.state == NodeState::Replied));
@@ -988,7 +1000,7 @@ impl Engine {
                     let vid = value.id;
                     let (mut acked, mut pending, mut targets) = (0, 0, 0);
                     for s in &searches {
-                        if !s.synced() {
+                        if !s.synced(now) {
                             if !s.exhausted() {
                                 pending += 1;
                             }

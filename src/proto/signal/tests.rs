@@ -173,3 +173,118 @@ fn keys_follow_dhtnet_for_requests() {
     );
     assert_ne!(account_key(&id), device_key(&id));
 }
+
+fn message(from: &Identity, id: u64, payload: &[u8]) -> Message {
+    Message {
+        id,
+        ts: now().as_secs(),
+        chain: chain_of(from),
+        enc_key: ByteBuf::from(from.enc_public().to_vec()),
+        mime_type: "application/data-transfer-request+json".into(),
+        payload: ByteBuf::from(payload.to_vec()),
+    }
+}
+
+#[test]
+fn a_message_opens_for_its_recipient_once_and_names_its_signer() {
+    let (_a, alice) = device();
+    let (_b, bob) = device();
+    let (_c, carol) = device();
+    let msg = message(&alice, 9, br#"{"interaction":"x"}"#);
+    let sealed = seal_message(&msg, &alice, &bob.enc_public(), [3; 32], [4; 12]);
+    let mut guard = ReplayGuard::default();
+    let (opened, peer) = open_message(&sealed, bob.enc_secret(), now(), &mut guard).unwrap();
+    assert_eq!((opened, peer), (msg.clone(), alice.as_peer()));
+    assert_eq!(
+        open_message(&sealed, bob.enc_secret(), now(), &mut guard),
+        Err(SignalError::Replay { id: 9 })
+    );
+    assert_eq!(
+        open_message(
+            &sealed,
+            carol.enc_secret(),
+            now(),
+            &mut ReplayGuard::default()
+        ),
+        Err(SignalError::Decrypt)
+    );
+    // An offer may reuse a message's id: the guard keeps kinds apart.
+    let offer = seal_request(
+        &request(&alice, now().as_secs()),
+        &alice,
+        &bob.enc_public(),
+        [5; 32],
+        [6; 12],
+    );
+    let mut guard = ReplayGuard::default();
+    let mut msg42 = msg.clone();
+    msg42.id = 42;
+    let sealed42 = seal_message(&msg42, &alice, &bob.enc_public(), [3; 32], [4; 12]);
+    assert!(open_message(&sealed42, bob.enc_secret(), now(), &mut guard).is_ok());
+    assert!(open_request(&offer, bob.enc_secret(), now(), &mut guard).is_ok());
+}
+
+#[test]
+fn messages_that_are_forged_stale_oversized_or_requests_are_refused() {
+    let (_a, alice) = device();
+    let (_b, bob) = device();
+    let (_m, mallory) = device();
+    // Signed by Mallory while claiming Alice's chain.
+    let forged = seal_message(
+        &message(&alice, 1, b"{}"),
+        &mallory,
+        &bob.enc_public(),
+        [1; 32],
+        [1; 12],
+    );
+    assert_eq!(
+        open_message(
+            &forged,
+            bob.enc_secret(),
+            now(),
+            &mut ReplayGuard::default()
+        ),
+        Err(SignalError::BadSignature)
+    );
+    let mut old = message(&alice, 2, b"{}");
+    old.ts -= MAX_REQUEST_AGE_SECS + 5;
+    let stale = seal_message(&old, &alice, &bob.enc_public(), [1; 32], [1; 12]);
+    assert!(matches!(
+        open_message(&stale, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        Err(SignalError::Stale { .. })
+    ));
+    let big = seal_message(
+        &message(&alice, 3, &vec![b'x'; MAX_MESSAGE_PAYLOAD + 1]),
+        &alice,
+        &bob.enc_public(),
+        [1; 32],
+        [1; 12],
+    );
+    assert_eq!(
+        open_message(&big, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        Err(SignalError::Malformed)
+    );
+    // A connection request is not a message, nor the other way round.
+    let offer = seal_request(
+        &request(&alice, now().as_secs()),
+        &alice,
+        &bob.enc_public(),
+        [5; 32],
+        [6; 12],
+    );
+    assert_eq!(
+        open_message(&offer, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        Err(SignalError::Malformed)
+    );
+    let msg = seal_message(
+        &message(&alice, 4, b"{}"),
+        &alice,
+        &bob.enc_public(),
+        [1; 32],
+        [1; 12],
+    );
+    assert_eq!(
+        open_request(&msg, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        Err(SignalError::Malformed)
+    );
+}

@@ -440,13 +440,20 @@ fn sender_bounds_reply_lines() {
 
 proptest! {
     #[test]
-    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(any::<u64>()), dir in any::<bool>()) {
+    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(1..=u64::MAX), dir in any::<bool>()) {
         let kind = if dir { EntryKind::Directory } else { EntryKind::File };
         let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind };
         let wire = h.encode();
         let (parsed, used) = Header::parse(&wire).unwrap().unwrap();
         prop_assert_eq!(used, wire.len());
         prop_assert_eq!(parsed, h);
+    }
+
+    #[test]
+    fn names_read_back_as_wire_name_says(name in any::<String>()) {
+        let h = Header { name: name.clone(), ..header(1) };
+        let (parsed, _) = Header::parse(&h.encode()).unwrap().unwrap();
+        prop_assert_eq!(parsed.name, Header::wire_name(&name));
     }
 
     #[test]
@@ -481,5 +488,728 @@ proptest! {
         }
         prop_assert_eq!(body_of(&events), body.clone());
         prop_assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    }
+}
+
+// ---- Streamed bodies (`send -`) ------------------------------------------------------------
+
+fn streamed_header() -> Header {
+    Header {
+        size: None,
+        name: "stdin".into(),
+        transfer_id: "57ea3".into(),
+        ..Header::default()
+    }
+}
+
+#[test]
+fn streamed_header_and_body_round_trip() {
+    let header = streamed_header();
+    let wire = header.encode();
+    let text = String::from_utf8(wire.clone()).unwrap();
+    assert!(text.starts_with("Ferry-Streamed: yes\n"), "{text}");
+    assert!(!text.contains("Content-Length"), "{text}");
+    assert_eq!(
+        Header::parse(&wire).unwrap(),
+        Some((header.clone(), wire.len()))
+    );
+
+    // Odd sizes and a record size that does not divide them: the stream ends with `E` alone.
+    let body: Vec<u8> = (0..77_777u32).map(|i| (i % 251) as u8).collect();
+    let mut tx = Sender::new(header.clone());
+    let mut rx = Receiver::new();
+    assert_eq!(
+        feed_receiver(&mut rx, &tx.header_bytes()).unwrap(),
+        vec![Owned::Offer(header)]
+    );
+    assert_eq!(rx.declared(), None);
+    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    assert_eq!(tx.declared(), None);
+    let wire = sender_body(&mut tx, &body, 3000);
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(body_of(&events), body);
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    assert_eq!((rx.received(), tx.sent()), (77_777, 77_777));
+    assert_eq!(
+        feed_sender(&mut tx, &rx.confirm(&sha3_256(&body))).unwrap(),
+        vec![SenderEvent::Confirmed(sha3_256(&body))]
+    );
+    assert_eq!(rx.handle_eof(), Ok(()));
+}
+
+#[test]
+fn an_empty_stream_is_a_verified_empty_file() {
+    let mut tx = Sender::new(streamed_header());
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
+    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let events = feed_receiver(&mut rx, &tx.end_frame().unwrap()).unwrap();
+    assert_eq!(events, vec![Owned::Finished(sha3_256(b""))]);
+}
+
+#[test]
+fn empty_records_keep_a_silent_stream_alive_without_events() {
+    // What a stream's sender writes while its input is silent: records of no data.
+    let mut tx = Sender::new(streamed_header());
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
+    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let mut wire = Vec::new();
+    for piece in [&b""[..], b"a", b"", b"", b"bc", b""] {
+        wire.extend(tx.data_frame(piece).unwrap());
+        wire.extend_from_slice(piece);
+    }
+    wire.extend(tx.end_frame().unwrap());
+    assert_eq!(tx.sent(), 3);
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            Owned::Data(b"a".to_vec()),
+            Owned::Data(b"bc".to_vec()),
+            Owned::Finished(sha3_256(b"abc")),
+        ]
+    );
+}
+
+#[test]
+fn a_streamed_body_with_a_wrong_digest_is_caught() {
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &streamed_header().encode()).unwrap();
+    rx.accept().unwrap();
+    let mut wire = vec![b'D', 0, 0, 0, 5];
+    wire.extend_from_slice(b"hello");
+    wire.push(b'E');
+    wire.extend_from_slice(&sha3_256(b"hellO"));
+    assert_eq!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::DigestMismatch {
+            declared: hex::encode(sha3_256(b"hellO")),
+            computed: hex::encode(sha3_256(b"hello")),
+        })
+    );
+}
+
+#[test]
+fn a_stream_cut_short_is_a_failure() {
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &streamed_header().encode()).unwrap();
+    rx.accept().unwrap();
+    feed_receiver(&mut rx, &[b'D', 0, 0, 0, 3, 1, 2, 3]).unwrap();
+    assert_eq!(
+        rx.handle_eof(),
+        Err(TransferError::ConnectionClosed {
+            stage: "before the end of the file",
+            declared: 3,
+            received: 3
+        })
+    );
+}
+
+#[test]
+fn streamed_with_a_content_length_or_as_a_set_is_refused() {
+    let cases: &[(&[u8], TransferError)] = &[
+        (
+            b"Content-Length: 5\nFerry-Streamed: yes\n\n",
+            TransferError::InvalidField {
+                field: "Ferry-Streamed",
+                value: "yes (with a Content-Length)".into(),
+            },
+        ),
+        (
+            b"Ferry-Streamed: yes\nFerry-Entries: 2\n\n",
+            TransferError::InvalidField {
+                field: "Ferry-Entries",
+                value: "a set must declare its size".into(),
+            },
+        ),
+        (
+            b"Ferry-Streamed: maybe\n\n",
+            TransferError::InvalidField {
+                field: "Ferry-Streamed",
+                value: "maybe".into(),
+            },
+        ),
+        (
+            b"Ferry-Streamed: no\n\n",
+            TransferError::MissingField {
+                field: "Content-Length",
+            },
+        ),
+        (
+            b"Content-Length: 9\nFerry-Entries: 0\n\n",
+            TransferError::InvalidField {
+                field: "Ferry-Entries",
+                value: "0 (a set has at least one entry)".into(),
+            },
+        ),
+    ];
+    for (wire, expected) in cases {
+        let mut rx = Receiver::new();
+        assert_eq!(
+            feed_receiver(&mut rx, wire).as_ref(),
+            Err(expected),
+            "{}",
+            String::from_utf8_lossy(wire)
+        );
+    }
+}
+
+// ---- Resume ---------------------------------------------------------------------------------
+
+fn hash_state(bytes: &[u8]) -> Sha3_256 {
+    let mut h = Sha3_256::new();
+    h.update(bytes);
+    h
+}
+
+fn resume_body() -> Vec<u8> {
+    (0..50_000u32).map(|i| (i * 31 % 253) as u8).collect()
+}
+
+/// A sender and receiver after the offer, the receiver holding `held`, the sender having
+/// seen `GO HAVE DIGEST`.
+fn resume_offered(body: &[u8], held: &[u8]) -> (Sender, Receiver) {
+    let mut tx = Sender::new(header(body.len() as u64));
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
+    let go = rx
+        .accept_resume(held.len() as u64, hash_state(held))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(go.clone()).unwrap(),
+        format!("GO {} {}\n", held.len(), hex::encode(sha3_256(held)))
+    );
+    assert_eq!(
+        feed_sender(&mut tx, &go).unwrap(),
+        vec![SenderEvent::ResumeOffered {
+            have: held.len() as u64,
+            prefix: sha3_256(held)
+        }]
+    );
+    (tx, rx)
+}
+
+#[test]
+fn resume_sends_only_the_rest_and_verifies_the_whole_file() {
+    let body = resume_body();
+    let have = 20_000;
+    let (mut tx, mut rx) = resume_offered(&body, &body[..have]);
+
+    let start = tx.start_at(have as u64, hash_state(&body[..have])).unwrap();
+    assert_eq!(start[0], b'O');
+    assert_eq!(
+        u64::from_be_bytes(start[1..].try_into().unwrap()),
+        have as u64
+    );
+    assert_eq!(tx.sent(), have as u64);
+    let mut wire = start.to_vec();
+    wire.extend(sender_body(&mut tx, &body[have..], 4096));
+    assert_eq!(
+        wire.len(),
+        9 + (body.len() - have) + 5 * 8 + 33,
+        "only the rest travels"
+    );
+
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(events.first(), Some(&Owned::Start(have as u64)));
+    assert_eq!(body_of(&events), &body[have..]);
+    // The final digest covers the whole file, prefix included.
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    assert_eq!(rx.received(), body.len() as u64);
+    assert_eq!(tx.digest(), Some(sha3_256(&body)));
+    assert_eq!(
+        feed_sender(&mut tx, &rx.confirm(&sha3_256(&body))).unwrap(),
+        vec![SenderEvent::Confirmed(sha3_256(&body))]
+    );
+}
+
+#[test]
+fn a_receiver_holding_the_whole_file_gets_only_the_digest() {
+    let body = resume_body();
+    let (mut tx, mut rx) = resume_offered(&body, &body);
+    let mut wire = tx
+        .start_at(body.len() as u64, hash_state(&body))
+        .unwrap()
+        .to_vec();
+    wire.extend(tx.end_frame().unwrap());
+    assert_eq!(wire.len(), 9 + 33);
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            Owned::Start(body.len() as u64),
+            Owned::Finished(sha3_256(&body))
+        ]
+    );
+}
+
+#[test]
+fn resume_split_byte_by_byte_gives_the_same_result() {
+    let body = resume_body();
+    let (mut tx, mut rx) = resume_offered(&body, &body[..1234]);
+    let mut wire = tx
+        .start_at(1234, hash_state(&body[..1234]))
+        .unwrap()
+        .to_vec();
+    wire.extend(sender_body(&mut tx, &body[1234..], 999));
+    let mut events = Vec::new();
+    for byte in &wire {
+        events.extend(feed_receiver(&mut rx, std::slice::from_ref(byte)).unwrap());
+    }
+    assert_eq!(events.first(), Some(&Owned::Start(1234)));
+    assert_eq!(body_of(&events), &body[1234..]);
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+}
+
+#[test]
+fn after_a_mismatch_start_at_zero_sends_everything() {
+    let body = resume_body();
+    // The receiver holds bytes the sender's file does not start with.
+    let mut held = body[..10_000].to_vec();
+    held[5000] ^= 1;
+    let (mut tx, mut rx) = resume_offered(&body, &held);
+    // Whatever hash state is given, 0 starts from scratch.
+    let mut wire = tx.start_at(0, hash_state(b"ignored")).unwrap().to_vec();
+    assert_eq!(tx.sent(), 0);
+    wire.extend(sender_body(&mut tx, &body, 8192));
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(events.first(), Some(&Owned::Start(0)));
+    assert_eq!(body_of(&events), body);
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+}
+
+#[test]
+fn a_resumed_prefix_that_is_wrong_fails_the_whole_file() {
+    // A sender that claims a match it does not have: the whole-file digest still catches it.
+    let body = resume_body();
+    let mut held = body[..10_000].to_vec();
+    held[0] ^= 0xff;
+    let (mut tx, mut rx) = resume_offered(&body, &held);
+    let mut wire = tx
+        .start_at(10_000, hash_state(&body[..10_000]))
+        .unwrap()
+        .to_vec();
+    wire.extend(sender_body(&mut tx, &body[10_000..], 8192));
+    assert!(matches!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::DigestMismatch { .. })
+    ));
+}
+
+#[test]
+fn an_invalid_start_is_refused_on_both_sides() {
+    let body = resume_body();
+    let (mut tx, mut rx) = resume_offered(&body, &body[..4000]);
+    assert_eq!(
+        tx.start_at(1234, hash_state(b"")),
+        Err(TransferError::InvalidStart {
+            have: 4000,
+            start: 1234
+        })
+    );
+    let mut record = vec![b'O'];
+    record.extend_from_slice(&4001u64.to_be_bytes());
+    assert_eq!(
+        feed_receiver(&mut rx, &record),
+        Err(TransferError::InvalidStart {
+            have: 4000,
+            start: 4001
+        })
+    );
+
+    // Data instead of the `O` record.
+    let (_, mut rx) = resume_offered(&body, &body[..4000]);
+    assert_eq!(
+        feed_receiver(&mut rx, b"D\0\0\0\x04abcd"),
+        Err(TransferError::UnknownRecord { tag: b'D' })
+    );
+
+    // `start_at` only answers a resume offer.
+    let mut tx = Sender::new(header(10));
+    feed_sender(&mut tx, b"GO\n").unwrap();
+    assert!(matches!(
+        tx.start_at(0, hash_state(b"")),
+        Err(TransferError::WrongState { .. })
+    ));
+}
+
+#[test]
+fn a_resume_offer_beyond_the_file_or_malformed_is_refused_by_the_sender() {
+    let digest = hex::encode(sha3_256(b"x"));
+    for reply in [
+        format!("GO 11 {digest}\n"),
+        format!("GO x {digest}\n"),
+        "GO 5 not-a-digest\n".to_string(),
+        "GO 5\n".to_string(),
+    ] {
+        let mut tx = Sender::new(header(10));
+        assert!(
+            matches!(
+                feed_sender(&mut tx, reply.as_bytes()),
+                Err(TransferError::UnexpectedReply { .. })
+            ),
+            "{reply:?}"
+        );
+    }
+}
+
+#[test]
+fn no_resume_is_offered_or_taken_for_sets_streams_or_nothing_held() {
+    let mut set = header(10);
+    set.entries = Some(2);
+    let mut from_middle = header(10);
+    from_middle.offset = 3;
+    for offered in [set.clone(), streamed_header(), from_middle] {
+        let mut rx = Receiver::new();
+        feed_receiver(&mut rx, &offered.encode()).unwrap();
+        assert_eq!(
+            rx.accept_resume(2, hash_state(b"ab")).unwrap(),
+            b"GO\n",
+            "{offered:?}"
+        );
+    }
+    // Nothing held, or more held than offered: a plain `GO`.
+    for have in [0u64, 11] {
+        let mut rx = Receiver::new();
+        feed_receiver(&mut rx, &header(10).encode()).unwrap();
+        assert_eq!(rx.accept_resume(have, hash_state(b"")).unwrap(), b"GO\n");
+    }
+    // A set's or a stream's sender does not take a resume offer either.
+    let go = format!("GO 2 {}\n", hex::encode(sha3_256(b"ab")));
+    for offered in [set, streamed_header()] {
+        let mut tx = Sender::new(offered);
+        assert!(matches!(
+            feed_sender(&mut tx, go.as_bytes()),
+            Err(TransferError::UnexpectedReply { .. })
+        ));
+    }
+}
+
+// ---- Sets -----------------------------------------------------------------------------------
+
+fn set_header(entries: u64, size: u64) -> Header {
+    Header {
+        size: Some(size),
+        name: "build".into(),
+        transfer_id: "5e7".into(),
+        entries: Some(entries),
+        ..Header::default()
+    }
+}
+
+fn entry(name: &str, size: u64, kind: EntryKind) -> Header {
+    Header {
+        size: Some(size),
+        name: name.into(),
+        transfer_id: "5e7".into(),
+        kind,
+        ..Header::default()
+    }
+}
+
+/// The receiver after accepting a set of `entries` entries and `size` bytes.
+fn accepted_set(entries: u64, size: u64) -> Receiver {
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &set_header(entries, size).encode()).unwrap();
+    assert_eq!(rx.accept().unwrap(), b"GO\n");
+    rx
+}
+
+#[test]
+fn a_set_with_a_directory_arrives_entry_by_entry_each_verified() {
+    let a = b"first file".to_vec();
+    let b: Vec<u8> = (0..30_000u32).map(|i| i as u8).collect();
+    let files: Vec<(Header, Vec<u8>)> = vec![
+        (entry("build", 0, EntryKind::Directory), vec![]),
+        (entry("build/a.txt", a.len() as u64, EntryKind::File), a),
+        (entry("build/empty", 0, EntryKind::Directory), vec![]),
+        (entry("build/lib/b.bin", b.len() as u64, EntryKind::File), b),
+        (entry("zero", 0, EntryKind::File), vec![]),
+    ];
+    let total: u64 = files.iter().map(|(h, _)| h.size.unwrap()).sum();
+    let offer = set_header(files.len() as u64, total);
+    let mut tx = Sender::new(offer.clone());
+    let mut rx = Receiver::new();
+    assert_eq!(
+        feed_receiver(&mut rx, &tx.header_bytes()).unwrap(),
+        vec![Owned::Offer(offer)]
+    );
+    assert_eq!(
+        feed_sender(&mut tx, &rx.accept().unwrap()).unwrap(),
+        vec![SenderEvent::Accepted]
+    );
+    for (n, (head, body)) in files.iter().enumerate() {
+        assert_eq!(tx.entries_left(), (files.len() - n) as u64);
+        let mut wire = tx.begin_entry(head.clone()).unwrap();
+        wire.extend(sender_body(&mut tx, body, 7000));
+        let events = feed_receiver(&mut rx, &wire).unwrap();
+        assert_eq!(
+            events.first(),
+            Some(&Owned::Entry(head.clone())),
+            "entry {n}"
+        );
+        assert_eq!(body_of(&events), *body, "entry {n}");
+        let digest = sha3_256(body);
+        assert_eq!(events.last(), Some(&Owned::Finished(digest)), "entry {n}");
+        // The sender may not begin the next entry before this one is confirmed.
+        if n + 1 < files.len() {
+            assert!(matches!(
+                tx.begin_entry(files[n + 1].0.clone()),
+                Err(TransferError::WrongState { .. })
+            ));
+        }
+        assert_eq!(
+            feed_sender(&mut tx, &rx.confirm(&digest)).unwrap(),
+            vec![SenderEvent::Confirmed(digest)],
+            "entry {n}"
+        );
+    }
+    assert_eq!(tx.entries_left(), 0);
+    // Both are done: nothing more may come, and the end of the stream is clean.
+    assert!(tx.begin_entry(entry("more", 0, EntryKind::File)).is_err());
+    assert_eq!(
+        feed_receiver(&mut rx, b"x"),
+        Err(TransferError::DataAfterEnd)
+    );
+    let mut rx_done = accepted_set(1, 0);
+    feed_receiver(&mut rx_done, &entry("d", 0, EntryKind::Directory).encode()).unwrap();
+    feed_receiver(&mut rx_done, &end_record(sha3_256(b""))).unwrap();
+    assert_eq!(rx_done.handle_eof(), Ok(()));
+}
+
+fn end_record(digest: Digest) -> Vec<u8> {
+    let mut out = vec![b'E'];
+    out.extend_from_slice(&digest);
+    out
+}
+
+fn data_record(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![b'D'];
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+#[test]
+fn entries_may_not_carry_more_than_the_set_declared() {
+    // One entry bigger than the whole set.
+    let mut rx = accepted_set(2, 10);
+    assert_eq!(
+        feed_receiver(&mut rx, &entry("big", 11, EntryKind::File).encode()),
+        Err(TransferError::InvalidEntry {
+            name: "big".into(),
+            why: "the set carries more than it declared"
+        })
+    );
+    // Entries that together exceed it.
+    let mut rx = accepted_set(2, 10);
+    let mut wire = entry("a", 6, EntryKind::File).encode();
+    wire.extend(data_record(b"123456"));
+    wire.extend(end_record(sha3_256(b"123456")));
+    wire.extend(entry("b", 6, EntryKind::File).encode());
+    assert_eq!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::InvalidEntry {
+            name: "b".into(),
+            why: "the set carries more than it declared"
+        })
+    );
+    // An entry sending more than its own header declared.
+    let mut rx = accepted_set(1, 100);
+    let mut wire = entry("c", 5, EntryKind::File).encode();
+    wire.extend(data_record(b"12345678"));
+    assert_eq!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::BodyTooLong {
+            declared: 5,
+            received: 8
+        })
+    );
+    // An entry ending before its declared size.
+    let mut rx = accepted_set(1, 100);
+    let mut wire = entry("c", 5, EntryKind::File).encode();
+    wire.extend(data_record(b"123"));
+    wire.extend(end_record(sha3_256(b"123")));
+    assert_eq!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::BodyTooShort {
+            declared: 5,
+            received: 3
+        })
+    );
+}
+
+#[test]
+fn malformed_entries_are_refused() {
+    let mut nested = entry("inner", 0, EntryKind::File);
+    nested.entries = Some(1);
+    let mut dir_with_body = entry("d", 5, EntryKind::Directory);
+    dir_with_body.kind = EntryKind::Directory;
+    let mut streamed = entry("s", 0, EntryKind::File);
+    streamed.size = None;
+    let mut from_middle = entry("m", 5, EntryKind::File);
+    from_middle.offset = 2;
+    let cases = [
+        (nested, "sets do not nest"),
+        (dir_with_body, "a directory has no body"),
+        (streamed, "an entry must declare its size"),
+        (from_middle, "entries start at 0"),
+    ];
+    for (head, why) in cases {
+        let mut rx = accepted_set(3, 100);
+        assert_eq!(
+            feed_receiver(&mut rx, &head.encode()),
+            Err(TransferError::InvalidEntry {
+                name: head.name.clone(),
+                why
+            }),
+            "{head:?}"
+        );
+    }
+    // A directory that declares no body but sends one anyway.
+    let mut rx = accepted_set(1, 100);
+    let mut wire = entry("d", 0, EntryKind::Directory).encode();
+    wire.extend(data_record(b"x"));
+    assert_eq!(
+        feed_receiver(&mut rx, &wire),
+        Err(TransferError::BodyTooLong {
+            declared: 0,
+            received: 1
+        })
+    );
+    // The sender's side will not produce such entries either.
+    let mut tx = Sender::new(set_header(2, 10));
+    feed_sender(&mut tx, b"GO\n").unwrap();
+    let mut nested = entry("inner", 0, EntryKind::File);
+    nested.entries = Some(1);
+    assert!(matches!(
+        tx.begin_entry(nested),
+        Err(TransferError::InvalidEntry { .. })
+    ));
+    let mut streamed = entry("s", 0, EntryKind::File);
+    streamed.size = None;
+    assert!(matches!(
+        tx.begin_entry(streamed),
+        Err(TransferError::InvalidEntry { .. })
+    ));
+}
+
+#[test]
+fn a_set_cut_short_after_fewer_entries_than_declared_fails() {
+    let mut rx = accepted_set(3, 10);
+    let mut wire = entry("a", 4, EntryKind::File).encode();
+    wire.extend(data_record(b"abcd"));
+    wire.extend(end_record(sha3_256(b"abcd")));
+    wire.extend(entry("b", 0, EntryKind::Directory).encode());
+    wire.extend(end_record(sha3_256(b"")));
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    let finished = events
+        .iter()
+        .filter(|e| matches!(e, Owned::Finished(_)))
+        .count();
+    assert_eq!(finished, 2);
+    assert_eq!(
+        rx.handle_eof(),
+        Err(TransferError::ConnectionClosed {
+            stage: "before the set's last entry",
+            declared: 0,
+            received: 0
+        })
+    );
+    // Cut in the middle of an entry's header.
+    let mut rx = accepted_set(2, 10);
+    feed_receiver(&mut rx, b"Content-Length: 3\nDisplay-Na").unwrap();
+    assert!(matches!(
+        rx.handle_eof(),
+        Err(TransferError::ConnectionClosed {
+            stage: "before the set's last entry",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_long_cancel_reason_is_read_whole() {
+    let mut rx = accepted_receiver(100);
+    let reason = "r".repeat(3000);
+    let mut wire = vec![b'C'];
+    wire.extend_from_slice(&(reason.len() as u16).to_be_bytes());
+    wire.extend_from_slice(reason.as_bytes());
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    assert_eq!(events, vec![Owned::Cancelled("r".repeat(MAX_REASON_BYTES))]);
+    assert_eq!(rx.handle_eof(), Ok(()));
+}
+
+proptest! {
+    #[test]
+    fn a_set_of_random_files_split_anywhere_arrives_intact(
+        files in proptest::collection::vec(
+            (any::<bool>(), proptest::collection::vec(any::<u8>(), 0..6000)), 1..8),
+        chunk in 1usize..3000,
+        cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..40),
+    ) {
+        // Some entries are directories (no body); the rest are files.
+        let entries: Vec<(Header, Vec<u8>)> = files
+            .into_iter()
+            .enumerate()
+            .map(|(n, (dir, body))| {
+                if dir {
+                    (entry(&format!("d{n}"), 0, EntryKind::Directory), Vec::new())
+                } else {
+                    (entry(&format!("d/f{n}"), body.len() as u64, EntryKind::File), body)
+                }
+            })
+            .collect();
+        let total = entries.iter().map(|(h, _)| h.size.unwrap()).sum();
+        let mut tx = Sender::new(set_header(entries.len() as u64, total));
+        let mut wire = tx.header_bytes();
+        let header_len = wire.len();
+        feed_sender(&mut tx, b"GO\n").unwrap();
+        for (head, body) in &entries {
+            wire.extend(tx.begin_entry(head.clone()).unwrap());
+            wire.extend(sender_body(&mut tx, body, chunk));
+            // The receiver's answer, as it will compute it.
+            let ok = format!("OK {}\n", hex::encode(sha3_256(body)));
+            prop_assert_eq!(
+                feed_sender(&mut tx, ok.as_bytes()).unwrap(),
+                vec![SenderEvent::Confirmed(sha3_256(body))]
+            );
+        }
+
+        // The receiver reads the whole stream cut at random points.
+        let mut points: Vec<usize> = cuts.iter().map(|i| i.index(wire.len())).collect();
+        points.extend([header_len, wire.len()]);
+        points.sort_unstable();
+        points.dedup();
+        let mut rx = Receiver::new();
+        let mut events = Vec::new();
+        let mut from = 0;
+        for to in points {
+            events.extend(feed_receiver(&mut rx, &wire[from..to]).unwrap());
+            if to == header_len {
+                rx.accept().unwrap();
+            }
+            from = to;
+        }
+        prop_assert_eq!(rx.handle_eof(), Ok(()));
+
+        // Regroup: each entry's header, its data, its verified digest, in order.
+        let mut got: Vec<(Header, Vec<u8>, Option<Digest>)> = Vec::new();
+        for event in events {
+            match event {
+                Owned::Offer(_) => {}
+                Owned::Entry(h) => got.push((h, Vec::new(), None)),
+                Owned::Data(d) => got.last_mut().unwrap().1.extend(d),
+                Owned::Finished(d) => got.last_mut().unwrap().2 = Some(d),
+                other => prop_assert!(false, "unexpected {:?}", other),
+            }
+        }
+        prop_assert_eq!(got.len(), entries.len());
+        for ((head, body, digest), (sent_head, sent_body)) in got.iter().zip(&entries) {
+            prop_assert_eq!(head, sent_head);
+            prop_assert_eq!(body, sent_body);
+            prop_assert_eq!(*digest, Some(sha3_256(sent_body)));
+        }
     }
 }

@@ -278,6 +278,36 @@ fn dead_nodes_are_routed_around() {
 }
 
 #[test]
+fn a_node_that_left_does_not_hold_puts_and_listens_back() {
+    // A small network where one of the closest nodes has gone silent (a process that exited):
+    // a value put near it must reach a listener within about one retransmission wait, not
+    // after the silent node's full timeout.
+    let mut net = Net::new(6, 11);
+    net.bootstrap_all();
+    net.dead.insert(addr(3));
+    let key = InfoHash::of("peer:somebody");
+    let now = net.now;
+    let listen = net.nodes[1].listen(now, key);
+    let mut seen = Vec::new();
+    net.run_for(Duration::from_secs(10), 200_000);
+    seen.extend(net.events(1));
+    let value = Value::new(7, 0, b"offer".to_vec(), "peer_request");
+    let start = net.now;
+    let put = net.nodes[2].put(start, key, value.clone(), false);
+    let arrived = net.run_until(200_000, |net| {
+        seen.extend(net.events(1));
+        values_of(&seen, listen).contains(&value).then_some(net.now)
+    });
+    let latency = arrived - start;
+    assert!(
+        latency <= SLOW_NODE + Duration::from_millis(300),
+        "the value took {latency:?} to reach the listener"
+    );
+    let mut put_events = Vec::new();
+    assert!(wait_done(&mut net, 2, put, &mut put_events).0);
+}
+
+#[test]
 fn wrong_network_bad_tokens_and_garbage_are_dropped_and_counted() {
     let mut net = Net::new(2, 7);
     let now = net.now;

@@ -1,0 +1,176 @@
+//! `ferry rerequest`: a device that lost a received file asks the sender's devices, through a
+//! local `dhtnode`, to send it again; it comes back verified. A sender whose copy changed
+//! refuses (and says so), and a device of an account outside the conversation gets nothing
+//! even when it knows the conversation and interaction ids.
+
+mod common;
+use common::real::*;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+
+fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn history(device: &Device) -> Vec<Value> {
+    let out = device.ferry().args(["--json", "history"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    json_lines(&out.stdout)
+}
+
+fn rerequest(device: &Device, id: &str, dht: &str, timeout: &str) -> Output {
+    let mut cmd = device.ferry();
+    dht_env(&mut cmd, dht);
+    let mut child = cmd
+        .args(["--json", "rerequest", id, "--timeout", timeout])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The command's own --timeout bounds it; this bounds the test if that were broken.
+    let limit = std::time::Duration::from_secs(timeout.parse::<u64>().unwrap() + 30);
+    wait_bounded(&mut child, limit);
+    child.wait_with_output().unwrap()
+}
+
+/// The re-request events `receiving` printed for `interaction`, once one with `outcome` shows.
+fn served(receiving: &mut Receiving, interaction: &str, outcome: &str) -> Value {
+    receiving.wait_matching("rerequest", |e| {
+        e["interaction"] == interaction && e["outcome"] == outcome
+    })
+}
+
+#[test]
+fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() {
+    if !have_dhtnode() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let dht = node.addr();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
+    let source = random_file(work.path(), "design.pdf", 3 << 20);
+    let digest = python_sha3(&source);
+
+    // 1. An ordinary transfer, recorded by both sides.
+    let bob_inbox = work.path().join("bob");
+    let mut bob_receiving = Receiving::start_dht(&bob, &bob_inbox, &dht, &["--yes", "--once"]);
+    let mut send = alice.ferry();
+    dht_env(&mut send, &dht);
+    let sent = send
+        .arg("send")
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{sent:?}");
+    bob_receiving.wait_for("done");
+    let (status, stderr, _) = bob_receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+    let record = history(&bob)
+        .into_iter()
+        .find(|i| i["direction"] == "received")
+        .expect("bob recorded the transfer");
+    let interaction = record["interaction"].as_str().unwrap().to_string();
+    let kept = Path::new(record["path"].as_str().unwrap()).to_path_buf();
+    assert_eq!(python_sha3(&kept), digest);
+
+    let t = std::time::Instant::now();
+    // 2. Alice stays online; Bob lost the file and asks for it again.
+    let alice_inbox = work.path().join("alice");
+    let mut alice_receiving = Receiving::start_dht(&alice, &alice_inbox, &dht, &["--yes"]);
+    std::fs::remove_file(&kept).unwrap();
+    let out = rerequest(&bob, &interaction, &dht, "40");
+    assert!(out.status.success(), "rerequest: {out:?}");
+    assert_eq!(
+        python_sha3(&kept),
+        digest,
+        "the same file, in the same place"
+    );
+    assert_eq!(entries(&bob_inbox), vec!["design.pdf"], "nothing else left");
+    served(&mut alice_receiving, &interaction, "sending");
+    eprintln!("rerequest served in {:?}", t.elapsed());
+    let events = json_lines(&out.stdout);
+    let done = events.iter().find(|e| e["event"] == "done").expect("done");
+    assert_eq!(done["sha3_256"], digest.as_str());
+    let received_again: Vec<_> = history(&bob)
+        .into_iter()
+        .filter(|i| i["interaction"] == interaction.as_str() && i["direction"] == "received")
+        .collect();
+    assert_eq!(received_again.len(), 2, "{received_again:?}");
+    assert_eq!(received_again[1]["sha3_256"], digest.as_str());
+
+    // 3. Carol, of another account, knows the ids (here: a copy of Bob's record) but is no
+    //    member of the conversation: Alice refuses and logs it; Carol gets nothing.
+    let mut forged = record.clone();
+    forged["path"] = Value::String(work.path().join("carol/design.pdf").display().to_string());
+    std::fs::write(carol.path().join("history.jsonl"), format!("{forged}\n")).unwrap();
+    let carol_dir = work.path().join("carol");
+    let mut cmd = carol.ferry();
+    dht_env(&mut cmd, &dht);
+    let out = cmd
+        .args([
+            "--json",
+            "rerequest",
+            &interaction,
+            "--timeout",
+            "8",
+            "--dir",
+        ])
+        .arg(&carol_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no member device sent"),
+        "{out:?}"
+    );
+    assert_eq!(entries(&carol_dir), Vec::<String>::new());
+    let refusal = served(&mut alice_receiving, &interaction, "refused");
+    assert!(
+        refusal["reason"].as_str().unwrap().contains("not a member"),
+        "{refusal}"
+    );
+    assert_eq!(refusal["peer_device"], carol.device_id.as_str());
+
+    eprintln!("carol refused at {:?}", t.elapsed());
+    // 4. Alice's copy changed: she refuses, Bob is told (exit 1) and keeps nothing.
+    std::fs::write(&source, b"a newer version").unwrap();
+    std::fs::remove_file(&kept).unwrap();
+    let out = rerequest(&bob, &interaction, &dht, "40");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("changed on disk"),
+        "{out:?}"
+    );
+    assert_eq!(entries(&bob_inbox), Vec::<String>::new());
+    let refusal = served(&mut alice_receiving, &interaction, "refused");
+    assert!(
+        refusal["reason"].as_str().unwrap().contains("changed"),
+        "{refusal}"
+    );
+    assert!(alice_receiving.still_running());
+    eprintln!("changed copy refused at {:?}", t.elapsed());
+}
+
+#[test]
+fn an_unknown_interaction_is_a_clear_error_without_the_network() {
+    let bob = Device::new();
+    let out = bob
+        .ferry()
+        .args(["rerequest", "0123456789abcdef", "--timeout", "5"])
+        .env("FERRY_BOOTSTRAP", "none")
+        .env("FERRY_NO_DISCOVERY", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ferry history"),
+        "{out:?}"
+    );
+}

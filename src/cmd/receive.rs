@@ -43,6 +43,10 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         ..args
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let stale = crate::net::partfile::remove_stale(&dir, crate::net::partfile::PART_MAX_AGE);
+    if stale > 0 {
+        tracing::info!("removed {stale} part file(s) of transfers never resumed");
+    }
     let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
     let mut background = JoinSet::new();
     if let Some(listen) = args.listen {

@@ -337,3 +337,77 @@ impl Drop for PartDir {
         let _ = std::fs::remove_dir_all(&self.path);
     }
 }
+
+/// How long an interrupted transfer's part file waits for its resume before `receive` removes
+/// it.
+pub const PART_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Remove the part files and part directories in `dir` (`.NAME.KEY.ferry-part`) untouched for
+/// longer than `max_age`: resumes that never came. Returns how many went.
+pub fn remove_stale(dir: &Path, max_age: std::time::Duration) -> usize {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with('.') && name.ends_with(".ferry-part")) {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if age <= max_age {
+            continue;
+        }
+        let gone = if meta.is_dir() {
+            std::fs::remove_dir_all(entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        };
+        if gone.is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_old_part_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - PART_MAX_AGE - std::time::Duration::from_secs(60);
+        for name in [".a.bin.1.ferry-part", "kept.bin", ".fresh.bin.2.ferry-part"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(".set.3.ferry-part")).unwrap();
+        for name in [".a.bin.1.ferry-part", "kept.bin"] {
+            let f = std::fs::File::options()
+                .write(true)
+                .open(dir.path().join(name))
+                .unwrap();
+            f.set_modified(old).unwrap();
+        }
+        std::fs::File::open(dir.path().join(".set.3.ferry-part"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(remove_stale(dir.path(), PART_MAX_AGE), 2);
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".fresh.bin.2.ferry-part", "kept.bin"]);
+    }
+}

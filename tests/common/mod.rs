@@ -3,6 +3,7 @@
 
 pub mod natlab;
 pub mod netns;
+pub mod procs;
 pub mod real;
 
 use serde_json::Value;

@@ -501,7 +501,19 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             _ = tokio::time::sleep(IDLE_TIMEOUT) => WriteOutcome::Stalled,
         };
         match outcome {
-            WriteOutcome::Written(result) => result.context("sending the body"),
+            WriteOutcome::Written(Ok(())) => Ok(()),
+            WriteOutcome::Written(Err(err)) => {
+                // The receiver may have said why it stopped (CANCEL, ERR) before closing.
+                let deadline = tokio::time::Instant::now() + CANCEL_GRACE;
+                while let Ok(Some(bytes)) =
+                    tokio::time::timeout_at(deadline, self.from_peer.recv()).await
+                {
+                    if let Ok(Some(event)) = feed_sender(tx, &bytes) {
+                        return peer_stopped(event, &self.tid, reporter);
+                    }
+                }
+                Err(anyhow::Error::new(err).context("sending the body"))
+            }
             WriteOutcome::Interrupted => {
                 // Finish the record if the peer lets us, so the cancel is read as one.
                 if tokio::time::timeout(CANCEL_GRACE, &mut write).await.is_ok() {
@@ -818,8 +830,12 @@ where
             return Err(err.into());
         }
         Err(BodyError::Local(err)) => {
-            let line = rx.cancel(&format!("the receiver failed: {err:#}"));
+            // ERR (not CANCEL): the receiver could not keep the file, an error (exit 2).
+            let line = rx.fail(&format!("{err:#}"));
             let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
+            // The sender is still writing: closing with its bytes unread would reset the
+            // connection and destroy the line just sent.
+            linger(&mut stream).await;
             return Err(err);
         }
         Err(BodyError::Connection(err)) => {

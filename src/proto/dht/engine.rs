@@ -1273,10 +1273,15 @@ impl Engine {
                 self.stats.rate_limited += 1;
                 return;
             }
-            if !msg.is_client {
-                self.table(from.is_ipv6()).heard(sender, from, now, false);
-            }
+            let new = !msg.is_client && self.table(from.is_ipv6()).heard(sender, from, now, false);
             self.answer(now, from, sender, msg);
+            if new {
+                // A node we did not know: confirm it before giving it out (it is given out
+                // only once it answered, as OpenDHT's `isGood`); a spoofed id never answers.
+                let tid = self.new_tid();
+                let ping = self.base(Kind::Ping, tid);
+                self.send_request(now, from, ping, Purpose::Ping(None));
+            }
             return;
         }
         if msg.kind == Kind::LegacyUpdate {
@@ -1517,7 +1522,7 @@ impl Engine {
         if v4 {
             reply.nodes4 = self
                 .table4
-                .closest(target, SEND_NODES + 1, self.now)
+                .closest_confirmed(target, SEND_NODES + 1, self.now)
                 .into_iter()
                 .filter(exclude)
                 .take(SEND_NODES)
@@ -1526,7 +1531,7 @@ impl Engine {
         if v6 {
             reply.nodes6 = self
                 .table6
-                .closest(target, SEND_NODES + 1, self.now)
+                .closest_confirmed(target, SEND_NODES + 1, self.now)
                 .into_iter()
                 .filter(exclude)
                 .take(SEND_NODES)

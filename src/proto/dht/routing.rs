@@ -62,7 +62,11 @@ impl RoutingTable {
         let index = self.bucket_of(&id);
         let bucket = &mut self.buckets[index];
         if let Some(entry) = bucket.iter_mut().find(|e| e.id == id) {
-            entry.addr = addr;
+            // A request under a confirmed node's id from elsewhere does not move it: anyone
+            // can claim an id, only an answer at the new address proves it.
+            if replied || entry.last_reply.is_none() {
+                entry.addr = addr;
+            }
             entry.last_heard = now;
             if replied {
                 entry.last_reply = Some(now);
@@ -108,6 +112,19 @@ impl RoutingTable {
             .iter()
             .flatten()
             .filter(|e| e.is_good(now))
+            .collect();
+        nodes.sort_by(|a, b| target.cmp_distance(&a.id, &b.id));
+        nodes.into_iter().take(n).map(NodeEntry::info).collect()
+    }
+
+    /// The `n` good nodes closest to `target` that answered one of our requests: the only
+    /// ones given out to others (anyone can send a request under any id).
+    pub fn closest_confirmed(&self, target: &InfoHash, n: usize, now: Instant) -> Vec<NodeInfo> {
+        let mut nodes: Vec<&NodeEntry> = self
+            .buckets
+            .iter()
+            .flatten()
+            .filter(|e| e.is_good(now) && e.last_reply.is_some())
             .collect();
         nodes.sort_by(|a, b| target.cmp_distance(&a.id, &b.id));
         nodes.into_iter().take(n).map(NodeEntry::info).collect()
@@ -174,6 +191,27 @@ mod tests {
         assert_eq!(closest[0].id, id(16));
         table.failed(closest[0].addr);
         assert_ne!(table.closest(&id(16), 1, now)[0].id, id(16));
+    }
+
+    #[test]
+    fn only_nodes_that_answered_are_given_out_and_requests_cannot_move_them() {
+        let now = Instant::now();
+        let mut table = RoutingTable::new(id(0));
+        let real: SocketAddr = "127.0.0.1:4001".parse().unwrap();
+        let spoofer: SocketAddr = "127.0.0.1:6666".parse().unwrap();
+        table.heard(id(1), real, now, true);
+        // Ids claimed in requests only, from one socket.
+        for i in 2..=9u8 {
+            assert!(table.heard(id(i), spoofer, now, false));
+        }
+        let given = table.closest_confirmed(&id(5), 8, now);
+        assert_eq!(given.iter().map(|n| n.addr).collect::<Vec<_>>(), vec![real]);
+        // The spoofer claims the confirmed node's id: its address stays.
+        table.heard(id(1), spoofer, now, false);
+        assert_eq!(table.closest_confirmed(&id(1), 1, now)[0].addr, real);
+        // Once a spoofed entry answers at its address, it is a node like any other.
+        table.heard(id(2), spoofer, now, true);
+        assert_eq!(table.closest_confirmed(&id(2), 1, now)[0].id, id(2));
     }
 
     #[test]

@@ -344,6 +344,7 @@ fn wrong_network_bad_tokens_and_garbage_are_dropped_and_counted() {
     let mut own = ping.clone();
     own.network = 0;
     own.id = Some(net.nodes[0].id());
+    while net.nodes[0].poll_transmit().is_some() {}
     net.nodes[0].handle_datagram(now, addr(1), &own.encode());
     assert!(
         net.nodes[0].poll_transmit().is_none(),

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 fn vectors_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vectors/opendht"
+        "/tests/vectors/opendht"
     ))
 }
 

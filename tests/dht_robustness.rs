@@ -2,32 +2,13 @@
 //! not crash, and must still answer a ping afterwards.
 
 mod common;
+use common::real::captured_datagrams;
 use common::*;
 use rand::{Rng, SeedableRng};
 use std::io::BufRead;
 use std::net::UdpSocket;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn vectors() -> Vec<Vec<u8>> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/opendht");
-    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
-                .filter_map(|e| std::fs::read(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    if out.is_empty() {
-        // Without the captured vectors, a few hand-made messages still seed the mutations.
-        out.push(
-            b"\x84\xa1a\x81\xa2id\xc4\x14AAAAAAAAAAAAAAAAAAAA\xa1q\xa4ping\xa1t\x01\xa1y\xa1q"
-                .to_vec(),
-        );
-    }
-    out
-}
 
 #[test]
 fn a_node_survives_100k_hostile_datagrams_and_still_answers() {
@@ -53,7 +34,7 @@ fn a_node_survives_100k_hostile_datagrams_and_still_answers() {
         .to_string();
     let target = format!("127.0.0.1:{port}");
 
-    let seeds = vectors();
+    let seeds = captured_datagrams();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0xfe77);
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let mut sent = 0;

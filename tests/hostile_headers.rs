@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use ferry::identity::{Identity, Pin};
 use ferry::proto::transfer::{sha3_256, Header};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -11,18 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Connect to the receiver as `device` over TLS, send `bytes`, and if `body` is given, wait
 /// for `GO` and send it too; return everything the receiver answered before closing.
 fn raw_exchange(device: &Device, addr: &str, bytes: Vec<u8>, body: Option<Vec<u8>>) -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let identity = Identity::load(device.path()).unwrap();
-        let config = ferry::net::tls::client_config(&identity, Pin::any()).unwrap();
-        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let mut tls = tokio_rustls::TlsConnector::from(config)
-            .connect(ferry::net::tls::server_name(), tcp)
-            .await
-            .unwrap();
+    block_on(async {
+        let mut tls = raw_tls(device, addr).await;
         let _ = tls.write_all(&bytes).await;
         let mut answer = Vec::new();
         if let Some(body) = body {

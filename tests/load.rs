@@ -396,25 +396,6 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
     );
 }
 
-/// Captured OpenDHT datagrams, to mutate (none when `shared/` is not beside the repository).
-fn dht_seeds() -> Vec<Vec<u8>> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/opendht");
-    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
-                .filter_map(|e| std::fs::read(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    // A ping request of the raw client, so there is always something well formed to break.
-    seeds.push(
-        b"\x84\xa1a\x81\xa2id\xc4\x14\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff\x00\x11\x22\x33\xa1q\xa4ping\xa1t\x01\xa1y\xa1q"
-            .to_vec(),
-    );
-    seeds
-}
-
 fn msgpack(value: &rmpv::Value) -> Vec<u8> {
     let mut out = Vec::new();
     rmpv::encode::write_value(&mut out, value).unwrap();
@@ -594,7 +575,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     ));
     receiving.wait_for("accepted");
 
-    let seeds = dht_seeds();
+    let seeds = captured_datagrams();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let v4 = UdpSocket::bind("127.0.0.1:0").unwrap();
     let flood_started = Instant::now();

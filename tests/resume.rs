@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use ferry::identity::{Identity, Pin};
 use ferry::proto::transfer::Header;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -175,20 +174,8 @@ fn a_sender_that_stops_mid_body_leaves_a_prefix_the_next_send_resumes() {
     let mut receiving = Receiving::start(&bob, &inbox, &["--yes"]);
 
     // As alice, over real TLS: offer the file, send half of it, close cleanly (close_notify).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let answer = runtime.block_on(async {
-        let identity = Identity::load(alice.path()).unwrap();
-        let config = ferry::net::tls::client_config(&identity, Pin::any()).unwrap();
-        let tcp = tokio::net::TcpStream::connect(&receiving.addr)
-            .await
-            .unwrap();
-        let mut tls = tokio_rustls::TlsConnector::from(config)
-            .connect(ferry::net::tls::server_name(), tcp)
-            .await
-            .unwrap();
+    let answer = block_on(async {
+        let mut tls = raw_tls(&alice, &receiving.addr).await;
         let header = Header {
             size: Some(size as u64),
             name: "doc.bin".into(),

@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use ferry::identity::{Identity, Pin};
 use ferry::proto::transfer::{sha3_256, EntryKind, Header};
 use serde_json::Value;
 use std::io::{BufRead, Write};
@@ -435,18 +434,8 @@ fn odd_names_in_a_set_arrive_made_safe_and_both_sides_agree_on_them() {
 /// and return everything the receiver answered until it closed.
 fn raw_set(device: &Device, addr: &str, header: Vec<u8>, body: Vec<u8>) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let identity = Identity::load(device.path()).unwrap();
-        let config = ferry::net::tls::client_config(&identity, Pin::any()).unwrap();
-        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let mut tls = tokio_rustls::TlsConnector::from(config)
-            .connect(ferry::net::tls::server_name(), tcp)
-            .await
-            .unwrap();
+    block_on(async {
+        let mut tls = raw_tls(device, addr).await;
         tls.write_all(&header).await.unwrap();
         let mut go = [0u8; 3];
         tls.read_exact(&mut go).await.unwrap();

@@ -25,7 +25,7 @@ use crate::outcome::Stop;
 use crate::proto::transfer::Digest;
 use crate::rerequest::{self, DataTransferRequest, Refusal, Status, REQUEST_TYPE, STATUS_TYPE};
 use anyhow::{anyhow, bail, Context as _, Result};
-use sha3::{Digest as _, Sha3_256};
+use sha3::Digest as _;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -249,8 +249,7 @@ fn refusal_from(answer: &InboundMessage, interaction: &str, asked: &HashSet<Id>)
 }
 
 fn hash_file(path: &Path) -> std::io::Result<Digest> {
-    let mut hasher = Sha3_256::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    let (_, hasher) = crate::net::partfile::hash_prefix(std::fs::File::open(path)?, u64::MAX)?;
     Ok(hasher.finalize().into())
 }
 

@@ -292,21 +292,9 @@ impl Resumable {
             }
         }
         let claim = Claim(path.clone());
-        let mut prefix = Sha3_256::new();
-        let mut have = 0u64;
+        let (mut have, mut prefix) = (0, Sha3_256::new());
         match std::fs::File::open(&path) {
-            Ok(file) => {
-                let mut reader = std::io::BufReader::with_capacity(1 << 20, file.take(size));
-                let mut buf = vec![0u8; 1 << 20];
-                loop {
-                    let n = reader.read(&mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    prefix.update(&buf[..n]);
-                    have += n as u64;
-                }
-            }
+            Ok(file) => (have, prefix) = hash_prefix(file, size)?,
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(anyhow!(e).context(format!("reading {}", path.display()))),
         }
@@ -317,6 +305,15 @@ impl Resumable {
             claim,
         }))
     }
+}
+
+/// Hash at most the first `limit` bytes of `source`: how many there were, and the hash state
+/// after them (to compare, or to continue hashing from).
+pub fn hash_prefix(source: impl Read, limit: u64) -> std::io::Result<(u64, Sha3_256)> {
+    let mut hasher = Sha3_256::new();
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, source.take(limit));
+    let read = std::io::copy(&mut reader, &mut hasher)?;
+    Ok((read, hasher))
 }
 
 /// A set's temporary directory (`.NAME.ID.ferry-part/`): removed with its contents when

@@ -187,7 +187,7 @@ where
             let Source::File(path) = &outgoing.source else {
                 bail!("the receiver offered to resume a transfer that cannot resume");
             };
-            let (matches, hasher) = hash_prefix(path.clone(), have, prefix).await?;
+            let (matches, hasher) = prefix_matches(path.clone(), have, prefix).await?;
             let start = if matches { have } else { 0 };
             let record = tx.start_at(start, hasher)?;
             link.writer.write_all(&record).await?;
@@ -313,22 +313,9 @@ impl Progress {
 
 /// Hash the first `have` bytes of `path` (on a blocking thread): whether they hash to
 /// `prefix`, and the hash state to continue from.
-async fn hash_prefix(path: PathBuf, have: u64, prefix: Digest) -> Result<(bool, Sha3_256)> {
+async fn prefix_matches(path: PathBuf, have: u64, prefix: Digest) -> Result<(bool, Sha3_256)> {
     tokio::task::spawn_blocking(move || -> Result<(bool, Sha3_256)> {
-        use std::io::Read;
-        let file = std::fs::File::open(&path)?;
-        let mut reader = file.take(have);
-        let mut hasher = Sha3_256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut read = 0u64;
-        loop {
-            let n = reader.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            read += n as u64;
-        }
+        let (read, hasher) = crate::net::partfile::hash_prefix(std::fs::File::open(&path)?, have)?;
         let digest: Digest = hasher.clone().finalize().into();
         Ok((read == have && digest == prefix, hasher))
     })

@@ -202,18 +202,7 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
 
 /// A file of `len` pseudo-random bytes (fast, not cryptographic).
 pub fn random_file(dir: &Path, name: &str, len: usize) -> PathBuf {
-    let path = dir.join(name);
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ len as u64;
-    let mut data = Vec::with_capacity(len);
-    while data.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        data.extend_from_slice(&state.to_le_bytes());
-    }
-    data.truncate(len);
-    std::fs::write(&path, data).expect("write file");
-    path
+    procs::seeded_file(dir, name, len, len as u64)
 }
 
 /// SHA3-256 as Python's hashlib computes it: an independent implementation.
@@ -243,4 +232,28 @@ pub fn entries(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     names.sort();
     names
+}
+
+/// Run `f` on a single-threaded runtime (tests that speak the protocol by hand).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+/// A TLS connection to `addr` as `device` (accepting any peer), to write raw protocol bytes.
+pub async fn raw_tls(
+    device: &Device,
+    addr: &str,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let identity = ferry::identity::Identity::load(device.path()).expect("identity");
+    let config =
+        ferry::net::tls::client_config(&identity, ferry::identity::Pin::any()).expect("tls config");
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    tokio_rustls::TlsConnector::from(config)
+        .connect(ferry::net::tls::server_name(), tcp)
+        .await
+        .expect("TLS handshake")
 }

@@ -297,3 +297,21 @@ pub fn free_tcp_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
 }
+
+/// Datagrams captured from real OpenDHT nodes (`tests/vectors/opendht/*.bin`), plus a ping
+/// request, so there is always something well formed to mutate in robustness tests.
+pub fn captured_datagrams() -> Vec<Vec<u8>> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/opendht");
+    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.push(
+        b"\x84\xa1a\x81\xa2id\xc4\x14AAAAAAAAAAAAAAAAAAAA\xa1q\xa4ping\xa1t\x01\xa1y\xa1q".to_vec(),
+    );
+    out
+}

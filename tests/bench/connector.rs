@@ -15,13 +15,23 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Seconds from spawning `send` to its `accepted` event, and its total run time.
-fn timed_send(mut cmd: Command) -> (f64, f64) {
+fn timed_send(cmd: Command) -> (f64, f64) {
+    try_timed_send(cmd).unwrap_or_else(|err| panic!("{err}"))
+}
+
+fn try_timed_send(mut cmd: Command) -> Result<(f64, f64), String> {
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
     let mut first_byte = None;
     for line in BufReader::new(child.stdout.take().unwrap())
         .lines()
@@ -32,11 +42,16 @@ fn timed_send(mut cmd: Command) -> (f64, f64) {
         }
     }
     let status = wait_bounded(&mut child, Duration::from_secs(120));
-    assert!(status.success(), "send failed");
-    (
-        first_byte.expect("an accepted event"),
+    if !status.success() {
+        return Err(format!(
+            "send failed: {}",
+            errors.join().unwrap_or_default()
+        ));
+    }
+    Ok((
+        first_byte.ok_or("no accepted event")?,
         start.elapsed().as_secs_f64(),
-    )
+    ))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -126,12 +141,19 @@ fn main() {
         .args(["--json", "receive", "--yes", "--dir"])
         .arg(work.path().join("in-relay"));
     let mut via_relay = Receiving::spawn(receiver, "online");
-    let mut cmd = alice.ferry();
-    relay_env(&mut cmd);
-    cmd.args(["--json", "send"])
-        .arg(&big)
-        .args(["--to", &carol.device_id]);
-    let (setup, total) = timed_send(cmd);
+    // A benchmark measures; the relay's correctness is asserted in tests/turn_fallback.rs. A
+    // failed attempt (seen once, never reproduced) is printed and tried again, once.
+    let relayed = |_| {
+        let mut cmd = alice.ferry();
+        relay_env(&mut cmd);
+        cmd.args(["--json", "send"])
+            .arg(&big)
+            .args(["--to", &carol.device_id]);
+        try_timed_send(cmd).inspect_err(|err| eprintln!("relay attempt failed: {err}"))
+    };
+    let (setup, total) = relayed(1)
+        .or_else(|_| relayed(2))
+        .unwrap_or_else(|err| panic!("{err}"));
     let connected = via_relay.wait_for("connected");
     assert_eq!(connected["path"], "relay");
     via_relay.wait_for("done");

@@ -38,7 +38,7 @@ use crate::net::turn;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -89,15 +89,6 @@ pub enum Accept {
     Ask,
     /// Accept every offer.
     All,
-}
-
-impl fmt::Display for Accept {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Accept::Ask => "ask",
-            Accept::All => "all",
-        })
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,96 +191,69 @@ pub struct Setting<T> {
     pub source: Source,
 }
 
-/// What the command line holds for one setting: the flag's value, or the variable's (name and
-/// value). clap reads the variable only when the flag is absent, so at most one is set in
-/// practice; [`Settings::merge`] prefers the flag anyway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layer<T> {
-    pub flag: Option<T>,
-    pub env: Option<(String, T)>,
-}
-
-impl<T> Default for Layer<T> {
-    fn default() -> Self {
-        Layer {
-            flag: None,
-            env: None,
-        }
-    }
-}
-
-impl<T> Layer<T> {
-    pub fn flag(value: T) -> Self {
-        Layer {
-            flag: Some(value),
-            env: None,
-        }
-    }
-
-    pub fn env(name: &str, value: T) -> Self {
-        Layer {
-            flag: None,
-            env: Some((name.to_string(), value)),
-        }
-    }
-}
-
-/// Flag > environment > file > default.
+/// Flag or variable (`given`) > file (`file`, read at `at`) > default.
 fn pick<T>(
-    given: Layer<T>,
+    given: Option<Setting<T>>,
     file: Option<T>,
-    path: Option<&Path>,
+    at: Option<&Path>,
     default: impl FnOnce() -> T,
 ) -> Setting<T> {
-    let (value, source) = match (given.flag, given.env, file, path) {
-        (Some(value), _, _, _) => (value, Source::Flag),
-        (None, Some((name, value)), _, _) => (value, Source::Env(name)),
-        (None, None, Some(value), Some(path)) => (value, Source::File(path.to_path_buf())),
-        _ => (default(), Source::Default),
-    };
-    Setting { value, source }
+    match (given, file.zip(at)) {
+        (Some(given), _) => given,
+        (None, Some((value, at))) => Setting {
+            value,
+            source: Source::File(at.to_path_buf()),
+        },
+        (None, None) => Setting {
+            value: default(),
+            source: Source::Default,
+        },
+    }
 }
 
-/// The command line's (and the environment's) part of every setting.
+/// The command line's (and the environment's) part of every setting: `Some` when its flag or
+/// its variable gave it. clap reads the variable only when the flag is absent, so a flag always
+/// wins over its variable before [`Settings::merge`] sees either.
 #[derive(Debug, Default, Clone)]
 pub struct Given {
-    pub home: Layer<PathBuf>,
-    pub config: Layer<PathBuf>,
-    pub bootstrap: Layer<Vec<String>>,
-    pub discovery: Layer<bool>,
-    pub turn_enabled: Layer<bool>,
-    pub turn_server: Layer<String>,
-    pub turn_user: Layer<String>,
-    pub turn_password: Layer<String>,
-    pub turn_realm: Layer<String>,
-    pub dir: Layer<PathBuf>,
-    pub accept: Layer<Accept>,
-    pub from: Layer<Vec<String>>,
+    pub home: Option<Setting<PathBuf>>,
+    pub config: Option<Setting<PathBuf>>,
+    pub bootstrap: Option<Setting<Vec<String>>>,
+    pub discovery: Option<Setting<bool>>,
+    pub turn_enabled: Option<Setting<bool>>,
+    pub turn_server: Option<Setting<String>>,
+    pub turn_user: Option<Setting<String>>,
+    pub turn_password: Option<Setting<String>>,
+    pub turn_realm: Option<Setting<String>>,
+    pub dir: Option<Setting<PathBuf>>,
+    pub accept: Option<Setting<Accept>>,
+    pub from: Option<Setting<Vec<String>>>,
 }
 
 impl Given {
     /// Read clap's matches for the whole command line. The `receive` options come from the
-    /// `receive` subcommand; for any other command (`doctor` shows them) clap reads their
-    /// variables in a parse of a bare `ferry receive`.
+    /// `receive` subcommand; for any other command (`doctor` shows them, `rerequest` falls
+    /// back on the receive directory) clap reads their variables by parsing the `receive`
+    /// subcommand alone with no arguments, so that their names, parsers and errors stay where
+    /// the CLI defines them.
     pub fn from_matches(matches: &ArgMatches) -> Result<Given, ConfigError> {
         let command = Cli::command();
+        let receive_command = command
+            .find_subcommand("receive")
+            .ok_or_else(|| ConfigError::Usage("no `receive` subcommand".into()))?;
         let bare;
         let receive = match matches.subcommand_matches("receive") {
             Some(receive) => receive,
             None => {
-                bare = command
+                bare = receive_command
                     .clone()
-                    .try_get_matches_from(["ferry", "receive"])
+                    .try_get_matches_from(["receive"])
                     .map_err(|err| {
                         ConfigError::Usage(format!("{} (from the environment)", clap_message(&err)))
                     })?;
-                bare.subcommand_matches("receive")
-                    .ok_or_else(|| ConfigError::Usage("no `receive` subcommand".into()))?
+                &bare
             }
         };
-        let receive_command = command
-            .find_subcommand("receive")
-            .ok_or_else(|| ConfigError::Usage("no `receive` subcommand".into()))?;
         let top = Reader {
             matches,
             command: &command,
@@ -298,21 +262,26 @@ impl Given {
             matches: receive,
             command: receive_command,
         };
-        let not = |layer: Layer<bool>| Layer {
-            flag: layer.flag.map(|v| !v),
-            env: layer.env.map(|(name, v)| (name, !v)),
+        let not = |given: Option<Setting<bool>>| {
+            given.map(|setting| Setting {
+                value: !setting.value,
+                ..setting
+            })
         };
         let mut accept = sub.one::<Accept>("accept");
-        if sub.flag("yes") {
-            if accept.flag.is_some() {
+        if sub.on_command_line("yes") {
+            if sub.on_command_line("accept") {
                 return Err(ConfigError::Usage(
                     "--yes is --accept all: give one of them".into(),
                 ));
             }
-            accept = Layer::flag(Accept::All);
+            accept = Some(Setting {
+                value: Accept::All,
+                source: Source::Flag,
+            });
         }
         let dir = sub.one::<PathBuf>("dir");
-        if sub.flag("stdout") && dir.flag.is_some() {
+        if sub.on_command_line("stdout") && sub.on_command_line("dir") {
             return Err(ConfigError::Usage(
                 "--stdout writes the file to standard output: --dir does not go with it".into(),
             ));
@@ -348,44 +317,43 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn layer<T>(&self, id: &str, value: Option<T>) -> Layer<T> {
-        match (self.matches.value_source(id), value) {
-            (Some(ValueSource::CommandLine), Some(value)) => Layer::flag(value),
-            (Some(ValueSource::EnvVariable), Some(value)) => {
-                let name = self
-                    .command
-                    .get_arguments()
-                    .find(|arg| arg.get_id() == id)
-                    .and_then(|arg| arg.get_env())
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                Layer::env(&name, value)
+    /// `value` with its source, when a flag or its variable gave it.
+    fn setting<T>(&self, id: &str, value: Option<T>) -> Option<Setting<T>> {
+        let source = match self.matches.value_source(id)? {
+            ValueSource::CommandLine => Source::Flag,
+            ValueSource::EnvVariable => {
+                let arg = self.command.get_arguments().find(|arg| arg.get_id() == id);
+                let name = arg.and_then(clap::Arg::get_env);
+                Source::Env(name.map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
             }
-            _ => Layer::default(),
-        }
+            _ => return None,
+        };
+        Some(Setting {
+            value: value?,
+            source,
+        })
     }
 
     /// A single value. An id that is not an argument of this type reads as absent (a unit
     /// test reads every id through the real command line).
-    fn one<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Layer<T> {
+    fn one<T: Clone + Send + Sync + 'static>(&self, id: &str) -> Option<Setting<T>> {
         let value = self.matches.try_get_one::<T>(id).ok().flatten().cloned();
-        self.layer(id, value)
+        self.setting(id, value)
     }
 
-    fn many(&self, id: &str) -> Layer<Vec<String>> {
+    fn many(&self, id: &str) -> Option<Setting<Vec<String>>> {
         let values = self
             .matches
             .try_get_many::<String>(id)
             .ok()
             .flatten()
             .map(|values| values.cloned().collect());
-        self.layer(id, values)
+        self.setting(id, values)
     }
 
-    /// A switch given on the command line.
-    fn flag(&self, id: &str) -> bool {
+    /// Whether `id` is on the command line (for a switch: whether it is on).
+    fn on_command_line(&self, id: &str) -> bool {
         self.matches.value_source(id) == Some(ValueSource::CommandLine)
-            && self.matches.try_get_one::<bool>(id).ok().flatten() == Some(&true)
     }
 }
 
@@ -393,10 +361,7 @@ impl Reader<'_> {
 /// `--config` / `FERRY_CONFIG`). `None`: no platform configuration directory, so no file.
 pub fn locate(given: &Given) -> (Setting<PathBuf>, Option<(PathBuf, bool)>) {
     let home = pick(given.home.clone(), None, None, default_home);
-    let named = given.config.flag.clone().or_else(|| {
-        let (_, path) = given.config.env.clone()?;
-        Some(path)
-    });
+    let named = given.config.as_ref().map(|config| config.value.clone());
     let file = match (named, &home.source) {
         (Some(path), _) => Some((path, true)),
         (None, Source::Default) => {
@@ -407,11 +372,10 @@ pub fn locate(given: &Given) -> (Setting<PathBuf>, Option<(PathBuf, bool)>) {
     (home, file)
 }
 
-/// Read the command line, the environment and the configuration file.
+/// Read the command line, the environment and the configuration file (once).
 pub fn load(matches: &ArgMatches) -> Result<Settings, ConfigError> {
     let given = Given::from_matches(matches)?;
-    let (_, located) = locate(&given);
-    let (path, file) = match located {
+    let (path, file) = match locate(&given).1 {
         Some((path, required)) => {
             let file = ConfigFile::read(&path, required)?;
             (Some(path), file)
@@ -420,6 +384,9 @@ pub fn load(matches: &ArgMatches) -> Result<Settings, ConfigError> {
     };
     Ok(Settings::merge(given, path, file))
 }
+
+/// One setting as shown: its key as in the file, its value, its source.
+pub type Entry<'a> = (&'static str, Value, &'a Source);
 
 /// Every setting that the configuration file can hold, with its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,20 +412,20 @@ pub struct Settings {
 impl Settings {
     /// Merge the layers: flag > environment > file (`file` read at `path`) > default.
     pub fn merge(given: Given, path: Option<PathBuf>, file: Option<ConfigFile>) -> Settings {
-        let (home, _) = locate(&given);
+        let home = pick(given.home, None, None, default_home);
         let file_read = file.is_some() && path.is_some();
-        let f = file.unwrap_or_default();
         let at = path.as_deref().filter(|_| file_read);
-        let base = at.and_then(Path::parent).map(Path::to_path_buf);
+        let f = file.unwrap_or_default();
         let mut bootstrap = pick(given.bootstrap, f.bootstrap, at, || {
             vec![DEFAULT_BOOTSTRAP.to_string()]
         });
         if bootstrap.value == [NO_BOOTSTRAP] {
             bootstrap.value.clear();
         }
+        let base = at.and_then(Path::parent);
         let dir = pick(
             given.dir,
-            f.receive.dir.map(|dir| in_file(&dir, base.as_deref())),
+            f.receive.dir.map(|dir| in_file(&dir, base)),
             at,
             || dirs::download_dir().unwrap_or_else(|| home.value.join("downloads")),
         );
@@ -496,55 +463,32 @@ impl Settings {
 
     /// Each setting as (key as in the file, value, source), in the file's order; the
     /// password is always [`MASK`].
-    pub fn entries(&self) -> Vec<(&'static str, serde_json::Value, &Source)> {
-        let path = |p: &Path| json!(p.display().to_string());
+    pub fn entries(&self) -> Vec<Entry<'_>> {
+        fn entry<'a, T: Serialize>(key: &'static str, s: &'a Setting<T>) -> Entry<'a> {
+            (key, json!(s.value), &s.source)
+        }
+        fn path<'a>(key: &'static str, s: &'a Setting<PathBuf>) -> Entry<'a> {
+            (key, json!(s.value.display().to_string()), &s.source)
+        }
         vec![
-            ("home", path(&self.home.value), &self.home.source),
-            (
-                "bootstrap",
-                json!(self.bootstrap.value),
-                &self.bootstrap.source,
-            ),
-            (
-                "discovery",
-                json!(self.discovery.value),
-                &self.discovery.source,
-            ),
-            (
-                "turn.enabled",
-                json!(self.turn_enabled.value),
-                &self.turn_enabled.source,
-            ),
-            (
-                "turn.server",
-                json!(self.turn_server.value),
-                &self.turn_server.source,
-            ),
-            (
-                "turn.user",
-                json!(self.turn_user.value),
-                &self.turn_user.source,
-            ),
+            path("home", &self.home),
+            entry("bootstrap", &self.bootstrap),
+            entry("discovery", &self.discovery),
+            entry("turn.enabled", &self.turn_enabled),
+            entry("turn.server", &self.turn_server),
+            entry("turn.user", &self.turn_user),
             ("turn.password", json!(MASK), &self.turn_password.source),
-            (
-                "turn.realm",
-                json!(self.turn_realm.value),
-                &self.turn_realm.source,
-            ),
-            ("receive.dir", path(&self.dir.value), &self.dir.source),
-            (
-                "receive.accept",
-                json!(self.accept.value),
-                &self.accept.source,
-            ),
-            ("receive.from", json!(self.from.value), &self.from.source),
+            entry("turn.realm", &self.turn_realm),
+            path("receive.dir", &self.dir),
+            entry("receive.accept", &self.accept),
+            entry("receive.from", &self.from),
         ]
     }
 
     /// The `config` JSON event: `file` is the file read (or null), `path` where it was looked
     /// for, and each setting `{"value", "source"}` (plus `"env"`: the variable's name).
-    pub fn report(&self) -> serde_json::Value {
-        let settings: serde_json::Map<String, serde_json::Value> = self
+    pub fn report(&self) -> Value {
+        let settings: serde_json::Map<String, Value> = self
             .entries()
             .into_iter()
             .map(|(key, value, source)| {
@@ -610,6 +554,22 @@ from = ["bob"]
 
     fn merged(given: Given, text: Option<&str>) -> Settings {
         Settings::merge(given, Some(path()), text.map(file))
+    }
+
+    /// What a flag on the command line gives.
+    fn flag<T>(value: T) -> Option<Setting<T>> {
+        Some(Setting {
+            value,
+            source: Source::Flag,
+        })
+    }
+
+    /// What the variable `name` gives.
+    fn env<T>(name: &str, value: T) -> Option<Setting<T>> {
+        Some(Setting {
+            value,
+            source: Source::Env(name.into()),
+        })
     }
 
     fn invalid(text: &str) -> (Option<(usize, usize)>, String, String) {
@@ -713,43 +673,39 @@ from = ["bob"]
     }
 
     /// Every precedence case for one setting: `get` picks it out of the merged settings,
-    /// `set` puts a layer into `Given`, `file` writes a file holding `in_file`.
+    /// `set` puts what the command line gave into `Given`, `file` writes a file holding
+    /// `in_file`. (A flag over its own variable is clap's doing: `tests/config_file.rs`.)
     fn precedence<T: Clone + PartialEq + fmt::Debug>(
         get: impl Fn(&Settings) -> Setting<T>,
-        set: impl Fn(&mut Given, Layer<T>),
+        set: impl Fn(&mut Given, Option<Setting<T>>),
         file: &str,
         (from_flag, from_env, in_file): (T, T, T),
-        env: &str,
+        env_name: &str,
     ) {
-        let layers = |flag: bool, env_too: bool| {
-            let mut given = Given::default();
-            set(
-                &mut given,
-                Layer {
-                    flag: flag.then(|| from_flag.clone()),
-                    env: env_too.then(|| (env.to_string(), from_env.clone())),
-                },
-            );
-            given
+        let merge = |given: Option<Setting<T>>, text: Option<&str>| {
+            let mut g = Given::default();
+            set(&mut g, given);
+            get(&merged(g, text))
         };
-        let flag = get(&merged(layers(true, true), Some(file)));
-        assert_eq!((flag.value, flag.source), (from_flag.clone(), Source::Flag));
-        let flag_no_env = get(&merged(layers(true, false), Some(file)));
-        assert_eq!(flag_no_env.source, Source::Flag);
-        let env_beats_file = get(&merged(layers(false, true), Some(file)));
+        let flag_beats_file = merge(flag(from_flag.clone()), Some(file));
+        assert_eq!(
+            (flag_beats_file.value, flag_beats_file.source),
+            (from_flag.clone(), Source::Flag)
+        );
+        let env_beats_file = merge(env(env_name, from_env.clone()), Some(file));
         assert_eq!(
             (env_beats_file.value, env_beats_file.source),
-            (from_env.clone(), Source::Env(env.into()))
+            (from_env, Source::Env(env_name.into()))
         );
-        let file_beats_default = get(&merged(layers(false, false), Some(file)));
+        let file_beats_default = merge(None, Some(file));
         assert_eq!(
             (file_beats_default.value, file_beats_default.source),
             (in_file.clone(), Source::File(path()))
         );
-        let default = get(&merged(layers(false, false), None));
+        let default = merge(None, None);
         assert_eq!(default.source, Source::Default);
         assert_ne!(default.value, in_file);
-        let flag_without_file = get(&merged(layers(true, false), None));
+        let flag_without_file = merge(flag(from_flag.clone()), None);
         assert_eq!(flag_without_file.value, from_flag);
     }
 
@@ -775,20 +731,20 @@ from = ["bob"]
     #[test]
     fn bootstrap_none_means_lan_only_from_any_layer() {
         let none = || vec![NO_BOOTSTRAP.to_string()];
-        let flag = Given {
-            bootstrap: Layer::flag(none()),
+        let by_flag = Given {
+            bootstrap: flag(none()),
             ..Given::default()
         };
         assert_eq!(
-            merged(flag, Some(FULL)).bootstrap.value,
+            merged(by_flag, Some(FULL)).bootstrap.value,
             Vec::<String>::new()
         );
-        let env = Given {
-            bootstrap: Layer::env("FERRY_BOOTSTRAP", none()),
+        let by_env = Given {
+            bootstrap: env("FERRY_BOOTSTRAP", none()),
             ..Given::default()
         };
         assert_eq!(
-            merged(env, Some(FULL)).bootstrap.value,
+            merged(by_env, Some(FULL)).bootstrap.value,
             Vec::<String>::new()
         );
         for text in ["bootstrap = [\"none\"]", "bootstrap = []"] {
@@ -838,11 +794,11 @@ from = ["bob"]
             "FERRY_ACCEPT",
         );
         // The other way round: a flag or a variable can say `ask` over a file's `all`.
-        let env = Given {
-            accept: Layer::env("FERRY_ACCEPT", Accept::Ask),
+        let by_env = Given {
+            accept: env("FERRY_ACCEPT", Accept::Ask),
             ..Given::default()
         };
-        assert_eq!(merged(env, Some(FULL)).accept.value, Accept::Ask);
+        assert_eq!(merged(by_env, Some(FULL)).accept.value, Accept::Ask);
         assert_eq!(merged(Given::default(), None).accept.value, Accept::Ask);
     }
 
@@ -861,12 +817,12 @@ from = ["bob"]
         );
         assert_eq!(s.from.value, ["bob"]);
         // FERRY_NO_TURN=0 turns the relay back on over the file.
-        let env = Given {
-            turn_enabled: Layer::env("FERRY_NO_TURN", true),
-            discovery: Layer::flag(false),
+        let given = Given {
+            turn_enabled: env("FERRY_NO_TURN", true),
+            discovery: flag(false),
             ..Given::default()
         };
-        let s = merged(env, Some("discovery = true\n[turn]\nenabled = false"));
+        let s = merged(given, Some("discovery = true\n[turn]\nenabled = false"));
         assert_eq!(s.turn_enabled.source, Source::Env("FERRY_NO_TURN".into()));
         assert_eq!(s.discovery.source, Source::Flag);
         let turn = s.turn().expect("enabled");
@@ -883,24 +839,24 @@ from = ["bob"]
             assert_eq!(s.dir.value, home.join("inbox"));
         }
         // A flag's relative path stays relative to the working directory.
-        let flag = Given {
-            dir: Layer::flag(PathBuf::from("inbox")),
+        let by_flag = Given {
+            dir: flag(PathBuf::from("inbox")),
             ..Given::default()
         };
-        assert_eq!(merged(flag, Some(FULL)).dir.value, Path::new("inbox"));
+        assert_eq!(merged(by_flag, Some(FULL)).dir.value, Path::new("inbox"));
     }
 
     #[test]
     fn the_file_lives_in_the_home_given_or_the_platform_config_dir() {
         let given = Given {
-            home: Layer::env("FERRY_HOME", PathBuf::from("/h")),
+            home: env("FERRY_HOME", PathBuf::from("/h")),
             ..Given::default()
         };
         let (home, file) = locate(&given);
         assert_eq!(home.source, Source::Env("FERRY_HOME".into()));
         assert_eq!(file, Some((PathBuf::from("/h/config.toml"), false)));
         let named = Given {
-            config: Layer::flag(PathBuf::from("/c.toml")),
+            config: flag(PathBuf::from("/c.toml")),
             ..given
         };
         assert_eq!(locate(&named).1, Some((PathBuf::from("/c.toml"), true)));
@@ -920,11 +876,11 @@ from = ["bob"]
         assert_eq!(s.report()["settings"]["turn.password"]["value"], MASK);
         assert_eq!(s.report()["file"], "/etc/ferry-test/config.toml");
         assert_eq!(s.report()["settings"]["receive.accept"]["value"], "all");
-        let env = Given {
-            turn_server: Layer::env("FERRY_TURN", "turn:x:1".into()),
+        let by_env = Given {
+            turn_server: env("FERRY_TURN", "turn:x:1".into()),
             ..Given::default()
         };
-        let report = merged(env, None).report();
+        let report = merged(by_env, None).report();
         assert_eq!(report["file"], serde_json::Value::Null);
         assert_eq!(report["path"], "/etc/ferry-test/config.toml");
         assert_eq!(report["settings"]["turn.server"]["source"], "env");
@@ -971,31 +927,31 @@ from = ["bob"]
             "--from=a,b",
         ])
         .unwrap();
-        assert_eq!(g.home.flag, Some(PathBuf::from("/h")));
-        assert_eq!(g.config.flag, Some(PathBuf::from("/c.toml")));
+        assert_eq!(g.home, flag(PathBuf::from("/h")));
+        assert_eq!(g.config, flag(PathBuf::from("/c.toml")));
         assert_eq!(
-            g.bootstrap.flag,
-            Some(vec!["127.0.0.1:1".into(), "127.0.0.1:2".into()])
+            g.bootstrap,
+            flag(vec!["127.0.0.1:1".into(), "127.0.0.1:2".into()])
         );
-        assert_eq!(g.discovery.flag, Some(false));
-        assert_eq!(g.turn_enabled.flag, Some(false));
-        assert_eq!(g.turn_server.flag.as_deref(), Some("turn:127.0.0.1:3"));
-        assert_eq!(g.turn_user.flag.as_deref(), Some("u"));
-        assert_eq!(g.turn_password.flag.as_deref(), Some("p"));
-        assert_eq!(g.turn_realm.flag.as_deref(), Some("r"));
-        assert_eq!(g.dir.flag, Some(PathBuf::from("d")));
-        assert_eq!(g.accept.flag, Some(Accept::All));
-        assert_eq!(g.from.flag, Some(vec!["a".into(), "b".into()]));
+        assert_eq!(g.discovery, flag(false));
+        assert_eq!(g.turn_enabled, flag(false));
+        assert_eq!(g.turn_server, flag("turn:127.0.0.1:3".into()));
+        assert_eq!(g.turn_user, flag("u".into()));
+        assert_eq!(g.turn_password, flag("p".into()));
+        assert_eq!(g.turn_realm, flag("r".into()));
+        assert_eq!(g.dir, flag(PathBuf::from("d")));
+        assert_eq!(g.accept, flag(Accept::All));
+        assert_eq!(g.from, flag(vec!["a".into(), "b".into()]));
         // Global flags after the subcommand count as well.
         let g = given(&["doctor", "--bootstrap", "none"]).unwrap();
-        assert_eq!(g.bootstrap.flag, Some(vec!["none".into()]));
+        assert_eq!(g.bootstrap, flag(vec!["none".into()]));
         assert_eq!(
-            given(&["receive", "--yes"]).unwrap().accept.flag,
-            Some(Accept::All)
+            given(&["receive", "--yes"]).unwrap().accept,
+            flag(Accept::All)
         );
         assert_eq!(
-            given(&["receive", "--accept", "ask"]).unwrap().accept.flag,
-            Some(Accept::Ask)
+            given(&["receive", "--accept", "ask"]).unwrap().accept,
+            flag(Accept::Ask)
         );
     }
 

@@ -25,9 +25,9 @@ use crate::net::tls;
 use crate::net::Interrupt;
 use crate::proto::dht::value::Value;
 use crate::proto::signal::{
-    account_key, device_key, open_announcement, open_message, open_request, peer_key,
-    seal_announcement, seal_message, seal_request, Announcement, DeviceInfo, Message, ReplayGuard,
-    Request, ANNOUNCE_USER_TYPE, REQUEST_USER_TYPE,
+    account_key, device_key, open_announcement, open_message, open_request, peer_key, seal,
+    seal_announcement, Announcement, DeviceInfo, Message, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
+    REQUEST_USER_TYPE,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use rustls::pki_types::UnixTime;
@@ -146,9 +146,15 @@ pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     Ok(devices)
 }
 
-fn sealed_request(identity: &Identity, request: &Request, to: &[u8; 32]) -> Value {
-    let sealed = seal_request(request, identity, to, rand::random(), rand::random());
-    Value::new(random_nonzero(), 0, sealed, REQUEST_USER_TYPE)
+/// `body` signed by this device and sealed to `to`, as a DHT value of `user_type`.
+fn sealed_value<T: serde::Serialize>(
+    identity: &Identity,
+    body: &T,
+    to: &[u8; 32],
+    user_type: &str,
+) -> Value {
+    let sealed = seal(body, identity, to, rand::random(), rand::random());
+    Value::new(random_nonzero(), 0, sealed, user_type)
 }
 
 /// Put a sealed, signed message for `to` at its `peer:` key (once; it lives as long as the
@@ -168,16 +174,9 @@ pub async fn send_message(
         mime_type: mime_type.to_string(),
         payload: ByteBuf::from(payload),
     };
-    let sealed = seal_message(
-        &message,
-        identity,
-        &to.enc_key,
-        rand::random(),
-        rand::random(),
-    );
     dht.put_once(
         peer_key(&to.peer.device),
-        Value::new(random_nonzero(), 0, sealed, mime_type),
+        sealed_value(identity, &message, &to.enc_key, mime_type),
     )
     .await
     .with_context(|| format!("sending a message to device {}", to.peer.device))
@@ -214,7 +213,7 @@ pub async fn connect_via_dht(
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
     dht.put_once(
         peer_key(&target.peer.device),
-        sealed_request(identity, &offer, &target.enc_key),
+        sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE),
     )
     .await
     .context("publishing the connection request")?;
@@ -449,7 +448,7 @@ async fn answer(
     };
     dht.put_once(
         peer_key(&peer.device),
-        sealed_request(identity, &reply, &their_key),
+        sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE),
     )
     .await
     .context("publishing the answer")?;

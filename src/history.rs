@@ -33,6 +33,20 @@ pub struct Interaction {
     pub at: u64,
 }
 
+impl Interaction {
+    /// Done, with the digest of what was kept.
+    pub fn is_complete(&self) -> bool {
+        self.outcome == "done" && self.sha3_256.is_some()
+    }
+
+    /// The recorded SHA3-256, when there is a valid one.
+    pub fn digest(&self) -> Option<crate::proto::transfer::Digest> {
+        self.sha3_256
+            .as_deref()
+            .and_then(crate::proto::transfer::parse_digest)
+    }
+}
+
 /// The conversation of two accounts: the same id on both sides.
 pub fn conversation(a: &Id, b: &Id) -> String {
     let (x, y) = if a <= b { (a, b) } else { (b, a) };

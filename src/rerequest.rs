@@ -85,55 +85,73 @@ fn is_member(account: Id, own_account: Id, interaction: &Interaction) -> bool {
     account == own_account || account.to_string() == interaction.peer_account
 }
 
-/// Decide on a re-request from `requester` with payload `payload`, against this device's
-/// `history`: the recorded interaction to send again (with its path and digest), or why not.
-/// The file's digest on disk is checked afterwards by the caller ([`Refusal::FileChanged`]).
+/// Longest id accepted in a request (ids are 16 to 40 hex digits; anything longer is not ours).
+const MAX_ID_CHARS: usize = 128;
+
+impl DataTransferRequest {
+    /// The payload of a re-request, with ids of a sane length.
+    pub fn parse(payload: &[u8]) -> Result<DataTransferRequest, Refusal> {
+        let request: DataTransferRequest =
+            serde_json::from_slice(payload).map_err(|_| Refusal::Malformed)?;
+        let ids = [
+            &request.conversation,
+            &request.interaction,
+            &request.device_id,
+        ];
+        if ids.iter().any(|id| id.len() > MAX_ID_CHARS) {
+            return Err(Refusal::Malformed);
+        }
+        Ok(request)
+    }
+}
+
+/// Decide on `request` from `requester`, against this device's `history`: the recorded
+/// interaction to send again (complete, with its path and digest), or why not. The file's
+/// digest on disk is checked afterwards by the caller ([`Refusal::FileChanged`]).
 pub fn check<'h>(
     history: &'h [Interaction],
     own_account: Id,
     requester: &PeerIdentity,
-    payload: &[u8],
-) -> Result<(DataTransferRequest, &'h Interaction), Refusal> {
-    let request: DataTransferRequest =
-        serde_json::from_slice(payload).map_err(|_| Refusal::Malformed)?;
+    request: &DataTransferRequest,
+) -> Result<&'h Interaction, Refusal> {
     if request.device_id != requester.device.to_string() {
         return Err(Refusal::DeviceMismatch {
-            named: request.device_id.chars().take(64).collect(),
+            named: request.device_id.clone(),
             signer: requester.device,
         });
     }
-    let mut same_conversation = history
+    let conversation: Vec<&Interaction> = history
         .iter()
         .filter(|i| i.conversation == request.conversation)
-        .peekable();
+        .collect();
     // Membership first, from any interaction of the conversation: a non-member learns
     // nothing, not even whether the interaction exists.
-    let member = same_conversation
-        .peek()
-        .is_some_and(|i| is_member(requester.account, own_account, i));
-    if !member {
+    if !conversation
+        .first()
+        .is_some_and(|i| is_member(requester.account, own_account, i))
+    {
         return Err(Refusal::NotAMember {
             account: requester.account,
-            conversation: request.conversation.chars().take(64).collect(),
+            conversation: request.conversation.clone(),
         });
     }
-    let mut found = false;
-    let mut resendable = None;
-    for i in same_conversation.filter(|i| i.interaction == request.interaction) {
-        found = true;
-        if i.outcome == "done" && i.sha3_256.is_some() && i.path.is_some() {
-            // The latest complete record wins (a file received again has a newer path).
-            resendable = Some(i);
-        }
-    }
-    match resendable {
-        Some(i) => Ok((request, i)),
-        None if found => Err(Refusal::NotResendable {
-            interaction: request.interaction,
+    let records: Vec<&Interaction> = conversation
+        .into_iter()
+        .filter(|i| i.interaction == request.interaction)
+        .collect();
+    // The latest complete record wins (a file received again has a newer path).
+    let resendable = records
+        .iter()
+        .rev()
+        .find(|i| i.is_complete() && i.path.is_some());
+    match (resendable, records.is_empty()) {
+        (Some(i), _) => Ok(i),
+        (None, false) => Err(Refusal::NotResendable {
+            interaction: request.interaction.clone(),
         }),
-        None => Err(Refusal::UnknownInteraction {
-            interaction: request.interaction.chars().take(64).collect(),
-            conversation: request.conversation.chars().take(64).collect(),
+        (None, true) => Err(Refusal::UnknownInteraction {
+            interaction: request.interaction.clone(),
+            conversation: request.conversation.clone(),
         }),
     }
 }
@@ -171,6 +189,10 @@ mod tests {
         }]
     }
 
+    fn request(conversation: &str, interaction: &str, device: Id) -> DataTransferRequest {
+        DataTransferRequest::parse(&payload(conversation, interaction, device)).unwrap()
+    }
+
     fn payload(conversation: &str, interaction: &str, device: Id) -> Vec<u8> {
         serde_json::to_vec(&DataTransferRequest {
             conversation: conversation.into(),
@@ -186,14 +208,9 @@ mod tests {
         let conv = conversation(&id(1), &id(2));
         // Another device (21) of Bob's account, and Alice's own other device (11).
         for requester in [peer(2, 21), peer(1, 11)] {
-            let (request, found) = check(
-                &history,
-                id(1),
-                &requester,
-                &payload(&conv, "t1", requester.device),
-            )
-            .unwrap();
-            assert_eq!(request.interaction, "t1");
+            let asked = request(&conv, "t1", requester.device);
+            let found = check(&history, id(1), &requester, &asked).unwrap();
+            assert_eq!(found.interaction, "t1");
             assert_eq!(found.path.as_deref(), Some("/data/report.pdf"));
         }
     }
@@ -211,25 +228,29 @@ mod tests {
         let history = alice_history();
         let conv = conversation(&id(1), &id(2));
         let carol = peer(3, 30);
-        let refused = check(&history, id(1), &carol, &payload(&conv, "t1", carol.device));
+        let refused = check(&history, id(1), &carol, &request(&conv, "t1", carol.device));
         assert!(matches!(refused, Err(Refusal::NotAMember { .. })));
         assert!(!refused.unwrap_err().tell_requester());
         // Not a member of an unknown conversation either: nothing is revealed.
         let bob = peer(2, 21);
         assert!(matches!(
-            check(&history, id(1), &bob, &payload("other", "t1", bob.device)),
+            check(&history, id(1), &bob, &request("other", "t1", bob.device)),
             Err(Refusal::NotAMember { .. })
         ));
-        let unknown = check(&history, id(1), &bob, &payload(&conv, "t9", bob.device));
+        let unknown = check(&history, id(1), &bob, &request(&conv, "t9", bob.device));
         assert!(matches!(unknown, Err(Refusal::UnknownInteraction { .. })));
         assert!(unknown.unwrap_err().tell_requester());
         // Bob's device naming another device in the payload.
         assert!(matches!(
-            check(&history, id(1), &bob, &payload(&conv, "t1", id(99))),
+            check(&history, id(1), &bob, &request(&conv, "t1", id(99))),
             Err(Refusal::DeviceMismatch { .. })
         ));
         assert_eq!(
-            check(&history, id(1), &bob, b"not json"),
+            DataTransferRequest::parse(b"not json"),
+            Err(Refusal::Malformed)
+        );
+        assert_eq!(
+            DataTransferRequest::parse(&payload(&"c".repeat(MAX_ID_CHARS + 1), "t1", bob.device)),
             Err(Refusal::Malformed)
         );
     }
@@ -242,7 +263,7 @@ mod tests {
         let conv = conversation(&id(1), &id(2));
         let bob = peer(2, 21);
         assert_eq!(
-            check(&history, id(1), &bob, &payload(&conv, "t1", bob.device)),
+            check(&history, id(1), &bob, &request(&conv, "t1", bob.device)),
             Err(Refusal::NotResendable {
                 interaction: "t1".into()
             })

@@ -77,6 +77,17 @@ fn setting(event: &Value, key: &str) -> (Value, String) {
     (s["value"].clone(), source)
 }
 
+/// Check `(key, value, source)` of each setting named in a `config` event.
+fn assert_settings(event: &Value, expected: &[(&str, Value, &str)]) {
+    for (key, value, source) in expected {
+        assert_eq!(
+            setting(event, key),
+            (value.clone(), source.to_string()),
+            "{key} in {event}"
+        );
+    }
+}
+
 #[test]
 fn doctor_shows_file_over_default_env_over_file_flag_over_env() {
     let work = tempfile::tempdir().unwrap();
@@ -102,30 +113,17 @@ accept = "all"
     // The file over the defaults.
     let event = config_event(clean(&bob), &[]);
     assert_eq!(event["file"], file.to_str().unwrap());
-    assert_eq!(
-        setting(&event, "bootstrap"),
-        (json!(["127.0.0.1:1"]), "file".into())
-    );
-    assert_eq!(setting(&event, "discovery"), (json!(false), "file".into()));
-    assert_eq!(
-        setting(&event, "turn.server"),
-        (json!("turn:127.0.0.1:2"), "file".into())
-    );
-    assert_eq!(
-        setting(&event, "turn.password"),
-        (json!("***"), "file".into())
-    );
-    assert_eq!(
-        setting(&event, "receive.dir"),
-        (json!(file_dir.to_str().unwrap()), "file".into())
-    );
-    assert_eq!(
-        setting(&event, "receive.accept"),
-        (json!("all"), "file".into())
-    );
-    assert_eq!(
-        setting(&event, "turn.realm"),
-        (json!("ring"), "default".into())
+    assert_settings(
+        &event,
+        &[
+            ("bootstrap", json!(["127.0.0.1:1"]), "file"),
+            ("discovery", json!(false), "file"),
+            ("turn.server", json!("turn:127.0.0.1:2"), "file"),
+            ("turn.password", json!("***"), "file"),
+            ("receive.dir", json!(file_dir.to_str().unwrap()), "file"),
+            ("receive.accept", json!("all"), "file"),
+            ("turn.realm", json!("ring"), "default"),
+        ],
     );
     assert!(!event.to_string().contains("file-secret"), "{event}");
 
@@ -138,28 +136,19 @@ accept = "all"
         .env("FERRY_RECEIVE_DIR", "/env/dir")
         .env("FERRY_ACCEPT", "ask");
     let event = config_event(cmd, &[]);
-    assert_eq!(
-        setting(&event, "bootstrap"),
-        (
-            json!(["127.0.0.1:3", "127.0.0.1:4"]),
-            "env FERRY_BOOTSTRAP".into()
-        )
-    );
-    assert_eq!(
-        setting(&event, "discovery"),
-        (json!(true), "env FERRY_NO_DISCOVERY".into())
-    );
-    assert_eq!(
-        setting(&event, "turn.server"),
-        (json!("turn:127.0.0.1:5"), "env FERRY_TURN".into())
-    );
-    assert_eq!(
-        setting(&event, "receive.dir"),
-        (json!("/env/dir"), "env FERRY_RECEIVE_DIR".into())
-    );
-    assert_eq!(
-        setting(&event, "receive.accept"),
-        (json!("ask"), "env FERRY_ACCEPT".into())
+    assert_settings(
+        &event,
+        &[
+            (
+                "bootstrap",
+                json!(["127.0.0.1:3", "127.0.0.1:4"]),
+                "env FERRY_BOOTSTRAP",
+            ),
+            ("discovery", json!(true), "env FERRY_NO_DISCOVERY"),
+            ("turn.server", json!("turn:127.0.0.1:5"), "env FERRY_TURN"),
+            ("receive.dir", json!("/env/dir"), "env FERRY_RECEIVE_DIR"),
+            ("receive.accept", json!("ask"), "env FERRY_ACCEPT"),
+        ],
     );
     assert!(!event.to_string().contains("env-secret"), "{event}");
 
@@ -168,10 +157,12 @@ accept = "all"
     cmd.env("FERRY_BOOTSTRAP", "127.0.0.1:3")
         .env("FERRY_TURN", "turn:127.0.0.1:5");
     let event = config_event(cmd, &["--bootstrap", "none", "--turn", "turn:127.0.0.1:6"]);
-    assert_eq!(setting(&event, "bootstrap"), (json!([]), "flag".into()));
-    assert_eq!(
-        setting(&event, "turn.server"),
-        (json!("turn:127.0.0.1:6"), "flag".into())
+    assert_settings(
+        &event,
+        &[
+            ("bootstrap", json!([]), "flag"),
+            ("turn.server", json!("turn:127.0.0.1:6"), "flag"),
+        ],
     );
 
     // The same in text, one line per setting with its source.
@@ -259,19 +250,21 @@ fn a_bad_key_or_bad_toml_is_exit_2_naming_the_file() {
         "{event}"
     );
 
-    let file = write_config(&bob, "discovery = false\nbootstrap = [\"127.0.0.1:1\"\n");
-    let out = clean(&bob)
-        .args(["doctor", "--config-only"])
-        .output()
-        .unwrap();
-    fails_naming(&out, &file, &[":2:"]);
-
-    let file = write_config(&bob, "[receive]\naccept = \"maybe\"\n");
-    let out = clean(&bob)
-        .args(["doctor", "--config-only"])
-        .output()
-        .unwrap();
-    fails_naming(&out, &file, &[":2:10:", "maybe"]);
+    let bad: [(&str, &[&str]); 2] = [
+        (
+            "discovery = false\nbootstrap = [\"127.0.0.1:1\"\n",
+            &[":2:"],
+        ),
+        ("[receive]\naccept = \"maybe\"\n", &[":2:10:", "maybe"]),
+    ];
+    for (text, also) in bad {
+        let file = write_config(&bob, text);
+        let out = clean(&bob)
+            .args(["doctor", "--config-only"])
+            .output()
+            .unwrap();
+        fails_naming(&out, &file, also);
+    }
 
     // A file named with --config must exist.
     let missing = bob.path().join("missing.toml");
@@ -282,6 +275,32 @@ fn a_bad_key_or_bad_toml_is_exit_2_naming_the_file() {
         .output()
         .unwrap();
     fails_naming(&out, &missing, &[]);
+}
+
+#[test]
+fn a_bad_receive_variable_is_exit_2_outside_receive_too() {
+    // `doctor` reads the `receive` variables through clap as `receive` would.
+    let bob = Device::new();
+    let out = clean(&bob)
+        .env("FERRY_ACCEPT", "maybe")
+        .args(["doctor", "--config-only"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'maybe'") && stderr.contains("(from the environment)"),
+        "{stderr}"
+    );
+}
+
+/// A file for `receive`: no DHT, save in `dir`, accept every offer.
+fn write_receive_config(bob: &Device, dir: &Path) {
+    let text = format!(
+        "bootstrap = [\"none\"]\n[receive]\ndir = {:?}\naccept = \"all\"\n",
+        dir.to_str().unwrap()
+    );
+    write_config(bob, &text);
 }
 
 /// Start `bob` receiving in direct mode with `extra` arguments (no `--yes`), send him a small
@@ -324,13 +343,7 @@ fn receive_saves_in_the_files_dir_and_accepts_as_the_file_says() {
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
     let inbox = work.path().join("configured-inbox");
-    write_config(
-        &bob,
-        &format!(
-            "bootstrap = [\"none\"]\n[receive]\ndir = {:?}\naccept = \"all\"\n",
-            inbox.to_str().unwrap()
-        ),
-    );
+    write_receive_config(&bob, &inbox);
     // No --dir, no --yes, no terminal: only the file's `accept = "all"` lets the offer in
     // (otherwise it would wait for `ferry accept` far past the test's bound).
     receive_one(&bob, work.path(), "report.txt", &[], &[]);
@@ -346,13 +359,7 @@ fn receive_dir_from_the_variable_beats_the_file_and_the_flag_beats_both() {
         work.path().join("env-inbox"),
         work.path().join("flag-inbox"),
     );
-    write_config(
-        &bob,
-        &format!(
-            "bootstrap = [\"none\"]\n[receive]\ndir = {:?}\naccept = \"all\"\n",
-            in_file.to_str().unwrap()
-        ),
-    );
+    write_receive_config(&bob, &in_file);
     let env = [("FERRY_RECEIVE_DIR", in_env.as_path())];
     receive_one(&bob, work.path(), "a.txt", &env, &[]);
     let flag = ["--dir", in_flag.to_str().unwrap()];

@@ -9,9 +9,7 @@ use ferry::identity::{Identity, Pin};
 use ferry::net::dht::{Dht, DhtConfig, ListenEvent};
 use ferry::net::ice::{self, RemoteParams};
 use ferry::proto::dht::value::Value;
-use ferry::proto::signal::{
-    open_request, peer_key, seal_request, ReplayGuard, Request, REQUEST_USER_TYPE,
-};
+use ferry::proto::signal::{open_request, peer_key, seal, ReplayGuard, Request, REQUEST_USER_TYPE};
 use rustls::pki_types::UnixTime;
 use serde_bytes::ByteBuf;
 use std::net::IpAddr;
@@ -133,7 +131,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
     let mallory_id = Identity::load(mallory.path()).unwrap();
 
     // 1. A bit flipped in an otherwise valid offer.
-    let mut sealed = seal_request(
+    let mut sealed = seal(
         &offer_from(&alice_id, None),
         &alice_id,
         &bob_id.enc_public(),
@@ -151,7 +149,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
     assert_eq!(dropped["total"], 1);
 
     // 2. Alice's chain, signed by Mallory.
-    let forged = seal_request(
+    let forged = seal(
         &offer_from(&alice_id, None),
         &mallory_id,
         &bob_id.enc_public(),
@@ -168,7 +166,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
 
     // 3. A valid offer put twice: the second copy is a replay.
     let offer = offer_from(&alice_id, None);
-    let sealed = seal_request(
+    let sealed = seal(
         &offer,
         &alice_id,
         &bob_id.enc_public(),
@@ -192,7 +190,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
             .unwrap();
         let offer = offer_from(&alice_id, Some(&gathered));
         let mut answers = dht.listen(peer_key(&alice_id.device)).await.unwrap();
-        let sealed = seal_request(
+        let sealed = seal(
             &offer,
             &alice_id,
             &bob_id.enc_public(),

@@ -8,10 +8,6 @@ use crate::outcome::Stop;
 use crate::proto::dht::value::Value;
 use crate::proto::dht::InfoHash;
 use anyhow::{Context as _, Result};
-use std::time::Duration;
-
-/// How long to wait for a first DHT node before trying anyway.
-const JOIN_WAIT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
     // One-shot commands join as clients, so they leave no dead entries in routing tables.
@@ -41,7 +37,7 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             }
         }
         DhtCommand::Get { key } => {
-            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
             let hash = InfoHash::from_user_key(&key);
             let values = dht.get(hash).await?;
             for value in &values {
@@ -52,7 +48,7 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             }
         }
         DhtCommand::Put { key, text, keep } => {
-            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
             let hash = InfoHash::from_user_key(&key);
             let value = Value::new(
                 rand::random::<u64>() | 1,
@@ -70,7 +66,7 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             }
         }
         DhtCommand::Listen { key, count } => {
-            dht.wait_for_nodes(1, JOIN_WAIT).await?;
+            dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
             let hash = InfoHash::from_user_key(&key);
             let mut listening = dht.listen(hash).await?;
             if ctx.console.json() {

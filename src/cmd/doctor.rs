@@ -13,7 +13,7 @@ use crate::identity::Identity;
 use crate::net::ice::local_addresses;
 use crate::net::{turn, upnp};
 use anyhow::{bail, Result};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 const DHT_WAIT: Duration = Duration::from_secs(10);
@@ -123,25 +123,27 @@ fn print_settings(settings: &Settings) {
     let lines: Vec<(&str, String, String)> = settings
         .entries()
         .into_iter()
-        .map(|(key, value, source)| {
-            let shown = match value {
-                serde_json::Value::String(text) => text,
-                serde_json::Value::Array(items) if items.is_empty() => match key {
-                    "bootstrap" => "none (LAN discovery only)".into(),
-                    _ => "anyone".into(),
-                },
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                other => other.to_string(),
-            };
-            (key, shown, source.to_string())
-        })
+        .map(|(key, value, source)| (key, shown(key, value), source.to_string()))
         .collect();
     let width = lines.iter().map(|(_, v, _)| v.len()).max().unwrap_or(0);
     for (key, value, source) in lines {
         println!("  {key:<15} {value:<width$}  ({source})");
+    }
+}
+
+/// A setting's value as text: a list joined with commas, an empty one as what it means.
+fn shown(key: &str, value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        Value::Array(items) if items.is_empty() && key == "bootstrap" => {
+            "none (LAN discovery only)".into()
+        }
+        Value::Array(items) if items.is_empty() => "anyone".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
     }
 }

@@ -93,6 +93,8 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 .collect(),
         });
         let (incoming, mut connected) = mpsc::channel(16);
+        // One UPnP discovery for answering offers and for sending files again.
+        let candidates = ctx.candidate_options();
         // Re-requests from members of this device's conversations (`ferry rerequest`).
         let (messages, rerequests) = mpsc::channel(16);
         background.spawn(super::rerequest::answer_rerequests(
@@ -100,18 +102,14 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 home: ctx.home.clone(),
                 identity: identity.clone(),
                 dht: dht.clone(),
-                candidates: ctx.candidate_options(),
+                candidates: candidates.clone(),
                 console: ctx.console.clone(),
                 interrupt: ctx.interrupt.clone(),
             },
             rerequests,
         ));
         let reporter: Arc<dyn Reporter> = ctx.console.clone();
-        let (identity, candidates, interrupt) = (
-            identity.clone(),
-            ctx.candidate_options(),
-            ctx.interrupt.clone(),
-        );
+        let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
         background.spawn(async move {
             if let Err(err) = connector::serve_offers(
                 dht,

@@ -20,8 +20,9 @@ use crate::identity::{Id, Identity};
 use crate::net::dht::Dht;
 use crate::net::ice::CandidateOptions;
 use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Outgoing, Received, Source};
-use crate::net::Interrupt;
+use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
+use crate::proto::signal::DeviceInfo;
 use crate::proto::transfer::Digest;
 use crate::rerequest::{self, DataTransferRequest, Refusal, Status, REQUEST_TYPE, STATUS_TYPE};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -32,8 +33,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
 
-/// How long to wait for a first DHT node.
-const JOIN_WAIT: Duration = Duration::from_secs(10);
 /// Re-requests served at once by one `receive` (each hashes a whole file first).
 const MAX_RESENDS: usize = 2;
 
@@ -41,13 +40,18 @@ const MAX_RESENDS: usize = 2;
 pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
     let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
     let history = history::load(&ctx.home)?;
-    let record = latest_complete(&history, &args.id).ok_or_else(|| {
-        anyhow!(
-            "no completed transfer {:?} in this device's history (see `ferry history`)",
-            args.id
-        )
-    })?;
-    let digest = parse_digest(record)?;
+    // The newest complete record: a file received again has a newer path.
+    let (record, digest) = history
+        .iter()
+        .rev()
+        .filter(|i| i.interaction == args.id && i.is_complete())
+        .find_map(|i| Some((i, i.digest()?)))
+        .ok_or_else(|| {
+            anyhow!(
+                "no completed transfer {:?} in this device's history (see `ferry history`)",
+                args.id
+            )
+        })?;
     let member: Id = record
         .peer_account
         .parse()
@@ -65,7 +69,7 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
     }
 
     let dht = ctx.start_dht().await?;
-    dht.wait_for_nodes(1, JOIN_WAIT).await?;
+    dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
     let devices = connector::resolve(&dht, member).await?;
     tracing::info!("account {member} has {} announced device(s)", devices.len());
     if devices.is_empty() {
@@ -182,28 +186,6 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
     }
 }
 
-/// The newest completed record of `interaction` with a digest.
-fn latest_complete<'h>(history: &'h [Interaction], interaction: &str) -> Option<&'h Interaction> {
-    history
-        .iter()
-        .rev()
-        .find(|i| i.interaction == interaction && i.outcome == "done" && i.sha3_256.is_some())
-}
-
-fn parse_digest(record: &Interaction) -> Result<Digest> {
-    record
-        .sha3_256
-        .as_deref()
-        .and_then(|h| hex::decode(h).ok())
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| {
-            anyhow!(
-                "the history holds no valid digest for {}",
-                record.interaction
-            )
-        })
-}
-
 /// `--dir`, else the directory the file was kept in, else the configured download directory.
 fn destination(ctx: &Context, args: &RerequestArgs, record: &Interaction) -> PathBuf {
     if let Some(dir) = &args.dir {
@@ -253,14 +235,6 @@ fn hash_file(path: &Path) -> std::io::Result<Digest> {
     Ok(hasher.finalize().into())
 }
 
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// What the serving side needs to send files again.
 #[derive(Clone)]
 pub struct Resender {
@@ -292,57 +266,26 @@ pub async fn answer_rerequests(resender: Resender, mut messages: mpsc::Receiver<
 
 impl Resender {
     async fn answer(&self, message: InboundMessage) {
-        let requester = message.from.clone();
-        let report = |interaction: &str, outcome: &'static str, reason: String| {
-            self.console.report(Event::Rerequest {
-                interaction: interaction.to_string(),
-                peer_device: requester.peer.device.to_string(),
-                outcome,
-                reason,
-            })
-        };
+        let requester = message.from;
+        let request = DataTransferRequest::parse(&message.message.payload);
+        let interaction = request
+            .as_ref()
+            .map(|r| r.interaction.clone())
+            .unwrap_or_default();
         let history = match history::load(&self.home) {
             Ok(h) => h,
             Err(err) => return tracing::warn!("cannot read the history: {err:#}"),
         };
-        let checked = rerequest::check(
-            &history,
-            self.identity.account,
-            &requester.peer,
-            &message.message.payload,
-        )
-        .map(|(request, record)| (request, record.clone()));
-        let (request, record) = match checked {
-            Ok(found) => found,
-            Err(refusal) => {
-                let interaction: String =
-                    serde_json::from_slice::<DataTransferRequest>(&message.message.payload)
-                        .map(|r| r.interaction.chars().take(64).collect())
-                        .unwrap_or_default();
-                tracing::warn!("refused a re-request from {}: {refusal}", requester.peer);
-                report(&interaction, "refused", refusal.to_string());
-                if refusal.tell_requester() {
-                    self.tell_refused(&requester, &interaction, &refusal).await;
-                }
-                return;
-            }
+        let resendable = match request {
+            Ok(request) => self.resendable(&history, &requester, &request).await,
+            Err(refusal) => Err(refusal),
         };
-        let (digest, path) = match verify_on_disk(&record).await {
+        let (record, digest, path) = match resendable {
             Ok(found) => found,
-            Err(refusal) => {
-                tracing::warn!("refused a re-request from {}: {refusal}", requester.peer);
-                report(&request.interaction, "refused", refusal.to_string());
-                self.tell_refused(&requester, &request.interaction, &refusal)
-                    .await;
-                return;
-            }
+            Err(refusal) => return self.refuse(&requester, &interaction, refusal).await,
         };
-        report(&request.interaction, "sending", String::new());
-        tracing::info!(
-            "sending {} again to {}",
-            request.interaction,
-            requester.peer
-        );
+        self.report(&requester, &interaction, "sending", String::new());
+        tracing::info!("sending {interaction} again to {}", requester.peer);
         let outgoing = Outgoing {
             source: Source::File(path),
             name: record.name.clone(),
@@ -370,18 +313,65 @@ impl Resender {
         };
         if let Err(err) = sent.await {
             self.console.report(Event::Error {
-                transfer_id: Some(record.interaction.clone()),
-                reason: format!("sending {} again: {err:#}", record.interaction),
+                transfer_id: Some(interaction.clone()),
+                reason: format!("sending {interaction} again: {err:#}"),
             });
         }
     }
 
-    async fn tell_refused(
+    /// The record `request` asks for, its digest and its file, still on disk with that digest.
+    async fn resendable(
         &self,
-        requester: &crate::proto::signal::DeviceInfo,
+        history: &[Interaction],
+        requester: &DeviceInfo,
+        request: &DataTransferRequest,
+    ) -> Result<(Interaction, Digest, PathBuf), Refusal> {
+        let record = rerequest::check(history, self.identity.account, &requester.peer, request)?;
+        let interaction = record.interaction.clone();
+        let (Some(path), Some(digest)) =
+            (record.path.as_deref().map(PathBuf::from), record.digest())
+        else {
+            return Err(Refusal::NotResendable { interaction });
+        };
+        let hashed = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || hash_file(&path)).await
+        };
+        match hashed {
+            Ok(Ok(found)) if found == digest => Ok((record.clone(), digest, path)),
+            Ok(Ok(_)) => Err(Refusal::FileChanged { interaction }),
+            _ => Err(Refusal::FileMissing {
+                interaction,
+                path: path.display().to_string(),
+            }),
+        }
+    }
+
+    fn report(
+        &self,
+        requester: &DeviceInfo,
         interaction: &str,
-        refusal: &Refusal,
+        outcome: &'static str,
+        reason: String,
     ) {
+        self.console.report(Event::Rerequest {
+            interaction: interaction.to_string(),
+            peer_device: requester.peer.device.to_string(),
+            outcome,
+            reason,
+        });
+    }
+
+    /// Log and show a refusal; tell the requester when it is a member.
+    async fn refuse(&self, requester: &DeviceInfo, interaction: &str, refusal: Refusal) {
+        tracing::warn!("refused a re-request from {}: {refusal}", requester.peer);
+        self.report(requester, interaction, "refused", refusal.to_string());
+        if refusal.tell_requester() {
+            self.tell_refused(requester, interaction, &refusal).await;
+        }
+    }
+
+    async fn tell_refused(&self, requester: &DeviceInfo, interaction: &str, refusal: &Refusal) {
         let status = Status {
             interaction: interaction.to_string(),
             status: "refused".into(),
@@ -396,26 +386,5 @@ impl Resender {
         {
             tracing::warn!("could not answer a re-request: {err:#}");
         }
-    }
-}
-
-/// The recorded file, still on disk with its recorded digest.
-async fn verify_on_disk(record: &Interaction) -> Result<(Digest, PathBuf), Refusal> {
-    let interaction = record.interaction.clone();
-    let (Some(path), Ok(digest)) = (record.path.clone(), parse_digest(record)) else {
-        return Err(Refusal::NotResendable { interaction });
-    };
-    let path = PathBuf::from(path);
-    let hashed = {
-        let path = path.clone();
-        tokio::task::spawn_blocking(move || hash_file(&path)).await
-    };
-    match hashed {
-        Ok(Ok(found)) if found == digest => Ok((digest, path)),
-        Ok(Ok(_)) => Err(Refusal::FileChanged { interaction }),
-        _ => Err(Refusal::FileMissing {
-            interaction,
-            path: path.display().to_string(),
-        }),
     }
 }

@@ -30,8 +30,6 @@ fn recorder(ctx: &Context, identity: &Identity) -> Recorder {
     }
 }
 
-/// How long to wait for a first DHT node.
-const JOIN_WAIT: Duration = Duration::from_secs(10);
 /// Once one device has the file, how long the others still get to answer.
 const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
 
@@ -152,7 +150,7 @@ async fn send_via_dht(
     let mut config = ctx.dht.clone();
     config.client_only = true;
     let dht = Dht::start(config).await?;
-    dht.wait_for_nodes(1, JOIN_WAIT).await?;
+    dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
     let devices = connector::resolve(&dht, to).await?;
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");

@@ -23,6 +23,9 @@ const MAX_DATAGRAM: usize = 64 * 1024;
 const DISCOVERY_PERIOD: Duration = Duration::from_secs(10);
 const DISCOVERY_PERIOD_MAX: Duration = Duration::from_secs(60);
 
+/// How long a command waits for a first DHT node before it gives up on the network.
+pub const JOIN_WAIT: Duration = Duration::from_secs(10);
+
 /// How to run the node.
 #[derive(Debug, Clone)]
 pub struct DhtConfig {

@@ -11,6 +11,7 @@
 
 use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
+use crate::net::AbortOnDrop;
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::BytesMut;
@@ -375,14 +376,6 @@ enum ConnCmd {
     Handover(oneshot::Sender<io::Result<IceStream>>),
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// One TCP connection during the checks: STUN frames to and from the agent, then the handover.
 async fn connection(
     mut stream: TcpStream,
@@ -515,7 +508,7 @@ pub async fn connect(
         .map_err(|e| anyhow!("starting ICE: {e}"))?;
 
     let (to_agent, mut from_conns) = mpsc::channel::<ConnMsg>(256);
-    let mut tasks: Vec<AbortOnDrop> = Vec::new();
+    let mut tasks: Vec<AbortOnDrop<()>> = Vec::new();
     let mut relays = std::mem::take(&mut local.relays);
     let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
     if !relays.is_empty() {

@@ -10,6 +10,15 @@ pub mod transfer;
 pub mod turn;
 pub mod upnp;
 
+/// A spawned task that ends with its owner: dropping this aborts it.
+pub struct AbortOnDrop<T>(pub tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Ctrl-C as seen by the I/O loops: set once by `main`, watched by every transfer.
 #[derive(Clone)]
 pub struct Interrupt(tokio::sync::watch::Receiver<bool>);

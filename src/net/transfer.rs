@@ -15,7 +15,7 @@
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
 use crate::net::partfile::{move_to_free_name, PartDir, PartFile, Resumable};
-use crate::net::Interrupt;
+use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
 use crate::proto::transfer::{
@@ -106,7 +106,7 @@ struct SendLink<W> {
     writer: W,
     from_peer: mpsc::Receiver<Vec<u8>>,
     interrupt: Interrupt,
-    _reader: AbortOnDrop,
+    _reader: AbortOnDrop<()>,
     tid: String,
     limit_rate: Option<u64>,
     started: Instant,
@@ -234,49 +234,10 @@ where
         }
         Source::Set(entries) => {
             let total = size.unwrap_or(0);
-            let mut done = 0u64;
-            let mut verified = Vec::new();
-            for entry in entries {
-                // The path as the receiver reads it, so both sides name (and digest) it alike.
-                let path = Header::wire_name(&entry.relative);
-                let header = Header {
-                    size: Some(entry.size),
-                    name: path.clone(),
-                    transfer_id: tid.clone(),
-                    kind: entry.kind,
-                    ..Header::default()
-                };
-                let bytes = tx.begin_entry(header)?;
-                link.writer.write_all(&bytes).await?;
-                let progress = Progress {
-                    base: done,
-                    total: Some(total),
-                };
-                let digest = match &entry.source {
-                    Some(path) => {
-                        let mut file = tokio::fs::File::open(path)
-                            .await
-                            .with_context(|| format!("opening {}", path.display()))?;
-                        link.file_body(&mut tx, &mut file, progress, reporter)
-                            .await?
-                    }
-                    None => {
-                        link.file_body(&mut tx, &mut tokio::io::empty(), progress, reporter)
-                            .await?
-                    }
-                };
-                done += entry.size;
-                if entry.kind == EntryKind::File {
-                    reporter.report(Event::Entry {
-                        transfer_id: tid.clone(),
-                        path: path.clone(),
-                        size: entry.size,
-                        sha3_256: hex::encode(digest),
-                    });
-                    verified.push((path, digest));
-                }
-            }
-            (set_digest(&verified), total)
+            (
+                link.set_body(&mut tx, entries, total, reporter).await?,
+                total,
+            )
         }
     };
     let _ = link.writer.shutdown().await;
@@ -412,6 +373,60 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             SenderEvent::Confirmed(digest) => Ok(digest),
             event => peer_stopped(event, &self.tid, reporter),
         }
+    }
+
+    /// Send every entry of a set, each with its header, body and the receiver's `OK`: the
+    /// digest of the set ([`set_digest`]).
+    async fn set_body(
+        &mut self,
+        tx: &mut Sender,
+        entries: &[SetEntry],
+        total: u64,
+        reporter: &dyn Reporter,
+    ) -> Result<Digest> {
+        let mut done = 0u64;
+        let mut verified = Vec::new();
+        for entry in entries {
+            // The path as the receiver reads it, so both sides name (and digest) it alike.
+            let path = Header::wire_name(&entry.relative);
+            let header = Header {
+                size: Some(entry.size),
+                name: path.clone(),
+                transfer_id: self.tid.clone(),
+                kind: entry.kind,
+                ..Header::default()
+            };
+            let bytes = tx.begin_entry(header)?;
+            self.writer.write_all(&bytes).await?;
+            let progress = Progress {
+                base: done,
+                total: Some(total),
+            };
+            let digest = match &entry.source {
+                Some(path) => {
+                    let mut file = tokio::fs::File::open(path)
+                        .await
+                        .with_context(|| format!("opening {}", path.display()))?;
+                    self.file_body(tx, &mut file, progress, reporter).await?
+                }
+                // A directory: an empty body.
+                None => {
+                    self.file_body(tx, &mut tokio::io::empty(), progress, reporter)
+                        .await?
+                }
+            };
+            done += entry.size;
+            if entry.kind == EntryKind::File {
+                reporter.report(Event::Entry {
+                    transfer_id: self.tid.clone(),
+                    path: path.clone(),
+                    size: entry.size,
+                    sha3_256: hex::encode(digest),
+                });
+                verified.push((path, digest));
+            }
+        }
+        Ok(set_digest(&verified))
     }
 
     /// One read from a stream: whatever the producer has written so far (a slow producer's
@@ -585,14 +600,6 @@ enum WriteOutcome {
     Stalled,
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> Result<()> {
     writer.write_all(bytes).await?;
     writer.flush().await?;
@@ -600,11 +607,13 @@ async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> 
     Ok(())
 }
 
-/// After the last word (`OK`): wait, briefly, for the sender to close its side. Closing at
-/// once can lose that word: through a TURN relay, the allocation dies with this process and
-/// the relay may drop bytes it has not forwarded yet; on any TCP path, unread bytes at close
-/// turn the FIN into a reset.
-async fn linger<S: AsyncRead + Unpin>(stream: &mut S) {
+/// The receiver's last word (`NO`, `OK`, `ERR`, `CANCEL`): send it, close this side, then wait,
+/// briefly, for the sender to close its own. Closing at once can lose that word: on any TCP
+/// path, bytes still unread at close (a sender still writing) turn the FIN into a reset; through
+/// a TURN relay, the allocation dies with this process and the relay may drop what it has not
+/// forwarded yet. Bounded by [`CANCEL_GRACE`] twice.
+async fn last_word<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, bytes: &[u8]) {
+    let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(stream, bytes)).await;
     let mut sink = [0u8; 512];
     let _ = tokio::time::timeout(CANCEL_GRACE, async {
         // Bounded by the timeout; ends at the sender's close or any error.
@@ -767,8 +776,7 @@ where
         safe = sanitise(name);
     }
     if let Decision::Refuse(reason) = decision {
-        let no = rx.refuse(&reason)?;
-        let _ = send_and_close(&mut stream, &no).await;
+        last_word(&mut stream, &rx.refuse(&reason)?).await;
         reporter.report(Event::Refused {
             transfer_id: tid,
             reason: reason.clone(),
@@ -789,8 +797,11 @@ where
             sink
         }
         Err(err) => {
-            let no = rx.refuse("the receiver cannot write the file")?;
-            let _ = send_and_close(&mut stream, &no).await;
+            last_word(
+                &mut stream,
+                &rx.refuse("the receiver cannot write the file")?,
+            )
+            .await;
             return Err(err);
         }
     };
@@ -812,17 +823,12 @@ where
     let end = match result {
         Ok(end) => end,
         Err(BodyError::Protocol(err)) => {
-            let line = rx.fail(&err.to_string());
-            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
+            last_word(&mut stream, &rx.fail(&err.to_string())).await;
             return Err(err.into());
         }
         Err(BodyError::Local(err)) => {
             // ERR (not CANCEL): the receiver could not keep the file, an error (exit 2).
-            let line = rx.fail(&format!("{err:#}"));
-            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
-            // The sender is still writing: closing with its bytes unread would reset the
-            // connection and destroy the line just sent.
-            linger(&mut stream).await;
+            last_word(&mut stream, &rx.fail(&format!("{err:#}"))).await;
             return Err(err);
         }
         Err(BodyError::Connection(err)) => {
@@ -847,9 +853,7 @@ where
             };
             match kept {
                 Ok(path) => {
-                    let ok = rx.confirm(&confirm);
-                    let _ = send_and_close(&mut stream, &ok).await;
-                    linger(&mut stream).await;
+                    last_word(&mut stream, &rx.confirm(&confirm)).await;
                     reporter.report(Event::Done {
                         transfer_id: tid,
                         name: safe.name,
@@ -867,8 +871,7 @@ where
                     })
                 }
                 Err(err) => {
-                    let line = rx.fail(&format!("{err:#}"));
-                    let _ = send_and_close(&mut stream, &line).await;
+                    last_word(&mut stream, &rx.fail(&format!("{err:#}"))).await;
                     Err(err)
                 }
             }
@@ -882,8 +885,11 @@ where
             Err(Stop::PeerCancelled(reason).into())
         }
         BodyEnd::Interrupted => {
-            let line = rx.cancel("the receiver interrupted the transfer");
-            let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut stream, &line)).await;
+            last_word(
+                &mut stream,
+                &rx.cancel("the receiver interrupted the transfer"),
+            )
+            .await;
             reporter.report(Event::Cancelled {
                 transfer_id: tid,
                 by: "local",

@@ -202,32 +202,20 @@ fn cipher(shared: &[u8; 32], epk: &[u8; 32], recipient: &[u8; 32]) -> ChaCha20Po
     ChaCha20Poly1305::new(Key::from_slice(&key))
 }
 
-/// Sign `request` as this device and encrypt it to `recipient` (its announced X25519 key).
-/// `ephemeral` and `nonce` are fresh random bytes from the caller.
-pub fn seal_request(
-    request: &Request,
+/// Sign `body` (a [`Request`] or a [`Message`]) as this device and encrypt it to `recipient`
+/// (its announced X25519 key). `ephemeral` and `nonce` are fresh random bytes from the caller.
+pub fn seal<T: Serialize>(
+    body: &T,
     signer: &dyn Signer,
     recipient: &[u8; 32],
     ephemeral: [u8; 32],
     nonce: [u8; 12],
 ) -> Vec<u8> {
-    let plain = sign(rmp_serde::to_vec_named(request).unwrap_or_default(), signer);
-    seal(&plain, recipient, ephemeral, nonce)
+    let plain = sign(rmp_serde::to_vec_named(body).unwrap_or_default(), signer);
+    encrypt_to(&plain, recipient, ephemeral, nonce)
 }
 
-/// Sign `message` as this device and encrypt it to `recipient`, like a request.
-pub fn seal_message(
-    message: &Message,
-    signer: &dyn Signer,
-    recipient: &[u8; 32],
-    ephemeral: [u8; 32],
-    nonce: [u8; 12],
-) -> Vec<u8> {
-    let plain = sign(rmp_serde::to_vec_named(message).unwrap_or_default(), signer);
-    seal(&plain, recipient, ephemeral, nonce)
-}
-
-fn seal(plain: &[u8], recipient: &[u8; 32], ephemeral: [u8; 32], nonce: [u8; 12]) -> Vec<u8> {
+fn encrypt_to(plain: &[u8], recipient: &[u8; 32], ephemeral: [u8; 32], nonce: [u8; 12]) -> Vec<u8> {
     let secret = StaticSecret::from(ephemeral);
     let epk = PublicKey::from(&secret).to_bytes();
     let shared = secret

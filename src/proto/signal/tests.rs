@@ -37,29 +37,37 @@ fn now() -> UnixTime {
     UnixTime::now()
 }
 
+/// The ephemeral key and nonce of every sealing here (fresh random bytes in real use).
+const EPHEMERAL: [u8; 32] = [7; 32];
+const NONCE: [u8; 12] = [1; 12];
+
+/// `body` (a request or a message) signed by `signer` and sealed to `to`.
+fn seal_to<T: Serialize>(body: &T, signer: &Identity, to: &Identity) -> Vec<u8> {
+    seal(body, signer, &to.enc_public(), EPHEMERAL, NONCE)
+}
+
+/// A fresh offer from `from`, sealed to `to`.
+fn offer(from: &Identity, to: &Identity) -> Vec<u8> {
+    seal_to(&request(from, now().as_secs()), from, to)
+}
+
+/// `sealed` opened as `to` with a replay guard of its own: a first delivery.
+fn open_request_once(sealed: &[u8], to: &Identity) -> Result<(Request, PeerIdentity), SignalError> {
+    open_request(sealed, to.enc_secret(), now(), &mut ReplayGuard::default())
+}
+
 #[test]
 fn a_request_opens_for_its_recipient_only() {
     let (_a, alice) = device();
     let (_b, bob) = device();
     let (_c, carol) = device();
     let req = request(&alice, now().as_secs());
-    let sealed = seal_request(&req, &alice, &bob.enc_public(), [7; 32], [1; 12]);
-    let (opened, peer) = open_request(
-        &sealed,
-        bob.enc_secret(),
-        now(),
-        &mut ReplayGuard::default(),
-    )
-    .unwrap();
+    let sealed = seal_to(&req, &alice, &bob);
+    let (opened, peer) = open_request_once(&sealed, &bob).unwrap();
     assert_eq!(opened, req);
     assert_eq!(peer, alice.as_peer());
     assert_eq!(
-        open_request(
-            &sealed,
-            carol.enc_secret(),
-            now(),
-            &mut ReplayGuard::default()
-        ),
+        open_request_once(&sealed, &carol),
         Err(SignalError::Decrypt)
     );
 }
@@ -68,22 +76,11 @@ fn a_request_opens_for_its_recipient_only() {
 fn a_flipped_bit_anywhere_is_refused() {
     let (_a, alice) = device();
     let (_b, bob) = device();
-    let sealed = seal_request(
-        &request(&alice, now().as_secs()),
-        &alice,
-        &bob.enc_public(),
-        [7; 32],
-        [1; 12],
-    );
+    let sealed = offer(&alice, &bob);
     for i in (0..sealed.len()).step_by(7) {
         let mut tampered = sealed.clone();
         tampered[i] ^= 0x10;
-        let result = open_request(
-            &tampered,
-            bob.enc_secret(),
-            now(),
-            &mut ReplayGuard::default(),
-        );
+        let result = open_request_once(&tampered, &bob);
         assert!(result.is_err(), "bit flip at {i} was accepted");
     }
 }
@@ -94,15 +91,9 @@ fn a_request_signed_by_another_device_is_refused() {
     let (_b, bob) = device();
     let (_m, mallory) = device();
     // Mallory presents Alice's chain but can only sign with her own key.
-    let req = request(&alice, now().as_secs());
-    let sealed = seal_request(&req, &mallory, &bob.enc_public(), [9; 32], [2; 12]);
+    let sealed = seal_to(&request(&alice, now().as_secs()), &mallory, &bob);
     assert_eq!(
-        open_request(
-            &sealed,
-            bob.enc_secret(),
-            now(),
-            &mut ReplayGuard::default()
-        ),
+        open_request_once(&sealed, &bob),
         Err(SignalError::BadSignature)
     );
 }
@@ -112,25 +103,13 @@ fn replays_and_stale_requests_are_refused() {
     let (_a, alice) = device();
     let (_b, bob) = device();
     let mut guard = ReplayGuard::default();
-    let sealed = seal_request(
-        &request(&alice, now().as_secs()),
-        &alice,
-        &bob.enc_public(),
-        [7; 32],
-        [1; 12],
-    );
+    let sealed = offer(&alice, &bob);
     open_request(&sealed, bob.enc_secret(), now(), &mut guard).unwrap();
     assert_eq!(
         open_request(&sealed, bob.enc_secret(), now(), &mut guard),
         Err(SignalError::Replay { id: 42 })
     );
-    let old = seal_request(
-        &request(&alice, now().as_secs() - 600),
-        &alice,
-        &bob.enc_public(),
-        [7; 32],
-        [1; 12],
-    );
+    let old = seal_to(&request(&alice, now().as_secs() - 600), &alice, &bob);
     assert!(matches!(
         open_request(&old, bob.enc_secret(), now(), &mut guard),
         Err(SignalError::Stale { .. })
@@ -185,13 +164,18 @@ fn message(from: &Identity, id: u64, payload: &[u8]) -> Message {
     }
 }
 
+/// `sealed` opened as `to` with a replay guard of its own: a first delivery.
+fn open_message_once(sealed: &[u8], to: &Identity) -> Result<(Message, PeerIdentity), SignalError> {
+    open_message(sealed, to.enc_secret(), now(), &mut ReplayGuard::default())
+}
+
 #[test]
 fn a_message_opens_for_its_recipient_once_and_names_its_signer() {
     let (_a, alice) = device();
     let (_b, bob) = device();
     let (_c, carol) = device();
     let msg = message(&alice, 9, br#"{"interaction":"x"}"#);
-    let sealed = seal_message(&msg, &alice, &bob.enc_public(), [3; 32], [4; 12]);
+    let sealed = seal_to(&msg, &alice, &bob);
     let mut guard = ReplayGuard::default();
     let (opened, peer) = open_message(&sealed, bob.enc_secret(), now(), &mut guard).unwrap();
     assert_eq!((opened, peer), (msg.clone(), alice.as_peer()));
@@ -200,28 +184,16 @@ fn a_message_opens_for_its_recipient_once_and_names_its_signer() {
         Err(SignalError::Replay { id: 9 })
     );
     assert_eq!(
-        open_message(
-            &sealed,
-            carol.enc_secret(),
-            now(),
-            &mut ReplayGuard::default()
-        ),
+        open_message_once(&sealed, &carol),
         Err(SignalError::Decrypt)
     );
-    // An offer may reuse a message's id: the guard keeps kinds apart.
-    let offer = seal_request(
-        &request(&alice, now().as_secs()),
-        &alice,
-        &bob.enc_public(),
-        [5; 32],
-        [6; 12],
-    );
+    // An offer may reuse a message's id (42, as `request` gives it): the guard keeps kinds
+    // apart.
+    let offer42 = offer(&alice, &bob);
     let mut guard = ReplayGuard::default();
-    let mut msg42 = msg.clone();
-    msg42.id = 42;
-    let sealed42 = seal_message(&msg42, &alice, &bob.enc_public(), [3; 32], [4; 12]);
+    let sealed42 = seal_to(&Message { id: 42, ..msg }, &alice, &bob);
     assert!(open_message(&sealed42, bob.enc_secret(), now(), &mut guard).is_ok());
-    assert!(open_request(&offer, bob.enc_secret(), now(), &mut guard).is_ok());
+    assert!(open_request(&offer42, bob.enc_secret(), now(), &mut guard).is_ok());
 }
 
 #[test]
@@ -230,61 +202,29 @@ fn messages_that_are_forged_stale_oversized_or_requests_are_refused() {
     let (_b, bob) = device();
     let (_m, mallory) = device();
     // Signed by Mallory while claiming Alice's chain.
-    let forged = seal_message(
-        &message(&alice, 1, b"{}"),
-        &mallory,
-        &bob.enc_public(),
-        [1; 32],
-        [1; 12],
-    );
+    let forged = seal_to(&message(&alice, 1, b"{}"), &mallory, &bob);
     assert_eq!(
-        open_message(
-            &forged,
-            bob.enc_secret(),
-            now(),
-            &mut ReplayGuard::default()
-        ),
+        open_message_once(&forged, &bob),
         Err(SignalError::BadSignature)
     );
     let mut old = message(&alice, 2, b"{}");
     old.ts -= MAX_REQUEST_AGE_SECS + 5;
-    let stale = seal_message(&old, &alice, &bob.enc_public(), [1; 32], [1; 12]);
+    let stale = seal_to(&old, &alice, &bob);
     assert!(matches!(
-        open_message(&stale, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        open_message_once(&stale, &bob),
         Err(SignalError::Stale { .. })
     ));
-    let big = seal_message(
+    let big = seal_to(
         &message(&alice, 3, &vec![b'x'; MAX_MESSAGE_PAYLOAD + 1]),
         &alice,
-        &bob.enc_public(),
-        [1; 32],
-        [1; 12],
+        &bob,
     );
-    assert_eq!(
-        open_message(&big, bob.enc_secret(), now(), &mut ReplayGuard::default()),
-        Err(SignalError::Malformed)
-    );
+    assert_eq!(open_message_once(&big, &bob), Err(SignalError::Malformed));
     // A connection request is not a message, nor the other way round.
-    let offer = seal_request(
-        &request(&alice, now().as_secs()),
-        &alice,
-        &bob.enc_public(),
-        [5; 32],
-        [6; 12],
-    );
     assert_eq!(
-        open_message(&offer, bob.enc_secret(), now(), &mut ReplayGuard::default()),
+        open_message_once(&offer(&alice, &bob), &bob),
         Err(SignalError::Malformed)
     );
-    let msg = seal_message(
-        &message(&alice, 4, b"{}"),
-        &alice,
-        &bob.enc_public(),
-        [1; 32],
-        [1; 12],
-    );
-    assert_eq!(
-        open_request(&msg, bob.enc_secret(), now(), &mut ReplayGuard::default()),
-        Err(SignalError::Malformed)
-    );
+    let msg = seal_to(&message(&alice, 4, b"{}"), &alice, &bob);
+    assert_eq!(open_request_once(&msg, &bob), Err(SignalError::Malformed));
 }

@@ -127,17 +127,14 @@ fn a_full_disk_is_a_clear_error_on_both_sides_and_leaves_no_temporary_file() {
     let source = seeded_file(work.path(), "too-big.bin", 32 << 20, 32);
     let receiving = Receiving::start(&bob, disk.path(), &["--yes", "--once"]);
     let started = Instant::now();
-    let sent = Running::spawn({
-        let mut cmd = alice.ferry();
-        cmd.args(["--json", "send"]).arg(&source).args([
-            "--to",
-            &bob.device_id,
-            "--peer-addr",
-            &receiving.addr,
-        ]);
-        cmd
-    })
-    .finish(Duration::from_secs(60));
+    let send = send_direct(
+        &alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--json"],
+    );
+    let sent = Running::spawn(send).finish(Duration::from_secs(60));
     let (status, stderr, events) = receiving.wait_exit();
     let elapsed = started.elapsed();
 

@@ -21,7 +21,7 @@ use common::*;
 use rand::{Rng, SeedableRng};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,6 +37,61 @@ const SENDERS: usize = 50;
 const FILE_BYTES: usize = 10 << 20;
 /// Bound on the whole 50-sender run (it takes seconds; this only stops a hang).
 const LOAD_LIMIT: Duration = Duration::from_secs(180);
+
+/// `n` files of `len` bytes in `dir`, named `PREFIX-NN.bin`, each of its own content (seeds
+/// from `seed` on).
+fn distinct_files(dir: &Path, prefix: &str, n: usize, len: usize, seed: u64) -> Vec<PathBuf> {
+    (0..n)
+        .map(|i| seeded_file(dir, &format!("{prefix}-{i:02}.bin"), len, seed + i as u64))
+        .collect()
+}
+
+/// Each of `senders` sends its file of `sources` to `to` through the DHT at `node`, all at
+/// once, with `extra` options; waits for every one (each at most `limit`).
+fn send_all_via_dht(
+    senders: &[Device],
+    sources: &[PathBuf],
+    to: &Device,
+    node: &DhtNode,
+    extra: &[&str],
+    limit: Duration,
+) -> Vec<Finished> {
+    let running: Vec<Running> = senders
+        .iter()
+        .zip(sources)
+        .map(|(alice, source)| {
+            Running::spawn(send_via_dht(
+                alice,
+                source,
+                &to.device_id,
+                &node.addr(),
+                extra,
+            ))
+        })
+        .collect();
+    running.into_iter().map(|r| r.finish(limit)).collect()
+}
+
+/// Wait for the send `sender` (at most `limit`), then for the receiver's `done` for `source`:
+/// both succeed, and the file kept in `inbox` is `source` by Python's SHA3. `what` names the
+/// send in failures. Returns the receiver's `done`.
+fn verified(
+    what: &str,
+    sender: Running,
+    limit: Duration,
+    receiving: &mut Receiving,
+    inbox: &Path,
+    source: &Path,
+) -> serde_json::Value {
+    let sent = sender.finish(limit);
+    assert!(sent.status.success(), "{what}: {}", sent.stderr);
+    let name = source.file_name().unwrap().to_str().unwrap();
+    let done = receiving.wait_matching("done", |e| e["name"] == name);
+    let digest = python_sha3(source);
+    assert_eq!(done["sha3_256"], digest.as_str(), "{what}");
+    assert_eq!(python_sha3(&inbox.join(name)), digest, "{what}");
+    done
+}
 
 #[test]
 fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
@@ -55,33 +110,11 @@ fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
         &["--yes", "--max-concurrent", "64"],
     );
     let senders: Vec<Device> = (0..SENDERS).map(|_| Device::new()).collect();
-    let sources: Vec<PathBuf> = (0..SENDERS)
-        .map(|i| {
-            seeded_file(
-                work.path(),
-                &format!("load-{i:02}.bin"),
-                FILE_BYTES,
-                i as u64,
-            )
-        })
-        .collect();
+    let sources = distinct_files(work.path(), "load", SENDERS, FILE_BYTES, 0);
     let expected = python_sha3_many(&sources);
 
     let started = Instant::now();
-    let running: Vec<Running> = senders
-        .iter()
-        .zip(&sources)
-        .map(|(alice, source)| {
-            Running::spawn(send_via_dht(
-                alice,
-                source,
-                &bob.device_id,
-                &node.addr(),
-                &[],
-            ))
-        })
-        .collect();
-    let finished: Vec<Finished> = running.into_iter().map(|r| r.finish(LOAD_LIMIT)).collect();
+    let finished = send_all_via_dht(&senders, &sources, &bob, &node, &[], LOAD_LIMIT);
     let wall = started.elapsed();
     let slowest = finished.iter().map(|f| f.elapsed).max().unwrap_or_default();
 
@@ -151,35 +184,17 @@ fn senders_beyond_max_concurrent_are_refused_as_busy_not_left_waiting() {
     let senders: Vec<Device> = (0..TRIES).map(|_| Device::new()).collect();
     // 3 MiB at 1 MiB/s: every accepted transfer holds its slot ~3 s, far longer than the
     // spread of the senders' arrivals.
-    let sources: Vec<PathBuf> = (0..TRIES)
-        .map(|i| {
-            seeded_file(
-                work.path(),
-                &format!("busy-{i:02}.bin"),
-                3 << 20,
-                100 + i as u64,
-            )
-        })
-        .collect();
+    let sources = distinct_files(work.path(), "busy", TRIES, 3 << 20, 100);
     let expected = python_sha3_many(&sources);
     let started = Instant::now();
-    let running: Vec<Running> = senders
-        .iter()
-        .zip(&sources)
-        .map(|(alice, source)| {
-            Running::spawn(send_via_dht(
-                alice,
-                source,
-                &bob.device_id,
-                &node.addr(),
-                &["--limit-rate", "1M"],
-            ))
-        })
-        .collect();
-    let finished: Vec<Finished> = running
-        .into_iter()
-        .map(|r| r.finish(Duration::from_secs(90)))
-        .collect();
+    let finished = send_all_via_dht(
+        &senders,
+        &sources,
+        &bob,
+        &node,
+        &["--limit-rate", "1M"],
+        Duration::from_secs(90),
+    );
     let (mut kept, mut busy) = (0, 0);
     let mut refused_after = Vec::new();
     for (i, f) in finished.iter().enumerate() {
@@ -299,13 +314,13 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
         .map(|_| (TcpStream::connect(addr).unwrap(), Instant::now()))
         .collect();
 
-    let sender = Running::spawn({
-        let mut cmd = alice.ferry();
-        cmd.args(["--json", "send", "--limit-rate", "4M"])
-            .arg(&source)
-            .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr]);
-        cmd
-    });
+    let sender = Running::spawn(send_direct(
+        &alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--json", "--limit-rate", "4M"],
+    ));
     receiving.wait_for("accepted");
 
     let flood_started = Instant::now();
@@ -337,16 +352,14 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
     let connected = connected.load(Ordering::Relaxed);
     assert_eq!(attempted, TCP_GARBAGE, "the flood ran out of time");
 
-    let sent = sender.finish(Duration::from_secs(90));
-    assert!(
-        sent.status.success(),
-        "send during the flood: {}",
-        sent.stderr
+    let done = verified(
+        "send during the flood",
+        sender,
+        Duration::from_secs(90),
+        &mut receiving,
+        &inbox,
+        &source,
     );
-    let done = receiving.wait_matching("done", |e| e["name"] == "during-tcp-flood.bin");
-    let digest = python_sha3(&source);
-    assert_eq!(done["sha3_256"], digest.as_str());
-    assert_eq!(python_sha3(&inbox.join("during-tcp-flood.bin")), digest);
     assert!(receiving.still_running(), "the receiver died in the flood");
 
     // The silent connections are closed by the receiver (TLS handshake timeout, 10 s).
@@ -355,8 +368,17 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
         tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         let mut byte = [0u8; 1];
         let n = tcp.read(&mut byte);
+        // Closed is an end of stream or a reset; a read that timed out is still open.
+        let closed = match &n {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+        };
         assert!(
-            matches!(n, Ok(0) | Err(_)) && opened.elapsed() < Duration::from_secs(25),
+            closed && opened.elapsed() < Duration::from_secs(25),
             "an idle connection was not closed: {n:?} after {:?}",
             opened.elapsed()
         );
@@ -365,16 +387,21 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
 
     // Still serving: a second transfer goes through.
     let small = seeded_file(work.path(), "after-tcp-flood.bin", 100_000, seed + 1);
-    let out = Running::spawn({
-        let mut cmd = alice.ferry();
-        cmd.arg("send")
-            .arg(&small)
-            .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr]);
-        cmd
-    })
-    .finish(Duration::from_secs(60));
-    assert!(out.status.success(), "{}", out.stderr);
-    receiving.wait_matching("done", |e| e["name"] == "after-tcp-flood.bin");
+    let after = Running::spawn(send_direct(
+        &alice,
+        [&small],
+        &bob.device_id,
+        &receiving.addr,
+        &[],
+    ));
+    verified(
+        "a send after the flood",
+        after,
+        Duration::from_secs(60),
+        &mut receiving,
+        &inbox,
+        &small,
+    );
     assert_eq!(
         final_names(&inbox),
         vec!["after-tcp-flood.bin", "during-tcp-flood.bin"]
@@ -609,21 +636,19 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     assert_eq!(sent + failed, DHT_GARBAGE, "the flood ran out of time");
     assert!(receiving.still_running(), "the receiver died in the flood");
 
-    let sent_out = sender.finish(Duration::from_secs(90));
     eprintln!(
         "dht flood: {sent} garbage datagrams ({failed} not sent; to {targets:?}: {by_target:?}) \
          in {:.2} s to the receiver's DHT port during a 16 MiB transfer; receiver up",
         flood_time.as_secs_f64()
     );
-    assert!(
-        sent_out.status.success(),
-        "send during the flood: {}",
-        sent_out.stderr
+    let done = verified(
+        "send during the flood",
+        sender,
+        Duration::from_secs(90),
+        &mut receiving,
+        &inbox,
+        &source,
     );
-    let done = receiving.wait_matching("done", |e| e["name"] == "during-dht-flood.bin");
-    let digest = python_sha3(&source);
-    assert_eq!(done["sha3_256"], digest.as_str());
-    assert_eq!(python_sha3(&inbox.join("during-dht-flood.bin")), digest);
     eprintln!(
         "dht flood: the transfer verified in {:.2} s",
         done["seconds"].as_f64().unwrap_or_default()
@@ -646,20 +671,21 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
 
     // And it is still found on the DHT and served: a second transfer.
     let small = seeded_file(work.path(), "after-dht-flood.bin", 100_000, seed + 1);
-    let out = Running::spawn(send_via_dht(
+    let after = Running::spawn(send_via_dht(
         &alice,
         &small,
         &bob.device_id,
         &node.addr(),
         &[],
-    ))
-    .finish(Duration::from_secs(90));
-    assert!(
-        out.status.success(),
-        "a send after the flood: {}",
-        out.stderr
+    ));
+    verified(
+        "a send after the flood",
+        after,
+        Duration::from_secs(90),
+        &mut receiving,
+        &inbox,
+        &small,
     );
-    receiving.wait_matching("done", |e| e["name"] == "after-dht-flood.bin");
     assert_eq!(
         final_names(&inbox),
         vec!["after-dht-flood.bin", "during-dht-flood.bin"]
@@ -700,6 +726,9 @@ fn spoofed_node_ids_from_one_socket_are_not_handed_out_as_contacts() {
         .and_then(|a| a.rsplit(':').next()?.parse().ok())
         .unwrap_or_else(|| panic!("no IPv4 address in {first}"));
     let target = SocketAddr::from(([127, 0, 0, 1], port));
+    // A node that does answer (a real `dhtnode` that joins through this one): it must be given
+    // out, which shows the reply below is read right and not empty by accident.
+    let honest = have_dhtnode().then(|| DhtNode::start(Some(port)));
 
     let spoofer = UdpSocket::bind("127.0.0.1:0").unwrap();
     let spoofer_port = spoofer.local_addr().unwrap().port();
@@ -721,48 +750,75 @@ fn spoofed_node_ids_from_one_socket_are_not_handed_out_as_contacts() {
         .unwrap();
     use rmpv::Value as V;
     let s = |t: &str| V::String(t.into());
-    let find = msgpack(&V::Map(vec![
-        (
-            s("a"),
-            V::Map(vec![
-                (s("id"), V::Binary(rand::random::<[u8; 20]>().to_vec())),
-                (s("target"), V::Binary(rand::random::<[u8; 20]>().to_vec())),
-                (s("w"), V::Array(vec![V::from(2)])),
-            ]),
-        ),
-        (s("q"), s("find")),
-        (s("t"), V::from(7)),
-        (s("y"), s("q")),
-    ]));
-    asker.send_to(&find, target).unwrap();
-    let mut buf = [0u8; 2048];
-    let (n, _) = asker.recv_from(&mut buf).expect("a find reply");
-    let reply = rmpv::decode::read_value(&mut &buf[..n]).unwrap();
     let field = |v: &V, k: &str| -> Option<V> {
         v.as_map()?
             .iter()
             .find(|(key, _)| key.as_str() == Some(k))
             .map(|(_, v)| v.clone())
     };
-    let n4 = field(&reply, "r")
-        .and_then(|r| field(&r, "n4"))
-        .and_then(|b| b.as_slice().map(<[u8]>::to_vec))
-        .unwrap_or_default();
-    let contacts: Vec<SocketAddr> = n4
-        .chunks_exact(26)
-        .map(|c| {
-            SocketAddr::from((
-                [c[20], c[21], c[22], c[23]],
-                u16::from_be_bytes([c[24], c[25]]),
-            ))
-        })
-        .collect();
+    let find_contacts = |t: u32| -> Vec<SocketAddr> {
+        let find = msgpack(&V::Map(vec![
+            (
+                s("a"),
+                V::Map(vec![
+                    (s("id"), V::Binary(rand::random::<[u8; 20]>().to_vec())),
+                    (s("target"), V::Binary(rand::random::<[u8; 20]>().to_vec())),
+                    (s("w"), V::Array(vec![V::from(2)])),
+                ]),
+            ),
+            (s("q"), s("find")),
+            (s("t"), V::from(t)),
+            (s("y"), s("q")),
+        ]));
+        asker.send_to(&find, target).unwrap();
+        let mut buf = [0u8; 2048];
+        let (n, _) = asker.recv_from(&mut buf).expect("a find reply");
+        let reply = rmpv::decode::read_value(&mut &buf[..n]).unwrap();
+        // A reply, not an error: an error carries no contacts and would pass below.
+        assert_eq!(
+            field(&reply, "y"),
+            Some(s("r")),
+            "not a find reply: {reply}"
+        );
+        // `n4` is left out when there is no contact.
+        let n4 = field(&reply, "r")
+            .and_then(|r| field(&r, "n4"))
+            .and_then(|b| b.as_slice().map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        n4.chunks_exact(26)
+            .map(|c| {
+                SocketAddr::from((
+                    [c[20], c[21], c[22], c[23]],
+                    u16::from_be_bytes([c[24], c[25]]),
+                ))
+            })
+            .collect()
+    };
+    let mut contacts = find_contacts(7);
+    if let Some(honest) = &honest {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut t = 7;
+        while !contacts.iter().any(|a| a.port() == honest.port) {
+            assert!(
+                Instant::now() < deadline,
+                "the answering dhtnode on {} is never given out: {contacts:?}",
+                honest.port
+            );
+            std::thread::sleep(Duration::from_millis(200));
+            t += 1;
+            contacts = find_contacts(t);
+        }
+    }
     let spoofed = contacts.iter().filter(|a| a.port() == spoofer_port).count();
     drop(node);
     eprintln!(
         "spoofed ids: 10 pings with random ids from 127.0.0.1:{spoofer_port}; the find reply \
-         lists {} contacts, {spoofed} of them that spoofing socket",
-        contacts.len()
+         lists {} contacts ({}), {spoofed} of them that spoofing socket",
+        contacts.len(),
+        match &honest {
+            Some(h) => format!("the answering dhtnode on {} among them", h.port),
+            None => "no dhtnode to answer".into(),
+        }
     );
     assert_eq!(
         spoofed, 0,

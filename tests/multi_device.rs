@@ -3,9 +3,11 @@
 //! the optimistic combined outcome (exit 0 when any verified the file, 1 when all refused).
 
 mod common;
+use common::procs::{send_via_dht, Running};
 use common::real::*;
 use common::*;
 use serde_json::Value;
+use std::time::Duration;
 
 fn linked_device(from: &Device) -> Device {
     let archive = tempfile::tempdir().unwrap();
@@ -37,25 +39,15 @@ fn linked_device(from: &Device) -> Device {
     }
 }
 
-fn send_json(
-    from: &Device,
-    file: &std::path::Path,
-    to: &str,
-    dht: &str,
-) -> (Option<i32>, Vec<Value>) {
-    let mut cmd = from.ferry();
-    dht_env(&mut cmd, dht);
-    let out = cmd
-        .args(["--json", "send"])
-        .arg(file)
-        .args(["--to", to])
-        .output()
-        .unwrap();
-    let events = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    (out.status.code(), events)
+/// A send to several devices: its exit code, and the `summary` it ends with.
+fn send_to_all(from: &Device, file: &std::path::Path, to: &str, dht: &str) -> (Option<i32>, Value) {
+    // Bounded past the wait for devices that do not answer (`connector::ANSWER_TIMEOUT`).
+    let sent =
+        Running::spawn(send_via_dht(from, file, to, dht, &[])).finish(Duration::from_secs(120));
+    let summary = sent
+        .event("summary")
+        .unwrap_or_else(|| panic!("a summary: {sent:#?}"));
+    (sent.status.code(), summary)
 }
 
 fn outcome_of<'a>(summary: &'a Value, device: &Device) -> &'a str {
@@ -134,15 +126,11 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
         .unwrap();
     let contacts: Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(contacts["bob"], bob1.account_id.as_str());
-    let (code, events) = send_json(&alice, &source, "bob", &dht);
-    let summary = events
-        .iter()
-        .find(|e| e["event"] == "summary")
-        .expect("a summary");
-    assert_eq!(code, Some(0), "{events:#?}");
-    assert_eq!(outcome_of(summary, &bob1), "done", "{summary}");
-    assert_eq!(outcome_of(summary, &bob2), "refused", "{summary}");
-    assert_eq!(outcome_of(summary, &bob3), "no answer", "{summary}");
+    let (code, summary) = send_to_all(&alice, &source, "bob", &dht);
+    assert_eq!(code, Some(0), "{summary}");
+    assert_eq!(outcome_of(&summary, &bob1), "done", "{summary}");
+    assert_eq!(outcome_of(&summary, &bob2), "refused", "{summary}");
+    assert_eq!(outcome_of(&summary, &bob3), "no answer", "{summary}");
     r1.wait_for("done");
     r2.wait_for("refused");
     assert_eq!(entries(&inbox("1")), vec!["for-bob.bin"]);
@@ -162,12 +150,8 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
         &dht,
         &["--yes", "--from", &carol.account_id],
     );
-    let (code, events) = send_json(&alice, &source, &bob1.account_id, &dht);
-    let summary = events
-        .iter()
-        .find(|e| e["event"] == "summary")
-        .expect("a summary");
-    assert_eq!(code, Some(1), "{events:#?}");
+    let (code, summary) = send_to_all(&alice, &source, &bob1.account_id, &dht);
+    assert_eq!(code, Some(1), "{summary}");
     assert_eq!(summary["done"], 0);
     assert_eq!(summary["refused"], 3, "{summary}");
 }

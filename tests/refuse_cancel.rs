@@ -15,11 +15,7 @@ fn a_sender_outside_from_is_refused_and_nothing_is_written() {
         &inbox,
         &["--yes", "--once", "--from", &carol.account_id],
     );
-    let sent = alice
-        .ferry()
-        .arg("send")
-        .arg(&source)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+    let sent = send_direct(&alice, [&source], &bob.device_id, &receiving.addr, &[])
         .output()
         .unwrap();
     assert_eq!(sent.status.code(), Some(1), "{sent:?}");
@@ -31,20 +27,26 @@ fn a_sender_outside_from_is_refused_and_nothing_is_written() {
     assert!(entries(&inbox).is_empty(), "{:?}", entries(&inbox));
 }
 
-/// Start a slow transfer and return once the receiver has seen body bytes.
-fn slow_transfer(work: &std::path::Path) -> (Device, Device, Receiving, std::process::Child) {
+/// Start a slow transfer (8 MiB at 1 MiB/s) from alice to bob receiving into `work/inbox`
+/// with `receive` options; return once the receiver has seen body bytes.
+fn slow_transfer(
+    work: &std::path::Path,
+    receive: &[&str],
+) -> (Device, Device, Receiving, std::process::Child) {
     let (alice, bob) = (Device::new(), Device::new());
     let source = random_file(work, "big.bin", 8 << 20);
-    let mut receiving = Receiving::start(&bob, &work.join("inbox"), &["--yes", "--once"]);
-    let sender = alice
-        .ferry()
-        .args(["send", "--limit-rate", "1M"])
-        .arg(&source)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut receiving = Receiving::start(&bob, &work.join("inbox"), receive);
+    let sender = send_direct(
+        &alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--limit-rate", "1M"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     receiving.wait_matching("progress", |e| e["bytes"].as_u64() > Some(100_000));
     (alice, bob, receiving, sender)
 }
@@ -52,25 +54,14 @@ fn slow_transfer(work: &std::path::Path) -> (Device, Device, Receiving, std::pro
 #[test]
 fn sender_ctrl_c_mid_body_cancels_both_sides() {
     let work = tempfile::tempdir().unwrap();
-    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path());
-    sigint(&sender);
-    let sender_status = wait_bounded(&mut sender, WAIT);
-    assert_eq!(sender_status.code(), Some(130));
-    let (status, stderr, events) = receiving.wait_exit();
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        events
-            .iter()
-            .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
-        "{events:#?}"
-    );
-    assert!(entries(&work.path().join("inbox")).is_empty());
+    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
+    ctrl_c_sender_cancels_both_sides(&mut sender, receiving, &work.path().join("inbox"));
 }
 
 #[test]
 fn receiver_ctrl_c_mid_body_cancels_both_sides() {
     let work = tempfile::tempdir().unwrap();
-    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path());
+    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
     receiving.interrupt();
     let (status, _, _) = receiving.wait_exit();
     assert_eq!(status.code(), Some(130));
@@ -85,26 +76,10 @@ fn receiver_ctrl_c_mid_body_cancels_both_sides() {
 #[test]
 fn offers_beyond_max_concurrent_are_refused_as_busy() {
     let work = tempfile::tempdir().unwrap();
-    let (alice, bob) = (Device::new(), Device::new());
-    let inbox = work.path().join("inbox");
-    let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--max-concurrent", "1"]);
-    let slow = random_file(work.path(), "slow.bin", 4 << 20);
-    let mut first = alice
-        .ferry()
-        .args(["send", "--limit-rate", "1M"])
-        .arg(&slow)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    receiving.wait_matching("progress", |e| e["bytes"].as_u64() > Some(10_000));
+    let (alice, bob, mut receiving, mut first) =
+        slow_transfer(work.path(), &["--yes", "--max-concurrent", "1"]);
     let other = random_file(work.path(), "other.bin", 1000);
-    let busy = alice
-        .ferry()
-        .arg("send")
-        .arg(&other)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+    let busy = send_direct(&alice, [&other], &bob.device_id, &receiving.addr, &[])
         .output()
         .unwrap();
     assert_eq!(busy.status.code(), Some(1));
@@ -113,11 +88,7 @@ fn offers_beyond_max_concurrent_are_refused_as_busy() {
     wait_bounded(&mut first, WAIT);
     // The slot is free again: the next offer is served.
     receiving.wait_for("cancelled");
-    let again = alice
-        .ferry()
-        .arg("send")
-        .arg(&other)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+    let again = send_direct(&alice, [&other], &bob.device_id, &receiving.addr, &[])
         .status()
         .unwrap();
     assert!(again.success());

@@ -4,38 +4,36 @@
 //! even when it knows the conversation and interaction ids.
 
 mod common;
+use common::procs::{send_via_dht, Finished, Running};
 use common::real::*;
 use common::*;
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Output;
-
-fn json_lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
-}
+use std::time::Duration;
 
 fn history(device: &Device) -> Vec<Value> {
     let out = device.ferry().args(["--json", "history"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
-    json_lines(&out.stdout)
+    json_events(&out.stdout)
 }
 
-fn rerequest(device: &Device, id: &str, dht: &str, timeout: &str) -> Output {
+/// `ferry --json rerequest ID --timeout SECS` as `device` through the test DHT, with `extra`
+/// options.
+fn rerequest(device: &Device, id: &str, dht: &str, timeout: u64, extra: &[&OsStr]) -> Finished {
     let mut cmd = device.ferry();
     dht_env(&mut cmd, dht);
-    let mut child = cmd
-        .args(["--json", "rerequest", id, "--timeout", timeout])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    cmd.args(["--json", "rerequest", id, "--timeout", &timeout.to_string()])
+        .args(extra);
     // The command's own --timeout bounds it; this bounds the test if that were broken.
-    let limit = std::time::Duration::from_secs(timeout.parse::<u64>().unwrap() + 30);
-    wait_bounded(&mut child, limit);
-    child.wait_with_output().unwrap()
+    Running::spawn(cmd).finish(Duration::from_secs(timeout + 30))
+}
+
+/// A re-request that failed with exit `code`, saying `says`, and left nothing in `dir`.
+fn failed(out: &Finished, code: i32, says: &str, dir: &Path) {
+    assert_eq!(out.status.code(), Some(code), "{out:?}");
+    assert!(out.stderr.contains(says), "{out:?}");
+    assert_eq!(entries(dir), Vec::<String>::new());
 }
 
 /// The re-request events `receiving` printed for `interaction`, once one with `outcome` shows.
@@ -43,6 +41,16 @@ fn served(receiving: &mut Receiving, interaction: &str, outcome: &str) -> Value 
     receiving.wait_matching("rerequest", |e| {
         e["interaction"] == interaction && e["outcome"] == outcome
     })
+}
+
+/// The sender's refusal of a re-request of `interaction`, giving a reason that contains `why`.
+fn refused(receiving: &mut Receiving, interaction: &str, why: &str) -> Value {
+    let refusal = served(receiving, interaction, "refused");
+    assert!(
+        refusal["reason"].as_str().unwrap().contains(why),
+        "{refusal}"
+    );
+    refusal
 }
 
 #[test]
@@ -60,14 +68,8 @@ fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() 
     // 1. An ordinary transfer, recorded by both sides.
     let bob_inbox = work.path().join("bob");
     let mut bob_receiving = Receiving::start_dht(&bob, &bob_inbox, &dht, &["--yes", "--once"]);
-    let mut send = alice.ferry();
-    dht_env(&mut send, &dht);
-    let sent = send
-        .arg("send")
-        .arg(&source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
+    let sent =
+        Running::spawn(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
     assert!(sent.status.success(), "{sent:?}");
     bob_receiving.wait_for("done");
     let (status, stderr, _) = bob_receiving.wait_exit();
@@ -85,7 +87,7 @@ fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() 
     let alice_inbox = work.path().join("alice");
     let mut alice_receiving = Receiving::start_dht(&alice, &alice_inbox, &dht, &["--yes"]);
     std::fs::remove_file(&kept).unwrap();
-    let out = rerequest(&bob, &interaction, &dht, "40");
+    let out = rerequest(&bob, &interaction, &dht, 40, &[]);
     assert!(out.status.success(), "rerequest: {out:?}");
     assert_eq!(
         python_sha3(&kept),
@@ -95,8 +97,7 @@ fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() 
     assert_eq!(entries(&bob_inbox), vec!["design.pdf"], "nothing else left");
     served(&mut alice_receiving, &interaction, "sending");
     eprintln!("rerequest served in {:?}", t.elapsed());
-    let events = json_lines(&out.stdout);
-    let done = events.iter().find(|e| e["event"] == "done").expect("done");
+    let done = out.event("done").expect("done");
     assert_eq!(done["sha3_256"], digest.as_str());
     let received_again: Vec<_> = history(&bob)
         .into_iter()
@@ -111,49 +112,24 @@ fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() 
     forged["path"] = Value::String(work.path().join("carol/design.pdf").display().to_string());
     std::fs::write(carol.path().join("history.jsonl"), format!("{forged}\n")).unwrap();
     let carol_dir = work.path().join("carol");
-    let mut cmd = carol.ferry();
-    dht_env(&mut cmd, &dht);
-    let out = cmd
-        .args([
-            "--json",
-            "rerequest",
-            &interaction,
-            "--timeout",
-            "8",
-            "--dir",
-        ])
-        .arg(&carol_dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no member device sent"),
-        "{out:?}"
+    let out = rerequest(
+        &carol,
+        &interaction,
+        &dht,
+        8,
+        &[OsStr::new("--dir"), carol_dir.as_os_str()],
     );
-    assert_eq!(entries(&carol_dir), Vec::<String>::new());
-    let refusal = served(&mut alice_receiving, &interaction, "refused");
-    assert!(
-        refusal["reason"].as_str().unwrap().contains("not a member"),
-        "{refusal}"
-    );
+    failed(&out, 2, "no member device sent", &carol_dir);
+    let refusal = refused(&mut alice_receiving, &interaction, "not a member");
     assert_eq!(refusal["peer_device"], carol.device_id.as_str());
 
     eprintln!("carol refused at {:?}", t.elapsed());
     // 4. Alice's copy changed: she refuses, Bob is told (exit 1) and keeps nothing.
     std::fs::write(&source, b"a newer version").unwrap();
     std::fs::remove_file(&kept).unwrap();
-    let out = rerequest(&bob, &interaction, &dht, "40");
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("changed on disk"),
-        "{out:?}"
-    );
-    assert_eq!(entries(&bob_inbox), Vec::<String>::new());
-    let refusal = served(&mut alice_receiving, &interaction, "refused");
-    assert!(
-        refusal["reason"].as_str().unwrap().contains("changed"),
-        "{refusal}"
-    );
+    let out = rerequest(&bob, &interaction, &dht, 40, &[]);
+    failed(&out, 1, "changed on disk", &bob_inbox);
+    refused(&mut alice_receiving, &interaction, "changed");
     assert!(alice_receiving.still_running());
     eprintln!("changed copy refused at {:?}", t.elapsed());
 }

@@ -2,30 +2,26 @@
 //! the whole file is verified, and a source that changed meanwhile is sent again in full.
 
 mod common;
+use common::procs::Running;
 use common::*;
 use ferry::proto::transfer::Header;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 
-fn events_of(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON {l:?}: {e}")))
-        .collect()
+/// `ferry --json send SOURCE` to `bob` listening on `addr`, with `extra` options.
+fn send(alice: &Device, bob: &Device, addr: &str, source: &Path, extra: &[&str]) -> Running {
+    let mut cmd = send_direct(alice, [source], &bob.device_id, addr, &["--json"]);
+    cmd.args(extra);
+    Running::spawn(cmd)
 }
 
-fn send(alice: &Device, bob: &Device, addr: &str, source: &Path, extra: &[&str]) -> Child {
-    alice
-        .ferry()
-        .args(["--json", "send"])
-        .args(extra)
-        .arg(source)
-        .args(["--to", &bob.device_id, "--peer-addr", addr])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+/// Wait for the receiver's `done`, then for `sender` to succeed; returns that `done` and the
+/// sender's events.
+fn sent_and_done(sender: Running, receiving: &mut Receiving) -> (Value, Vec<Value>) {
+    let done = receiving.wait_for("done");
+    let sent = sender.finish(WAIT);
+    assert!(sent.status.success(), "send: {sent:?}");
+    (done, sent.events())
 }
 
 /// The one hidden part file in `inbox`, and nothing else there.
@@ -41,34 +37,33 @@ fn only_part_file(inbox: &Path) -> PathBuf {
 
 /// Start sending `source`, SIGKILL the receiver once it holds half of it; the sender must
 /// fail and only a hidden part file may remain. Returns the sender's highest progress figure
-/// (events are throttled: a lower bound of what it had sent).
+/// (events are throttled: a lower bound of what it had sent) and the part file's size.
 fn interrupt_at_half(
     alice: &Device,
     bob: &Device,
     inbox: &Path,
     source: &Path,
     extra: &[&str],
-) -> u64 {
+) -> (u64, u64) {
     let size = std::fs::metadata(source).unwrap().len();
     let mut receiving = Receiving::start(bob, inbox, &["--yes", "--once"]);
-    let mut sender = send(alice, bob, &receiving.addr, source, extra);
+    let sender = send(alice, bob, &receiving.addr, source, extra);
     receiving.wait_matching("progress", |e| e["bytes"].as_u64() >= Some(size / 2));
     receiving.child.kill().unwrap();
     wait_bounded(&mut receiving.child, WAIT);
-    wait_bounded(&mut sender, WAIT);
-    let out = sender.wait_with_output().unwrap();
+    let out = sender.finish(WAIT);
     assert!(!out.status.success(), "the sender must fail: {out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error"), "{stderr}");
-    let events = events_of(&out.stdout);
+    assert!(out.stderr.contains("error"), "{}", out.stderr);
+    let events = out.events();
     assert!(events.iter().all(|e| e["event"] != "done"), "{events:#?}");
-    only_part_file(inbox);
-    events
+    let have = std::fs::metadata(only_part_file(inbox)).unwrap().len();
+    let progress = events
         .iter()
         .filter(|e| e["event"] == "progress")
         .filter_map(|e| e["bytes"].as_u64())
         .max()
-        .unwrap_or(0)
+        .unwrap_or(0);
+    (progress, have)
 }
 
 /// Send `source` to a fresh receiver on `inbox`; returns the sender's events, checking that
@@ -76,11 +71,8 @@ fn interrupt_at_half(
 fn send_to_completion(alice: &Device, bob: &Device, inbox: &Path, source: &Path) -> Vec<Value> {
     let size = std::fs::metadata(source).unwrap().len();
     let mut receiving = Receiving::start(bob, inbox, &["--yes", "--once"]);
-    let mut sender = send(alice, bob, &receiving.addr, source, &[]);
-    let done = receiving.wait_for("done");
-    wait_bounded(&mut sender, WAIT);
-    let out = sender.wait_with_output().unwrap();
-    assert!(out.status.success(), "send: {out:?}");
+    let sender = send(alice, bob, &receiving.addr, source, &[]);
+    let (done, events) = sent_and_done(sender, &mut receiving);
     let (status, stderr, _) = receiving.wait_exit();
     assert!(status.success(), "receive: {stderr}");
 
@@ -90,7 +82,6 @@ fn send_to_completion(alice: &Device, bob: &Device, inbox: &Path, source: &Path)
     assert_eq!(python_sha3(&inbox.join(name)), expected);
     assert_eq!(done["sha3_256"], expected.as_str());
     assert_eq!(done["size"], size);
-    let events = events_of(&out.stdout);
     // Progress counts the resumed prefix once: never beyond the file, ending at its size.
     let progress: Vec<u64> = events
         .iter()
@@ -103,9 +94,9 @@ fn send_to_completion(alice: &Device, bob: &Device, inbox: &Path, source: &Path)
 }
 
 fn bytes_sent(events: &[Value]) -> u64 {
-    let done: Vec<_> = events.iter().filter(|e| e["event"] == "done").collect();
-    assert_eq!(done.len(), 1, "{events:#?}");
-    done[0]["bytes_sent"].as_u64().expect("bytes_sent")
+    only_event(events, "done")["bytes_sent"]
+        .as_u64()
+        .expect("bytes_sent")
 }
 
 #[test]
@@ -116,8 +107,7 @@ fn a_killed_receiver_resumes_from_its_verified_prefix() {
     let size: u64 = 1 << 30;
     let source = random_file(work.path(), "payload.bin", size as usize);
 
-    let first = interrupt_at_half(&alice, &bob, &inbox, &source, &[]);
-    let have = std::fs::metadata(only_part_file(&inbox)).unwrap().len();
+    let (first, have) = interrupt_at_half(&alice, &bob, &inbox, &source, &[]);
     assert!(have >= size / 2 - (8 << 20) && have < size, "held {have}");
 
     let events = send_to_completion(&alice, &bob, &inbox, &source);
@@ -132,8 +122,7 @@ fn a_killed_receiver_resumes_from_its_verified_prefix() {
         "only what the receiver lacked travelled"
     );
     assert!(second < size / 2 + (8 << 20), "{second}");
-    let done = events.iter().find(|e| e["event"] == "done").unwrap();
-    assert_eq!(done["size"], size);
+    assert_eq!(only_event(&events, "done")["size"], size);
 }
 
 #[test]
@@ -145,8 +134,7 @@ fn a_source_changed_since_the_break_is_sent_again_in_full() {
     let source = random_file(work.path(), "changing.bin", size as usize);
     let before = python_sha3(&source);
 
-    interrupt_at_half(&alice, &bob, &inbox, &source, &["--limit-rate", "16M"]);
-    let have = std::fs::metadata(only_part_file(&inbox)).unwrap().len();
+    let (_, have) = interrupt_at_half(&alice, &bob, &inbox, &source, &["--limit-rate", "16M"]);
     assert!(have > 4096, "held {have}");
 
     // One byte of the part the receiver holds changes: its prefix no longer matches.
@@ -210,12 +198,8 @@ fn a_sender_that_stops_mid_body_leaves_a_prefix_the_next_send_resumes() {
     assert_eq!(std::fs::read(&part).unwrap(), &data[..half]);
 
     // The next send of the same file by the same account picks up there.
-    let mut sender = send(&alice, &bob, &receiving.addr, &source, &[]);
-    let done = receiving.wait_for("done");
-    wait_bounded(&mut sender, WAIT);
-    let out = sender.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let events = events_of(&out.stdout);
+    let sender = send(&alice, &bob, &receiving.addr, &source, &[]);
+    let (done, events) = sent_and_done(sender, &mut receiving);
     assert_eq!(bytes_sent(&events), (size - half) as u64);
     assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
     assert!(std::fs::read(inbox.join("doc.bin")).unwrap() == data);

@@ -7,20 +7,16 @@ use ferry::proto::transfer::{sha3_256, EntryKind, Header};
 use serde_json::Value;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
-/// The JSON events a `ferry --json` command printed.
-fn events_of(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON {l:?}: {e}")))
-        .collect()
-}
-
-fn only_event<'a>(events: &'a [Value], kind: &str) -> &'a Value {
-    let found: Vec<_> = events.iter().filter(|e| e["event"] == kind).collect();
-    assert_eq!(found.len(), 1, "one {kind:?} event expected: {events:#?}");
-    found[0]
+/// `ferry --json send -` to `to` listening on `addr`, its standard input a pipe to write to.
+fn send_stdin(from: &Device, to: &Device, addr: &str, stdout: Stdio) -> Child {
+    send_direct(from, ["-"], &to.device_id, addr, &["--json"])
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// Every path under `dir` (relative, sorted), hidden ones included, without following links.
@@ -50,15 +46,7 @@ fn send_stdin_arrives_verified_with_an_unknown_size() {
     let source = random_file(work.path(), "source.bin", len);
     let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
 
-    let mut sender = alice
-        .ferry()
-        .args(["--json", "send", "-"])
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut sender = send_stdin(&alice, &bob, &receiving.addr, Stdio::piped());
     let mut stdin = sender.stdin.take().unwrap();
     let data = std::fs::read(&source).unwrap();
     let feeder = std::thread::spawn(move || {
@@ -87,8 +75,9 @@ fn send_stdin_arrives_verified_with_an_unknown_size() {
     assert!(std::fs::read(&kept).unwrap() == std::fs::read(&source).unwrap());
     assert_eq!(entries(&inbox), vec!["stdin"], "no temporary file left");
 
-    let events = events_of(&sent.stdout);
-    assert_eq!(only_event(&events, "offer")["size"], Value::Null);
+    let events = json_events(&sent.stdout);
+    // `get`, not indexing: an absent `size` would read as null too.
+    assert_eq!(only_event(&events, "offer").get("size"), Some(&Value::Null));
     let sender_done = only_event(&events, "done");
     assert_eq!(sender_done["sha3_256"], expected.as_str());
     assert_eq!(sender_done["size"], len as u64);
@@ -145,7 +134,7 @@ fn send_dash_into_receive_stdout_is_a_byte_exact_pipe() {
     assert_eq!(python_sha3(&out), expected);
     let done = only_event(&rest, "done");
     assert_eq!(done["sha3_256"], expected.as_str());
-    assert_eq!(only_event(&rest, "offer")["size"], Value::Null);
+    assert_eq!(only_event(&rest, "offer").get("size"), Some(&Value::Null));
 }
 
 #[test]
@@ -154,33 +143,14 @@ fn a_stream_goes_out_as_it_comes_and_ctrl_c_stops_a_silent_one() {
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
     let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
-    let mut sender = alice
-        .ferry()
-        .args(["--json", "send", "-"])
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut sender = send_stdin(&alice, &bob, &receiving.addr, Stdio::null());
     let mut stdin = sender.stdin.take().unwrap();
     stdin.write_all(&[7u8; 1000]).unwrap();
     stdin.flush().unwrap();
     // The producer pauses with its pipe open: what it wrote so far still arrives...
     receiving.wait_matching("progress", |e| e["bytes"].as_u64() >= Some(1000));
     // ...and Ctrl-C stops the sender waiting for more, telling the receiver.
-    sigint(&sender);
-    let status = wait_bounded(&mut sender, WAIT);
-    assert_eq!(status.code(), Some(130));
-    let (status, stderr, events) = receiving.wait_exit();
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        events
-            .iter()
-            .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
-        "{events:#?}"
-    );
-    assert!(entries(&inbox).is_empty(), "{:?}", entries(&inbox));
+    ctrl_c_sender_cancels_both_sides(&mut sender, receiving, &inbox);
     drop(stdin);
 }
 
@@ -216,6 +186,39 @@ fn build_tree(work: &Path) -> Vec<(String, PathBuf)> {
     ]
 }
 
+/// Send the tree [`build_tree`] made in `work` to `receiving`, bob's; wait for its `done`.
+fn send_tree(alice: &Device, bob: &Device, work: &Path, receiving: &mut Receiving) {
+    let sent = send_direct(
+        alice,
+        [work.join("src/build")],
+        &bob.device_id,
+        &receiving.addr,
+        &[],
+    )
+    .output()
+    .unwrap();
+    assert!(sent.status.success(), "send: {sent:?}");
+    // The summary that ends a set's send, on stderr: the link out of the tree and the dangling
+    // one are the two paths left out.
+    let said = String::from_utf8_lossy(&sent.stderr);
+    assert!(
+        said.contains("sent, each file verified by the receiver; 2 path(s) skipped"),
+        "{said}"
+    );
+    receiving.wait_for("done");
+}
+
+/// Every file [`build_tree`] listed, kept byte for byte in `inbox` under `top` (its `build`).
+fn assert_tree_kept(inbox: &Path, top: &str, expected: &[(String, PathBuf)]) {
+    for (relative, source) in expected {
+        let kept = inbox.join(relative.replacen("build", top, 1));
+        assert!(
+            std::fs::read(&kept).unwrap() == std::fs::read(source).unwrap(),
+            "{kept:?}"
+        );
+    }
+}
+
 #[test]
 fn a_tree_and_a_file_arrive_as_one_verified_set() {
     let work = tempfile::tempdir().unwrap();
@@ -230,14 +233,15 @@ fn a_tree_and_a_file_arrive_as_one_verified_set() {
         .sum();
     let receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
 
-    let sent = alice
-        .ferry()
-        .args(["--json", "send"])
-        .arg(work.path().join("src/build"))
-        .arg(&extra)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .output()
-        .unwrap();
+    let sent = send_direct(
+        &alice,
+        [work.path().join("src/build"), extra],
+        &bob.device_id,
+        &receiving.addr,
+        &["--json"],
+    )
+    .output()
+    .unwrap();
     assert!(sent.status.success(), "send: {sent:?}");
     let (status, stderr, rx_events) = receiving.wait_exit();
     assert!(status.success(), "receive: {stderr}");
@@ -283,7 +287,7 @@ fn a_tree_and_a_file_arrive_as_one_verified_set() {
     );
 
     // `entry` events on both sides: one per file, digests as Python computes them.
-    let tx_events = events_of(&sent.stdout);
+    let tx_events = json_events(&sent.stdout);
     for (side, events, path_of) in [
         (
             "sender",
@@ -351,25 +355,11 @@ fn the_same_directory_sent_twice_arrives_under_two_names() {
     let expected = build_tree(work.path());
     let mut receiving = Receiving::start(&bob, &inbox, &["--yes"]);
     for _ in 0..2 {
-        let sent = alice
-            .ferry()
-            .arg("send")
-            .arg(work.path().join("src/build"))
-            .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-            .output()
-            .unwrap();
-        assert!(sent.status.success(), "send: {sent:?}");
-        receiving.wait_for("done");
+        send_tree(&alice, &bob, work.path(), &mut receiving);
     }
     assert_eq!(entries(&inbox), vec!["build", "build (1)"]);
     for top in ["build", "build (1)"] {
-        for (relative, source) in &expected {
-            let kept = inbox.join(relative.replacen("build", top, 1));
-            assert!(
-                std::fs::read(&kept).unwrap() == std::fs::read(source).unwrap(),
-                "{kept:?}"
-            );
-        }
+        assert_tree_kept(&inbox, top, &expected);
         assert!(inbox.join(top).join("empty").is_dir());
     }
     assert!(receiving.still_running());
@@ -386,11 +376,7 @@ fn odd_names_in_a_set_arrive_made_safe_and_both_sides_agree_on_them() {
     std::fs::write(odd.join("new\nline"), b"22").unwrap();
     std::fs::write(odd.join("sub\x1bdir/.dot"), b"333").unwrap();
     let receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
-    let sent = alice
-        .ferry()
-        .args(["--json", "send"])
-        .arg(&odd)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
+    let sent = send_direct(&alice, [&odd], &bob.device_id, &receiving.addr, &["--json"])
         .output()
         .unwrap();
     assert!(sent.status.success(), "send: {sent:?}");
@@ -405,7 +391,7 @@ fn odd_names_in_a_set_arrive_made_safe_and_both_sides_agree_on_them() {
             "{relative}"
         );
     }
-    let tx_events = events_of(&sent.stdout);
+    let tx_events = json_events(&sent.stdout);
     let paths = |events: &[Value]| -> Vec<String> {
         let mut paths: Vec<String> = events
             .iter()
@@ -587,17 +573,7 @@ fn hostile_set_entries_are_refused_and_leave_nothing_anywhere() {
 
     // Still up: a real set goes through.
     let expected = build_tree(work.path());
-    let status = alice
-        .ferry()
-        .arg("send")
-        .arg(work.path().join("src/build"))
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{status:?}");
-    receiving.wait_for("done");
-    for (relative, source) in &expected {
-        assert!(std::fs::read(inbox.join(relative)).unwrap() == std::fs::read(source).unwrap());
-    }
+    send_tree(&alice, &bob, work.path(), &mut receiving);
+    assert_tree_kept(&inbox, "build", &expected);
     assert_eq!(entries(&inbox), vec!["build"]);
 }

@@ -33,11 +33,12 @@ fn recorder(ctx: &Context, identity: &Identity) -> Recorder {
 /// Once one device has the file, how long the others still get to answer.
 const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
 
-/// What the paths given to `send` amount to, and the name offered for it.
-fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String)> {
+/// What the paths given to `send` amount to, the name offered for it, and how many paths
+/// under them are left out.
+fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String, usize)> {
     if let [only] = paths {
         if only.as_os_str() == "-" {
-            return Ok((Source::Stdin, "stdin".into()));
+            return Ok((Source::Stdin, "stdin".into(), 0));
         }
         let meta =
             std::fs::metadata(only).with_context(|| format!("cannot send {}", only.display()))?;
@@ -46,7 +47,7 @@ fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String)> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "file".into());
-            return Ok((Source::File(only.clone()), name));
+            return Ok((Source::File(only.clone()), name, 0));
         }
     }
     if paths.iter().any(|p| p.as_os_str() == "-") {
@@ -72,11 +73,26 @@ fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String)> {
         [only] => only.to_string(),
         _ => format!("{} items", roots.len()),
     };
-    Ok((Source::Set(entries), name))
+    Ok((Source::Set(entries), name, skipped.len()))
+}
+
+/// The line that ends a set's send: what went, each file verified by the receiver.
+fn set_summary(entries: &[set::SetEntry], skipped: usize) -> String {
+    let files: Vec<_> = entries
+        .iter()
+        .filter(|e| e.kind == crate::proto::transfer::EntryKind::File)
+        .collect();
+    let bytes: u64 = files.iter().map(|e| e.size).sum();
+    format!(
+        "{} file(s), {bytes} bytes, and {} directory(ies) sent, each file verified by the \
+         receiver; {skipped} path(s) skipped",
+        files.len(),
+        entries.len() - files.len()
+    )
 }
 
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
-    let (source, name) = source_of(ctx, &args.paths)?;
+    let (source, name, skipped) = source_of(ctx, &args.paths)?;
     let name = args.name.clone().unwrap_or(name);
     let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
     let outgoing = Arc::new(Outgoing {
@@ -87,20 +103,26 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         digest: None,
     });
     let to = crate::contacts::resolve(&ctx.home, &args.to)?;
-    let Some(addr) = args.peer_addr else {
-        return send_via_dht(ctx, identity, to, outgoing).await;
+    let sent = match args.peer_addr {
+        None => send_via_dht(ctx, identity, to, outgoing.clone()).await,
+        Some(addr) => {
+            let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
+            let recorder = recorder(ctx, &identity);
+            deliver(
+                &ctx.console,
+                ctx.interrupt.clone(),
+                &recorder,
+                stream,
+                peer,
+                &outgoing,
+            )
+            .await
+        }
     };
-    let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
-    let recorder = recorder(ctx, &identity);
-    deliver(
-        &ctx.console,
-        ctx.interrupt.clone(),
-        &recorder,
-        stream,
-        peer,
-        &outgoing,
-    )
-    .await
+    if let (Ok(()), Source::Set(entries)) = (&sent, &outgoing.source) {
+        ctx.console.say(&set_summary(entries, skipped));
+    }
+    sent
 }
 
 /// Report the connection, run one transfer on it, and record it in the history.
@@ -277,5 +299,32 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
         Err(Stop::Refused(format!("none of the {refused} device(s) accepted")).into())
     } else {
         bail!("no device received the file ({errors} error(s), {refused} refusal(s))")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::transfer::EntryKind;
+
+    #[test]
+    fn a_set_summary_counts_files_bytes_directories_and_skips() {
+        let entry = |relative: &str, kind, size| set::SetEntry {
+            relative: relative.into(),
+            kind,
+            size,
+            source: None,
+        };
+        let entries = [
+            entry("build", EntryKind::Directory, 0),
+            entry("build/a", EntryKind::File, 3),
+            entry("build/empty", EntryKind::Directory, 0),
+            entry("build/b", EntryKind::File, 4),
+        ];
+        assert_eq!(
+            set_summary(&entries, 1),
+            "2 file(s), 7 bytes, and 2 directory(ies) sent, each file verified by the receiver; \
+             1 path(s) skipped"
+        );
     }
 }

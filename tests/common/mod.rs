@@ -7,6 +7,7 @@ pub mod procs;
 pub mod real;
 
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -85,12 +86,7 @@ impl Receiving {
     }
 
     pub fn spawn(mut cmd: Command, ready: &str) -> Receiving {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn receive");
+        let mut child = spawn_piped(&mut cmd);
         let (tx, events) = mpsc::channel();
         let stdout = child.stdout.take().expect("stdout");
         std::thread::spawn(move || {
@@ -102,13 +98,7 @@ impl Receiving {
                 }
             }
         });
-        let (etx, stderr) = mpsc::channel();
-        let err = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = BufReader::new(err).read_to_string(&mut text);
-            let _ = etx.send(text);
-        });
+        let stderr = read_on_thread(child.stderr.take().expect("stderr"));
         let mut receiving = Receiving {
             child,
             addr: String::new(),
@@ -166,6 +156,77 @@ impl Drop for Receiving {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Spawn `cmd` with no input and both outputs piped.
+pub fn spawn_piped(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"))
+}
+
+/// Read `pipe` to its end on a thread of its own (so a chatty child never blocks on a full
+/// pipe); the text arrives on the channel returned.
+pub fn read_on_thread(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        let _ = tx.send(text);
+    });
+    rx
+}
+
+/// `ferry send FILES --to ID --peer-addr ADDR` as `from`, with `extra` options: direct mode, to
+/// a receiver listening on `addr` (a [`Receiving`]'s). [`procs::send_via_dht`] is its DHT twin.
+pub fn send_direct<S: AsRef<OsStr>>(
+    from: &Device,
+    files: impl IntoIterator<Item = S>,
+    to: &str,
+    addr: &str,
+    extra: &[&str],
+) -> Command {
+    let mut cmd = from.ferry();
+    cmd.arg("send")
+        .args(files)
+        .args(["--to", to, "--peer-addr", addr])
+        .args(extra);
+    cmd
+}
+
+/// The events a `ferry --json` command printed on stdout, one a line; any other line fails
+/// the test.
+pub fn json_events(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON {l:?}: {e}")))
+        .collect()
+}
+
+/// The one event of kind `kind` among `events`.
+pub fn only_event<'a>(events: &'a [Value], kind: &str) -> &'a Value {
+    let found: Vec<_> = events.iter().filter(|e| e["event"] == kind).collect();
+    assert_eq!(found.len(), 1, "one {kind:?} event expected: {events:#?}");
+    found[0]
+}
+
+/// Ctrl-C to a sender in the middle of the body: it exits 130, and `receiving` (started with
+/// `--once`) is told the peer cancelled, exits 1 and keeps nothing in `inbox`.
+pub fn ctrl_c_sender_cancels_both_sides(sender: &mut Child, receiving: Receiving, inbox: &Path) {
+    sigint(sender);
+    let status = wait_bounded(sender, WAIT);
+    assert_eq!(status.code(), Some(130));
+    let (status, stderr, events) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
+        "{events:#?}"
+    );
+    assert!(entries(inbox).is_empty(), "{:?}", entries(inbox));
 }
 
 /// Point a ferry command at a test DHT: loopback bootstrap, no multicast, loopback candidates.

@@ -2,11 +2,10 @@
 //! receiver's memory, files of distinct content, a small tmpfs. Every wait is bounded.
 #![allow(dead_code)]
 
-use super::{wait_bounded, Device};
+use super::{json_events, read_on_thread, spawn_piped, wait_bounded, Device};
 use serde_json::Value;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// A file of `len` bytes whose content depends on `seed` (xorshift, not cryptographic), so
@@ -98,12 +97,9 @@ pub struct Finished {
 }
 
 impl Finished {
-    /// The JSON events printed on stdout (`--json`).
+    /// The JSON events printed on stdout (`--json`); a line that is not JSON fails the test.
     pub fn events(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
+        json_events(self.stdout.as_bytes())
     }
 
     pub fn event(&self, kind: &str) -> Option<Value> {
@@ -113,24 +109,10 @@ impl Finished {
 
 impl Running {
     pub fn spawn(mut cmd: Command) -> Running {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn ferry");
+        let mut child = spawn_piped(&mut cmd);
         let started = Instant::now();
-        let collect = |mut pipe: Box<dyn Read + Send>| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                let _ = tx.send(text);
-            });
-            rx
-        };
-        let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
-        let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
+        let stdout = read_on_thread(child.stdout.take().expect("stdout"));
+        let stderr = read_on_thread(child.stderr.take().expect("stderr"));
         Running {
             child,
             stdout,

@@ -76,6 +76,54 @@ fn sender_body(tx: &mut Sender, body: &[u8], chunk: usize) -> Vec<u8> {
     wire
 }
 
+/// The receiver of `offer`, past the offer and its `GO`.
+fn accepted(offer: Header) -> Receiver {
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &offer.encode()).unwrap();
+    assert_eq!(rx.accept().unwrap(), b"GO\n");
+    rx
+}
+
+/// A sender of `offer` and its receiver, past the offer and its `GO`.
+fn accepted_pair(offer: Header) -> (Sender, Receiver) {
+    let mut tx = Sender::new(offer);
+    let mut rx = Receiver::new();
+    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
+    assert_eq!(
+        feed_sender(&mut tx, &rx.accept().unwrap()).unwrap(),
+        vec![SenderEvent::Accepted]
+    );
+    (tx, rx)
+}
+
+/// A `D` record carrying `data`, written by hand.
+fn data_record(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![b'D'];
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+/// An `E` record declaring `digest`, written by hand.
+fn end_record(digest: Digest) -> Vec<u8> {
+    let mut out = vec![b'E'];
+    out.extend_from_slice(&digest);
+    out
+}
+
+/// Each header on its own is refused by a fresh receiver with its error.
+fn refused_headers(cases: &[(&[u8], TransferError)]) {
+    for (wire, expected) in cases {
+        let mut rx = Receiver::new();
+        assert_eq!(
+            feed_receiver(&mut rx, wire).as_ref(),
+            Err(expected),
+            "{}",
+            String::from_utf8_lossy(wire)
+        );
+    }
+}
+
 fn body_of(events: &[Owned]) -> Vec<u8> {
     events
         .iter()
@@ -159,10 +207,7 @@ fn any_answer_but_go_is_a_refusal() {
 
 #[test]
 fn sender_cancel_mid_body() {
-    let mut tx = Sender::new(header(1000));
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
-    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let (mut tx, mut rx) = accepted_pair(header(1000));
     let mut wire = tx.data_frame(&[1; 10]).unwrap().to_vec();
     wire.extend_from_slice(&[1; 10]);
     wire.extend(tx.cancel_frame("interrupted"));
@@ -173,10 +218,7 @@ fn sender_cancel_mid_body() {
 
 #[test]
 fn receiver_cancel_mid_body() {
-    let mut tx = Sender::new(header(1000));
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
-    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let (mut tx, mut rx) = accepted_pair(header(1000));
     tx.data_frame(&[0; 10]).unwrap();
     let cancel = rx.cancel("disk full");
     assert_eq!(
@@ -185,18 +227,10 @@ fn receiver_cancel_mid_body() {
     );
 }
 
-fn accepted_receiver(size: u64) -> Receiver {
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &header(size).encode()).unwrap();
-    rx.accept().unwrap();
-    rx
-}
-
 #[test]
 fn content_length_lower_than_sent_is_caught() {
-    let mut rx = accepted_receiver(5);
-    let mut wire = vec![b'D', 0, 0, 0, 8];
-    wire.extend_from_slice(b"12345678");
+    let mut rx = accepted(header(5));
+    let wire = data_record(b"12345678");
     assert_eq!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::BodyTooLong {
@@ -208,11 +242,9 @@ fn content_length_lower_than_sent_is_caught() {
 
 #[test]
 fn content_length_higher_than_sent_is_caught() {
-    let mut rx = accepted_receiver(50);
-    let mut wire = vec![b'D', 0, 0, 0, 4];
-    wire.extend_from_slice(b"1234");
-    wire.push(b'E');
-    wire.extend_from_slice(&sha3_256(b"1234"));
+    let mut rx = accepted(header(50));
+    let mut wire = data_record(b"1234");
+    wire.extend(end_record(sha3_256(b"1234")));
     assert_eq!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::BodyTooShort {
@@ -224,8 +256,8 @@ fn content_length_higher_than_sent_is_caught() {
 
 #[test]
 fn connection_closed_mid_body_is_a_failure() {
-    let mut rx = accepted_receiver(50);
-    feed_receiver(&mut rx, &[b'D', 0, 0, 0, 4, 1, 2, 3, 4]).unwrap();
+    let mut rx = accepted(header(50));
+    feed_receiver(&mut rx, &data_record(&[1, 2, 3, 4])).unwrap();
     assert_eq!(
         rx.handle_eof(),
         Err(TransferError::ConnectionClosed {
@@ -238,11 +270,9 @@ fn connection_closed_mid_body_is_a_failure() {
 
 #[test]
 fn wrong_digest_is_caught() {
-    let mut rx = accepted_receiver(4);
-    let mut wire = vec![b'D', 0, 0, 0, 4];
-    wire.extend_from_slice(b"1234");
-    wire.push(b'E');
-    wire.extend_from_slice(&sha3_256(b"9999"));
+    let mut rx = accepted(header(4));
+    let mut wire = data_record(b"1234");
+    wire.extend(end_record(sha3_256(b"9999")));
     assert!(matches!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::DigestMismatch { .. })
@@ -253,13 +283,9 @@ fn wrong_digest_is_caught() {
 fn announced_digest_must_also_match() {
     let mut announced = header(4);
     announced.sha3_256 = Some(sha3_256(b"abcd"));
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &announced.encode()).unwrap();
-    rx.accept().unwrap();
-    let mut wire = vec![b'D', 0, 0, 0, 4];
-    wire.extend_from_slice(b"1234");
-    wire.push(b'E');
-    wire.extend_from_slice(&sha3_256(b"1234"));
+    let mut rx = accepted(announced);
+    let mut wire = data_record(b"1234");
+    wire.extend(end_record(sha3_256(b"1234")));
     assert!(matches!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::DigestMismatch { .. })
@@ -346,14 +372,7 @@ fn header_field_errors() {
             },
         ),
     ];
-    for (wire, expected) in cases {
-        let mut rx = Receiver::new();
-        assert_eq!(
-            feed_receiver(&mut rx, wire).as_ref(),
-            Err(expected),
-            "{wire:?}"
-        );
-    }
+    refused_headers(cases);
 }
 
 #[test]
@@ -381,7 +400,7 @@ fn hostile_names_travel_as_one_line() {
 
 #[test]
 fn oversized_records_and_unknown_tags() {
-    let mut rx = accepted_receiver(u64::MAX / 2);
+    let mut rx = accepted(header(u64::MAX / 2));
     assert_eq!(
         feed_receiver(&mut rx, &[b'D', 0xff, 0xff, 0xff, 0xff]),
         Err(TransferError::RecordTooLarge {
@@ -389,7 +408,7 @@ fn oversized_records_and_unknown_tags() {
             limit: MAX_RECORD_BYTES
         })
     );
-    let mut rx = accepted_receiver(10);
+    let mut rx = accepted(header(10));
     assert_eq!(
         feed_receiver(&mut rx, b"Z"),
         Err(TransferError::UnknownRecord { tag: b'Z' })
@@ -477,10 +496,7 @@ proptest! {
 
     #[test]
     fn body_in_random_chunks_arrives_intact(body in proptest::collection::vec(any::<u8>(), 0..20_000), chunk in 1usize..5000, split in 1usize..3000) {
-        let mut tx = Sender::new(header(body.len() as u64));
-        let mut rx = Receiver::new();
-        feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
-        feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+        let (mut tx, mut rx) = accepted_pair(header(body.len() as u64));
         let wire = sender_body(&mut tx, &body, chunk);
         let mut events = Vec::new();
         for piece in wire.chunks(split) {
@@ -539,10 +555,7 @@ fn streamed_header_and_body_round_trip() {
 
 #[test]
 fn an_empty_stream_is_a_verified_empty_file() {
-    let mut tx = Sender::new(streamed_header());
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
-    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let (mut tx, mut rx) = accepted_pair(streamed_header());
     let events = feed_receiver(&mut rx, &tx.end_frame().unwrap()).unwrap();
     assert_eq!(events, vec![Owned::Finished(sha3_256(b""))]);
 }
@@ -550,10 +563,7 @@ fn an_empty_stream_is_a_verified_empty_file() {
 #[test]
 fn empty_records_keep_a_silent_stream_alive_without_events() {
     // What a stream's sender writes while its input is silent: records of no data.
-    let mut tx = Sender::new(streamed_header());
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
-    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    let (mut tx, mut rx) = accepted_pair(streamed_header());
     let mut wire = Vec::new();
     for piece in [&b""[..], b"a", b"", b"", b"bc", b""] {
         wire.extend(tx.data_frame(piece).unwrap());
@@ -574,13 +584,9 @@ fn empty_records_keep_a_silent_stream_alive_without_events() {
 
 #[test]
 fn a_streamed_body_with_a_wrong_digest_is_caught() {
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &streamed_header().encode()).unwrap();
-    rx.accept().unwrap();
-    let mut wire = vec![b'D', 0, 0, 0, 5];
-    wire.extend_from_slice(b"hello");
-    wire.push(b'E');
-    wire.extend_from_slice(&sha3_256(b"hellO"));
+    let mut rx = accepted(streamed_header());
+    let mut wire = data_record(b"hello");
+    wire.extend(end_record(sha3_256(b"hellO")));
     assert_eq!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::DigestMismatch {
@@ -592,10 +598,8 @@ fn a_streamed_body_with_a_wrong_digest_is_caught() {
 
 #[test]
 fn a_stream_cut_short_is_a_failure() {
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &streamed_header().encode()).unwrap();
-    rx.accept().unwrap();
-    feed_receiver(&mut rx, &[b'D', 0, 0, 0, 3, 1, 2, 3]).unwrap();
+    let mut rx = accepted(streamed_header());
+    feed_receiver(&mut rx, &data_record(&[1, 2, 3])).unwrap();
     assert_eq!(
         rx.handle_eof(),
         Err(TransferError::ConnectionClosed {
@@ -644,15 +648,7 @@ fn streamed_with_a_content_length_or_as_a_set_is_refused() {
             },
         ),
     ];
-    for (wire, expected) in cases {
-        let mut rx = Receiver::new();
-        assert_eq!(
-            feed_receiver(&mut rx, wire).as_ref(),
-            Err(expected),
-            "{}",
-            String::from_utf8_lossy(wire)
-        );
-    }
+    refused_headers(cases);
 }
 
 // ---- Resume ---------------------------------------------------------------------------------
@@ -665,6 +661,25 @@ fn hash_state(bytes: &[u8]) -> Sha3_256 {
 
 fn resume_body() -> Vec<u8> {
     (0..50_000u32).map(|i| (i * 31 % 253) as u8).collect()
+}
+
+/// The sender's stream after a resume offer it takes: the `O` record for `have`, then the
+/// rest of `body` in `chunk`-byte records.
+fn resumed_wire(tx: &mut Sender, body: &[u8], have: usize, chunk: usize) -> Vec<u8> {
+    let mut wire = tx
+        .start_at(have as u64, hash_state(&body[..have]))
+        .unwrap()
+        .to_vec();
+    wire.extend(sender_body(tx, &body[have..], chunk));
+    wire
+}
+
+/// A resumed receiver's events: the start at `have`, the rest of `body`, and the digest of the
+/// whole file, prefix included.
+fn assert_resumed(events: &[Owned], body: &[u8], have: usize) {
+    assert_eq!(events.first(), Some(&Owned::Start(have as u64)));
+    assert_eq!(body_of(events), &body[have..]);
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(body))));
 }
 
 /// A sender and receiver after the offer, the receiver holding `held`, the sender having
@@ -712,10 +727,7 @@ fn resume_sends_only_the_rest_and_verifies_the_whole_file() {
     );
 
     let events = feed_receiver(&mut rx, &wire).unwrap();
-    assert_eq!(events.first(), Some(&Owned::Start(have as u64)));
-    assert_eq!(body_of(&events), &body[have..]);
-    // The final digest covers the whole file, prefix included.
-    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    assert_resumed(&events, &body, have);
     assert_eq!(rx.received(), body.len() as u64);
     assert_eq!(tx.digest(), Some(sha3_256(&body)));
     assert_eq!(
@@ -728,11 +740,7 @@ fn resume_sends_only_the_rest_and_verifies_the_whole_file() {
 fn a_receiver_holding_the_whole_file_gets_only_the_digest() {
     let body = resume_body();
     let (mut tx, mut rx) = resume_offered(&body, &body);
-    let mut wire = tx
-        .start_at(body.len() as u64, hash_state(&body))
-        .unwrap()
-        .to_vec();
-    wire.extend(tx.end_frame().unwrap());
+    let wire = resumed_wire(&mut tx, &body, body.len(), 4096);
     assert_eq!(wire.len(), 9 + 33);
     let events = feed_receiver(&mut rx, &wire).unwrap();
     assert_eq!(
@@ -748,18 +756,12 @@ fn a_receiver_holding_the_whole_file_gets_only_the_digest() {
 fn resume_split_byte_by_byte_gives_the_same_result() {
     let body = resume_body();
     let (mut tx, mut rx) = resume_offered(&body, &body[..1234]);
-    let mut wire = tx
-        .start_at(1234, hash_state(&body[..1234]))
-        .unwrap()
-        .to_vec();
-    wire.extend(sender_body(&mut tx, &body[1234..], 999));
+    let wire = resumed_wire(&mut tx, &body, 1234, 999);
     let mut events = Vec::new();
     for byte in &wire {
         events.extend(feed_receiver(&mut rx, std::slice::from_ref(byte)).unwrap());
     }
-    assert_eq!(events.first(), Some(&Owned::Start(1234)));
-    assert_eq!(body_of(&events), &body[1234..]);
-    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    assert_resumed(&events, &body, 1234);
 }
 
 #[test]
@@ -774,9 +776,7 @@ fn after_a_mismatch_start_at_zero_sends_everything() {
     assert_eq!(tx.sent(), 0);
     wire.extend(sender_body(&mut tx, &body, 8192));
     let events = feed_receiver(&mut rx, &wire).unwrap();
-    assert_eq!(events.first(), Some(&Owned::Start(0)));
-    assert_eq!(body_of(&events), body);
-    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(&body))));
+    assert_resumed(&events, &body, 0);
 }
 
 #[test]
@@ -786,11 +786,7 @@ fn a_resumed_prefix_that_is_wrong_fails_the_whole_file() {
     let mut held = body[..10_000].to_vec();
     held[0] ^= 0xff;
     let (mut tx, mut rx) = resume_offered(&body, &held);
-    let mut wire = tx
-        .start_at(10_000, hash_state(&body[..10_000]))
-        .unwrap()
-        .to_vec();
-    wire.extend(sender_body(&mut tx, &body[10_000..], 8192));
+    let wire = resumed_wire(&mut tx, &body, 10_000, 8192);
     assert!(matches!(
         feed_receiver(&mut rx, &wire),
         Err(TransferError::DigestMismatch { .. })
@@ -908,14 +904,6 @@ fn entry(name: &str, size: u64, kind: EntryKind) -> Header {
     }
 }
 
-/// The receiver after accepting a set of `entries` entries and `size` bytes.
-fn accepted_set(entries: u64, size: u64) -> Receiver {
-    let mut rx = Receiver::new();
-    feed_receiver(&mut rx, &set_header(entries, size).encode()).unwrap();
-    assert_eq!(rx.accept().unwrap(), b"GO\n");
-    rx
-}
-
 #[test]
 fn a_set_with_a_directory_arrives_entry_by_entry_each_verified() {
     let a = b"first file".to_vec();
@@ -972,29 +960,16 @@ fn a_set_with_a_directory_arrives_entry_by_entry_each_verified() {
         feed_receiver(&mut rx, b"x"),
         Err(TransferError::DataAfterEnd)
     );
-    let mut rx_done = accepted_set(1, 0);
+    let mut rx_done = accepted(set_header(1, 0));
     feed_receiver(&mut rx_done, &entry("d", 0, EntryKind::Directory).encode()).unwrap();
     feed_receiver(&mut rx_done, &end_record(sha3_256(b""))).unwrap();
     assert_eq!(rx_done.handle_eof(), Ok(()));
 }
 
-fn end_record(digest: Digest) -> Vec<u8> {
-    let mut out = vec![b'E'];
-    out.extend_from_slice(&digest);
-    out
-}
-
-fn data_record(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![b'D'];
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(data);
-    out
-}
-
 #[test]
 fn entries_may_not_carry_more_than_the_set_declared() {
     // One entry bigger than the whole set.
-    let mut rx = accepted_set(2, 10);
+    let mut rx = accepted(set_header(2, 10));
     assert_eq!(
         feed_receiver(&mut rx, &entry("big", 11, EntryKind::File).encode()),
         Err(TransferError::InvalidEntry {
@@ -1003,7 +978,7 @@ fn entries_may_not_carry_more_than_the_set_declared() {
         })
     );
     // Entries that together exceed it.
-    let mut rx = accepted_set(2, 10);
+    let mut rx = accepted(set_header(2, 10));
     let mut wire = entry("a", 6, EntryKind::File).encode();
     wire.extend(data_record(b"123456"));
     wire.extend(end_record(sha3_256(b"123456")));
@@ -1016,7 +991,7 @@ fn entries_may_not_carry_more_than_the_set_declared() {
         })
     );
     // An entry sending more than its own header declared.
-    let mut rx = accepted_set(1, 100);
+    let mut rx = accepted(set_header(1, 100));
     let mut wire = entry("c", 5, EntryKind::File).encode();
     wire.extend(data_record(b"12345678"));
     assert_eq!(
@@ -1027,7 +1002,7 @@ fn entries_may_not_carry_more_than_the_set_declared() {
         })
     );
     // An entry ending before its declared size.
-    let mut rx = accepted_set(1, 100);
+    let mut rx = accepted(set_header(1, 100));
     let mut wire = entry("c", 5, EntryKind::File).encode();
     wire.extend(data_record(b"123"));
     wire.extend(end_record(sha3_256(b"123")));
@@ -1044,8 +1019,7 @@ fn entries_may_not_carry_more_than_the_set_declared() {
 fn malformed_entries_are_refused() {
     let mut nested = entry("inner", 0, EntryKind::File);
     nested.entries = Some(1);
-    let mut dir_with_body = entry("d", 5, EntryKind::Directory);
-    dir_with_body.kind = EntryKind::Directory;
+    let dir_with_body = entry("d", 5, EntryKind::Directory);
     let mut streamed = entry("s", 0, EntryKind::File);
     streamed.size = None;
     let mut from_middle = entry("m", 5, EntryKind::File);
@@ -1057,7 +1031,7 @@ fn malformed_entries_are_refused() {
         (from_middle, "entries start at 0"),
     ];
     for (head, why) in cases {
-        let mut rx = accepted_set(3, 100);
+        let mut rx = accepted(set_header(3, 100));
         assert_eq!(
             feed_receiver(&mut rx, &head.encode()),
             Err(TransferError::InvalidEntry {
@@ -1068,7 +1042,7 @@ fn malformed_entries_are_refused() {
         );
     }
     // A directory that declares no body but sends one anyway.
-    let mut rx = accepted_set(1, 100);
+    let mut rx = accepted(set_header(1, 100));
     let mut wire = entry("d", 0, EntryKind::Directory).encode();
     wire.extend(data_record(b"x"));
     assert_eq!(
@@ -1097,7 +1071,7 @@ fn malformed_entries_are_refused() {
 
 #[test]
 fn a_set_cut_short_after_fewer_entries_than_declared_fails() {
-    let mut rx = accepted_set(3, 10);
+    let mut rx = accepted(set_header(3, 10));
     let mut wire = entry("a", 4, EntryKind::File).encode();
     wire.extend(data_record(b"abcd"));
     wire.extend(end_record(sha3_256(b"abcd")));
@@ -1118,7 +1092,7 @@ fn a_set_cut_short_after_fewer_entries_than_declared_fails() {
         })
     );
     // Cut in the middle of an entry's header.
-    let mut rx = accepted_set(2, 10);
+    let mut rx = accepted(set_header(2, 10));
     feed_receiver(&mut rx, b"Content-Length: 3\nDisplay-Na").unwrap();
     assert!(matches!(
         rx.handle_eof(),
@@ -1131,7 +1105,7 @@ fn a_set_cut_short_after_fewer_entries_than_declared_fails() {
 
 #[test]
 fn a_long_cancel_reason_is_read_whole() {
-    let mut rx = accepted_receiver(100);
+    let mut rx = accepted(header(100));
     let reason = "r".repeat(3000);
     let mut wire = vec![b'C'];
     wire.extend_from_slice(&(reason.len() as u16).to_be_bytes());

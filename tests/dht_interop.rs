@@ -216,3 +216,57 @@ fn ferry_and_dhtnode_talk_over_ipv6() {
     assert!(out.status.success(), "{out:?}");
     node.get_until("v6-from-ferry", "stored-over-ipv6", Duration::from_secs(10));
 }
+
+/// A busy key is read whole. Offers and answers pile up at a device's `peer:` key; a node
+/// answers with every value at once, each value over 600 bytes as a burst of 1280-byte parts
+/// (here 120 values of 2 KiB: 240 datagrams in one go). A receive buffer that overflows loses
+/// the reply and every retransmission of it: the get found nothing and the listener never
+/// heard the answer it was waiting for.
+#[test]
+fn a_busy_key_is_read_whole_by_get_and_listen() {
+    if !have_dhtnode() || !have_python_opendht() {
+        return;
+    }
+    const VALUES: usize = 120;
+    let peer = DhtNode::start(None);
+    let node = DhtNode::start(Some(peer.port));
+    python_opendht(
+        node.port,
+        &format!(
+            "for i in range({VALUES}):\n    \
+             assert runner.put(dht.InfoHash.get('busy-key'), dht.Value(bytes([i]) * 2048))"
+        ),
+    );
+    let distinct = |events: &[Json]| {
+        let mut firsts: Vec<String> = events
+            .iter()
+            .filter(|e| e["event"] == "value")
+            .filter_map(|e| e["data_hex"].as_str())
+            .filter(|hex| hex.len() == 4096)
+            .map(|hex| hex[..2].to_string())
+            .collect();
+        firsts.sort();
+        firsts.dedup();
+        firsts.len()
+    };
+    let values = ferry_get(&node.addr(), "busy-key");
+    assert_eq!(distinct(&values), VALUES, "ferry dht get");
+
+    let count = VALUES.to_string();
+    let mut listen = ferry_dht(&node.addr())
+        .args(["listen", "busy-key", "--count", &count])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // About 1 MB of events: read them while the listener runs, or it blocks on a full pipe.
+    let mut stdout = listen.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
+    });
+    let status = wait_bounded(&mut listen, Duration::from_secs(30));
+    let out = reader.join().unwrap().unwrap();
+    assert!(status.success(), "{}", String::from_utf8_lossy(&out));
+    assert_eq!(distinct(&json_lines(&out)), VALUES, "ferry dht listen");
+}

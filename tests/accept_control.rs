@@ -3,7 +3,9 @@
 //! cannot reach the control socket.
 
 mod common;
+use common::procs::require_root;
 use common::*;
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -40,28 +42,49 @@ fn accept_lists_accepts_and_rejects_through_the_control_socket() {
     assert_eq!(list["offers"][0]["name"], "report.pdf");
     assert_eq!(list["offers"][0]["peer_device"], alice.device_id.as_str());
 
-    // Another user cannot use the socket (the home is 0700, the socket 0600, uid checked).
-    if Command::new("setpriv").arg("--version").output().is_ok() && is_root() {
-        let other = Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                ferry_bin(),
-                "--home",
-            ])
-            .arg(bob.path())
-            .args(["accept", &id])
-            .output()
-            .unwrap();
-        assert_eq!(other.status.code(), Some(2), "{other:?}");
-        let still = accept(&bob, &["--json", "accept"]);
-        let list: serde_json::Value = serde_json::from_slice(&still.stdout).unwrap();
-        assert_eq!(
-            list["offers"].as_array().unwrap().len(),
-            1,
-            "the offer must still wait"
-        );
+    // Another user cannot use the socket: the home is 0700 and the socket 0600; and were
+    // both loosened, the receiver still checks the caller's uid (SO_PEERCRED).
+    if require_root("acting as another user") {
+        let as_nobody = || {
+            let out = Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(ferry_bin())
+                .arg("--home")
+                .arg(bob.path())
+                .args(["accept", &id])
+                .output()
+                .expect("setpriv (util-linux)");
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).to_string(),
+            )
+        };
+        let still_waits = || {
+            let listed = accept(&bob, &["--json", "accept"]);
+            let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+            assert_eq!(
+                list["offers"].as_array().unwrap().len(),
+                1,
+                "the offer must still wait"
+            );
+        };
+        let (code, stderr) = as_nobody();
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains("ermission denied"), "{stderr}");
+        still_waits();
+
+        let socket = bob.path().join("control.sock");
+        let mode = |path: &std::path::Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        mode(bob.path(), 0o711);
+        mode(&socket, 0o666);
+        let (code, stderr) = as_nobody();
+        mode(&socket, 0o600);
+        mode(bob.path(), 0o700);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains("not the owner of this ferry"), "{stderr}");
+        still_waits();
     }
 
     let accepted = accept(&bob, &["accept", &id, "--as", "renamed.pdf"]);
@@ -98,11 +121,4 @@ fn an_offer_nobody_decides_on_is_refused_after_the_timeout() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no decision within 1s"));
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }

@@ -34,8 +34,13 @@ use x25519_dalek::{PublicKey, StaticSecret};
 
 pub const ANNOUNCE_USER_TYPE: &str = "ferry/device";
 pub const REQUEST_USER_TYPE: &str = "peer_request";
-/// Requests older than this are stale (dhtnet waits 30 s for an answer; clocks drift).
+/// Answers and messages older than this are stale (clocks drift between devices).
 pub const MAX_REQUEST_AGE_SECS: u64 = 120;
+/// Offers older than this are stale: their sender stopped waiting for an answer after 30 s
+/// (dhtnet's `DHT_MSG_TIMEOUT`, ferry's too), and 30 s more allow for drift. A receiver that
+/// starts finds every offer still stored at its key; answering the ones nobody waits for
+/// would cost a TURN allocation and 15 s of ICE each, and end in an error.
+pub const MAX_OFFER_AGE_SECS: u64 = 60;
 /// Requests from further in the future than this are refused.
 pub const MAX_CLOCK_SKEW_SECS: u64 = 60;
 const HKDF_INFO: &[u8] = b"ferry request v1";
@@ -256,7 +261,11 @@ impl ReplayGuard {
         now_secs: u64,
     ) -> Result<(), SignalError> {
         let age = now_secs as i64 - ts as i64;
-        if age > MAX_REQUEST_AGE_SECS as i64 || -age > MAX_CLOCK_SKEW_SECS as i64 {
+        let max_age = match kind {
+            Kind::Offer => MAX_OFFER_AGE_SECS,
+            Kind::Answer | Kind::Message => MAX_REQUEST_AGE_SECS,
+        };
+        if age > max_age as i64 || -age > MAX_CLOCK_SKEW_SECS as i64 {
             return Err(SignalError::Stale { age_secs: age });
         }
         self.seen.retain(|_, ts| {

@@ -117,6 +117,28 @@ fn replays_and_stale_requests_are_refused() {
 }
 
 #[test]
+fn an_offer_nobody_waits_for_is_stale_before_an_answer_is() {
+    let (_a, alice) = device();
+    let (_b, bob) = device();
+    let at = |age: u64, is_answer: bool| {
+        let mut r = request(&alice, now().as_secs() - age);
+        r.is_answer = is_answer;
+        r.id = age * 2 + u64::from(is_answer);
+        open_request_once(&seal_to(&r, &alice, &bob), &bob)
+    };
+    assert!(at(MAX_OFFER_AGE_SECS - 5, false).is_ok());
+    assert!(matches!(
+        at(MAX_OFFER_AGE_SECS + 5, false),
+        Err(SignalError::Stale { .. })
+    ));
+    assert!(at(MAX_OFFER_AGE_SECS + 5, true).is_ok());
+    assert!(matches!(
+        at(MAX_REQUEST_AGE_SECS + 5, true),
+        Err(SignalError::Stale { .. })
+    ));
+}
+
+#[test]
 fn announcements_verify_and_forgeries_do_not() {
     let (_a, alice) = device();
     let (_m, mallory) = device();

@@ -446,6 +446,8 @@ async fn answer(
         candidates: offer.candidates,
         public_addrs: offer.public_addrs,
     };
+    // The peer may dial our relayed address as soon as it reads the answer.
+    gathered.permit_peer(&remote).await;
     dht.put_once(
         peer_key(&peer.device),
         sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE),

@@ -1,17 +1,24 @@
 //! The TURN-TCP fallback against a real coturn on loopback: a transfer whose only candidate is
-//! the relayed address works and verifies; losing coturn mid-transfer fails cleanly; wrong
-//! credentials are a clear error.
+//! the relayed address works and verifies, also with the TURN server 300 ms away; losing
+//! coturn mid-transfer fails cleanly; wrong credentials are a clear error.
 
 mod common;
 use common::real::*;
 use common::*;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn with_turn(cmd: &mut Command, dht: &str, turn: &Coturn, password: &str) {
+    with_turn_at(cmd, dht, &turn.url(), password);
+}
+
+/// TURN through the server at `url` (coturn's credentials).
+fn with_turn_at(cmd: &mut Command, dht: &str, url: &str, password: &str) {
     dht_env(cmd, dht);
     cmd.env_remove("FERRY_NO_TURN")
-        .env("FERRY_TURN", turn.url())
+        .env("FERRY_TURN", url)
         .env("FERRY_TURN_USER", Coturn::USER)
         .env("FERRY_TURN_PASSWORD", password)
         .env("FERRY_TURN_REALM", Coturn::REALM);
@@ -24,8 +31,18 @@ fn relay_only_receiver(
     turn: &Coturn,
     extra: &[&str],
 ) -> Receiving {
+    relay_only_receiver_at(bob, dir, dht, &turn.url(), extra)
+}
+
+fn relay_only_receiver_at(
+    bob: &Device,
+    dir: &std::path::Path,
+    dht: &str,
+    turn_url: &str,
+    extra: &[&str],
+) -> Receiving {
     let mut cmd = bob.ferry();
-    with_turn(&mut cmd, dht, turn, Coturn::PASSWORD);
+    with_turn_at(&mut cmd, dht, turn_url, Coturn::PASSWORD);
     cmd.env("FERRY_RELAY_ONLY", "1")
         .args(["--json", "receive", "--dir"])
         .arg(dir)
@@ -70,6 +87,109 @@ fn a_transfer_through_the_relay_alone_arrives_verified() {
     assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
     let (status, stderr, _) = receiving.wait_exit();
     assert!(status.success(), "{stderr}");
+}
+
+/// A TCP proxy to `target` that holds every chunk for `delay` each way, as a TURN server far
+/// away would: a relayed pair then needs three such round trips (ConnectionAttempt, a new data
+/// connection, ConnectionBind) before the first check crosses. It serves for `life` at most.
+fn far_away(target: SocketAddr, delay: Duration, life: Duration) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let until = Instant::now() + life;
+    std::thread::spawn(move || {
+        while Instant::now() < until {
+            let Ok((client, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            client.set_nonblocking(false).unwrap();
+            let Ok(server) = TcpStream::connect(target) else {
+                continue;
+            };
+            delayed_pipe(
+                client.try_clone().unwrap(),
+                server.try_clone().unwrap(),
+                delay,
+                life,
+            );
+            delayed_pipe(server, client, delay, life);
+        }
+    });
+    addr
+}
+
+/// Forward `from` to `to`, each chunk `delay` after it was read (latency, not a rate limit).
+fn delayed_pipe(mut from: TcpStream, mut to: TcpStream, delay: Duration, life: Duration) {
+    let (tx, rx) = std::sync::mpsc::channel::<(Instant, Vec<u8>)>();
+    from.set_read_timeout(Some(life)).unwrap();
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 64 << 10];
+        while let Ok(n @ 1..) = from.read(&mut buf) {
+            if tx
+                .send((Instant::now() + delay, buf[..n].to_vec()))
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    std::thread::spawn(move || {
+        for (due, bytes) in rx {
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            if to.write_all(&bytes).is_err() {
+                return;
+            }
+        }
+        let _ = to.shutdown(std::net::Shutdown::Write);
+    });
+}
+
+#[test]
+fn a_relay_far_away_still_connects() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let turn = Coturn::start();
+    let coturn: SocketAddr = format!("127.0.0.1:{}", turn.port).parse().unwrap();
+    // 150 ms each way between the receiver and its TURN server: 300 ms round trips.
+    let far = far_away(coturn, Duration::from_millis(150), Duration::from_secs(60));
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving = relay_only_receiver_at(
+        &bob,
+        &inbox,
+        &node.addr(),
+        &format!("turn:{far}"),
+        &["--yes", "--once"],
+    );
+    let source = random_file(work.path(), "far.bin", 256 << 10);
+    let mut cmd = alice.ferry();
+    with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);
+    let started = Instant::now();
+    let out = cmd
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let connected = receiving.wait_for("connected");
+    assert_eq!(connected["path"], "relay");
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+    eprintln!(
+        "through a relay 300 ms (round trip) away: 256 KiB verified in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 #[test]

@@ -42,8 +42,17 @@ const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Agent pacing: checks every 50 ms while connecting, failure after 10 s of silence.
 const CHECK_INTERVAL: Duration = Duration::from_millis(50);
 const FAILED_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a candidate pair is checked before it counts as failed. rtc-ice sends one check
+/// per pair each `CHECK_INTERVAL` and gives up after `max_binding_requests` (7 by default:
+/// 350 ms). A pair through a TURN-TCP relay needs a ConnectionAttempt, a new data connection
+/// and a ConnectionBind before the first check crosses, three round trips to the server; and
+/// a dial that is turned away (no permission yet, a listener not up) must be tried again.
+/// RFC 8445 lets a check retransmit for about 40 s; 5 s is plenty on any real path.
+const PAIR_CHECK_WINDOW: Duration = Duration::from_secs(5);
 /// How long a working relayed pair waits for a direct pair before it may be selected.
 const RELAY_WAIT: Duration = Duration::from_millis(500);
+/// How long after a failed connection attempt the same address may be dialled again.
+const REDIAL_WAIT: Duration = Duration::from_millis(250);
 /// The port active TCP candidates are written with (RFC 6544 §4.5).
 const ACTIVE_PORT: u16 = 9;
 
@@ -218,6 +227,40 @@ fn candidate_with_priority(
     .map_err(|e| anyhow!("candidate {ip}:{port}: {e}"))
 }
 
+impl Gathered {
+    /// Let the peer reach our relayed addresses from any of its candidate or public
+    /// addresses. Done before the answer goes out: a peer that dials the relay before its
+    /// permission exists is turned away, and under load its checks could run out first.
+    pub async fn permit_peer(&self, remote: &RemoteParams) {
+        if self.relays.is_empty() {
+            return;
+        }
+        let mut ips: Vec<IpAddr> = remote
+            .candidates
+            .iter()
+            .filter_map(|line| unmarshal_candidate(line).ok())
+            .map(|c| c.addr().ip())
+            .chain(remote.public_addrs.iter().filter_map(|a| a.parse().ok()))
+            .filter(|ip: &IpAddr| !ip.is_unspecified())
+            .collect();
+        ips.sort();
+        ips.dedup();
+        for relay in &self.relays {
+            // One request per address, so that one the server refuses (a loopback address
+            // towards a public relay, say) does not cost the others.
+            let wanted = ips.iter().copied().filter(|ip| {
+                ip.is_ipv4() == relay.relayed.is_ipv4()
+                    && (relay.relayed.ip().is_loopback() || !ip.is_loopback())
+            });
+            for ip in wanted {
+                if let Err(err) = relay.permit(vec![ip]).await {
+                    tracing::info!("TURN permission for {ip} on {}: {err:#}", relay.relayed);
+                }
+            }
+        }
+    }
+}
+
 impl Drop for Gathered {
     fn drop(&mut self) {
         for (upnp, port) in self.mappings.drain(..) {
@@ -234,6 +277,9 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         network_types: vec![NetworkType::Tcp4, NetworkType::Tcp6],
         is_controlling: controlling,
         check_interval: CHECK_INTERVAL,
+        max_binding_requests: Some(
+            (PAIR_CHECK_WINDOW.as_millis() / CHECK_INTERVAL.as_millis()) as u16,
+        ),
         failed_timeout: Some(FAILED_TIMEOUT),
         disconnected_timeout: Some(FAILED_TIMEOUT),
         keepalive_interval: Some(Duration::ZERO),
@@ -511,32 +557,6 @@ pub async fn connect(
     let mut tasks: Vec<AbortOnDrop<()>> = Vec::new();
     let mut relays = std::mem::take(&mut local.relays);
     let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
-    if !relays.is_empty() {
-        // The peer reaches the relay from one of its candidate or public addresses.
-        let mut ips: Vec<IpAddr> = remote
-            .candidates
-            .iter()
-            .filter_map(|line| unmarshal_candidate(line).ok())
-            .map(|c| c.addr().ip())
-            .chain(remote.public_addrs.iter().filter_map(|a| a.parse().ok()))
-            .filter(|ip: &IpAddr| !ip.is_unspecified())
-            .collect();
-        ips.sort();
-        ips.dedup();
-        for relay in &relays {
-            // One request per address, so that one the server refuses (a loopback address
-            // towards a public relay, say) does not cost the others.
-            let wanted = ips.iter().copied().filter(|ip| {
-                ip.is_ipv4() == relay.relayed.is_ipv4()
-                    && (relay.relayed.ip().is_loopback() || !ip.is_loopback())
-            });
-            for ip in wanted {
-                if let Err(err) = relay.permit(vec![ip]).await {
-                    tracing::info!("TURN permission for {ip} on {}: {err:#}", relay.relayed);
-                }
-            }
-        }
-    }
     for relay in relays.iter_mut() {
         // Peer connections through the relay are served like accepted ones, on the relayed
         // address (which is our local candidate for them).
@@ -588,9 +608,17 @@ pub async fn connect(
                 let from_ip = out.transport.local_addr.ip();
                 let to_agent = to_agent.clone();
                 tasks.push(AbortOnDrop(tokio::spawn(async move {
-                    if let Some(stream) = dial(from_ip, peer).await {
-                        let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
-                        run_connection(stream, local, peer, to_agent).await;
+                    match dial(from_ip, peer).await {
+                        Some(stream) => {
+                            let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
+                            run_connection(stream, local, peer, to_agent).await;
+                        }
+                        None => {
+                            // Dial again on a later check: a TURN relay turns away a peer
+                            // whose permission is not there yet, a listener may come late.
+                            tokio::time::sleep(REDIAL_WAIT).await;
+                            let _ = to_agent.send(ConnMsg::Closed { peer }).await;
+                        }
                     }
                 })));
             }
@@ -658,6 +686,7 @@ pub async fn connect(
                     tracing::debug!("ICE: connection to {peer} closed");
                     conns.remove(&peer);
                     dialing.remove(&peer);
+                    waiting.remove(&peer);
                 }
                 None => bail!("ICE connections ended"),
             },
@@ -723,6 +752,85 @@ mod tests {
         let mut back = [0u8; 8];
         sa.read_exact(&mut back).await.unwrap();
         assert_eq!(&back, b"and back");
+    }
+
+    /// What stands between a dialling agent and its peer's listener at `to`, on a port of
+    /// its own: for the first `turned_away` it refuses connections (nothing listens yet) or,
+    /// with `close`, accepts and closes them at once (a TURN relay before the permission
+    /// exists); after that it forwards them.
+    async fn late_gate(to: SocketAddr, turned_away: Duration, close: bool) -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Refusing: nothing listens on the port until it opens.
+        let closing = close.then_some(listener);
+        tokio::spawn(async move {
+            let open_at = tokio::time::Instant::now() + turned_away;
+            let listener = match closing {
+                Some(listener) => {
+                    while let Ok(Ok((tcp, _))) =
+                        tokio::time::timeout_at(open_at, listener.accept()).await
+                    {
+                        drop(tcp);
+                    }
+                    listener
+                }
+                None => {
+                    tokio::time::sleep_until(open_at).await;
+                    TcpListener::bind(addr).await.unwrap()
+                }
+            };
+            // Forward the connections that come from now on (the test's life at most).
+            for _ in 0..16 {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(to).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    /// RFC 6544 gives a peer no way to say "not yet": a dial that fails or is closed at once
+    /// must be tried again while the pair is checked, and a pair must be checked long enough
+    /// to outlast a relay's set-up (rtc-ice's default gives up after 350 ms).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_peer_that_turns_the_first_dials_away_is_reached_later() {
+        let loopback = [IpAddr::from([127, 0, 0, 1])];
+        let options = CandidateOptions::only(&loopback);
+        for close in [false, true] {
+            let a = gather(true, &options).await.unwrap();
+            let b = gather(false, &options).await.unwrap();
+            let passive = b
+                .candidates
+                .iter()
+                .map(|line| unmarshal_candidate(line).unwrap())
+                .find(|c| c.addr().port() != ACTIVE_PORT)
+                .unwrap();
+            let gate = late_gate(passive.addr(), Duration::from_millis(1500), close).await;
+            // `a` knows `b` only behind the gate; `b` cannot dial `a` (active candidates only).
+            let mut towards_b = params(&b);
+            towards_b.candidates = vec![host_candidate(gate.ip(), gate.port(), TcpType::Passive)
+                .unwrap()
+                .marshal()];
+            let mut towards_a = params(&a);
+            towards_a
+                .candidates
+                .retain(|line| line.contains("tcptype active"));
+            let limit = Duration::from_secs(10);
+            let started = Instant::now();
+            let (sa, sb) =
+                tokio::join!(connect(a, &towards_b, limit), connect(b, &towards_a, limit));
+            let (mut sa, mut sb) = (sa.unwrap(), sb.unwrap());
+            assert!(started.elapsed() >= Duration::from_millis(1500));
+            sa.write_all(b"through").await.unwrap();
+            let mut got = [0u8; 7];
+            sb.read_exact(&mut got).await.unwrap();
+            assert_eq!(&got, b"through", "close: {close}");
+        }
     }
 
     #[tokio::test]

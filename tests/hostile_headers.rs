@@ -177,3 +177,61 @@ fn with_once_a_garbage_header_ends_the_receiver_with_an_error() {
     assert!(stderr.contains("malformed header line"), "{stderr}");
     std::thread::sleep(Duration::from_millis(10));
 }
+
+/// A peer that trickles its header in, a byte a second, is cut off once the header deadline
+/// (20 s in all, not per byte) has passed; meanwhile and afterwards the receiver serves others.
+#[test]
+fn a_header_that_trickles_in_is_cut_off_at_the_header_deadline() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes"]);
+    let addr = receiving.addr.clone();
+    let slow_peer = {
+        let (carol, addr) = (Device::new(), addr.clone());
+        std::thread::spawn(move || {
+            block_on(async {
+                let started = std::time::Instant::now();
+                let mut tls = raw_tls(&carol, &addr).await;
+                let header = header(10, "slow.bin");
+                let mut answer = Vec::new();
+                // A byte a second, at most 40 (the header is longer): bounded either way.
+                for byte in header.iter().take(40) {
+                    if tls.write_all(&[*byte]).await.is_err() {
+                        break;
+                    }
+                    let closed =
+                        tokio::time::timeout(Duration::from_secs(1), tls.read_to_end(&mut answer))
+                            .await;
+                    if closed.is_ok() {
+                        break;
+                    }
+                }
+                started.elapsed()
+            })
+        })
+    };
+    // Another sender is served while the slow one trickles.
+    let source = random_file(work.path(), "meanwhile.bin", 100_000);
+    let status = send_direct(&alice, [&source], &bob.device_id, &addr, &[])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    receiving.wait_for("done");
+
+    let cut_after = slow_peer.join().unwrap();
+    assert!(
+        cut_after >= Duration::from_secs(19) && cut_after < Duration::from_secs(30),
+        "the trickling peer was cut off after {cut_after:?}"
+    );
+    let err = receiving.wait_for("error");
+    assert!(
+        err["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no complete header within 20s"),
+        "{err}"
+    );
+    assert!(receiving.still_running());
+    assert_eq!(entries(&inbox), vec!["meanwhile.bin"]);
+}

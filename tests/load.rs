@@ -314,7 +314,7 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
         .map(|_| (TcpStream::connect(addr).unwrap(), Instant::now()))
         .collect();
 
-    let sender = Running::spawn(send_direct(
+    let mut sender = Running::spawn(send_direct(
         &alice,
         [&source],
         &bob.device_id,
@@ -351,6 +351,10 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
     let attempted = next.load(Ordering::Relaxed).min(TCP_GARBAGE);
     let connected = connected.load(Ordering::Relaxed);
     assert_eq!(attempted, TCP_GARBAGE, "the flood ran out of time");
+    assert!(
+        sender.still_running(),
+        "the transfer ended before the flood did: nothing was tested"
+    );
 
     let done = verified(
         "send during the flood",
@@ -593,7 +597,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     }
 
     let source = seeded_file(work.path(), "during-dht-flood.bin", 16 << 20, seed);
-    let sender = Running::spawn(send_via_dht(
+    let mut sender = Running::spawn(send_via_dht(
         &alice,
         &source,
         &bob.device_id,
@@ -635,6 +639,10 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     let flood_time = flood_started.elapsed();
     assert_eq!(sent + failed, DHT_GARBAGE, "the flood ran out of time");
     assert!(receiving.still_running(), "the receiver died in the flood");
+    assert!(
+        sender.still_running(),
+        "the transfer ended before the flood did: nothing was tested"
+    );
 
     eprintln!(
         "dht flood: {sent} garbage datagrams ({failed} not sent; to {targets:?}: {by_target:?}) \

@@ -136,6 +136,11 @@ impl Running {
         }
     }
 
+    /// Whether it has not exited yet.
+    pub fn still_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// SIGKILL, then collect what it printed.
     pub fn kill(mut self) -> Finished {
         let _ = self.child.kill();

@@ -2,6 +2,7 @@
 //! only (every process is bootstrapped to loopback; multicast discovery is off).
 
 mod common;
+use common::procs::Running;
 use common::real::*;
 use common::*;
 use serde_json::Value as Json;
@@ -253,20 +254,11 @@ fn a_busy_key_is_read_whole_by_get_and_listen() {
     assert_eq!(distinct(&values), VALUES, "ferry dht get");
 
     let count = VALUES.to_string();
-    let mut listen = ferry_dht(&node.addr())
-        .args(["listen", "busy-key", "--count", &count])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // About 1 MB of events: read them while the listener runs, or it blocks on a full pipe.
-    let mut stdout = listen.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
-    });
-    let status = wait_bounded(&mut listen, Duration::from_secs(30));
-    let out = reader.join().unwrap().unwrap();
-    assert!(status.success(), "{}", String::from_utf8_lossy(&out));
-    assert_eq!(distinct(&json_lines(&out)), VALUES, "ferry dht listen");
+    // About 1 MB of events: `Running` reads them while the listener runs.
+    let mut listen = ferry_dht(&node.addr());
+    listen.args(["listen", "busy-key", "--count", &count]);
+    let listened = Running::spawn(listen).finish(Duration::from_secs(30));
+    assert!(listened.status.success(), "{}", listened.stderr);
+    let out = listened.stdout.as_bytes();
+    assert_eq!(distinct(&json_lines(out)), VALUES, "ferry dht listen");
 }

@@ -24,17 +24,8 @@ fn with_turn_at(cmd: &mut Command, dht: &str, url: &str, password: &str) {
         .env("FERRY_TURN_REALM", Coturn::REALM);
 }
 
+/// `bob` receiving with the TURN server at `turn_url` and no direct candidate at all.
 fn relay_only_receiver(
-    bob: &Device,
-    dir: &std::path::Path,
-    dht: &str,
-    turn: &Coturn,
-    extra: &[&str],
-) -> Receiving {
-    relay_only_receiver_at(bob, dir, dht, &turn.url(), extra)
-}
-
-fn relay_only_receiver_at(
     bob: &Device,
     dir: &std::path::Path,
     dht: &str,
@@ -63,7 +54,7 @@ fn relayed_send_is_verified(
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
-    let mut receiving = relay_only_receiver_at(
+    let mut receiving = relay_only_receiver(
         &bob,
         &inbox,
         &node.addr(),
@@ -193,8 +184,13 @@ fn losing_coturn_mid_transfer_fails_cleanly() {
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
-    let mut receiving =
-        relay_only_receiver(&bob, &inbox, &node.addr(), &turn, &["--yes", "--once"]);
+    let mut receiving = relay_only_receiver(
+        &bob,
+        &inbox,
+        &node.addr(),
+        &turn.url(),
+        &["--yes", "--once"],
+    );
     let source = random_file(work.path(), "cut.bin", 8 << 20);
     let mut cmd = alice.ferry();
     with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);

@@ -16,8 +16,13 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(60);
 
+/// The binary under test: this build's `ferry`, or the one named by `FERRY_TEST_BIN` (used to
+/// show that an attack test fails against an older build).
 pub fn ferry_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_ferry")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("FERRY_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ferry").to_string())
+    })
 }
 
 /// One device: a fresh `FERRY_HOME` with its identity created.

@@ -14,13 +14,15 @@
 //! have answered. Then gets are done, puts go to those nodes with their write tokens, and
 //! listens go to the [`LISTEN_NODES`] closest and are renewed every [`LISTEN_PERIOD`].
 
+use super::amplification::{self, Held, Hold, Verified, AMPLIFICATION_FACTOR};
+use super::assembly::Assemblies;
 use super::hash::InfoHash;
 use super::message::{
     FieldsReply, Kind, Message, NodeInfo, WireValue, SEND_NODES, WANT_V4, WANT_V6,
 };
 use super::routing::RoutingTable;
 use super::storage::{expiration, Storage, StoreOutcome};
-use super::value::{Value, MAX_VALUE_SIZE};
+use super::value::Value;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha3::{Digest as _, Sha3_256};
@@ -57,13 +59,6 @@ pub const SEARCH_REFRESH: Duration = Duration::from_secs(5 * 60);
 pub const BOOTSTRAP_PERIOD: Duration = Duration::from_secs(10);
 /// Routing table maintenance period.
 pub const MAINTENANCE_PERIOD: Duration = Duration::from_secs(60);
-/// Value-part assembly limits (`RX_MAX_PACKET_TIME`, `RX_TIMEOUT`).
-pub const PARTS_TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
-pub const PARTS_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
-/// Assemblies in progress at once; beyond, new ones are dropped.
-pub const MAX_ASSEMBLIES: usize = 128;
-/// Parts buffered before their header arrives.
-pub const MAX_EARLY_PARTS: usize = 64;
 /// Incoming requests per second, per source IP and in all (`MAX_REQUESTS_PER_SEC`).
 pub const RATE_PER_IP: u32 = 1024;
 pub const RATE_GLOBAL: u32 = 8192;
@@ -122,6 +117,8 @@ pub struct Stats {
     pub unexpected_replies: u64,
     pub bad_tokens: u64,
     pub parts_dropped: u64,
+    /// Answers cut to the budget of an address that never proved itself.
+    pub replies_cut: u64,
     pub requests_sent: u64,
     pub timeouts: u64,
     pub values_stored: u64,
@@ -280,13 +277,23 @@ struct Op {
     deadline: Instant,
 }
 
-struct Assembly {
-    header: Option<Message>,
-    early: Vec<(usize, usize, Vec<u8>)>,
-    buffers: Vec<Vec<u8>>,
-    filled: Vec<usize>,
-    started: Instant,
-    last: Instant,
+/// What an answer may cost ([`amplification`]).
+#[derive(Debug, Clone, Copy)]
+enum Budget {
+    /// The address proved itself: the whole answer.
+    Whole,
+    /// Unverified, with a request of this many bytes: a larger answer waits for a proof.
+    MayHold(usize),
+    /// Unverified and waited already: the answer is cut to the budget.
+    Cut(usize),
+}
+
+/// A request held until its source proves its address ([`amplification`]).
+struct HeldRequest {
+    sender: InfoHash,
+    msg: Message,
+    /// Bytes the request took on the wire: the budget's base.
+    size: usize,
 }
 
 struct RateWindow {
@@ -315,7 +322,9 @@ pub struct Engine {
     next_bootstrap: Option<Instant>,
     bootstrap_wait: Duration,
     next_maintenance: Instant,
-    assemblies: HashMap<(SocketAddr, u32), Assembly>,
+    assemblies: Assemblies,
+    verified: Verified,
+    held: Held<HeldRequest>,
     rate: RateWindow,
     out: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -368,7 +377,9 @@ impl Engine {
             next_bootstrap: None,
             bootstrap_wait: BOOTSTRAP_PERIOD,
             next_maintenance: now + MAINTENANCE_PERIOD,
-            assemblies: HashMap::new(),
+            assemblies: Assemblies::default(),
+            verified: Verified::default(),
+            held: Held::default(),
             rate: RateWindow {
                 start: now,
                 global: 0,
@@ -433,12 +444,8 @@ impl Engine {
         consider(self.next_bootstrap);
         consider(Some(self.next_maintenance));
         consider(Some(self.rotate_at));
-        consider(
-            self.assemblies
-                .values()
-                .map(|a| (a.started + PARTS_TOTAL_TIMEOUT).min(a.last + PARTS_IDLE_TIMEOUT))
-                .min(),
-        );
+        consider(self.assemblies.next_deadline());
+        consider(self.held.next_deadline());
         if !self.searches.is_empty() {
             consider(Some(self.now + SEARCH_TICK));
         }
@@ -664,9 +671,11 @@ impl Engine {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now = now;
         self.retransmit(now);
-        self.assemblies.retain(|_, a| {
-            now < a.started + PARTS_TOTAL_TIMEOUT && now < a.last + PARTS_IDLE_TIMEOUT
-        });
+        self.assemblies.expire(now);
+        for (from, held) in self.held.expired(now) {
+            // No proof came: the answer that fits the budget.
+            self.answer(now, from, held.sender, held.msg, Budget::Cut(held.size));
+        }
         if now >= self.rotate_at {
             self.previous_secret = self.secret;
             self.secret = self.rng.gen();
@@ -765,6 +774,7 @@ impl Engine {
 
     /// Keep the routing table fresh: look up our own neighbourhood and a random bucket.
     fn maintain(&mut self, now: Instant) {
+        self.verified.forget_stale(now);
         for v6 in [false, true] {
             if self.table(v6).is_empty() {
                 continue;
@@ -1129,118 +1139,73 @@ impl Engine {
             self.start_assembly(now, from, msg, sizes);
             return;
         }
-        self.process(now, from, msg);
+        self.process(now, from, msg, bytes.len());
         self.step_all(now);
     }
 
+    /// A message whose values follow as parts. Only what the node would serve anyway may make
+    /// it hold anything: a request within the rate limit that carries our token (a put) or comes
+    /// from a node we listen on (an update), or a reply from the address the request went to.
+    /// Then [`Assemblies`] bounds what it may hold, whatever sizes it declares.
     fn start_assembly(&mut self, now: Instant, from: SocketAddr, msg: Message, sizes: Vec<usize>) {
-        if sizes.iter().any(|s| *s > MAX_VALUE_SIZE + 32)
-            || (!msg.kind.is_request() && !self.pending.contains_key(&msg.tid))
-        {
-            self.stats.parts_dropped += 1;
-            return;
-        }
+        let admitted = if msg.kind.is_request() {
+            if !self.rate_ok(now, from.ip()) {
+                self.stats.rate_limited += 1;
+                return;
+            }
+            match msg.kind {
+                Kind::Put => self.token_ok(&from, msg.token.as_ref()),
+                Kind::Update => self.listening_at(from, msg.socket_id),
+                _ => false,
+            }
+        } else {
+            self.pending.get(&msg.tid).is_some_and(|p| p.to == from)
+        };
         let key = (from, msg.tid);
-        if !self.assemblies.contains_key(&key) && self.assemblies.len() >= MAX_ASSEMBLIES {
+        if !admitted || self.assemblies.start(now, key, msg, sizes).is_err() {
             self.stats.parts_dropped += 1;
             return;
-        }
-        let a = self.assemblies.entry(key).or_insert_with(|| Assembly {
-            header: None,
-            early: Vec::new(),
-            buffers: Vec::new(),
-            filled: Vec::new(),
-            started: now,
-            last: now,
-        });
-        a.buffers = sizes.iter().map(|s| vec![0u8; *s]).collect();
-        a.filled = vec![0; sizes.len()];
-        a.header = Some(msg);
-        a.last = now;
-        let early = std::mem::take(&mut a.early);
-        for part in early {
-            self.apply_part(key, part);
         }
         self.complete_assembly(now, key);
+    }
+
+    /// Whether we listen at `from` with socket id `sid` (an update may come from there).
+    fn listening_at(&self, from: SocketAddr, sid: Option<u32>) -> bool {
+        sid.is_some_and(|sid| {
+            self.searches.values().any(|s| {
+                s.nodes
+                    .iter()
+                    .any(|n| n.listen_sid == Some(sid) && n.info.addr == from)
+            })
+        })
     }
 
     fn add_parts(&mut self, now: Instant, from: SocketAddr, msg: Message) {
         let key = (from, msg.tid);
-        if !self.assemblies.contains_key(&key) {
-            if self.assemblies.len() >= MAX_ASSEMBLIES {
-                self.stats.parts_dropped += 1;
-                return;
-            }
-            self.assemblies.insert(
-                key,
-                Assembly {
-                    header: None,
-                    early: Vec::new(),
-                    buffers: Vec::new(),
-                    filled: Vec::new(),
-                    started: now,
-                    last: now,
-                },
-            );
-        }
+        let reply_expected = self.pending.get(&msg.tid).is_some_and(|p| p.to == from);
         for part in msg.parts {
-            let Some(a) = self.assemblies.get_mut(&key) else {
-                return;
-            };
-            a.last = now;
-            if a.header.is_none() {
-                if a.early.len() >= MAX_EARLY_PARTS {
-                    self.stats.parts_dropped += 1;
-                    continue;
-                }
-                a.early.push(part);
-            } else {
-                self.apply_part(key, part);
+            if self
+                .assemblies
+                .add_part(now, key, part, reply_expected)
+                .is_err()
+            {
+                self.stats.parts_dropped += 1;
             }
         }
         self.complete_assembly(now, key);
     }
 
-    fn apply_part(
-        &mut self,
-        key: (SocketAddr, u32),
-        (index, offset, data): (usize, usize, Vec<u8>),
-    ) {
-        let Some(a) = self.assemblies.get_mut(&key) else {
-            return;
-        };
-        let Some(buf) = a.buffers.get_mut(index) else {
-            self.stats.parts_dropped += 1;
-            return;
-        };
-        // Parts arrive in order of offset from real nodes; anything else (overlap, gap
-        // filled twice, beyond the size) is refused.
-        if offset != a.filled[index] || offset + data.len() > buf.len() {
-            self.stats.parts_dropped += 1;
-            return;
-        }
-        buf[offset..offset + data.len()].copy_from_slice(&data);
-        a.filled[index] += data.len();
-    }
-
     fn complete_assembly(&mut self, now: Instant, key: (SocketAddr, u32)) {
-        let done = self.assemblies.get(&key).is_some_and(|a| {
-            a.header.is_some() && a.buffers.iter().zip(&a.filled).all(|(b, f)| b.len() == *f)
-        });
-        if !done {
-            return;
-        }
-        let Some(a) = self.assemblies.remove(&key) else {
+        let Some((mut msg, buffers)) = self.assemblies.take_complete(key) else {
             return;
         };
-        let Some(mut msg) = a.header else { return };
-        msg.values = a
-            .buffers
+        let size = buffers.iter().map(Vec::len).sum();
+        msg.values = buffers
             .iter()
             .filter_map(|b| Value::decode(b).ok())
             .map(WireValue::Inline)
             .collect();
-        self.process(now, key.0, msg);
+        self.process(now, key.0, msg, size);
         self.step_all(now);
     }
 
@@ -1259,7 +1224,7 @@ impl Engine {
         true
     }
 
-    fn process(&mut self, now: Instant, from: SocketAddr, msg: Message) {
+    fn process(&mut self, now: Instant, from: SocketAddr, msg: Message, size: usize) {
         let Some(sender) = msg.id else {
             self.stats.malformed += 1;
             return;
@@ -1274,8 +1239,13 @@ impl Engine {
                 return;
             }
             let new = !msg.is_client && self.table(from.is_ipv6()).heard(sender, from, now, false);
-            self.answer(now, from, sender, msg);
-            if new {
+            let budget = if self.verified.is_verified(&from, now) {
+                Budget::Whole
+            } else {
+                Budget::MayHold(size)
+            };
+            self.answer(now, from, sender, msg, budget);
+            if new && !self.held.is_holding(from) {
                 // A node we did not know: confirm it before giving it out (it is given out
                 // only once it answered, as OpenDHT's `isGood`); a spoofed id never answers.
                 let tid = self.new_tid();
@@ -1297,6 +1267,7 @@ impl Engine {
             return;
         };
         self.table(from.is_ipv6()).heard(sender, from, now, true);
+        self.proven(now, from);
         if let Some(ip) = msg.seen_addr {
             self.public_addr = Some(ip);
         }
@@ -1539,7 +1510,23 @@ impl Engine {
         }
     }
 
-    fn answer(&mut self, now: Instant, from: SocketAddr, sender: InfoHash, msg: Message) {
+    /// `from` just proved it receives what we send there: answer what it was kept waiting for.
+    fn proven(&mut self, now: Instant, from: SocketAddr) {
+        self.verified.prove(from, now);
+        for held in self.held.release(from) {
+            self.answer(now, from, held.sender, held.msg, Budget::Whole);
+        }
+    }
+
+    /// Answer a request within `budget` ([`amplification`]).
+    fn answer(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        sender: InfoHash,
+        msg: Message,
+        budget: Budget,
+    ) {
         let tid = msg.tid;
         match msg.kind {
             Kind::Ping => {
@@ -1553,6 +1540,9 @@ impl Engine {
                 let mut reply = self.reply_to(tid, from);
                 self.add_nodes(&mut reply, &target, msg.want.as_ref(), from);
                 reply.token = Some(self.token_for(&from, self.secret));
+                if let Budget::MayHold(size) | Budget::Cut(size) = budget {
+                    amplification::fit_to_budget(&mut reply, size * AMPLIFICATION_FACTOR);
+                }
                 self.send_reply(from, reply);
             }
             Kind::Get => {
@@ -1576,6 +1566,25 @@ impl Engine {
                     Some(_) => {}
                     None => reply.values = values.into_iter().map(WireValue::Inline).collect(),
                 }
+                if let Budget::MayHold(size) | Budget::Cut(size) = budget {
+                    let limit = size * AMPLIFICATION_FACTOR;
+                    if amplification::reply_cost(&reply) > limit {
+                        if let Budget::MayHold(size) = budget {
+                            match self.held.hold(from, now, HeldRequest { sender, msg, size }) {
+                                Hold::AskForProof => {
+                                    let tid = self.new_tid();
+                                    let ping = self.base(Kind::Ping, tid);
+                                    self.send_request(now, from, ping, Purpose::Ping(None));
+                                    return;
+                                }
+                                Hold::Queued => return,
+                                Hold::Full(_) => {}
+                            }
+                        }
+                        self.stats.replies_cut += 1;
+                        amplification::fit_to_budget(&mut reply, limit);
+                    }
+                }
                 self.send_reply(from, reply);
             }
             Kind::Put => {
@@ -1586,6 +1595,7 @@ impl Engine {
                     self.stats.bad_tokens += 1;
                     return self.error_to(from, tid, 401, "Put with wrong token");
                 }
+                self.proven(now, from);
                 let created = msg.created.map(|c| {
                     let age = (unix_seconds() - c).max(0) as u64;
                     now.checked_sub(Duration::from_secs(age)).unwrap_or(now)
@@ -1633,6 +1643,7 @@ impl Engine {
                     self.stats.bad_tokens += 1;
                     return self.error_to(from, tid, 401, "Listen with wrong token");
                 }
+                self.proven(now, from);
                 let sid = msg.socket_id.unwrap_or(tid);
                 let new = self
                     .storage

@@ -3,7 +3,11 @@
 //! - [`hash`]: 160-bit ids and the XOR metric.
 //! - [`value`]: values, kept opaque, and queries.
 //! - [`message`]: the msgpack datagrams and value parts.
+//! - [`assembly`]: reassembly of values sent as parts, bounded against forged sizes.
+//! - [`amplification`]: what an address that never proved itself may be sent.
 
+pub mod amplification;
+pub mod assembly;
 pub mod discovery;
 pub mod engine;
 pub mod hash;

@@ -1,6 +1,14 @@
 //! What this node stores for others: values by key with per-type expiry and limits, and the
 //! listeners to tell when they change (`opendht-wire.md` §3.6-3.7, §5.5-5.6). Pure: `now` is
 //! always an argument.
+//!
+//! Storage is shared by strangers, so it is shared fairly. Values are counted per *source* (the
+//! IPv4 address, or the IPv6 /64, a put came from: puts need a token, so the source cannot be
+//! forged). A source holds at most [`MAX_VALUES_PER_SOURCE_AT_KEY`] values at one key (its
+//! newest; a new one pushes out its own oldest) and at most [`MAX_VALUES_PER_SOURCE`] values and
+//! [`MAX_BYTES_PER_SOURCE`] bytes in all. A full key takes a new value by evicting the oldest
+//! value of the source that holds most there, so a key filled by one party still takes a
+//! device's fresh announcement or an offer from anyone else.
 
 use super::hash::InfoHash;
 use super::value::{Query, Value, MAX_VALUE_SIZE};
@@ -12,6 +20,13 @@ use std::time::{Duration, Instant};
 pub const STORAGE_LIMIT: usize = 64 << 20;
 /// Values per key.
 pub const MAX_VALUES_PER_KEY: usize = 1024;
+/// Values one source keeps at one key: a busy key's honest publisher puts a few (a test puts
+/// 120), a flood is cut here.
+pub const MAX_VALUES_PER_SOURCE_AT_KEY: usize = 128;
+/// Values one source keeps in all.
+pub const MAX_VALUES_PER_SOURCE: usize = 4096;
+/// Bytes one source keeps in all: an eighth of [`STORAGE_LIMIT`].
+pub const MAX_BYTES_PER_SOURCE: usize = STORAGE_LIMIT / 8;
 /// Keys stored.
 pub const MAX_KEYS: usize = 1 << 16;
 /// A listener lasts this long after its last listen (`NODE_EXPIRE_TIME`).
@@ -74,6 +89,21 @@ pub struct Expired {
 pub struct Storage {
     keys: HashMap<InfoHash, KeyStore>,
     total: usize,
+    /// Values and bytes held per source.
+    sources: HashMap<IpAddr, (usize, usize)>,
+}
+
+/// The party a put is counted against: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// prefix: its addresses are free to pick).
+pub fn source_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut o = v6.octets();
+            o[8..].fill(0);
+            IpAddr::V6(o.into())
+        }
+    }
 }
 
 impl Storage {
@@ -86,6 +116,7 @@ impl Storage {
         now: Instant,
         source: IpAddr,
     ) -> StoreOutcome {
+        let source = source_of(source);
         if value.size() > MAX_VALUE_SIZE {
             return StoreOutcome::Refused("value too large");
         }
@@ -116,24 +147,71 @@ impl Storage {
                 return StoreOutcome::Refused("storage full");
             }
             self.total = self.total + value.size() - existing.value.size();
+            let (old_source, old_size) = (existing.source, existing.value.size());
+            let new_size = value.size();
             existing.value = value;
             existing.expires = expires;
             existing.source = source;
+            self.uncount(old_source, old_size);
+            self.count(source, new_size);
             return StoreOutcome::New;
         }
-        if store.values.len() >= MAX_VALUES_PER_KEY {
-            return StoreOutcome::Refused("too many values at this key");
+        let size = value.size();
+        let (values, bytes) = self.sources.get(&source).copied().unwrap_or((0, 0));
+        let mine_here = store.values.iter().filter(|s| s.source == source).count();
+        if mine_here < MAX_VALUES_PER_SOURCE_AT_KEY
+            && (values >= MAX_VALUES_PER_SOURCE || bytes + size > MAX_BYTES_PER_SOURCE)
+        {
+            return StoreOutcome::Refused("this source stores too much here");
         }
-        if self.total + value.size() > STORAGE_LIMIT {
+        if self.total + size > STORAGE_LIMIT {
             return StoreOutcome::Refused("storage full");
         }
-        self.total += value.size();
+        // Room at the key: a source at its share pushes out its own oldest value; a full key
+        // pushes out the oldest value of whoever holds most there, unless that is the newcomer.
+        let evict = if mine_here >= MAX_VALUES_PER_SOURCE_AT_KEY {
+            oldest_of(&store.values, source)
+        } else if store.values.len() >= MAX_VALUES_PER_KEY {
+            let Some((top, held)) = largest_holder(&store.values) else {
+                return StoreOutcome::Refused("too many values at this key");
+            };
+            if held <= mine_here + 1 {
+                return StoreOutcome::Refused("too many values at this key");
+            }
+            oldest_of(&store.values, top)
+        } else {
+            None
+        };
+        if let Some(index) = evict {
+            let gone = store.values.remove(index);
+            self.total -= gone.value.size();
+            self.uncount(gone.source, gone.value.size());
+        }
+        let store = self.keys.entry(key).or_default();
+        self.total += size;
         store.values.push(Stored {
             value,
             expires,
             source,
         });
+        self.count(source, size);
         StoreOutcome::New
+    }
+
+    fn count(&mut self, source: IpAddr, size: usize) {
+        let e = self.sources.entry(source).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += size;
+    }
+
+    fn uncount(&mut self, source: IpAddr, size: usize) {
+        if let Some(e) = self.sources.get_mut(&source) {
+            e.0 = e.0.saturating_sub(1);
+            e.1 = e.1.saturating_sub(size);
+            if e.0 == 0 {
+                self.sources.remove(&source);
+            }
+        }
     }
 
     /// Extend value `id` under `key`: `None` when nothing is stored at `key`.
@@ -210,6 +288,7 @@ impl Storage {
     pub fn expire(&mut self, now: Instant) -> Vec<Expired> {
         let mut report = Vec::new();
         let mut freed = 0;
+        let mut dropped = Vec::new();
         self.keys.retain(|key, store| {
             store.listeners.retain(|l| l.expires > now);
             let mut gone = Vec::new();
@@ -218,6 +297,7 @@ impl Storage {
                 if !keep {
                     gone.push(s.value.id);
                     freed += s.value.size();
+                    dropped.push((s.source, s.value.size()));
                 }
                 keep
             });
@@ -231,6 +311,9 @@ impl Storage {
             !(store.values.is_empty() && store.listeners.is_empty())
         });
         self.total -= freed;
+        for (source, size) in dropped {
+            self.uncount(source, size);
+        }
         report
     }
 
@@ -255,15 +338,27 @@ impl Storage {
         self.keys.values().map(|s| s.values.len()).sum()
     }
 
-    /// Bytes stored on behalf of `ip` (for per-source quotas and diagnostics).
-    pub fn bytes_from(&self, ip: IpAddr) -> usize {
-        self.keys
-            .values()
-            .flat_map(|s| s.values.iter())
-            .filter(|s| s.source == ip)
-            .map(|s| s.value.size())
-            .sum()
+    /// Values and bytes stored on behalf of the source `ip` belongs to.
+    pub fn held_by(&self, ip: IpAddr) -> (usize, usize) {
+        self.sources
+            .get(&source_of(ip))
+            .copied()
+            .unwrap_or((0, 0))
     }
+}
+
+/// Index of the oldest value `source` holds in `values` (values stay in order of arrival).
+fn oldest_of(values: &[Stored], source: IpAddr) -> Option<usize> {
+    values.iter().position(|s| s.source == source)
+}
+
+/// The source holding most values in `values`, and how many.
+fn largest_holder(values: &[Stored]) -> Option<(IpAddr, usize)> {
+    let mut counts: HashMap<IpAddr, usize> = HashMap::new();
+    for s in values {
+        *counts.entry(s.source).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n)
 }
 
 #[cfg(test)]
@@ -310,6 +405,62 @@ mod tests {
             s.store(key, edit, None, later, IP),
             StoreOutcome::Refused(_)
         ));
+    }
+
+    #[test]
+    fn a_key_filled_by_one_source_still_takes_everyone_else() {
+        let now = Instant::now();
+        let mut s = Storage::default();
+        let key = InfoHash::of("peer:device");
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        // The attack: 1,030 junk puts at one key from one source.
+        for id in 1..=1030 {
+            let junk = Value::new(id, 0, vec![1; 40], "");
+            assert_eq!(s.store(key, junk, None, now, stranger), StoreOutcome::New);
+        }
+        assert_eq!(s.get(&key, None).len(), MAX_VALUES_PER_SOURCE_AT_KEY);
+        assert_eq!(s.held_by(stranger).0, MAX_VALUES_PER_SOURCE_AT_KEY);
+        // Its newest are the ones kept.
+        assert!(s.get(&key, None).iter().any(|v| v.id == 1030));
+        assert!(!s.get(&key, None).iter().any(|v| v.id == 1));
+        // Many sources fill the key; a new party still lands, evicting the largest holder's oldest.
+        for n in 0..8u8 {
+            let ip = IpAddr::from([198, 51, 100, n]);
+            for id in 0..MAX_VALUES_PER_SOURCE_AT_KEY as u64 {
+                let v = Value::new(10_000 + n as u64 * 1000 + id, 0, vec![2; 40], "");
+                s.store(key, v, None, now, ip);
+            }
+        }
+        assert_eq!(s.get(&key, None).len(), MAX_VALUES_PER_KEY);
+        let device: IpAddr = "192.0.2.7".parse().unwrap();
+        let offer = Value::new(99, 0, b"offer".to_vec(), "");
+        assert_eq!(s.store(key, offer, None, now, device), StoreOutcome::New);
+        assert!(s.get(&key, None).iter().any(|v| v.id == 99));
+        assert_eq!(s.get(&key, None).len(), MAX_VALUES_PER_KEY);
+        let total: usize = s.get(&key, None).iter().map(Value::size).sum();
+        assert_eq!(s.total_bytes(), total);
+    }
+
+    #[test]
+    fn a_source_is_capped_in_all_and_ipv6_counts_per_64() {
+        let now = Instant::now();
+        let mut s = Storage::default();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2::ffff".parse().unwrap();
+        let mut refused = 0;
+        for id in 1..=(MAX_VALUES_PER_SOURCE as u64 + 10) {
+            let key = InfoHash::of(&format!("k{id}"));
+            let ip = if id % 2 == 0 { a } else { b };
+            if s.store(key, Value::new(id, 0, vec![3; 20], ""), None, now, ip)
+                != StoreOutcome::New
+            {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 10);
+        assert_eq!(s.held_by(a).0, MAX_VALUES_PER_SOURCE);
+        s.expire(now + Duration::from_secs(601));
+        assert_eq!(s.held_by(a), (0, 0));
     }
 
     #[test]

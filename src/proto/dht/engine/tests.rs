@@ -424,3 +424,139 @@ fn lookups_scale_logarithmically_up_to_200_nodes() {
     assert!(large.2 < small.2 * 2.5 + 10.0, "{rows:?}");
     assert!(large.1 < 8.0, "{rows:?}");
 }
+
+/// Bytes a node sends to `to` until its queue is empty.
+fn drain_bytes_to(node: &mut Engine, to: SocketAddr) -> (usize, Vec<Message>) {
+    let mut bytes = 0;
+    let mut msgs = Vec::new();
+    while let Some(t) = node.poll_transmit() {
+        if t.to == to {
+            bytes += t.bytes.len();
+            if let Ok(m) = Message::decode(&t.bytes) {
+                msgs.push(m);
+            }
+        }
+    }
+    (bytes, msgs)
+}
+
+#[test]
+fn declared_value_sizes_from_a_forged_source_make_the_node_hold_nothing() {
+    let mut net = Net::new(1, 9);
+    let now = net.now;
+    let victim = addr(7);
+    // A put and a reply nobody asked for, each declaring 20,000 values of 65,000 bytes.
+    for (kind, tid) in [(Kind::Put, 1), (Kind::Reply, 2), (Kind::Update, 3)] {
+        let msg = Message {
+            kind,
+            tid,
+            id: Some(InfoHash([9; 20])),
+            info_hash: Some(InfoHash([1; 20])),
+            socket_id: Some(1),
+            values: vec![WireValue::Size(65_000); 20_000],
+            ..Message::default()
+        };
+        net.nodes[0].handle_datagram(now, victim, &msg.encode());
+    }
+    assert_eq!(net.nodes[0].assemblies.len(), 0);
+    assert_eq!(net.nodes[0].assemblies.reserved(), 0);
+    assert_eq!(net.nodes[0].stats().parts_dropped, 3);
+    // Parts for them are dropped too, and the node still answers.
+    let part = Message {
+        kind: Kind::ValueParts,
+        tid: 2,
+        parts: vec![(0, 0, vec![0; 1200])],
+        ..Message::default()
+    };
+    net.nodes[0].handle_datagram(now, victim, &part.encode());
+    assert_eq!(net.nodes[0].assemblies.len(), 0);
+    let ping = Message {
+        kind: Kind::Ping,
+        tid: 4,
+        id: Some(InfoHash([9; 20])),
+        ..Message::default()
+    };
+    net.nodes[0].handle_datagram(now, victim, &ping.encode());
+    let (_, msgs) = drain_bytes_to(&mut net.nodes[0], victim);
+    assert!(msgs.iter().any(|m| m.kind == Kind::Reply && m.tid == 4));
+}
+
+#[test]
+fn a_reply_is_reassembled_only_from_the_address_the_request_went_to() {
+    let mut net = Net::new(6, 10);
+    net.bootstrap_all();
+    let key = InfoHash::of("parts-from-elsewhere");
+    let big = Value::new(3, 0, vec![5; 4000], "");
+    let now = net.now;
+    let op = net.nodes[1].put(now, key, big.clone(), false);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 1, op, &mut seen).0);
+    let now = net.now;
+    let get = net.nodes[4].get(now, key);
+    // Every request in flight is answered first, with parts, by an address it did not go to.
+    let tids: Vec<u32> = net.nodes[4].pending.keys().copied().collect();
+    assert!(!tids.is_empty());
+    for tid in tids {
+        let forged = Message {
+            kind: Kind::Reply,
+            tid,
+            id: Some(InfoHash([9; 20])),
+            values: vec![WireValue::Size(60_000)],
+            ..Message::default()
+        };
+        net.nodes[4].handle_datagram(now, addr(200), &forged.encode());
+    }
+    assert_eq!(net.nodes[4].assemblies.len(), 0);
+    let mut seen = Vec::new();
+    wait_done(&mut net, 4, get, &mut seen);
+    let found = values_of(&seen, get);
+    assert!(found.len() == 1 && found[0] == big, "found {} values", found.len());
+}
+
+#[test]
+fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_ping() {
+    let mut net = Net::new(2, 11);
+    let key = InfoHash::of("amplifier");
+    let now = net.now;
+    // 50 values of 60 KB, stored by a node that proved its address with a token.
+    for id in 1..=50 {
+        let v = Value::new(id, 0, vec![id as u8; 60_000], "");
+        net.nodes[0]
+            .storage
+            .store(key, v, None, now, addr(5).ip());
+    }
+    let get = Message {
+        kind: Kind::Get,
+        tid: 77,
+        id: Some(InfoHash([9; 20])),
+        info_hash: Some(key),
+        ..Message::default()
+    }
+    .encode();
+    let victim = addr(8);
+    net.nodes[0].handle_datagram(now, victim, &get);
+    let (sent, msgs) = drain_bytes_to(&mut net.nodes[0], victim);
+    assert!(
+        sent <= get.len() * AMPLIFICATION_FACTOR,
+        "{sent} bytes for a {}-byte get",
+        get.len()
+    );
+    assert!(msgs.iter().all(|m| m.kind == Kind::Ping), "{msgs:?}");
+    // The victim never answers: after the wait it gets the answer cut to the budget.
+    let later = now + amplification::HOLD_WAIT;
+    net.nodes[0].handle_timeout(later);
+    let (sent, msgs) = drain_bytes_to(&mut net.nodes[0], victim);
+    assert!(sent <= get.len() * AMPLIFICATION_FACTOR, "{sent}");
+    assert!(msgs.iter().any(|m| m.kind == Kind::Reply && m.tid == 77));
+    assert!(net.nodes[0].stats().replies_cut >= 1);
+
+    // An honest node answers the ping and gets every value.
+    net.nodes[1].bootstrap(later, &[addr(0)]);
+    net.run_for(Duration::from_secs(2), 10_000);
+    let now = net.now;
+    let op = net.nodes[1].get(now, key);
+    let mut seen = Vec::new();
+    wait_done(&mut net, 1, op, &mut seen);
+    let found = values_of(&seen, op).len();
+    assert_eq!(found, 50);
+}

@@ -121,7 +121,11 @@ impl<T> Held<T> {
     /// The requests whose wait is over.
     pub fn expired(&mut self, now: Instant) -> Vec<(SocketAddr, T)> {
         let mut out = Vec::new();
-        while self.queue.front().is_some_and(|(_, until, _)| *until <= now) {
+        while self
+            .queue
+            .front()
+            .is_some_and(|(_, until, _)| *until <= now)
+        {
             if let Some((addr, _, item)) = self.queue.pop_front() {
                 out.push((addr, item));
             }
@@ -225,7 +229,9 @@ mod tests {
         assert_eq!(held.hold(addr(1), now, 99), Hold::Full(99));
         assert_eq!(held.release(addr(1)).len(), MAX_HELD_PER_SOURCE);
         assert_eq!(held.next_deadline(), Some(now + HOLD_WAIT));
-        assert!(held.expired(now + HOLD_WAIT - Duration::from_millis(1)).is_empty());
+        assert!(held
+            .expired(now + HOLD_WAIT - Duration::from_millis(1))
+            .is_empty());
         assert_eq!(held.expired(now + HOLD_WAIT), vec![(addr(2), 3)]);
     }
 

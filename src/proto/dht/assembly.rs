@@ -83,7 +83,12 @@ impl Assembly {
     }
 
     fn complete(&self) -> bool {
-        self.header.is_some() && self.buffers.iter().zip(&self.sizes).all(|(b, s)| b.len() == *s)
+        self.header.is_some()
+            && self
+                .buffers
+                .iter()
+                .zip(&self.sizes)
+                .all(|(b, s)| b.len() == *s)
     }
 
     fn apply(&mut self, (index, offset, data): (usize, usize, Vec<u8>)) -> Result<(), Refused> {
@@ -257,13 +262,15 @@ mod tests {
         let mut set = Assemblies::default();
         let key = (addr(1), 7);
         set.start(now, key, header(Kind::Put), vec![5]).unwrap();
-        set.add_part(now, key, (0, 0, b"abc".to_vec()), false).unwrap();
+        set.add_part(now, key, (0, 0, b"abc".to_vec()), false)
+            .unwrap();
         assert!(set.take_complete(key).is_none());
         assert_eq!(
             set.add_part(now, key, (0, 1, b"x".to_vec()), false),
             Err(Refused::OutOfOrder)
         );
-        set.add_part(now, key, (0, 3, b"de".to_vec()), false).unwrap();
+        set.add_part(now, key, (0, 3, b"de".to_vec()), false)
+            .unwrap();
         let (_, values) = set.take_complete(key).unwrap();
         assert_eq!(values, vec![b"abcde".to_vec()]);
         assert!(set.is_empty());
@@ -284,7 +291,12 @@ mod tests {
             Err(Refused::TooManyValues)
         );
         assert_eq!(
-            set.start(now, (addr(1), 3), header(Kind::Put), vec![MAX_PART_VALUE + 1]),
+            set.start(
+                now,
+                (addr(1), 3),
+                header(Kind::Put),
+                vec![MAX_PART_VALUE + 1]
+            ),
             Err(Refused::ValueTooLarge)
         );
         assert_eq!(
@@ -321,7 +333,8 @@ mod tests {
         );
         let key = (addr(1), 2);
         for n in 0..MAX_EARLY_PARTS {
-            set.add_part(now, key, (0, n * 10, vec![1; 10]), true).unwrap();
+            set.add_part(now, key, (0, n * 10, vec![1; 10]), true)
+                .unwrap();
         }
         assert_eq!(
             set.add_part(now, key, (0, 0, vec![1; 10]), true),

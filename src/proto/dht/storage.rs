@@ -340,10 +340,7 @@ impl Storage {
 
     /// Values and bytes stored on behalf of the source `ip` belongs to.
     pub fn held_by(&self, ip: IpAddr) -> (usize, usize) {
-        self.sources
-            .get(&source_of(ip))
-            .copied()
-            .unwrap_or((0, 0))
+        self.sources.get(&source_of(ip)).copied().unwrap_or((0, 0))
     }
 }
 
@@ -451,8 +448,7 @@ mod tests {
         for id in 1..=(MAX_VALUES_PER_SOURCE as u64 + 10) {
             let key = InfoHash::of(&format!("k{id}"));
             let ip = if id % 2 == 0 { a } else { b };
-            if s.store(key, Value::new(id, 0, vec![3; 20], ""), None, now, ip)
-                != StoreOutcome::New
+            if s.store(key, Value::new(id, 0, vec![3; 20], ""), None, now, ip) != StoreOutcome::New
             {
                 refused += 1;
             }

@@ -510,7 +510,11 @@ fn a_reply_is_reassembled_only_from_the_address_the_request_went_to() {
     let mut seen = Vec::new();
     wait_done(&mut net, 4, get, &mut seen);
     let found = values_of(&seen, get);
-    assert!(found.len() == 1 && found[0] == big, "found {} values", found.len());
+    assert!(
+        found.len() == 1 && found[0] == big,
+        "found {} values",
+        found.len()
+    );
 }
 
 #[test]
@@ -521,9 +525,7 @@ fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_p
     // 50 values of 60 KB, stored by a node that proved its address with a token.
     for id in 1..=50 {
         let v = Value::new(id, 0, vec![id as u8; 60_000], "");
-        net.nodes[0]
-            .storage
-            .store(key, v, None, now, addr(5).ip());
+        net.nodes[0].storage.store(key, v, None, now, addr(5).ip());
     }
     let get = Message {
         kind: Kind::Get,

@@ -88,25 +88,33 @@ pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> 
 /// How often to retry announcing while no DHT node takes the announcement.
 const ANNOUNCE_RETRY: Duration = Duration::from_secs(15);
 
-/// Announce this device and keep the announcement alive for as long as the task runs,
-/// retrying while the DHT is unreachable.
+/// Announce this device and keep the announcement alive for as long as the task runs.
+///
+/// The first announcement goes out at once: a full node keeps its own values, so a peer on
+/// the LAN that finds this node reads it here even when no other node answers (an offline
+/// LAN). Until other nodes are known it is announced again each time they may have appeared,
+/// so it reaches them as soon as they do.
 pub async fn keep_announced(
     dht: Dht,
     identity: Arc<Identity>,
     announced: tokio::sync::oneshot::Sender<()>,
 ) {
     let mut announced = Some(announced);
+    let mut _handles = Vec::new();
     loop {
-        let _ = dht.wait_for_nodes(1, ANNOUNCE_RETRY).await;
         match announce(&dht, &identity).await {
             Ok(handles) => {
-                tracing::info!("announced device {} on the DHT", identity.device);
+                // The handles keep the values re-announced until this task ends.
+                _handles = handles;
                 if let Some(tx) = announced.take() {
+                    tracing::info!("announced device {} on the DHT", identity.device);
                     let _ = tx.send(());
                 }
-                // The handles keep the values re-announced until this task ends.
-                let _handles = handles;
-                std::future::pending::<()>().await;
+                if dht.wait_for_nodes(1, Duration::ZERO).await.unwrap_or(0) > 0 {
+                    std::future::pending::<()>().await;
+                }
+                // Alone so far: announce again once a node shows up.
+                let _ = dht.wait_for_nodes(1, ANNOUNCE_RETRY).await;
             }
             Err(err) => {
                 tracing::info!("not announced yet ({err:#}); retrying");

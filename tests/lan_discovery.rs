@@ -53,3 +53,56 @@ fn two_hosts_find_each_other_with_no_bootstrap() {
         wait_bounded(child, Duration::from_secs(10));
     }
 }
+
+/// The offline LAN the seed promises: two hosts, no bootstrap, no route out, no TURN. The
+/// receiver is a full node alone, the sender a client that finds it by multicast; the file
+/// arrives verified.
+#[test]
+fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
+    let Some(lan) = Pair::up(true, false) else {
+        return;
+    };
+    let (bob, alice) = (Device::new(), Device::new());
+    let inbox = tempfile::tempdir().unwrap();
+    let outbox = tempfile::tempdir().unwrap();
+    let file = random_file(outbox.path(), "over-the-lan.bin", 256 * 1024);
+    let ferry = |host: &str, device: &Device| {
+        let mut cmd = lan.command(host, ferry_bin());
+        cmd.env("FERRY_HOME", device.path())
+            .env_remove("FERRY_NO_DISCOVERY")
+            .env("FERRY_NO_TURN", "1")
+            .env("FERRY_NO_UPNP", "1")
+            .args(["--no-progress", "--json", "--bootstrap", "none"]);
+        cmd
+    };
+    let mut receive = ferry("a", &bob);
+    receive
+        .args(["receive", "--yes", "--dir"])
+        .arg(inbox.path());
+    let started = std::time::Instant::now();
+    let mut receiving = Receiving::spawn(receive, "online");
+    println!(
+        "receiver online after {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    let out = ferry("b", &alice)
+        .arg("send")
+        .arg(&file)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    let took = started.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "send over the LAN failed after {took:.1} s: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("send over the LAN with no bootstrap: {took:.2} s from start to verified");
+    receiving.wait_for("done");
+    assert_eq!(
+        python_sha3(&inbox.path().join("over-the-lan.bin")),
+        python_sha3(&file)
+    );
+    receiving.interrupt();
+}

@@ -277,6 +277,9 @@ struct Op {
     deadline: Instant,
 }
 
+/// The source this node's own values are counted against in its storage (never a peer's).
+const OWN_SOURCE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+
 /// What an answer may cost ([`amplification`]).
 #[derive(Debug, Clone, Copy)]
 enum Budget {
@@ -600,6 +603,11 @@ impl Engine {
         }
         for v6 in families {
             let sid = self.search_for(now, key, v6);
+            let here = if self.config.client_only {
+                Vec::new()
+            } else {
+                self.storage.get(&key, None)
+            };
             if let Some(search) = self.searches.get_mut(&sid) {
                 search.ops.push(op);
                 // Values this search already knows reach a new get or listen at once.
@@ -620,6 +628,10 @@ impl Engine {
             if let Some(o) = self.ops.get_mut(&op) {
                 o.searches.push(sid);
             }
+            if !here.is_empty() {
+                // What this node stores itself reaches a get or listen at once.
+                self.deliver(sid, here);
+            }
         }
         self.step_all(now);
     }
@@ -634,6 +646,7 @@ impl Engine {
     /// Store `value` at `key` on the closest nodes; [`Event::Done`] tells whether any took it.
     /// A permanent put is announced again before it expires, until cancelled.
     pub fn put(&mut self, now: Instant, key: InfoHash, value: Value, permanent: bool) -> OpId {
+        self.store_here(now, key, &value);
         let op = self.new_op(
             OpKind::Put {
                 value,
@@ -1032,9 +1045,12 @@ impl Engine {
                     }
                     let settled = pending == 0 && all_settled;
                     if !*reported && (settled || timed_out) {
-                        let ok = acked > 0;
-                        let detail = if ok {
+                        let here = !self.config.client_only;
+                        let ok = acked > 0 || here;
+                        let detail = if acked > 0 {
                             format!("stored on {acked} of {targets} node(s)")
+                        } else if here {
+                            "stored on this node only: no other node took it yet".to_string()
                         } else if any_replied {
                             "no node accepted the value".to_string()
                         } else {
@@ -1064,6 +1080,11 @@ impl Engine {
                         if now >= *at {
                             // Announce again: forget acknowledgements so puts go out anew.
                             let searches = o.searches.clone();
+                            let again = value.clone();
+                            let key = searches
+                                .first()
+                                .and_then(|sid| self.searches.get(sid))
+                                .map(|s| s.key);
                             for sid in searches {
                                 if let Some(s) = self.searches.get_mut(&sid) {
                                     for n in &mut s.nodes {
@@ -1086,6 +1107,9 @@ impl Engine {
                                     *announce_at = None;
                                 }
                                 o.deadline = now + OP_TIMEOUT;
+                            }
+                            if let Some(key) = key {
+                                self.store_here(now, key, &again);
                             }
                         }
                     }
@@ -1703,11 +1727,41 @@ impl Engine {
         self.send_request(now, to, msg, Purpose::Notify);
     }
 
+    /// A value newly stored here: tell the nodes listening here, and this node's own gets and
+    /// listens at that key.
     fn notify_listeners(&mut self, now: Instant, key: InfoHash, value: &Value) {
         for l in self.storage.listeners(&key) {
             if l.query.as_ref().is_none_or(|q| q.matches(value)) {
                 self.push_update(now, l.addr, key, l.sid, vec![value.clone()]);
             }
+        }
+        let sids: Vec<SearchId> = self
+            .searches
+            .iter()
+            .filter(|(_, s)| s.key == key)
+            .map(|(id, _)| *id)
+            .collect();
+        for sid in sids {
+            self.deliver(sid, vec![value.clone()]);
+        }
+    }
+
+    /// A full node keeps what it puts in its own storage too, as OpenDHT does: a node alone on a
+    /// LAN, or the only one near a key, serves its own values to whoever finds it.
+    fn store_here(&mut self, now: Instant, key: InfoHash, value: &Value) -> bool {
+        if self.config.client_only {
+            return false;
+        }
+        match self
+            .storage
+            .store(key, value.clone(), None, now, OWN_SOURCE)
+        {
+            StoreOutcome::New => {
+                self.notify_listeners(now, key, value);
+                true
+            }
+            StoreOutcome::Refreshed => true,
+            StoreOutcome::Refused(_) => false,
         }
     }
 }

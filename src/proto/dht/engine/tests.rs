@@ -562,3 +562,64 @@ fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_p
     let found = values_of(&seen, op).len();
     assert_eq!(found, 50);
 }
+
+/// Two devices alone on a LAN: a full node (a receiver) and a client (a sender) that found it.
+/// The full node keeps its own values, so the client finds them there; what the client puts
+/// reaches the full node's own listen; the full node's answer reaches the client's listen.
+#[test]
+fn a_full_node_alone_serves_its_own_values_and_hears_a_client() {
+    let mut net = Net::new(2, 12);
+    let now = net.now;
+    net.nodes[1] = Engine::new(
+        Config {
+            id: InfoHash::of("client"),
+            network: 0,
+            client_only: true,
+            ipv4: true,
+            ipv6: false,
+            seed: 99,
+        },
+        now,
+    );
+    // The receiver announces with nobody else around.
+    let announce = Value::new(1, 0, b"announcement".to_vec(), "");
+    let put = net.nodes[0].put(now, InfoHash::of("device"), announce.clone(), true);
+    let offers = net.nodes[0].listen(now, InfoHash::of("peer:receiver"));
+    let mut seen = Vec::new();
+    let (ok, detail) = wait_done(&mut net, 0, put, &mut seen);
+    assert!(ok, "{detail}");
+    assert!(detail.contains("this node only"), "{detail}");
+
+    // The sender found it (multicast discovery, here a bootstrap) and reads the announcement.
+    let now = net.now;
+    net.nodes[1].bootstrap(now, &[addr(0)]);
+    net.run_for(Duration::from_secs(2), 10_000);
+    let now = net.now;
+    let answers = net.nodes[1].listen(now, InfoHash::of("peer:sender"));
+    let get = net.nodes[1].get(now, InfoHash::of("device"));
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 1, get, &mut seen).0);
+    assert_eq!(values_of(&seen, get), vec![announce]);
+
+    // Its offer lands on the receiver and reaches the receiver's own listen.
+    let offer = Value::new(2, 0, b"offer".to_vec(), "");
+    let now = net.now;
+    net.nodes[1].put(now, InfoHash::of("peer:receiver"), offer.clone(), false);
+    let heard = net.run_until(10_000, |net| {
+        let events = net.events(0);
+        let v = values_of(&events, offers);
+        (!v.is_empty()).then_some(v)
+    });
+    assert_eq!(heard, vec![offer]);
+
+    // The receiver's answer, stored only on itself, reaches the sender's listen there.
+    let answer = Value::new(3, 0, b"answer".to_vec(), "");
+    let now = net.now;
+    net.nodes[0].put(now, InfoHash::of("peer:sender"), answer.clone(), false);
+    let heard = net.run_until(10_000, |net| {
+        let events = net.events(1);
+        let v = values_of(&events, answers);
+        (!v.is_empty()).then_some(v)
+    });
+    assert_eq!(heard, vec![answer]);
+}

@@ -127,6 +127,10 @@ pub async fn keep_announced(
 /// The verified devices behind `id` (a device id, or an account id: all its devices).
 pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     let (by_device, by_account) = tokio::join!(dht.get(device_key(&id)), dht.get(account_key(&id)));
+    // Both lookups failing is not "nothing announced": no node answered them.
+    if let (Err(err), Err(_)) = (&by_device, &by_account) {
+        bail!("looking {id} up on the DHT: {err:#}");
+    }
     let mut devices: HashMap<Id, DeviceInfo> = HashMap::new();
     for value in by_device
         .unwrap_or_default()

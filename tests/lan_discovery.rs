@@ -54,14 +54,49 @@ fn two_hosts_find_each_other_with_no_bootstrap() {
     }
 }
 
-/// The offline LAN the seed promises: two hosts, no bootstrap, no route out, no TURN. The
-/// receiver is a full node alone, the sender a client that finds it by multicast; the file
-/// arrives verified.
+/// The offline LAN the seed promises: two hosts, no route out, no TURN. The receiver is a full
+/// node alone, the sender a client that finds it by multicast; the file arrives verified.
 #[test]
 fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
     let Some(lan) = Pair::up(true, false) else {
         return;
     };
+    crosses_the_lan(
+        &lan,
+        &["--bootstrap", "none"],
+        &[("FERRY_NO_TURN", "1"), ("FERRY_NO_UPNP", "1")],
+    );
+}
+
+/// The same with default settings, and a resolver that never answers (an offline machine):
+/// the default bootstrap and TURN names fail to resolve, and that costs under a second.
+#[test]
+fn a_file_crosses_an_offline_lan_with_default_settings() {
+    let Some(lan) = Pair::up(true, false) else {
+        return;
+    };
+    // Inside the namespaces, names are asked of a resolver on the LAN that is not there.
+    let dirs: Vec<std::path::PathBuf> = ["a", "b"]
+        .iter()
+        .map(|h| std::path::Path::new("/etc/netns").join(lan.ns(h)))
+        .collect();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join("resolv.conf"),
+            "nameserver 192.0.2.53\noptions timeout:3 attempts:2\n",
+        )
+        .unwrap();
+    }
+    let took = crosses_the_lan(&lan, &[], &[]);
+    for dir in &dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    assert!(took < 3.0, "the send took {took:.1} s offline");
+}
+
+/// Receive on host a, send from host b with `args` and `env`; returns the send's seconds.
+fn crosses_the_lan(lan: &Pair, args: &[&str], env: &[(&str, &str)]) -> f64 {
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();
     let outbox = tempfile::tempdir().unwrap();
@@ -70,9 +105,9 @@ fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
         let mut cmd = lan.command(host, ferry_bin());
         cmd.env("FERRY_HOME", device.path())
             .env_remove("FERRY_NO_DISCOVERY")
-            .env("FERRY_NO_TURN", "1")
-            .env("FERRY_NO_UPNP", "1")
-            .args(["--no-progress", "--json", "--bootstrap", "none"]);
+            .envs(env.iter().copied())
+            .args(["--no-progress", "--json"])
+            .args(args);
         cmd
     };
     let mut receive = ferry("a", &bob);
@@ -98,11 +133,12 @@ fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
         "send over the LAN failed after {took:.1} s: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("send over the LAN with no bootstrap: {took:.2} s from start to verified");
+    println!("send over the LAN ({args:?} {env:?}): {took:.2} s from start to verified");
     receiving.wait_for("done");
     assert_eq!(
         python_sha3(&inbox.path().join("over-the-lan.bin")),
         python_sha3(&file)
     );
     receiving.interrupt();
+    took
 }

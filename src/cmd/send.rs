@@ -172,7 +172,12 @@ async fn send_via_dht(
     let mut config = ctx.dht.clone();
     config.client_only = true;
     let dht = Dht::start(config).await?;
-    dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
+    if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+        return Err(crate::net::dht::no_node_answered(
+            &ctx.dht,
+            crate::net::dht::JOIN_WAIT,
+        ));
+    }
     let devices = connector::resolve(&dht, to).await?;
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");

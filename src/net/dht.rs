@@ -179,17 +179,63 @@ fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> Result<UdpSocket> 
     Ok(UdpSocket::from_std(socket.into())?)
 }
 
-/// Resolve `HOST:PORT` strings; names that do not resolve are reported and skipped.
+/// Resolve `HOST:PORT` strings, all at once; names that do not resolve are reported and skipped.
 pub async fn resolve(hosts: &[String]) -> Vec<SocketAddr> {
+    let lookups = hosts
+        .iter()
+        .cloned()
+        .map(|host| async move { super::dns::lookup_patient(&host).await });
     let mut out = Vec::new();
-    for host in hosts {
-        match tokio::net::lookup_host(host.as_str()).await {
+    for (host, outcome) in hosts.iter().zip(futures_join_all(lookups).await) {
+        match outcome {
             Ok(addrs) => out.extend(addrs),
-            Err(err) => tracing::warn!("bootstrap {host}: {err}"),
+            Err(err) => tracing::info!("bootstrap {host}: {err}"),
         }
     }
     out
 }
+
+/// Run `futures` concurrently and collect their outputs in order.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        if let Ok(v) = h.await {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The error for a node that heard from no other within `waited`: what was tried, and what to
+/// do next.
+pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
+    let bootstrap = if config.bootstrap.is_empty() {
+        "no bootstrap node".to_string()
+    } else {
+        format!("bootstrap {}", config.bootstrap.join(", "))
+    };
+    let lan = if config.discovery {
+        "LAN discovery on"
+    } else {
+        "LAN discovery off"
+    };
+    anyhow::anyhow!(
+        "no DHT node answered within {}s (tried {bootstrap}; {lan}): check the network, name a \
+         reachable node with --bootstrap HOST:PORT, or use direct mode (receive --listen, send \
+         --peer-addr)",
+        waited.as_secs()
+    )
+}
+
+/// How often bootstrap names that did not resolve are tried again.
+const BOOTSTRAP_RETRY: Duration = Duration::from_secs(30);
 
 impl Dht {
     /// Bind the sockets, start the node and begin bootstrapping.
@@ -258,9 +304,23 @@ impl Dht {
             addr4,
             addr6,
         };
-        let bootstrap = resolve(&config.bootstrap).await;
-        if !bootstrap.is_empty() {
-            dht.bootstrap(bootstrap);
+        // Names are resolved in the background: the node serves the LAN meanwhile, and an
+        // offline machine does not wait on DNS before anything else can happen.
+        if !config.bootstrap.is_empty() {
+            let (node, hosts) = (dht.clone(), config.bootstrap.clone());
+            tokio::spawn(async move {
+                loop {
+                    let addrs = resolve(&hosts).await;
+                    if !addrs.is_empty() {
+                        node.bootstrap(addrs);
+                        return;
+                    }
+                    tokio::time::sleep(BOOTSTRAP_RETRY).await;
+                    if node.commands.is_closed() {
+                        return;
+                    }
+                }
+            });
         }
         Ok(dht)
     }

@@ -3,6 +3,7 @@
 
 pub mod control;
 pub mod dht;
+pub mod dns;
 pub mod ice;
 pub mod partfile;
 pub mod tls;

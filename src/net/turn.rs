@@ -35,9 +35,10 @@ impl TurnConfig {
     }
 
     async fn resolve(&self, ipv6: bool) -> Result<SocketAddr> {
-        tokio::net::lookup_host(self.host_port())
+        super::dns::lookup(self.host_port())
             .await
-            .with_context(|| format!("resolving the TURN server {}", self.server))?
+            .map_err(|e| anyhow!("resolving the TURN server {}: {e}", self.server))?
+            .into_iter()
             .find(|a| a.is_ipv6() == ipv6)
             .with_context(|| {
                 format!(

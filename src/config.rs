@@ -427,7 +427,13 @@ impl Settings {
             given.dir,
             f.receive.dir.map(|dir| in_file(&dir, base)),
             at,
-            || dirs::download_dir().unwrap_or_else(|| home.value.join("downloads")),
+            // The platform's download folder when there is one, else where the user is.
+            || {
+                dirs::download_dir()
+                    .filter(|d| d.is_dir())
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("."))
+            },
         );
         let t = f.turn;
         Settings {

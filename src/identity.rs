@@ -429,11 +429,22 @@ impl Identity {
             UnixTime::now(),
         )
         .context("the stored device certificate does not verify against the account")?;
-        let key_spki = KeyPair::try_from(&device_key)
-            .context("the stored device key is not usable")?
-            .public_key_der();
-        if Id::of_public_key(&key_spki) != peer.device {
+        let device_pair =
+            KeyPair::try_from(&device_key).context("the stored device key is not usable")?;
+        if Id::of_public_key(&device_pair.public_key_der()) != peer.device {
             bail!("the stored device key does not match the device certificate");
+        }
+        let mut device_cert = device_cert;
+        if device_name_of(&device_cert) != neutral_device_name(&peer.device) {
+            // Made by an older ferry, named after the host: the same key gets a certificate
+            // named after its id (the ids, and so every pin, stay the same).
+            match Self::rename_device(home, &device_pair) {
+                Ok(renamed) => device_cert = renamed,
+                Err(err) => tracing::warn!(
+                    "the device certificate names this machine's host, and could not be \
+                     renamed: {err:#}"
+                ),
+            }
         }
         let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
             device_key.secret_pkcs8_der(),
@@ -483,27 +494,10 @@ impl Identity {
         if home.join(DEVICE_CERT).exists() {
             bail!("{} already holds an identity", home.display());
         }
-        // The issuer as rcgen needs it: the account certificate's own name and key.
-        let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
-            .context("reading the account certificate")?
-            .self_signed(account_key)?;
         let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
-        // The certificate is published on the public DHT: it names the device by its own id,
-        // never by the machine's host name.
-        let name = neutral_device_name(&Id::of_public_key(&device_key.public_key_der()));
-        let mut params = base_params(&format!("{DEVICE_CN_PREFIX}{name}"))?;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ClientAuth,
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        let device_cert = params.signed_by(&device_key, &issuer, account_key)?;
-        // Check the chain in memory, so that nothing is written for an account certificate
-        // that does not go with its key.
-        let account_der = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
-            .context("reading the account certificate")?;
-        verify_chain(&[device_cert.der().clone(), account_der], UnixTime::now())
-            .context("the new device certificate does not verify against the account")?;
+        // Checked in memory, so that nothing is written for an account certificate that does
+        // not go with its key.
+        let device_cert = issue_device_cert(&device_key, account_key, account_cert_pem)?;
         fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
         set_private_dir(home)?;
         write_private(&home.join(ACCOUNT_KEY), account_key.serialize_pem())?;
@@ -511,6 +505,24 @@ impl Identity {
         write_private(&home.join(DEVICE_KEY), device_key.serialize_pem())?;
         write_private(&home.join(DEVICE_CERT), device_cert.pem())?;
         Self::load(home)
+    }
+
+    /// Replace the device certificate in `home` with one for the same key named after its id
+    /// (written beside it, then renamed over it).
+    fn rename_device(home: &Path, device_key: &KeyPair) -> Result<CertificateDer<'static>> {
+        let account_key = KeyPair::from_pem(
+            &fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?,
+        )
+        .context("the stored account key")?;
+        let account_cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
+            .context("reading the account certificate")?;
+        let cert = issue_device_cert(device_key, &account_key, &account_cert_pem)?;
+        let fresh = home.join(format!("{DEVICE_CERT}.new"));
+        let _ = fs::remove_file(&fresh);
+        write_private(&fresh, cert.pem())?;
+        fs::rename(&fresh, home.join(DEVICE_CERT))
+            .with_context(|| format!("replacing {}", home.join(DEVICE_CERT).display()))?;
+        Ok(cert.der().clone())
     }
 
     /// The account key and certificate, sealed with a passphrase (scrypt, ChaCha20-Poly1305,
@@ -600,6 +612,33 @@ fn base_params(common_name: &str) -> Result<CertificateParams> {
     params.not_before = now - time::Duration::days(1);
     params.not_after = now + time::Duration::days(CERT_VALIDITY_DAYS);
     Ok(params)
+}
+
+/// A device certificate for `device_key` issued by the account, named after the device's id
+/// (it is published on the public DHT: never the host name), and checked against the account
+/// certificate before it is returned.
+fn issue_device_cert(
+    device_key: &KeyPair,
+    account_key: &KeyPair,
+    account_cert_pem: &str,
+) -> Result<rcgen::Certificate> {
+    // The issuer as rcgen needs it: the account certificate's own name and key.
+    let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
+        .context("reading the account certificate")?
+        .self_signed(account_key)?;
+    let name = neutral_device_name(&Id::of_public_key(&device_key.public_key_der()));
+    let mut params = base_params(&format!("{DEVICE_CN_PREFIX}{name}"))?;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let device_cert = params.signed_by(device_key, &issuer, account_key)?;
+    let account_der = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
+        .context("reading the account certificate")?;
+    verify_chain(&[device_cert.der().clone(), account_der], UnixTime::now())
+        .context("the new device certificate does not verify against the account")?;
+    Ok(device_cert)
 }
 
 /// Device certificates are named `ferry device NAME`.
@@ -866,6 +905,49 @@ mod tests {
                 "the certificate carries the host name {host:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_device_named_after_its_host_is_renamed_on_load_keeping_its_ids() {
+        let a = tempfile::tempdir().unwrap();
+        let created = Identity::create(a.path()).unwrap();
+        // What an older ferry wrote: the same key, a certificate naming the host.
+        let account_key =
+            KeyPair::from_pem(&fs::read_to_string(a.path().join(ACCOUNT_KEY)).unwrap()).unwrap();
+        let account_pem = fs::read_to_string(a.path().join(ACCOUNT_CERT)).unwrap();
+        let issuer = CertificateParams::from_ca_cert_pem(&account_pem)
+            .unwrap()
+            .self_signed(&account_key)
+            .unwrap();
+        let device_key =
+            KeyPair::from_pem(&fs::read_to_string(a.path().join(DEVICE_KEY)).unwrap()).unwrap();
+        let mut params = base_params("ferry device alices-laptop.example.org").unwrap();
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ClientAuth,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+        let old = params
+            .signed_by(&device_key, &issuer, &account_key)
+            .unwrap();
+        fs::remove_file(a.path().join(DEVICE_CERT)).unwrap();
+        write_private(&a.path().join(DEVICE_CERT), old.pem()).unwrap();
+
+        let loaded = Identity::load(a.path()).unwrap();
+        assert_eq!(
+            (loaded.device, loaded.account),
+            (created.device, created.account)
+        );
+        assert_eq!(loaded.name, neutral_device_name(&created.device));
+        let stored = fs::read_to_string(a.path().join(DEVICE_CERT)).unwrap();
+        let der = CertificateDer::from_pem_slice(stored.as_bytes()).unwrap();
+        assert!(!der.windows(13).any(|w| w == b"alices-laptop"));
+        assert_eq!(device_name_of(&der), loaded.name);
+        assert!(!a.path().join(format!("{DEVICE_CERT}.new")).exists());
+        let mode = fs::metadata(a.path().join(DEVICE_CERT))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

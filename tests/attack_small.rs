@@ -7,7 +7,8 @@
 //! - an account archive whose scrypt cost was raised to 2^22 is refused at once, in little
 //!   memory, with nothing written; one whose certificate is not its key's is refused with
 //!   nothing written; `account export` refuses the passphrase `password`;
-//! - `ferry id` and the device certificate name no host;
+//! - `ferry id` and the device certificate name no host, also for a device an older ferry
+//!   named after the host;
 //! - `--turn-password-file` gives the TURN password without it being in `/proc/PID/cmdline`.
 
 mod common;
@@ -305,7 +306,6 @@ fn export_refuses_the_passphrase_password() {
 
 #[test]
 fn the_device_certificate_names_no_host() {
-    use rustls::pki_types::pem::PemObject;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     let host = host.trim().to_string();
     if host.is_empty() || ["ferry", "device"].contains(&host.as_str()) {
@@ -313,18 +313,12 @@ fn the_device_certificate_names_no_host() {
         return;
     }
     let device = Device::new();
-    let out = device.ferry().args(["--json", "id"]).output().unwrap();
-    let id: Value = serde_json::from_slice(&out.stdout).expect("id json");
-    let name = id["name"].as_str().expect("name").to_string();
+    let (name, subject, der) = published_name(&device);
     assert_ne!(name, host);
     assert!(
         !name.split(['-', ' ', '.']).any(|word| word == host),
         "`ferry id` names the device {name:?} on host {host:?}"
     );
-    let pem = std::fs::read(device.path().join("device.crt")).unwrap();
-    let der = rustls::pki_types::CertificateDer::from_pem_slice(&pem).unwrap();
-    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
-    let subject = cert.subject().to_string();
     assert!(
         !subject.split([' ', '=', ',', '-']).any(|word| word == host),
         "the published certificate's subject {subject:?} names the host {host:?}"
@@ -335,6 +329,65 @@ fn the_device_certificate_names_no_host() {
             "the certificate carries {host:?}"
         );
     }
+}
+
+/// The subject of the device certificate in `home` and the name `ferry id` gives.
+fn published_name(device: &Device) -> (String, String, Vec<u8>) {
+    use rustls::pki_types::pem::PemObject;
+    let out = device.ferry().args(["--json", "id"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let id: Value = serde_json::from_slice(&out.stdout).expect("id json");
+    let name = id["name"].as_str().expect("name").to_string();
+    let pem = std::fs::read(device.path().join("device.crt")).unwrap();
+    let der = rustls::pki_types::CertificateDer::from_pem_slice(&pem).unwrap();
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
+    (name, cert.subject().to_string(), der.to_vec())
+}
+
+#[test]
+fn a_device_an_older_ferry_named_after_the_host_is_renamed() {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let host = host.trim().to_string();
+    if host.is_empty() || ["ferry", "device"].contains(&host.as_str()) {
+        eprintln!("SKIPPED: the host name {host:?} cannot be told from ferry's own words");
+        return;
+    }
+    let device = Device::new();
+    let home = device.path();
+    // What today's main wrote: the same device key, a certificate named `ferry device HOST`.
+    let read = |file: &str| std::fs::read_to_string(home.join(file)).unwrap();
+    let account_key = rcgen::KeyPair::from_pem(&read("account.key")).unwrap();
+    let issuer = rcgen::CertificateParams::from_ca_cert_pem(&read("account.crt"))
+        .unwrap()
+        .self_signed(&account_key)
+        .unwrap();
+    let device_key = rcgen::KeyPair::from_pem(&read("device.key")).unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, format!("ferry device {host}"));
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let old = params
+        .signed_by(&device_key, &issuer, &account_key)
+        .unwrap();
+    std::fs::write(home.join("device.crt"), old.pem()).unwrap();
+
+    let (name, subject, _) = published_name(&device);
+    assert!(
+        !name.split(['-', ' ', '.']).any(|word| word == host),
+        "`ferry id` still names the device {name:?} on host {host:?}"
+    );
+    assert!(
+        !subject.split([' ', '=', ',', '-']).any(|word| word == host),
+        "the certificate's subject {subject:?} still names the host {host:?}"
+    );
+    // The same device: its id is its key's.
+    let out = device.ferry().args(["--json", "id"]).output().unwrap();
+    let id: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(id["device_id"], device.device_id.as_str());
 }
 
 #[test]
@@ -430,8 +483,8 @@ fn a_turn_relay_is_reached_with_the_password_file_and_the_password_is_not_in_cmd
     // read until they do, a bounded number of times.
     let mut args: Vec<String> = Vec::new();
     for _ in 0..500 {
-        let cmdline = std::fs::read(format!("/proc/{}/cmdline", running.child.id()))
-            .unwrap_or_default();
+        let cmdline =
+            std::fs::read(format!("/proc/{}/cmdline", running.child.id())).unwrap_or_default();
         args = cmdline
             .split(|b| *b == 0)
             .map(|a| String::from_utf8_lossy(a).into_owned())

@@ -425,8 +425,13 @@ pub fn load(matches: &ArgMatches) -> Result<Settings, ConfigError> {
         None => (None, None),
     };
     let mut settings = Settings::merge(given, path, file);
-    if let Some(file) = &settings.turn_password_file {
-        settings.turn_password.value = read_password_file(&file.value)?;
+    match &settings.turn_password_file {
+        Some(file) => settings.turn_password.value = read_password_file(&file.value)?,
+        None if settings.turn_password.source == Source::Flag => tracing::warn!(
+            "--turn-password is visible to other users in the process list: prefer \
+             --turn-password-file FILE"
+        ),
+        None => {}
     }
     Ok(settings)
 }

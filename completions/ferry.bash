@@ -227,7 +227,7 @@ _ferry() {
 
     case "${cmd}" in
         ferry)
-            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
+            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,6 +261,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -277,7 +281,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__accept)
-            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +319,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -331,7 +339,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help export import help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,6 +373,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -381,7 +393,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__export)
-            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,6 +436,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -499,7 +515,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__import)
-            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -541,6 +557,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -557,7 +577,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +611,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -607,7 +631,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__add)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,6 +662,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -727,7 +755,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__list)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +786,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -777,7 +809,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__remove)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,6 +843,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -827,7 +863,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +897,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -877,7 +917,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__get)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -908,6 +948,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1025,7 +1069,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__listen)
-            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1063,6 +1107,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1079,7 +1127,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__node)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,6 +1158,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1129,7 +1181,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__ping)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1160,6 +1212,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1179,7 +1235,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__put)
-            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1266,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1229,7 +1289,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__doctor)
-            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1260,6 +1320,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1279,7 +1343,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man completions help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1313,6 +1377,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1329,7 +1397,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1428,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1435,7 +1507,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1466,6 +1538,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1835,7 +1911,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__history)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1866,6 +1942,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1885,7 +1965,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__id)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1919,6 +1999,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1935,7 +2019,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__receive)
-            opts="-q -v -h --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1993,6 +2077,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2009,7 +2097,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__rerequest)
-            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2051,6 +2139,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --turn-realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2067,7 +2159,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__send)
-            opts="-q -v -h --to --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --to --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2114,6 +2206,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

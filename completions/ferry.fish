@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ferry_global_optspecs
-    string join \n home= config= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= turn= turn-user= turn-password= turn-realm= no-turn relay-only no-upnp dht-port= h/help V/version
+    string join \n home= config= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= turn= turn-user= turn-password= turn-password-file= turn-realm= no-turn relay-only no-upnp dht-port= h/help V/version
 end
 
 function __fish_ferry_needs_command
@@ -30,7 +30,8 @@ complete -c ferry -n "__fish_ferry_needs_command" -l bootstrap -d 'DHT node to j
 complete -c ferry -n "__fish_ferry_needs_command" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_needs_command" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -61,7 +62,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l bootstrap -d 'DHT nod
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -83,7 +85,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -l bootstrap -d 'DHT n
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -108,7 +111,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DH
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from): `--accept all`'
@@ -130,7 +134,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand accept" -l bootstrap -d 'DHT
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l reject -d 'Refuse the offer instead'
@@ -151,7 +156,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l bootstrap -d '
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -169,7 +175,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l bootstrap -d 'DHT
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l config-only -d 'Only show the settings and their sources; no network checks'
@@ -188,7 +195,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand history" -l bootstrap -d 'DH
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -206,7 +214,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_see
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -228,7 +237,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -246,7 +256,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -264,7 +275,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -286,7 +298,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -310,7 +323,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -330,7 +344,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -351,7 +366,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -375,7 +391,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -393,7 +410,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -411,7 +429,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l keep -d 'Stay online and keep the value alive until Ctrl-C'
@@ -431,7 +450,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -449,7 +469,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -473,7 +494,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_see
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -494,7 +516,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -512,7 +535,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password -d 'TURN password' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON event per line on stdout instead of text'

@@ -19,7 +19,7 @@
 //! enabled = true
 //! server = "turn:turn.jami.net:3478"
 //! user = "ring"
-//! password = "ring"
+//! password = "ring"                       # or password_file = "turn.pass" (its first line)
 //! realm = "ring"
 //!
 //! [receive]
@@ -69,6 +69,8 @@ pub struct TurnSection {
     pub server: Option<String>,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// A file whose first line is the password (relative to this file), instead of `password`.
+    pub password_file: Option<PathBuf>,
     pub realm: Option<String>,
 }
 
@@ -107,6 +109,12 @@ pub enum ConfigError {
         location: Option<(usize, usize)>,
         message: String,
     },
+    /// The TURN password file cannot be read.
+    #[error("cannot read the TURN password file {}: {error}", path.display())]
+    PasswordFile {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// Flags that do not go together, or a variable clap refused.
     #[error("{0}")]
     Usage(String),
@@ -122,11 +130,19 @@ fn at(path: &Path, location: Option<(usize, usize)>) -> String {
 impl ConfigFile {
     /// Parse the text of the file at `path` (named in errors).
     pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
-        toml::from_str(text).map_err(|err| ConfigError::Invalid {
+        let file: ConfigFile = toml::from_str(text).map_err(|err| ConfigError::Invalid {
             path: path.to_path_buf(),
             location: err.span().map(|span| line_column(text, span.start)),
             message: err.message().trim().lines().collect::<Vec<_>>().join("; "),
-        })
+        })?;
+        if file.turn.password.is_some() && file.turn.password_file.is_some() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                location: None,
+                message: "[turn] has both `password` and `password_file`: give one".into(),
+            });
+        }
+        Ok(file)
     }
 
     /// Read and parse the file; a missing file is `None` unless `required`.
@@ -224,6 +240,8 @@ pub struct Given {
     pub turn_server: Option<Setting<String>>,
     pub turn_user: Option<Setting<String>>,
     pub turn_password: Option<Setting<String>>,
+    /// At most one of `turn_password` and this is `Some` (the one from the higher layer).
+    pub turn_password_file: Option<Setting<PathBuf>>,
     pub turn_realm: Option<Setting<String>>,
     pub dir: Option<Setting<PathBuf>>,
     pub accept: Option<Setting<Accept>>,
@@ -286,6 +304,8 @@ impl Given {
                 "--stdout writes the file to standard output: --dir does not go with it".into(),
             ));
         }
+        let (turn_password, turn_password_file) =
+            one_password(top.one("turn_password"), top.one("turn_password_file"))?;
         Ok(Given {
             home: top.one("home"),
             config: top.one("config"),
@@ -294,12 +314,34 @@ impl Given {
             turn_enabled: not(top.one("no_turn")),
             turn_server: top.one("turn"),
             turn_user: top.one("turn_user"),
-            turn_password: top.one("turn_password"),
+            turn_password,
+            turn_password_file,
             turn_realm: top.one("turn_realm"),
             dir,
             accept,
             from: sub.many("from"),
         })
+    }
+}
+
+/// The password or the password file, whichever the higher layer gave (a flag over a
+/// variable); both from one layer is a usage error.
+#[allow(clippy::type_complexity)]
+fn one_password(
+    password: Option<Setting<String>>,
+    file: Option<Setting<PathBuf>>,
+) -> Result<(Option<Setting<String>>, Option<Setting<PathBuf>>), ConfigError> {
+    match (password, file) {
+        (Some(p), Some(f)) => match (&p.source, &f.source) {
+            (Source::Flag, Source::Env(_)) => Ok((Some(p), None)),
+            (Source::Env(_), Source::Flag) => Ok((None, Some(f))),
+            _ => Err(ConfigError::Usage(format!(
+                "the TURN password is given twice ({} and {}): give the password or the \
+                 password file",
+                p.source, f.source
+            ))),
+        },
+        other => Ok(other),
     }
 }
 
@@ -382,7 +424,49 @@ pub fn load(matches: &ArgMatches) -> Result<Settings, ConfigError> {
         }
         None => (None, None),
     };
-    Ok(Settings::merge(given, path, file))
+    let mut settings = Settings::merge(given, path, file);
+    match &settings.turn_password_file {
+        Some(file) => settings.turn_password.value = read_password_file(&file.value)?,
+        None if settings.turn_password.source == Source::Flag => tracing::warn!(
+            "--turn-password is visible to other users in the process list: prefer \
+             --turn-password-file FILE"
+        ),
+        None => {}
+    }
+    Ok(settings)
+}
+
+/// The first line of a password file (without its line break). A file others may read works,
+/// with a warning.
+fn read_password_file(path: &Path) -> Result<String, ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let read_error = |error| ConfigError::PasswordFile {
+        path: path.to_path_buf(),
+        error,
+    };
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
+    let mode = std::fs::metadata(path)
+        .map_err(read_error)?
+        .permissions()
+        .mode();
+    if readable_by_others(mode) {
+        tracing::warn!(
+            "the TURN password file {} can be read by other users (mode {:o}): chmod 600 it",
+            path.display(),
+            mode & 0o777
+        );
+    }
+    Ok(first_line(&text).to_string())
+}
+
+/// Whether a file's mode lets its group or anyone else read or change it.
+fn readable_by_others(mode: u32) -> bool {
+    mode & 0o077 != 0
+}
+
+/// A secret file's first line, without `\n` or `\r\n`.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }
 
 /// One setting as shown: its key as in the file, its value, its source.
@@ -402,7 +486,10 @@ pub struct Settings {
     pub turn_enabled: Setting<bool>,
     pub turn_server: Setting<String>,
     pub turn_user: Setting<String>,
+    /// Read from [`Settings::turn_password_file`] by [`load`] when that is `Some`.
     pub turn_password: Setting<String>,
+    /// The file the password is read from, when one was named and won.
+    pub turn_password_file: Option<Setting<PathBuf>>,
     pub turn_realm: Setting<String>,
     pub dir: Setting<PathBuf>,
     pub accept: Setting<Accept>,
@@ -436,6 +523,25 @@ impl Settings {
             },
         );
         let t = f.turn;
+        let (turn_password, turn_password_file) =
+            match (given.turn_password, given.turn_password_file) {
+                (Some(password), _) => (password, None),
+                (None, Some(file)) => (unread(&file.source), Some(file)),
+                (None, None) => match t.password_file.zip(at) {
+                    Some((file, at)) => {
+                        let source = Source::File(at.to_path_buf());
+                        let file = Setting {
+                            value: in_file(&file, base),
+                            source: source.clone(),
+                        };
+                        (unread(&source), Some(file))
+                    }
+                    None => (
+                        pick(None, t.password, at, || turn::DEFAULT_PASSWORD.into()),
+                        None,
+                    ),
+                },
+            };
         Settings {
             bootstrap,
             discovery: pick(given.discovery, f.discovery, at, || true),
@@ -444,9 +550,8 @@ impl Settings {
                 turn::DEFAULT_SERVER.into()
             }),
             turn_user: pick(given.turn_user, t.user, at, || turn::DEFAULT_USER.into()),
-            turn_password: pick(given.turn_password, t.password, at, || {
-                turn::DEFAULT_PASSWORD.into()
-            }),
+            turn_password,
+            turn_password_file,
             turn_realm: pick(given.turn_realm, t.realm, at, || turn::DEFAULT_REALM.into()),
             dir,
             accept: pick(given.accept, f.receive.accept, at, || Accept::Ask),
@@ -476,7 +581,7 @@ impl Settings {
         fn path<'a>(key: &'static str, s: &'a Setting<PathBuf>) -> Entry<'a> {
             (key, json!(s.value.display().to_string()), &s.source)
         }
-        vec![
+        let mut entries = vec![
             path("home", &self.home),
             entry("bootstrap", &self.bootstrap),
             entry("discovery", &self.discovery),
@@ -484,11 +589,17 @@ impl Settings {
             entry("turn.server", &self.turn_server),
             entry("turn.user", &self.turn_user),
             ("turn.password", json!(MASK), &self.turn_password.source),
+        ];
+        if let Some(file) = &self.turn_password_file {
+            entries.push(path("turn.password_file", file));
+        }
+        entries.extend([
             entry("turn.realm", &self.turn_realm),
             path("receive.dir", &self.dir),
             entry("receive.accept", &self.accept),
             entry("receive.from", &self.from),
-        ]
+        ]);
+        entries
     }
 
     /// The `config` JSON event: `file` is the file read (or null), `path` where it was looked
@@ -512,6 +623,14 @@ impl Settings {
             "path": self.path.as_ref().map(shown),
             "settings": settings,
         })
+    }
+}
+
+/// The password until [`load`] reads it from its file, which came from `source`.
+fn unread(source: &Source) -> Setting<String> {
+    Setting {
+        value: String::new(),
+        source: source.clone(),
     }
 }
 
@@ -604,6 +723,7 @@ from = ["bob"]
                 server: Some("turn:192.0.2.3:3478".into()),
                 user: Some("alice".into()),
                 password: Some("s3cret".into()),
+                password_file: None,
                 realm: Some("example".into()),
             }
         );
@@ -895,6 +1015,58 @@ from = ["bob"]
     }
 
     #[test]
+    fn a_password_file_takes_the_passwords_place_in_its_layer() {
+        // In the file, relative to it; the password itself is read later, by `load`.
+        let s = merged(
+            Given::default(),
+            Some("[turn]\npassword_file = \"turn.pass\""),
+        );
+        let file = s.turn_password_file.clone().expect("a password file");
+        assert_eq!(file.value, Path::new("/etc/ferry-test/turn.pass"));
+        assert_eq!(file.source, Source::File(path()));
+        assert_eq!(s.turn_password.source, Source::File(path()));
+        assert_eq!(
+            s.report()["settings"]["turn.password_file"]["value"],
+            "/etc/ferry-test/turn.pass"
+        );
+        // A flag's password file beats the file's password, and a flag's password its file.
+        let by_flag = Given {
+            turn_password_file: flag(PathBuf::from("p")),
+            ..Given::default()
+        };
+        let s = merged(by_flag, Some(FULL));
+        assert_eq!(
+            s.turn_password_file.map(|f| f.value),
+            Some(PathBuf::from("p"))
+        );
+        assert_eq!(s.turn_password.source, Source::Flag);
+        let by_env = Given {
+            turn_password: env("FERRY_TURN_PASSWORD", "e".into()),
+            ..Given::default()
+        };
+        let s = merged(by_env, Some("[turn]\npassword_file = \"x\""));
+        assert_eq!(
+            (s.turn_password.value.as_str(), s.turn_password_file),
+            ("e", None)
+        );
+        // Both in one layer is an error; across layers the higher one wins.
+        let err = ConfigFile::parse("[turn]\npassword = \"a\"\npassword_file = \"b\"", &path())
+            .unwrap_err();
+        assert!(err.to_string().contains("password_file"), "{err}");
+        assert!(one_password(flag("a".into()), flag(PathBuf::from("b"))).is_err());
+        let (p, f) = one_password(
+            env("FERRY_TURN_PASSWORD", "a".into()),
+            flag(PathBuf::from("b")),
+        )
+        .unwrap();
+        assert_eq!((p, f), (None, flag(PathBuf::from("b"))));
+        assert_eq!(first_line("pw\r\nrest"), "pw");
+        assert_eq!(first_line(""), "");
+        assert!(readable_by_others(0o644) && readable_by_others(0o620));
+        assert!(!readable_by_others(0o600) && !readable_by_others(0o400));
+    }
+
+    #[test]
     fn sources_read_as_doctor_shows_them() {
         assert_eq!(Source::Flag.to_string(), "flag");
         assert_eq!(
@@ -948,6 +1120,9 @@ from = ["bob"]
         assert_eq!(g.dir, flag(PathBuf::from("d")));
         assert_eq!(g.accept, flag(Accept::All));
         assert_eq!(g.from, flag(vec!["a".into(), "b".into()]));
+        let g = given(&["--turn-password-file=/run/pw", "doctor"]).unwrap();
+        assert_eq!(g.turn_password_file, flag(PathBuf::from("/run/pw")));
+        assert_eq!(g.turn_password, None);
         // Global flags after the subcommand count as well.
         let g = given(&["doctor", "--bootstrap", "none"]).unwrap();
         assert_eq!(g.bootstrap, flag(vec!["none".into()]));

@@ -13,7 +13,7 @@
 //! Keys live in `FERRY_HOME` with mode 0600, created on first use.
 
 use anyhow::{bail, Context, Result};
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -36,9 +36,28 @@ const DEVICE_CERT: &str = "device.crt";
 /// The device's X25519 secret for requests encrypted to it (hex).
 const DEVICE_ENC_KEY: &str = "device.x25519";
 
-/// Account archives: scrypt cost (2^15, ~100 ms) and format name.
+/// Account archives: the scrypt cost written (2^15, ~100 ms and 32 MiB) and the format name.
 const ARCHIVE_LOG_N: u8 = 15;
-const ARCHIVE_FORMAT: &str = "ferry-account-v1";
+/// The highest scrypt cost an archive may ask for: the cost is read before the passphrase can
+/// be checked, so it bounds what a crafted archive makes us spend (2^17: 128 MiB, under 1 s).
+const ARCHIVE_MAX_LOG_N: u8 = 17;
+/// scrypt's block size and parallelism, fixed by the format.
+const ARCHIVE_R: u32 = 8;
+const ARCHIVE_P: u32 = 1;
+/// The current format: the KDF parameters and the format name are the AEAD's associated data.
+const ARCHIVE_FORMAT: &str = "ferry-account-v2";
+/// The first format, whose parameters were not authenticated: still read, but only at the one
+/// cost it was ever written with, so a changed parameter cannot cost anything.
+const ARCHIVE_FORMAT_V1: &str = "ferry-account-v1";
+/// Salt and nonce sizes (ChaCha20-Poly1305 takes a 96-bit nonce).
+const ARCHIVE_SALT_BYTES: usize = 16;
+const ARCHIVE_NONCE_BYTES: usize = 12;
+/// The lowest zxcvbn score (0..=4) a passphrase needs for an export: 3 is "safely
+/// unguessable" (over 10^10 guesses), the archive being open to offline guessing.
+pub const MIN_PASSPHRASE_SCORE: u8 = 3;
+/// Only this many characters are scored (zxcvbn's time grows with length); a longer
+/// passphrase is at least as strong as its beginning.
+const SCORED_PASSPHRASE_CHARS: usize = 100;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct AccountArchive {
@@ -55,12 +74,111 @@ struct SealedArchive {
     ct: serde_bytes::ByteBuf,
 }
 
+/// Why an account archive is refused before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("not a ferry account archive")]
+    NotAnArchive,
+    #[error("an account archive of an unknown format {0:?} (written by a newer ferry?)")]
+    UnknownFormat(String),
+    #[error(
+        "the archive asks for scrypt cost 2^{asked}; more than 2^{max} is refused (ferry writes \
+         2^{ARCHIVE_LOG_N}): the archive was altered or not written by ferry"
+    )]
+    CostTooHigh { asked: u8, max: u8 },
+    #[error(
+        "the archive asks for scrypt cost 2^{asked}; a {ARCHIVE_FORMAT_V1} archive is always \
+         2^{ARCHIVE_LOG_N}: the archive was altered"
+    )]
+    AlteredV1Cost { asked: u8 },
+    #[error("the archive's salt or nonce has the wrong size")]
+    BadSizes,
+    #[error("wrong passphrase, or the archive is damaged or altered")]
+    WrongPassphrase,
+    #[error("the archive's account certificate is not the certificate of its account key")]
+    CertificateMismatch,
+    #[error("the archive's account key or certificate cannot be read: {0}")]
+    Unreadable(String),
+}
+
+/// What the AEAD authenticates besides the ciphertext: the format and every KDF parameter,
+/// so that none of them can be changed without the passphrase.
+fn archive_associated_data(format: &str, log_n: u8) -> Vec<u8> {
+    format!("{format}\0scrypt log_n={log_n} r={ARCHIVE_R} p={ARCHIVE_P}").into_bytes()
+}
+
+/// Check an archive's declared KDF parameters before any work is done for them.
+fn check_archive_params(sealed: &SealedArchive) -> Result<(), ArchiveError> {
+    match sealed.format.as_str() {
+        ARCHIVE_FORMAT if sealed.log_n > ARCHIVE_MAX_LOG_N => {
+            return Err(ArchiveError::CostTooHigh {
+                asked: sealed.log_n,
+                max: ARCHIVE_MAX_LOG_N,
+            })
+        }
+        // Below what ferry writes is cheap for us; the AEAD rejects it if it was changed.
+        ARCHIVE_FORMAT => {}
+        ARCHIVE_FORMAT_V1 if sealed.log_n != ARCHIVE_LOG_N => {
+            return Err(ArchiveError::AlteredV1Cost {
+                asked: sealed.log_n,
+            })
+        }
+        ARCHIVE_FORMAT_V1 => {}
+        other => {
+            return Err(ArchiveError::UnknownFormat(
+                other.chars().take(40).collect(),
+            ))
+        }
+    }
+    if sealed.salt.len() != ARCHIVE_SALT_BYTES || sealed.nonce.len() != ARCHIVE_NONCE_BYTES {
+        return Err(ArchiveError::BadSizes);
+    }
+    Ok(())
+}
+
 fn archive_key(passphrase: &str, salt: &[u8], log_n: u8) -> Result<[u8; 32]> {
-    let params = scrypt::Params::new(log_n, 8, 1, 32).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let params =
+        scrypt::Params::new(log_n, ARCHIVE_R, ARCHIVE_P, 32).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut key = [0u8; 32];
     scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(key)
+}
+
+/// A passphrase too easy to guess for an archive anyone holding it may attack offline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "this passphrase is too easy to guess (strength {score} of 4, {MIN_PASSPHRASE_SCORE} needed){advice}"
+)]
+pub struct WeakPassphrase {
+    pub score: u8,
+    /// zxcvbn's warning and suggestions, as one sentence after `: `, or empty.
+    pub advice: String,
+}
+
+/// Refuse a passphrase that zxcvbn scores below [`MIN_PASSPHRASE_SCORE`]; `context` are words
+/// an attacker would try first (ids, the program's name).
+pub fn check_passphrase(passphrase: &str, context: &[&str]) -> Result<(), WeakPassphrase> {
+    let scored: String = passphrase.chars().take(SCORED_PASSPHRASE_CHARS).collect();
+    let mut words = vec!["ferry", "account", "passphrase", "password"];
+    words.extend_from_slice(context);
+    let entropy = zxcvbn::zxcvbn(&scored, &words);
+    let score = u8::from(entropy.score());
+    if score >= MIN_PASSPHRASE_SCORE {
+        return Ok(());
+    }
+    let mut advice: Vec<String> = Vec::new();
+    if let Some(feedback) = entropy.feedback() {
+        advice.extend(feedback.warning().map(|w| w.to_string()));
+        advice.extend(feedback.suggestions().iter().map(|s| s.to_string()));
+    }
+    if advice.is_empty() {
+        advice.push("use four or more unrelated words, or a longer passphrase".into());
+    }
+    Err(WeakPassphrase {
+        score,
+        advice: format!(": {}", advice.join(" ")),
+    })
 }
 
 /// Certificates are long-lived: the account key, not expiry, is what revokes trust.
@@ -234,6 +352,42 @@ fn subject_public_key_info(der: &[u8]) -> Result<Vec<u8>, IdentityError> {
     Ok(cert.tbs_certificate.subject_pki.raw.to_vec())
 }
 
+/// The account key and certificate in a sealed archive, checked to belong together.
+fn open_archive(archive: &[u8], passphrase: &str) -> Result<(KeyPair, String), ArchiveError> {
+    let sealed: SealedArchive =
+        rmp_serde::from_slice(archive).map_err(|_| ArchiveError::NotAnArchive)?;
+    check_archive_params(&sealed)?;
+    let key = archive_key(passphrase, &sealed.salt, sealed.log_n)
+        .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+    let nonce = Nonce::from_slice(&sealed.nonce);
+    let plain = if sealed.format == ARCHIVE_FORMAT {
+        let aad = archive_associated_data(&sealed.format, sealed.log_n);
+        cipher.decrypt(
+            nonce,
+            Payload {
+                msg: &sealed.ct,
+                aad: &aad,
+            },
+        )
+    } else {
+        cipher.decrypt(nonce, sealed.ct.as_ref())
+    }
+    .map_err(|_| ArchiveError::WrongPassphrase)?;
+    let inner: AccountArchive =
+        rmp_serde::from_slice(&plain).map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
+    let account_key = KeyPair::from_pem(&inner.key_pem)
+        .map_err(|e| ArchiveError::Unreadable(format!("account key: {e}")))?;
+    let cert_der = CertificateDer::from_pem_slice(inner.cert_pem.as_bytes())
+        .map_err(|e| ArchiveError::Unreadable(format!("account certificate: {e}")))?;
+    let cert_spki = subject_public_key_info(&cert_der)
+        .map_err(|e| ArchiveError::Unreadable(format!("account certificate: {e}")))?;
+    if cert_spki != account_key.public_key_der() {
+        return Err(ArchiveError::CertificateMismatch);
+    }
+    Ok((account_key, inner.cert_pem))
+}
+
 /// This device: its keys, certificates and ids, as stored in `FERRY_HOME`.
 pub struct Identity {
     pub account: Id,
@@ -275,11 +429,22 @@ impl Identity {
             UnixTime::now(),
         )
         .context("the stored device certificate does not verify against the account")?;
-        let key_spki = KeyPair::try_from(&device_key)
-            .context("the stored device key is not usable")?
-            .public_key_der();
-        if Id::of_public_key(&key_spki) != peer.device {
+        let device_pair =
+            KeyPair::try_from(&device_key).context("the stored device key is not usable")?;
+        if Id::of_public_key(&device_pair.public_key_der()) != peer.device {
             bail!("the stored device key does not match the device certificate");
+        }
+        let mut device_cert = device_cert;
+        if device_name_of(&device_cert) != neutral_device_name(&peer.device) {
+            // Made by an older ferry, named after the host: the same key gets a certificate
+            // named after its id (the ids, and so every pin, stay the same).
+            match Self::rename_device(home, &device_pair) {
+                Ok(renamed) => device_cert = renamed,
+                Err(err) => tracing::warn!(
+                    "the device certificate names this machine's host, and could not be \
+                     renamed: {err:#}"
+                ),
+            }
         }
         let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
             device_key.secret_pkcs8_der(),
@@ -329,21 +494,12 @@ impl Identity {
         if home.join(DEVICE_CERT).exists() {
             bail!("{} already holds an identity", home.display());
         }
+        let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
+        // Checked in memory, so that nothing is written for an account certificate that does
+        // not go with its key.
+        let device_cert = issue_device_cert(&device_key, account_key, account_cert_pem)?;
         fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
         set_private_dir(home)?;
-        // The issuer as rcgen needs it: the account certificate's own name and key.
-        let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
-            .context("reading the account certificate")?
-            .self_signed(account_key)?;
-        let name = host_name();
-        let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
-        let mut params = base_params(&format!("ferry device {name}"))?;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ClientAuth,
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        let device_cert = params.signed_by(&device_key, &issuer, account_key)?;
         write_private(&home.join(ACCOUNT_KEY), account_key.serialize_pem())?;
         write_private(&home.join(ACCOUNT_CERT), account_cert_pem)?;
         write_private(&home.join(DEVICE_KEY), device_key.serialize_pem())?;
@@ -351,19 +507,50 @@ impl Identity {
         Self::load(home)
     }
 
-    /// The account key and certificate, sealed with a passphrase (scrypt, ChaCha20-Poly1305),
-    /// for `ferry account import` on another machine.
+    /// Replace the device certificate in `home` with one for the same key named after its id
+    /// (written beside it, then renamed over it).
+    fn rename_device(home: &Path, device_key: &KeyPair) -> Result<CertificateDer<'static>> {
+        let account_key = KeyPair::from_pem(
+            &fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?,
+        )
+        .context("the stored account key")?;
+        let account_cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
+            .context("reading the account certificate")?;
+        let cert = issue_device_cert(device_key, &account_key, &account_cert_pem)?;
+        let fresh = home.join(format!("{DEVICE_CERT}.new"));
+        let _ = fs::remove_file(&fresh);
+        write_private(&fresh, cert.pem())?;
+        fs::rename(&fresh, home.join(DEVICE_CERT))
+            .with_context(|| format!("replacing {}", home.join(DEVICE_CERT).display()))?;
+        Ok(cert.der().clone())
+    }
+
+    /// The account key and certificate, sealed with a passphrase (scrypt, ChaCha20-Poly1305,
+    /// the format and KDF parameters authenticated), for `ferry account import` on another
+    /// machine. A passphrase that [`check_passphrase`] refuses is refused here.
     pub fn export_account(home: &Path, passphrase: &str) -> Result<Vec<u8>> {
+        let identity = Self::load(home)?;
+        check_passphrase(
+            passphrase,
+            &[&identity.account.to_string(), &identity.device.to_string()],
+        )?;
         let key_pem =
             fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?;
         let cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
             .context("reading the account certificate")?;
         let plain = rmp_serde::to_vec_named(&AccountArchive { key_pem, cert_pem })?;
-        let salt: [u8; 16] = rand::random();
-        let nonce: [u8; 12] = rand::random();
+        let salt: [u8; ARCHIVE_SALT_BYTES] = rand::random();
+        let nonce: [u8; ARCHIVE_NONCE_BYTES] = rand::random();
         let key = archive_key(passphrase, &salt, ARCHIVE_LOG_N)?;
+        let aad = archive_associated_data(ARCHIVE_FORMAT, ARCHIVE_LOG_N);
         let ct = ChaCha20Poly1305::new(Key::from_slice(&key))
-            .encrypt(Nonce::from_slice(&nonce), plain.as_slice())
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| anyhow::anyhow!("sealing the account archive failed"))?;
         Ok(rmp_serde::to_vec_named(&SealedArchive {
             format: ARCHIVE_FORMAT.into(),
@@ -374,21 +561,12 @@ impl Identity {
         })?)
     }
 
-    /// Open an account archive and make this machine a new device of that account.
+    /// Open an account archive and make this machine a new device of that account. The
+    /// parameters are checked before scrypt runs, the certificate against the key before
+    /// anything is written to `home`.
     pub fn import_account(home: &Path, archive: &[u8], passphrase: &str) -> Result<Identity> {
-        let sealed: SealedArchive = rmp_serde::from_slice(archive)
-            .map_err(|_| anyhow::anyhow!("not a ferry account archive"))?;
-        if sealed.format != ARCHIVE_FORMAT || sealed.nonce.len() != 12 || sealed.log_n > 22 {
-            bail!("not a ferry account archive (or a newer format)");
-        }
-        let key = archive_key(passphrase, &sealed.salt, sealed.log_n)?;
-        let plain = ChaCha20Poly1305::new(Key::from_slice(&key))
-            .decrypt(Nonce::from_slice(&sealed.nonce), sealed.ct.as_ref())
-            .map_err(|_| anyhow::anyhow!("wrong passphrase, or the archive is damaged"))?;
-        let archive: AccountArchive = rmp_serde::from_slice(&plain)?;
-        let account_key =
-            KeyPair::from_pem(&archive.key_pem).context("the archive's account key")?;
-        Self::create_device(home, &account_key, &archive.cert_pem)
+        let (account_key, cert_pem) = open_archive(archive, passphrase)?;
+        Self::create_device(home, &account_key, &cert_pem)
     }
 
     /// The chain this device presents in TLS: `[device, account]`.
@@ -436,6 +614,42 @@ fn base_params(common_name: &str) -> Result<CertificateParams> {
     Ok(params)
 }
 
+/// A device certificate for `device_key` issued by the account, named after the device's id
+/// (it is published on the public DHT: never the host name), and checked against the account
+/// certificate before it is returned.
+fn issue_device_cert(
+    device_key: &KeyPair,
+    account_key: &KeyPair,
+    account_cert_pem: &str,
+) -> Result<rcgen::Certificate> {
+    // The issuer as rcgen needs it: the account certificate's own name and key.
+    let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
+        .context("reading the account certificate")?
+        .self_signed(account_key)?;
+    let name = neutral_device_name(&Id::of_public_key(&device_key.public_key_der()));
+    let mut params = base_params(&format!("{DEVICE_CN_PREFIX}{name}"))?;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let device_cert = params.signed_by(device_key, &issuer, account_key)?;
+    let account_der = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
+        .context("reading the account certificate")?;
+    verify_chain(&[device_cert.der().clone(), account_der], UnixTime::now())
+        .context("the new device certificate does not verify against the account")?;
+    Ok(device_cert)
+}
+
+/// Device certificates are named `ferry device NAME`.
+const DEVICE_CN_PREFIX: &str = "ferry device ";
+
+/// The name a new device gets: `device-` and the start of its id, which the DHT shows anyway
+/// (the host name it once was told strangers the machine's name).
+fn neutral_device_name(device: &Id) -> String {
+    format!("device-{}", &device.to_string()[..8])
+}
+
 fn device_name_of(cert: &CertificateDer<'_>) -> String {
     x509_parser::parse_x509_certificate(cert)
         .ok()
@@ -445,16 +659,8 @@ fn device_name_of(cert: &CertificateDer<'_>) -> String {
                 .next()
                 .and_then(|cn| cn.as_str().ok().map(str::to_string))
         })
-        .map(|cn| cn.trim_start_matches("ferry device ").to_string())
+        .map(|cn| cn.trim_start_matches(DEVICE_CN_PREFIX).to_string())
         .unwrap_or_default()
-}
-
-fn host_name() -> String {
-    fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "device".to_string())
 }
 
 fn set_private_dir(dir: &Path) -> Result<()> {
@@ -533,9 +739,9 @@ mod tests {
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
         let first = Identity::create(a.path()).unwrap();
-        let archive = Identity::export_account(a.path(), "correct horse").unwrap();
+        let archive = Identity::export_account(a.path(), STRONG).unwrap();
         assert!(Identity::import_account(b.path(), &archive, "wrong").is_err());
-        let second = Identity::import_account(b.path(), &archive, "correct horse").unwrap();
+        let second = Identity::import_account(b.path(), &archive, STRONG).unwrap();
         assert_eq!(second.account, first.account);
         assert_ne!(second.device, first.device);
         assert_eq!(
@@ -543,9 +749,205 @@ mod tests {
             second.as_peer()
         );
         assert!(
-            Identity::import_account(b.path(), &archive, "correct horse").is_err(),
+            Identity::import_account(b.path(), &archive, STRONG).is_err(),
             "no second identity"
         );
+    }
+
+    const STRONG: &str = "tangerine lighthouse quietly borrows seven anchors";
+
+    /// An archive as `ferry-account-v1` wrote it (no associated data), from `key` and `cert`.
+    fn v1_archive(key_pem: &str, cert_pem: &str, passphrase: &str, log_n: u8) -> Vec<u8> {
+        let plain = rmp_serde::to_vec_named(&AccountArchive {
+            key_pem: key_pem.into(),
+            cert_pem: cert_pem.into(),
+        })
+        .unwrap();
+        let salt = [7u8; ARCHIVE_SALT_BYTES];
+        let nonce = [9u8; ARCHIVE_NONCE_BYTES];
+        let key = archive_key(passphrase, &salt, ARCHIVE_LOG_N).unwrap();
+        let ct = ChaCha20Poly1305::new(Key::from_slice(&key))
+            .encrypt(Nonce::from_slice(&nonce), plain.as_slice())
+            .unwrap();
+        rmp_serde::to_vec_named(&SealedArchive {
+            format: ARCHIVE_FORMAT_V1.into(),
+            log_n,
+            salt: serde_bytes::ByteBuf::from(salt.to_vec()),
+            nonce: serde_bytes::ByteBuf::from(nonce.to_vec()),
+            ct: serde_bytes::ByteBuf::from(ct),
+        })
+        .unwrap()
+    }
+
+    fn with_log_n(archive: &[u8], log_n: u8) -> Vec<u8> {
+        let mut sealed: SealedArchive = rmp_serde::from_slice(archive).unwrap();
+        sealed.log_n = log_n;
+        rmp_serde::to_vec_named(&sealed).unwrap()
+    }
+
+    fn refusal(home: &Path, archive: &[u8]) -> ArchiveError {
+        let err = match Identity::import_account(home, archive, STRONG) {
+            Ok(_) => panic!("imported"),
+            Err(err) => err,
+        };
+        assert!(!home.exists(), "nothing may be written to the home");
+        err.downcast::<ArchiveError>().expect("an archive error")
+    }
+
+    #[test]
+    fn an_archive_asking_for_a_huge_scrypt_cost_is_refused_before_scrypt() {
+        let a = tempfile::tempdir().unwrap();
+        Identity::create(a.path()).unwrap();
+        let archive = Identity::export_account(a.path(), STRONG).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let home = b.path().join("home");
+        let started = std::time::Instant::now();
+        assert_eq!(
+            refusal(&home, &with_log_n(&archive, 22)),
+            ArchiveError::CostTooHigh {
+                asked: 22,
+                max: ARCHIVE_MAX_LOG_N
+            }
+        );
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        // A cost within the bound but not the one sealed fails as a wrong passphrase would:
+        // the parameters are associated data.
+        assert_eq!(
+            refusal(&home, &with_log_n(&archive, 16)),
+            ArchiveError::WrongPassphrase
+        );
+        let mut sealed: SealedArchive = rmp_serde::from_slice(&archive).unwrap();
+        sealed.format = ARCHIVE_FORMAT_V1.into();
+        let downgraded = rmp_serde::to_vec_named(&sealed).unwrap();
+        assert_eq!(refusal(&home, &downgraded), ArchiveError::WrongPassphrase);
+        sealed.format = "ferry-account-v9".into();
+        let unknown = rmp_serde::to_vec_named(&sealed).unwrap();
+        assert!(matches!(
+            refusal(&home, &unknown),
+            ArchiveError::UnknownFormat(_)
+        ));
+        assert_eq!(refusal(&home, b"junk"), ArchiveError::NotAnArchive);
+    }
+
+    #[test]
+    fn first_format_archives_import_only_at_the_cost_they_were_written_with() {
+        let a = tempfile::tempdir().unwrap();
+        let first = Identity::create(a.path()).unwrap();
+        let key = fs::read_to_string(a.path().join(ACCOUNT_KEY)).unwrap();
+        let cert = fs::read_to_string(a.path().join(ACCOUNT_CERT)).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let home = b.path().join("home");
+        assert_eq!(
+            refusal(&home, &v1_archive(&key, &cert, STRONG, 21)),
+            ArchiveError::AlteredV1Cost { asked: 21 }
+        );
+        let second =
+            Identity::import_account(&home, &v1_archive(&key, &cert, STRONG, 15), STRONG).unwrap();
+        assert_eq!(second.account, first.account);
+    }
+
+    #[test]
+    fn a_certificate_that_is_not_the_keys_is_refused_with_nothing_written() {
+        let a = tempfile::tempdir().unwrap();
+        let c = tempfile::tempdir().unwrap();
+        Identity::create(a.path()).unwrap();
+        Identity::create(c.path()).unwrap();
+        let key = fs::read_to_string(a.path().join(ACCOUNT_KEY)).unwrap();
+        let other_cert = fs::read_to_string(c.path().join(ACCOUNT_CERT)).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let home = b.path().join("home");
+        assert_eq!(
+            refusal(&home, &v1_archive(&key, &other_cert, STRONG, 15)),
+            ArchiveError::CertificateMismatch
+        );
+    }
+
+    #[test]
+    fn weak_passphrases_are_refused_for_an_export() {
+        let a = tempfile::tempdir().unwrap();
+        Identity::create(a.path()).unwrap();
+        for weak in [
+            "password",
+            "password1",
+            "12345678",
+            "ferryferry",
+            "P@ssw0rd1",
+            "qwertyuiop",
+            "",
+        ] {
+            let Err(err) = Identity::export_account(a.path(), weak) else {
+                panic!("{weak:?} was accepted");
+            };
+            let weak_err = err.downcast_ref::<WeakPassphrase>().expect("weak");
+            assert!(weak_err.score < MIN_PASSPHRASE_SCORE, "{weak:?}");
+            assert!(err.to_string().contains("too easy to guess"), "{err}");
+        }
+        assert!(check_passphrase(STRONG, &[]).is_ok());
+        // Only the beginning of a very long passphrase is scored, so this stays quick.
+        let started = std::time::Instant::now();
+        assert!(check_passphrase(&format!("{STRONG}{}", "z".repeat(100_000)), &[]).is_ok());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_new_device_is_not_named_after_the_host() {
+        let a = tempfile::tempdir().unwrap();
+        let created = Identity::create(a.path()).unwrap();
+        let expected = format!("device-{}", &created.device.to_string()[..8]);
+        assert_eq!(created.name, expected);
+        let host = fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        let host = host.trim();
+        if host.len() >= 3 {
+            let cert = fs::read(a.path().join(DEVICE_CERT)).unwrap();
+            let der = CertificateDer::from_pem_slice(&cert).unwrap();
+            assert!(
+                !der.windows(host.len()).any(|w| w == host.as_bytes()),
+                "the certificate carries the host name {host:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_device_named_after_its_host_is_renamed_on_load_keeping_its_ids() {
+        let a = tempfile::tempdir().unwrap();
+        let created = Identity::create(a.path()).unwrap();
+        // What an older ferry wrote: the same key, a certificate naming the host.
+        let account_key =
+            KeyPair::from_pem(&fs::read_to_string(a.path().join(ACCOUNT_KEY)).unwrap()).unwrap();
+        let account_pem = fs::read_to_string(a.path().join(ACCOUNT_CERT)).unwrap();
+        let issuer = CertificateParams::from_ca_cert_pem(&account_pem)
+            .unwrap()
+            .self_signed(&account_key)
+            .unwrap();
+        let device_key =
+            KeyPair::from_pem(&fs::read_to_string(a.path().join(DEVICE_KEY)).unwrap()).unwrap();
+        let mut params = base_params("ferry device alices-laptop.example.org").unwrap();
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ClientAuth,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+        let old = params
+            .signed_by(&device_key, &issuer, &account_key)
+            .unwrap();
+        fs::remove_file(a.path().join(DEVICE_CERT)).unwrap();
+        write_private(&a.path().join(DEVICE_CERT), old.pem()).unwrap();
+
+        let loaded = Identity::load(a.path()).unwrap();
+        assert_eq!(
+            (loaded.device, loaded.account),
+            (created.device, created.account)
+        );
+        assert_eq!(loaded.name, neutral_device_name(&created.device));
+        let stored = fs::read_to_string(a.path().join(DEVICE_CERT)).unwrap();
+        let der = CertificateDer::from_pem_slice(stored.as_bytes()).unwrap();
+        assert!(!der.windows(13).any(|w| w == b"alices-laptop"));
+        assert_eq!(device_name_of(&der), loaded.name);
+        assert!(!a.path().join(format!("{DEVICE_CERT}.new")).exists());
+        let mode = fs::metadata(a.path().join(DEVICE_CERT))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

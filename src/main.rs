@@ -27,7 +27,9 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("FERRY_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
         )
-        .with_writer(std::io::stderr)
+        // Log lines can quote peers (names, reasons): no colours, and every line escaped.
+        .with_ansi(false)
+        .with_writer(|| ferry::cli::output::SafeStderr)
         .init();
     let data_on_stdout = matches!(&cli.command, ferry::cli::Command::Receive(args) if args.stdout);
     let console = Arc::new(Console::new(
@@ -70,7 +72,10 @@ fn main() -> ExitCode {
             });
         }
         if !interrupted || !console.json() {
-            eprintln!("ferry: error: {err:#}");
+            eprintln!(
+                "ferry: error: {}",
+                ferry::proto::text::for_terminal(&format!("{err:#}"))
+            );
         }
     }
     // A prompt may still be blocked reading stdin: do not wait for it.

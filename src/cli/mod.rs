@@ -78,7 +78,8 @@ pub struct Cli {
     /// TURN user name.
     #[arg(long, global = true, env = "FERRY_TURN_USER", value_name = "USER")]
     pub turn_user: Option<String>,
-    /// TURN password.
+    /// TURN password (visible to other users in the process list: prefer
+    /// --turn-password-file).
     #[arg(
         long,
         global = true,
@@ -87,6 +88,14 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub turn_password: Option<String>,
+    /// File whose first line is the TURN password (should be readable by its owner only).
+    #[arg(
+        long,
+        global = true,
+        env = "FERRY_TURN_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
+    pub turn_password_file: Option<PathBuf>,
     /// TURN realm.
     #[arg(long, global = true, env = "FERRY_TURN_REALM", value_name = "REALM")]
     pub turn_realm: Option<String>,

@@ -5,6 +5,7 @@
 //! plus the last one; every other event is printed as it happens.
 
 use crate::events::{Event, Reporter};
+use crate::proto::text::{for_terminal, json_line};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -85,11 +86,13 @@ impl Console {
         self.verbose
     }
 
-    /// Print a human line on stderr (unless quiet or JSON), above any progress bar.
+    /// Print a human line on stderr (unless quiet or JSON), above any progress bar. Lines
+    /// carry peer text (names, reasons): control and bidi characters are shown escaped.
     pub fn say(&self, line: &str) {
         if self.json || self.quiet {
             return;
         }
+        let line = &*for_terminal(line);
         match &self.bars {
             Some(bars) => {
                 let _ = bars.println(line);
@@ -98,8 +101,11 @@ impl Console {
         }
     }
 
-    /// Print one JSON value as a line on stdout.
+    /// Print one JSON value as a line on stdout, with the characters serde_json leaves raw
+    /// (C1, DEL, bidi controls) written as `\u` escapes.
     pub fn print_json(&self, value: &serde_json::Value) {
+        let text = value.to_string();
+        let value = &*json_line(&text);
         if self.json_to_stderr {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{value}");
@@ -287,7 +293,7 @@ impl Reporter for Console {
                     self.finish_bar(tid);
                 }
                 if !self.json {
-                    eprintln!("ferry: error: {reason}");
+                    eprintln!("ferry: error: {}", for_terminal(reason));
                 }
             }
             Event::Rerequest {
@@ -310,6 +316,27 @@ impl Reporter for Console {
             }
             Event::Progress { .. } => {}
         }
+    }
+}
+
+/// Standard error for log lines: each write (one formatted event) is shown with control and
+/// bidi characters escaped, except the line break that ends it.
+pub struct SafeStderr;
+
+impl Write for SafeStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let (body, end) = match text.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (&*text, ""),
+        };
+        let mut err = std::io::stderr().lock();
+        write!(err, "{}{end}", for_terminal(body))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
     }
 }
 

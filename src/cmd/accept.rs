@@ -25,9 +25,9 @@ pub async fn run(ctx: &Context, args: AcceptArgs) -> Result<()> {
             } else {
                 for o in offers {
                     println!(
-                        "{}\t{:?}\t{}\tfrom device {}",
+                        "{}\t\"{}\"\t{}\tfrom device {}",
                         o.id,
-                        o.name,
+                        crate::proto::text::for_terminal(&o.name),
                         o.size.map_or("streamed".into(), |s| format!("{s} bytes")),
                         o.peer_device
                     );

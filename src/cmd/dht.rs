@@ -1,5 +1,6 @@
 //! `ferry dht ping|get|put|listen|node`: the DHT node on its own, for diagnosis, as `dhtnode`
 //! offers. Keys are strings hashed as OpenDHT hashes them (or 40 hex digits used as they are).
+//! Values are anyone's: their text is printed through `proto::text` (escaped, never raw).
 
 use super::Context;
 use crate::cli::DhtCommand;
@@ -7,6 +8,7 @@ use crate::net::dht::ListenEvent;
 use crate::outcome::Stop;
 use crate::proto::dht::value::Value;
 use crate::proto::dht::InfoHash;
+use crate::proto::text::for_terminal;
 use anyhow::{Context as _, Result};
 
 pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
@@ -153,7 +155,7 @@ fn print_value(ctx: &Context, key: &InfoHash, value: &Value, event: &str) {
     } else {
         let shown = match (text, &value.cypher) {
             (_, Some(c)) => format!("<encrypted, {} bytes>", c.len()),
-            (Some(t), None) => t.to_string(),
+            (Some(t), None) => for_terminal(t).into_owned(),
             (None, None) => format!("<{} bytes> {}", value.data.len(), hex::encode(&value.data)),
         };
         println!(

@@ -126,8 +126,14 @@ fn print_settings(settings: &Settings) {
         .map(|(key, value, source)| (key, shown(key, value), source.to_string()))
         .collect();
     let width = lines.iter().map(|(_, v, _)| v.len()).max().unwrap_or(0);
+    let key_width = lines
+        .iter()
+        .map(|(k, _, _)| k.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
     for (key, value, source) in lines {
-        println!("  {key:<15} {value:<width$}  ({source})");
+        println!("  {key:<key_width$} {value:<width$}  ({source})");
     }
 }
 

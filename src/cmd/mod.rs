@@ -58,7 +58,8 @@ fn history(ctx: &Context) -> Result<()> {
         if ctx.console.json() {
             ctx.console.print_json(&serde_json::to_value(&i)?);
         } else {
-            println!(
+            // Names, ids and interactions come from peers: shown escaped.
+            let line = format!(
                 "{}  {:<8} {:<9} {} ({} bytes)  device {}  {}",
                 i.at,
                 i.direction,
@@ -68,6 +69,7 @@ fn history(ctx: &Context) -> Result<()> {
                 &i.peer_device[..i.peer_device.len().min(12)],
                 i.interaction
             );
+            println!("{}", crate::proto::text::for_terminal(&line));
         }
     }
     Ok(())

@@ -5,5 +5,6 @@ pub mod dht;
 pub mod framing;
 pub mod name;
 pub mod signal;
+pub mod text;
 pub mod transfer;
 pub mod turn;

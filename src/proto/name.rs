@@ -2,9 +2,12 @@
 //!
 //! The sender picks `Display-Name`; the receiver must never let it choose a directory, a device
 //! or a hidden trick. A name is reduced to its last path component (either separator), control
-//! characters become `_`, leading dots are dropped (no hidden files, no `..`), and the result is
-//! bounded to [`MAX_NAME_BYTES`] while keeping a short extension. What cannot be saved becomes
+//! characters become `_`, bidirectional controls are removed (`invoice\u{202E}fdp.exe` would
+//! show as `invoiceexe.pdf` in a file manager), leading dots are dropped (no hidden files, no
+//! `..`), and the result is bounded to [`MAX_NAME_BYTES`] while keeping a short extension. What cannot be saved becomes
 //! [`FALLBACK_NAME`]. The result is always a single, non-empty, relative component.
+
+use super::text::is_bidi_control;
 
 /// Longest file name most filesystems accept (ext4, xfs, btrfs: 255 bytes).
 pub const MAX_NAME_BYTES: usize = 255;
@@ -31,10 +34,7 @@ pub fn sanitise(offered: &str) -> SafeName {
         .rsplit(['/', '\\'])
         .find(|part| !part.trim().is_empty())
         .unwrap_or("");
-    let cleaned: String = last
-        .chars()
-        .map(|c| if c.is_control() { '_' } else { c })
-        .collect();
+    let cleaned = clean_characters(last);
     let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
     let bounded = bound_length(&cleaned, MAX_NAME_BYTES - RESERVED_FOR_SUFFIXES);
     let name = if bounded.is_empty() {
@@ -46,6 +46,15 @@ pub fn sanitise(offered: &str) -> SafeName {
         changed: name != offered,
         name,
     }
+}
+
+/// Control characters become `_`; bidirectional controls (overrides, embeddings, isolates,
+/// marks) are removed, so that a name reads in the order its characters are stored.
+fn clean_characters(name: &str) -> String {
+    name.chars()
+        .filter(|c| !is_bidi_control(*c))
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect()
 }
 
 /// Shorten `name` to at most `limit` bytes on a character boundary, keeping a short extension.
@@ -95,10 +104,7 @@ pub fn sanitise_relative(offered: &str) -> Result<Vec<String>, PathRefused> {
     }
     let mut parts = Vec::new();
     for part in offered.split(['/', '\\']) {
-        let cleaned: String = part
-            .chars()
-            .map(|c| if c.is_control() { '_' } else { c })
-            .collect();
+        let cleaned = clean_characters(part);
         match cleaned.trim() {
             "" => return Err(PathRefused::Empty),
             "." | ".." => return Err(PathRefused::DotComponent),
@@ -167,6 +173,26 @@ mod tests {
     }
 
     #[test]
+    fn bidirectional_controls_are_removed() {
+        let safe = sanitise("invoice\u{202E}fdp.exe");
+        assert_eq!(safe.name, "invoicefdp.exe");
+        assert!(safe.changed);
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}',
+            '\u{2069}', '\u{200E}', '\u{200F}',
+        ] {
+            assert_eq!(sanitise(&format!("a{c}b.txt")).name, "ab.txt", "{c:?}");
+        }
+        assert_eq!(sanitise("\u{202E}").name, FALLBACK_NAME);
+        assert_eq!(
+            sanitise_relative("dir\u{2067}/x\u{202E}gpj.exe").unwrap(),
+            ["dir", "xgpj.exe"]
+        );
+        // Right-to-left text itself is a name like any other.
+        assert_eq!(sanitise("שלום.txt").name, "שלום.txt");
+    }
+
+    #[test]
     fn long_names_are_bounded_and_keep_their_extension() {
         let long = format!("{}.tar.gz", "é".repeat(5000));
         let safe = sanitise(&long).name;
@@ -209,6 +235,7 @@ mod tests {
                     prop_assert!(!part.is_empty() && part != "." && part != "..");
                     prop_assert!(!part.contains('/') && !part.contains('\\'));
                     prop_assert!(!part.chars().any(char::is_control));
+                    prop_assert!(!part.chars().any(is_bidi_control));
                     prop_assert!(part.len() <= MAX_NAME_BYTES);
                 }
             }
@@ -221,6 +248,7 @@ mod tests {
             prop_assert!(!safe.contains('/') && !safe.contains('\\'));
             prop_assert!(!safe.starts_with('.'));
             prop_assert!(!safe.chars().any(char::is_control));
+            prop_assert!(!safe.chars().any(is_bidi_control));
             prop_assert!(safe.len() <= MAX_NAME_BYTES);
         }
     }

@@ -681,12 +681,38 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, in roff')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff')
+            [CompletionResult]::new('man-pages', 'man-pages', [CompletionResultType]::ParameterValue, 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completions for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ferry;generate;man' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from')
+            [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
+            [CompletionResult]::new('--candidate-ip', '--candidate-ip', [CompletionResultType]::ParameterName, 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)')
+            [CompletionResult]::new('--turn', '--turn', [CompletionResultType]::ParameterName, 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)')
+            [CompletionResult]::new('--turn-user', '--turn-user', [CompletionResultType]::ParameterName, 'TURN user name')
+            [CompletionResult]::new('--turn-password', '--turn-password', [CompletionResultType]::ParameterName, 'TURN password (visible to other users in the process list: prefer --turn-password-file)')
+            [CompletionResult]::new('--turn-password-file', '--turn-password-file', [CompletionResultType]::ParameterName, 'File whose first line is the TURN password (should be readable by its owner only)')
+            [CompletionResult]::new('--turn-realm', '--turn-realm', [CompletionResultType]::ParameterName, 'TURN realm')
+            [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail (repeat for debug logs)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars, even on a terminal')
+            [CompletionResult]::new('--no-discovery', '--no-discovery', [CompletionResultType]::ParameterName, 'Do not look for DHT nodes on the LAN (multicast peer discovery)')
+            [CompletionResult]::new('--no-turn', '--no-turn', [CompletionResultType]::ParameterName, 'Never use a TURN relay')
+            [CompletionResult]::new('--relay-only', '--relay-only', [CompletionResultType]::ParameterName, 'Offer only the TURN-relayed address as a candidate (no direct path)')
+            [CompletionResult]::new('--no-upnp', '--no-upnp', [CompletionResultType]::ParameterName, 'Do not ask the LAN''s UPnP gateway for a port mapping')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ferry;generate;man-pages' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Directory holding this device''s keys and state')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from')
             [CompletionResult]::new('--bootstrap', '--bootstrap', [CompletionResultType]::ParameterName, 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)')
@@ -737,12 +763,16 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;generate;help' {
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, in roff')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff')
+            [CompletionResult]::new('man-pages', 'man-pages', [CompletionResultType]::ParameterValue, 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completions for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ferry;generate;help;man' {
+            break
+        }
+        'ferry;generate;help;man-pages' {
             break
         }
         'ferry;generate;help;completions' {
@@ -837,11 +867,15 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;help;generate' {
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, in roff')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff')
+            [CompletionResult]::new('man-pages', 'man-pages', [CompletionResultType]::ParameterValue, 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completions for a shell')
             break
         }
         'ferry;help;generate;man' {
+            break
+        }
+        'ferry;help;generate;man-pages' {
             break
         }
         'ferry;help;generate;completions' {

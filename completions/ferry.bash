@@ -139,6 +139,9 @@ _ferry() {
             ferry__subcmd__generate,man)
                 cmd="ferry__subcmd__generate__subcmd__man"
                 ;;
+            ferry__subcmd__generate,man-pages)
+                cmd="ferry__subcmd__generate__subcmd__man__subcmd__pages"
+                ;;
             ferry__subcmd__generate__subcmd__help,completions)
                 cmd="ferry__subcmd__generate__subcmd__help__subcmd__completions"
                 ;;
@@ -147,6 +150,9 @@ _ferry() {
                 ;;
             ferry__subcmd__generate__subcmd__help,man)
                 cmd="ferry__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
+            ferry__subcmd__generate__subcmd__help,man-pages)
+                cmd="ferry__subcmd__generate__subcmd__help__subcmd__man__subcmd__pages"
                 ;;
             ferry__subcmd__help,accept)
                 cmd="ferry__subcmd__help__subcmd__accept"
@@ -219,6 +225,9 @@ _ferry() {
                 ;;
             ferry__subcmd__help__subcmd__generate,man)
                 cmd="ferry__subcmd__help__subcmd__generate__subcmd__man"
+                ;;
+            ferry__subcmd__help__subcmd__generate,man-pages)
+                cmd="ferry__subcmd__help__subcmd__generate__subcmd__man__subcmd__pages"
                 ;;
             *)
                 ;;
@@ -1343,7 +1352,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man completions help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man man-pages completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1460,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__help)
-            opts="man completions help"
+            opts="man man-pages completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,7 +1515,75 @@ _ferry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ferry__subcmd__generate__subcmd__help__subcmd__man__subcmd__pages)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ferry__subcmd__generate__subcmd__man)
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --candidate-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ferry__subcmd__generate__subcmd__man__subcmd__pages)
             opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1785,7 +1862,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__help__subcmd__generate)
-            opts="man completions"
+            opts="man man-pages completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1813,6 +1890,20 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__help__subcmd__generate__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ferry__subcmd__help__subcmd__generate__subcmd__man__subcmd__pages)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -641,11 +641,36 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand man 'The man page, in roff'
+            cand man 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+            cand man-pages 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
             cand completions 'Completions for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ferry;generate;man'= {
+            cand --home 'Directory holding this device''s keys and state'
+            cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
+            cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
+            cand --candidate-ip 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)'
+            cand --turn 'TURN server for the relay fallback (default: Jami''s, turn:turn.jami.net:3478)'
+            cand --turn-user 'TURN user name'
+            cand --turn-password 'TURN password (visible to other users in the process list: prefer --turn-password-file)'
+            cand --turn-password-file 'File whose first line is the TURN password (should be readable by its owner only)'
+            cand --turn-realm 'TURN realm'
+            cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
+            cand --json 'Print one JSON event per line on stdout instead of text'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail (repeat for debug logs)'
+            cand --verbose 'More detail (repeat for debug logs)'
+            cand --no-progress 'No progress bars, even on a terminal'
+            cand --no-discovery 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+            cand --no-turn 'Never use a TURN relay'
+            cand --relay-only 'Offer only the TURN-relayed address as a candidate (no direct path)'
+            cand --no-upnp 'Do not ask the LAN''s UPnP gateway for a port mapping'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ferry;generate;man-pages'= {
             cand --home 'Directory holding this device''s keys and state'
             cand --config 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from'
             cand --bootstrap 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)'
@@ -694,11 +719,14 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;generate;help'= {
-            cand man 'The man page, in roff'
+            cand man 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+            cand man-pages 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
             cand completions 'Completions for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ferry;generate;help;man'= {
+        }
+        &'ferry;generate;help;man-pages'= {
         }
         &'ferry;generate;help;completions'= {
         }
@@ -769,10 +797,13 @@ set edit:completion:arg-completer[ferry] = {|@words|
         &'ferry;help;dht;node'= {
         }
         &'ferry;help;generate'= {
-            cand man 'The man page, in roff'
+            cand man 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+            cand man-pages 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
             cand completions 'Completions for a shell'
         }
         &'ferry;help;generate;man'= {
+        }
+        &'ferry;help;generate;man-pages'= {
         }
         &'ferry;help;generate;completions'= {
         }

@@ -488,28 +488,29 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Print values at KEY as they appear and expire, until Ctrl-C'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "node" -d 'Run a DHT node until Ctrl-C (prints its address and id)'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l home -d 'Directory holding this device\'s keys and state' -r -F
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-user -d 'TURN user name' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l turn-realm -d 'TURN realm' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s q -l quiet -d 'Print only errors'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s v -l verbose -d 'More detail (repeat for debug logs)'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-progress -d 'No progress bars, even on a terminal'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-turn -d 'Never use a TURN relay'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s h -l help -d 'Print help'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "man" -d 'The man page, in roff'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "completions" -d 'Completions for a shell'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -f -a "man" -d 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -f -a "man-pages" -d 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -f -a "completions" -d 'Completions for a shell'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
@@ -529,6 +530,25 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l home -d 'Directory holding this device\'s keys and state' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-user -d 'TURN user name' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l json -d 'Print one JSON event per line on stdout instead of text'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -s q -l quiet -d 'Print only errors'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -s v -l verbose -d 'More detail (repeat for debug logs)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l no-progress -d 'No progress bars, even on a terminal'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l no-discovery -d 'Do not look for DHT nodes on the LAN (multicast peer discovery)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l no-turn -d 'Never use a TURN relay'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -s h -l help -d 'Print help'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l home -d 'Directory holding this device\'s keys and state' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
@@ -548,7 +568,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man-pages" -d 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
@@ -573,5 +594,6 @@ complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcom
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "put" -d 'Store TEXT at KEY'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "listen" -d 'Print values at KEY as they appear and expire, until Ctrl-C'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from dht" -f -a "node" -d 'Run a DHT node until Ctrl-C (prints its address and id)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man-pages" -d 'The names of every man page, one a line (`ferry`, `ferry-send`, ...)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell'

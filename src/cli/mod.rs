@@ -315,8 +315,13 @@ pub enum DhtCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum Generate {
-    /// The man page, in roff.
-    Man,
+    /// The man page of `ferry`, or of one subcommand (`send`, `dht-get`, ...), in roff.
+    Man {
+        /// The subcommand, its words joined by `-` (as in `ferry-dht-get(1)`).
+        command: Option<String>,
+    },
+    /// The names of every man page, one a line (`ferry`, `ferry-send`, ...).
+    ManPages,
     /// Completions for a shell.
     Completions { shell: clap_complete::Shell },
 }

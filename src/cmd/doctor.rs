@@ -16,8 +16,9 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-const DHT_WAIT: Duration = Duration::from_secs(10);
-const UPNP_WAIT: Duration = Duration::from_millis(3500);
+/// Each check gets this long, and they run at once: offline, the whole report takes about
+/// this long, not the sum of every timeout.
+const CHECK_WAIT: Duration = Duration::from_millis(2500);
 
 pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     if !ctx.console.json() {
@@ -30,17 +31,55 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         return Ok(());
     }
     let identity = Identity::load_or_create(&ctx.home)?;
-    let mut problems = Vec::new();
-
+    if !ctx.console.json() {
+        println!("device     {}", identity.device);
+        println!(
+            "checking the DHT, UPnP and TURN (at most {:.1} s)...",
+            CHECK_WAIT.as_secs_f64()
+        );
+    }
     let mut config = ctx.dht.clone();
     config.client_only = true;
     let dht = crate::net::dht::Dht::start(config.clone()).await?;
-    let nodes = dht.wait_for_nodes(1, DHT_WAIT).await?;
+    let candidates: Vec<String> = local_addresses(&ctx.candidate_ips)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let upnp_check = async {
+        if !ctx.upnp {
+            return None;
+        }
+        let mut watch = upnp::spawn_discovery(ctx.upnp);
+        let _ = tokio::time::timeout(CHECK_WAIT, watch.wait_for(Option::is_some)).await;
+        let gateway = watch.borrow().clone();
+        gateway
+    };
+    let turn_check = async {
+        match &ctx.turn {
+            None => None,
+            Some(config) => Some(
+                match tokio::time::timeout(CHECK_WAIT, turn::allocate(config, false)).await {
+                    Ok(result) => result.map_err(|e| format!("{e:#}")),
+                    Err(_) => Err(format!(
+                        "{} did not grant an allocation within {:.1} s",
+                        config.server,
+                        CHECK_WAIT.as_secs_f64()
+                    )),
+                },
+            ),
+        }
+    };
+    let (nodes, gateway, turn_result) =
+        tokio::join!(dht.wait_for_nodes(1, CHECK_WAIT), upnp_check, turn_check);
+    let nodes = nodes?;
     let status = dht.status().await?;
+
+    // One line of advice per failed check.
+    let mut problems = Vec::new();
     if nodes == 0 {
         problems.push(format!(
-            "no DHT node answered (bootstrap {:?})",
-            config.bootstrap
+            "DHT: {}",
+            crate::net::dht::no_node_answered(&config, CHECK_WAIT)
         ));
     }
     let dht_report = json!({
@@ -50,15 +89,6 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         "lan_discovery": config.discovery,
         "public_address": status.public_addr,
     });
-
-    let candidates: Vec<String> = local_addresses(&ctx.candidate_ips)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-
-    let mut watch = upnp::spawn_discovery(ctx.upnp);
-    let _ = tokio::time::timeout(UPNP_WAIT, watch.wait_for(Option::is_some)).await;
-    let gateway = watch.borrow().clone();
     let upnp_report = match (&gateway, ctx.upnp) {
         (_, false) => json!({"enabled": false}),
         (Some(g), true) => {
@@ -66,20 +96,21 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         }
         (None, true) => json!({"enabled": true, "gateway": false}),
     };
-
-    let turn_report = match &ctx.turn {
-        None => json!({"enabled": false}),
-        Some(config) => match turn::allocate(config, false).await {
-            Ok(relay) => json!({
-                "enabled": true, "server": config.server, "user": config.username,
-                "allocation": true, "relayed": relay.relayed.to_string(), "mapped": relay.mapped.to_string(),
-            }),
-            Err(err) => {
-                problems.push(format!("TURN {}: {err:#}", config.server));
-                json!({"enabled": true, "server": config.server, "user": config.username,
-                       "allocation": false, "error": format!("{err:#}")})
-            }
-        },
+    let turn_report = match (&ctx.turn, &turn_result) {
+        (Some(config), Some(Ok(relay))) => json!({
+            "enabled": true, "server": config.server, "user": config.username,
+            "allocation": true, "relayed": relay.relayed.to_string(), "mapped": relay.mapped.to_string(),
+        }),
+        (Some(config), Some(Err(err))) => {
+            problems.push(format!(
+                "TURN {}: {err}: check --turn, --turn-user and the password, or use --no-turn \
+                 (direct paths only)",
+                config.server
+            ));
+            json!({"enabled": true, "server": config.server, "user": config.username,
+                   "allocation": false, "error": err})
+        }
+        _ => json!({"enabled": false}),
     };
 
     if ctx.console.json() {
@@ -94,7 +125,6 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         }));
         ctx.console.print_json(&ctx.settings.report());
     } else {
-        println!("device     {}", identity.device);
         println!(
             "DHT        {}",
             if nodes > 0 {
@@ -104,11 +134,26 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             }
         );
         println!("candidates {}", candidates.join(", "));
-        println!("UPnP       {upnp_report}");
-        println!("TURN       {turn_report}");
+        let upnp_line = match (&gateway, ctx.upnp) {
+            (_, false) => "off".to_string(),
+            (Some(g), true) => format!("gateway found, external address {}", g.external_ip),
+            (None, true) => "no gateway answered (peers outside the LAN reach this device \
+                             through TURN)"
+                .to_string(),
+        };
+        println!("UPnP       {upnp_line}");
+        let turn_line = match (&ctx.turn, &turn_result) {
+            (Some(c), Some(Ok(relay))) => format!(
+                "{}: TCP allocation granted, relayed address {}",
+                c.server, relay.relayed
+            ),
+            (Some(c), Some(Err(_))) => format!("{}: no allocation", c.server),
+            _ => "off".to_string(),
+        };
+        println!("TURN       {turn_line}");
     }
     if !problems.is_empty() {
-        bail!("{}", problems.join("; "));
+        bail!("{}", problems.join("\n"));
     }
     Ok(())
 }

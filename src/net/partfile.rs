@@ -658,7 +658,10 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, [".ferry-parts", ".fresh.bin.2.ferry-part", "kept.bin"]);
+        assert_eq!(
+            left,
+            [".ferry-parts", ".fresh.bin.2.ferry-part", "kept.bin"]
+        );
         let mut inside: Vec<_> = std::fs::read_dir(parts.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -779,6 +782,11 @@ mod tests {
         assert_eq!(kept, dir.path().join("a (2).bin"));
         assert_eq!(std::fs::read(&kept).unwrap(), b"data");
         assert_eq!(std::fs::read(&target).unwrap(), bytes);
-        assert!(dir.path().join("a.bin").symlink_metadata().unwrap().is_symlink());
+        assert!(dir
+            .path()
+            .join("a.bin")
+            .symlink_metadata()
+            .unwrap()
+            .is_symlink());
     }
 }

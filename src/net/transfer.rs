@@ -15,7 +15,9 @@
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
-use crate::net::partfile::{move_to_free_name, resume_key, Opened, PartDir, PartFile, Parts, Resumable};
+use crate::net::partfile::{
+    move_to_free_name, resume_key, Opened, PartDir, PartFile, Parts, Resumable,
+};
 use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};

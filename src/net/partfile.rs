@@ -364,32 +364,61 @@ pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf>
             numbered(name, n)
         };
         let target = dir.join(&candidate);
-        if is_dir {
-            // No exclusive rename for directories: renaming onto an empty directory would
-            // replace it, so check first (the window is as small as it gets).
-            if target.symlink_metadata().is_ok() {
-                continue;
+        let moved = if is_dir {
+            rename_no_replace(from, &target)
+        } else {
+            match std::fs::hard_link(from, &target) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(from);
+                    Ok(())
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+                // Filesystems without hard links.
+                Err(_) => rename_no_replace(from, &target),
             }
-            std::fs::rename(from, &target)
-                .with_context(|| format!("renaming into {}", target.display()))?;
-            return Ok(target);
-        }
-        match std::fs::hard_link(from, &target) {
-            Ok(()) => {
-                let _ = std::fs::remove_file(from);
-                return Ok(target);
-            }
+        };
+        match moved {
+            Ok(()) => return Ok(target),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-            Err(_) if target.symlink_metadata().is_err() => {
-                // Filesystems without hard links: a rename, after the existence check.
-                std::fs::rename(from, &target)
-                    .with_context(|| format!("renaming into {}", target.display()))?;
-                return Ok(target);
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(anyhow!(e).context(format!("moving into {}", target.display()))),
         }
     }
     bail!("no free name for {name:?} in {}", dir.display())
+}
+
+/// Rename `from` to `to` unless `to` exists as anything (a symbolic link included): atomic
+/// with `RENAME_NOREPLACE`; on a filesystem without it, checked (`lstat`) just before.
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(ErrorKind::InvalidInput))
+    };
+    let (c_from, c_to) = (c_path(from)?, c_path(to)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            c_from.as_ptr(),
+            libc::AT_FDCWD,
+            c_to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if done == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => {
+            if to.symlink_metadata().is_ok() {
+                return Err(ErrorKind::AlreadyExists.into());
+            }
+            std::fs::rename(from, to)
+        }
+        _ => Err(err),
+    }
 }
 
 impl Drop for PartFile {
@@ -788,5 +817,23 @@ mod tests {
             .symlink_metadata()
             .unwrap()
             .is_symlink());
+    }
+
+    #[test]
+    fn a_directory_moved_into_place_replaces_neither_a_directory_nor_a_link() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let from = dir.path().join("from");
+        std::fs::create_dir(&from).unwrap();
+        std::fs::write(from.join("inside"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("tree")).unwrap();
+        symlink(outside.path(), dir.path().join("tree (1)")).unwrap();
+        let moved = move_to_free_name(&from, dir.path(), "tree").unwrap();
+        assert_eq!(moved, dir.path().join("tree (2)"));
+        assert_eq!(std::fs::read(moved.join("inside")).unwrap(), b"x");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tree")).unwrap().count(),
+            0
+        );
     }
 }

@@ -482,7 +482,7 @@ pub struct Resumable {
 
 /// What became of an attempt to open a resumable part file.
 pub enum Opened {
-    Ready(Resumable),
+    Ready(Box<Resumable>),
     /// Another transfer of this process holds it.
     Busy,
     /// Something is there that must not be resumed (or written): why.
@@ -526,14 +526,14 @@ impl Resumable {
             }
             Err(e) => return Err(anyhow!(e).context(format!("opening {}", path.display()))),
         };
-        Ok(Opened::Ready(Resumable {
+        Ok(Opened::Ready(Box::new(Resumable {
             path,
             have,
             prefix,
             file,
             claim,
             parts: parts.clone(),
-        }))
+        })))
     }
 }
 

@@ -935,10 +935,10 @@ async fn prepare_file(
     match opened {
         Opened::Ready(resumable) if resumable.have > 0 => {
             let go = rx.accept_resume(resumable.have, resumable.prefix.clone());
-            Ok((Sink::File(Target::AwaitStart(Box::new(resumable))), go))
+            Ok((Sink::File(Target::AwaitStart(resumable)), go))
         }
         Opened::Ready(resumable) => Ok((
-            Sink::File(Target::Ready(PartFile::resume(resumable, 0)?)),
+            Sink::File(Target::Ready(PartFile::resume(*resumable, 0)?)),
             rx.accept(),
         )),
         Opened::Busy => once(rx),

@@ -286,6 +286,12 @@ fn planted_links_under_part_file_names_are_never_written_through_nor_reported() 
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(receiving.still_running());
+    // The receiver said why it did not resume (B.bin: a symbolic link, C.bin: two links).
+    receiving.interrupt();
+    let (_, stderr, _) = receiving.wait_exit();
+    for why in ["symbolic link", "more than one link"] {
+        assert!(stderr.contains(why), "no {why:?} in the log: {stderr}");
+    }
 }
 
 /// A `.ferry-parts` that is a symbolic link (to a directory the attacker reads) is refused:

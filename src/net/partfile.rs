@@ -46,8 +46,16 @@ const OPEN_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK | 
 
 /// Part files of this process in one receive directory ([`PARTS_DIR`], checked): removed
 /// when the last user goes, if empty by then (a resumable prefix keeps it).
+///
+/// The directory is checked on its open descriptor and reached through it afterwards
+/// (`/proc/self/fd/N`), so that renaming `.ferry-parts` away and planting a link in its place
+/// after the check redirects nothing.
 pub struct Parts {
+    /// `DIR/.ferry-parts` as named in messages (and removed by, when empty).
+    shown: PathBuf,
+    /// The checked directory, through its descriptor (or by name where `/proc` is missing).
     path: PathBuf,
+    _dir: File,
 }
 
 /// How many [`Parts`] of this process use each private directory (so that one removing it
@@ -56,31 +64,36 @@ static PARTS_USERS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
 
 impl Parts {
     /// The private part-file directory of receive directory `dir`, created (0700) if missing;
-    /// an error if it exists but is not safe to use ([`check_private`]).
+    /// an error if it exists but is not safe to use: a symbolic link, not a directory, not
+    /// ours, or writable by group or others.
     pub fn open(dir: &Path) -> Result<Arc<Parts>> {
-        let path = dir.join(PARTS_DIR);
+        let shown = dir.join(PARTS_DIR);
         let mut users = PARTS_USERS.lock().unwrap_or_else(|e| e.into_inner());
-        match std::fs::DirBuilder::new().mode(0o700).create(&path) {
+        match std::fs::DirBuilder::new().mode(0o700).create(&shown) {
             Ok(()) => {}
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+            Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
         }
-        check_private(&path)?;
+        let (dir, path) = open_private(&shown)?;
         *users
             .get_or_insert_with(HashMap::new)
-            .entry(path.clone())
+            .entry(shown.clone())
             .or_default() += 1;
-        Ok(Arc::new(Parts { path }))
+        Ok(Arc::new(Parts {
+            shown,
+            path,
+            _dir: dir,
+        }))
     }
 
+    /// The directory, to build the paths of its entries (valid while this lives).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// A name in the one-shot namespace nobody chose: `PREFIX-RANDOM` + `suffix`.
-    fn random_name(&self, prefix: &str, suffix: &str) -> PathBuf {
-        self.path
-            .join(format!("{prefix}-{:016x}{suffix}", rand::random::<u64>()))
+    fn random_name(&self, prefix: &str, suffix: &str) -> String {
+        format!("{prefix}-{:016x}{suffix}", rand::random::<u64>())
     }
 }
 
@@ -88,39 +101,64 @@ impl Drop for Parts {
     fn drop(&mut self) {
         let mut users = PARTS_USERS.lock().unwrap_or_else(|e| e.into_inner());
         let Some(map) = users.as_mut() else { return };
-        let Some(count) = map.get_mut(&self.path) else {
+        let Some(count) = map.get_mut(&self.shown) else {
             return;
         };
         *count -= 1;
         if *count == 0 {
-            map.remove(&self.path);
-            // Fails (and stays) while it holds anything, such as a resumable prefix.
-            let _ = std::fs::remove_dir(&self.path);
+            map.remove(&self.shown);
+            // Fails (and stays) while it holds anything, such as a resumable prefix; a link
+            // planted in its place is not a directory and stays too.
+            let _ = std::fs::remove_dir(&self.shown);
         }
     }
 }
 
-/// Whether `path` may hold our part files: a real directory (not a symbolic link), owned by
-/// this user, not writable by group or others.
-pub fn check_private(path: &Path) -> Result<()> {
-    let meta = path
-        .symlink_metadata()
-        .with_context(|| format!("reading {}", path.display()))?;
-    let why = if meta.file_type().is_symlink() {
-        "it is a symbolic link"
-    } else if !meta.is_dir() {
-        "it is not a directory"
-    } else if meta.uid() != effective_uid() {
-        "it belongs to another user"
-    } else if meta.permissions().mode() & 0o022 != 0 {
-        "group or others may write to it"
-    } else {
-        return Ok(());
+/// Open `path` as a private directory: never through a symbolic link, then checked on the
+/// descriptor (a directory, ours, not writable by group or others). The descriptor, and the
+/// path that reaches the directory through it.
+fn open_private(path: &Path) -> Result<(File, PathBuf)> {
+    let refuse = |why: &str| {
+        anyhow!(
+            "refusing to keep part files in {}: {why} (remove it; ferry creates its own)",
+            path.display()
+        )
     };
-    bail!(
-        "refusing to keep part files in {}: {why} (remove it; ferry creates its own)",
-        path.display()
-    )
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path);
+    let dir = match opened {
+        Ok(dir) => dir,
+        // A link gives ELOOP or ENOTDIR (O_DIRECTORY is checked first): tell them apart.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+            let link = path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            return Err(refuse(if link {
+                "it is a symbolic link"
+            } else {
+                "it is not a directory"
+            }));
+        }
+        Err(e) => return Err(anyhow!(e).context(format!("opening {}", path.display()))),
+    };
+    let meta = dir
+        .metadata()
+        .with_context(|| format!("reading {}", path.display()))?;
+    if meta.uid() != effective_uid() {
+        return Err(refuse("it belongs to another user"));
+    }
+    if meta.permissions().mode() & 0o022 != 0 {
+        return Err(refuse("group or others may write to it"));
+    }
+    use std::os::fd::AsRawFd;
+    let via = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()));
+    let same = via
+        .metadata()
+        .is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
+    let reach = if same { via } else { path.to_path_buf() };
+    Ok((dir, reach))
 }
 
 fn effective_uid() -> u32 {
@@ -142,7 +180,10 @@ fn create_exclusive(path: &Path) -> std::io::Result<File> {
 
 /// The temporary file a body is written to; removed on drop unless kept or preserved.
 pub struct PartFile {
+    /// Where it is written, for every operation on it.
     path: PathBuf,
+    /// How messages name it.
+    shown: PathBuf,
     /// The body goes to standard output (`receive --stdout`), not to a file.
     to_stdout: bool,
     /// Left on disk when dropped (a resumable prefix, or a file inside a set's directory).
@@ -167,28 +208,31 @@ impl PartFile {
     pub fn create(path: &Path) -> Result<PartFile> {
         let file =
             create_exclusive(path).with_context(|| format!("creating {}", path.display()))?;
-        PartFile::start(path.to_path_buf(), false, file, |f| f.sync_all())
+        PartFile::start(path.to_path_buf(), path.to_path_buf(), false, file, |f| {
+            f.sync_all()
+        })
     }
 
     /// A one-shot part file (not resumable) under a fresh random name in `parts`.
     pub fn create_once(parts: &Arc<Parts>) -> Result<PartFile> {
         for _ in 0..RANDOM_NAME_ATTEMPTS {
-            let path = parts.random_name("once", ".part");
+            let name = parts.random_name("once", ".part");
+            let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
             let file = match create_exclusive(&path) {
                 Ok(file) => file,
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
             };
             let Some(claim) = Claim::take(&path) else {
                 let _ = std::fs::remove_file(&path);
                 continue;
             };
-            let mut part = PartFile::start(path, false, file, |f| f.sync_all())?;
+            let mut part = PartFile::start(path, shown, false, file, |f| f.sync_all())?;
             part._claim = Some(claim);
             part._parts = Some(parts.clone());
             return Ok(part);
         }
-        bail!("no free part-file name in {}", parts.path.display())
+        bail!("no free part-file name in {}", parts.shown.display())
     }
 
     /// The part file of a resumable transfer, continuing after its first `have` bytes
@@ -197,15 +241,16 @@ impl PartFile {
     pub fn resume(resumable: Resumable, have: u64) -> Result<PartFile> {
         let Resumable {
             path,
+            shown,
             mut file,
             claim,
             parts,
             ..
         } = resumable;
         file.set_len(have)
-            .with_context(|| format!("truncating {}", path.display()))?;
+            .with_context(|| format!("truncating {}", shown.display()))?;
         file.seek(SeekFrom::Start(have))?;
-        let mut part = PartFile::start(path, false, file, |f| f.sync_all())?;
+        let mut part = PartFile::start(path, shown, false, file, |f| f.sync_all())?;
         part.resumable = true;
         part._claim = Some(claim);
         part._parts = Some(parts);
@@ -214,13 +259,15 @@ impl PartFile {
 
     /// The body written to standard output as it arrives (verified only at the end).
     pub fn stdout() -> Result<PartFile> {
-        PartFile::start(PathBuf::from("-"), true, std::io::stdout(), |out| {
+        let dash = PathBuf::from("-");
+        PartFile::start(dash.clone(), dash, true, std::io::stdout(), |out| {
             std::io::Write::flush(out)
         })
     }
 
     fn start<W: std::io::Write + Send + 'static>(
         path: PathBuf,
+        shown: PathBuf,
         to_stdout: bool,
         mut out: W,
         finish: fn(&mut W) -> std::io::Result<()>,
@@ -240,6 +287,7 @@ impl PartFile {
             .context("starting the disk writer")?;
         Ok(PartFile {
             path,
+            shown,
             to_stdout,
             preserved: false,
             resumable: false,
@@ -291,7 +339,7 @@ impl PartFile {
         if sender.send(full).await.is_err() {
             // The disk thread stopped: its error says why.
             return Err(self.finish_writer().await.err().unwrap_or_else(|| {
-                anyhow!("the disk writer stopped for {}", self.path.display())
+                anyhow!("the disk writer stopped for {}", self.shown.display())
             }));
         }
         Ok(())
@@ -309,7 +357,7 @@ impl PartFile {
         match joined {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(self.io_error(err)),
-            Err(_) => bail!("the disk writer crashed for {}", self.path.display()),
+            Err(_) => bail!("the disk writer crashed for {}", self.shown.display()),
         }
     }
 
@@ -319,7 +367,7 @@ impl PartFile {
         } else {
             "cannot write"
         };
-        anyhow!(err).context(format!("{what}: {}", self.path.display()))
+        anyhow!(err).context(format!("{what}: {}", self.shown.display()))
     }
 
     /// Write the rest and sync; the file stays where it is (an entry inside a set's directory).
@@ -470,7 +518,10 @@ pub fn resume_key(account: &str, name: &str, size: u64) -> String {
 
 /// A resumable part file found (or created) for an offer, open and claimed.
 pub struct Resumable {
+    /// Where it is (through the private directory's descriptor).
     pub path: PathBuf,
+    /// How messages name it.
+    shown: PathBuf,
     /// Bytes already held (at most the offered size).
     pub have: u64,
     /// The hash state after those bytes.
@@ -493,7 +544,8 @@ impl Resumable {
     /// Claim the resumable part file `resume-KEY.part` in `parts` for one transfer, open it
     /// (creating it, empty, when missing) and hash what it already holds, up to `size` bytes.
     pub fn open(parts: &Arc<Parts>, key: &str, size: u64) -> Result<Opened> {
-        let path = parts.path.join(format!("resume-{key}.part"));
+        let name = format!("resume-{key}.part");
+        let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
         let Some(claim) = Claim::take(&path) else {
             return Ok(Opened::Busy);
         };
@@ -506,12 +558,12 @@ impl Resumable {
             Ok(file) => {
                 let meta = file
                     .metadata()
-                    .with_context(|| format!("reading {}", path.display()))?;
+                    .with_context(|| format!("reading {}", shown.display()))?;
                 if let Some(why) = unusable(&meta) {
                     return Ok(Opened::Unusable(why.into()));
                 }
                 let (have, prefix) = hash_prefix(&file, size)
-                    .with_context(|| format!("reading {}", path.display()))?;
+                    .with_context(|| format!("reading {}", shown.display()))?;
                 (file, have, prefix)
             }
             Err(e) if e.kind() == ErrorKind::NotFound => match create_exclusive(&path) {
@@ -519,15 +571,16 @@ impl Resumable {
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                     return Ok(Opened::Unusable("it appeared while being created".into()))
                 }
-                Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
             },
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
                 return Ok(Opened::Unusable("it is a symbolic link".into()))
             }
-            Err(e) => return Err(anyhow!(e).context(format!("opening {}", path.display()))),
+            Err(e) => return Err(anyhow!(e).context(format!("opening {}", shown.display()))),
         };
         Ok(Opened::Ready(Box::new(Resumable {
             path,
+            shown,
             have,
             prefix,
             file,
@@ -570,7 +623,7 @@ pub struct PartDir {
 impl PartDir {
     pub fn create(parts: &Arc<Parts>) -> Result<PartDir> {
         for _ in 0..RANDOM_NAME_ATTEMPTS {
-            let path = parts.random_name("set", "");
+            let path = parts.path.join(parts.random_name("set", ""));
             match std::fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => {
                     return Ok(PartDir {
@@ -582,7 +635,7 @@ impl PartDir {
                 Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
             }
         }
-        bail!("no free part-directory name in {}", parts.path.display())
+        bail!("no free part-directory name in {}", parts.shown.display())
     }
 }
 
@@ -597,15 +650,15 @@ impl Drop for PartDir {
 pub const PART_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// Remove the part files and set directories of `dir` untouched for longer than `max_age`:
-/// resumes that never came. They are in its private [`PARTS_DIR`] (only when that passes
-/// [`check_private`]), or beside the files (`.NAME.KEY.ferry-part`, left by older versions).
+/// resumes that never came. They are in its private [`PARTS_DIR`] (only when that is safe to
+/// use, as [`Parts::open`] checks), or beside the files (`.NAME.KEY.ferry-part`, left by older versions).
 /// Returns how many went.
 pub fn remove_stale(dir: &Path, max_age: std::time::Duration) -> usize {
     let legacy = remove_old(dir, max_age, |name| {
         name.starts_with('.') && name.ends_with(".ferry-part")
     });
     let parts = dir.join(PARTS_DIR);
-    let ours = if parts.symlink_metadata().is_ok() && check_private(&parts).is_ok() {
+    let ours = if let Ok((_dir, parts)) = open_private(&parts) {
         remove_old(&parts, max_age, |name| {
             ["resume-", "once-", "set-"]
                 .iter()
@@ -835,5 +888,18 @@ mod tests {
             std::fs::read_dir(dir.path().join("tree")).unwrap().count(),
             0
         );
+    }
+
+    #[test]
+    fn a_parts_directory_swapped_for_a_link_after_the_check_redirects_nothing() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let parts = Parts::open(dir.path()).unwrap();
+        let moved = dir.path().join("moved");
+        std::fs::rename(dir.path().join(PARTS_DIR), &moved).unwrap();
+        symlink(outside.path(), dir.path().join(PARTS_DIR)).unwrap();
+        let part = PartFile::create_once(&parts).unwrap();
+        let name = part.path().file_name().unwrap().to_owned();
+        assert!(moved.join(&name).is_file());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 }

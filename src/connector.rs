@@ -369,9 +369,11 @@ pub async fn serve_offers(
                             enc_key,
                             created: message.ts,
                         };
-                        // Bounded channel: a flood of valid messages waits here, it does not
-                        // grow memory.
-                        let _ = messages.send(InboundMessage { message, from }).await;
+                        // Bounded channel, never waited on: when it is full the message is
+                        // dropped and counted, and offers keep being served.
+                        if messages.try_send(InboundMessage { message, from }).is_err() {
+                            drop_one("a message arrived while the message queue was full".into());
+                        }
                     }
                     Ok(_) => drop_one("a message whose type does not match its value".into()),
                     Err(err) => drop_one(err.to_string()),

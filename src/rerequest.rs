@@ -24,6 +24,8 @@
 use crate::history::Interaction;
 use crate::identity::{Id, PeerIdentity};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
 
 /// The MIME type of a re-request, as Jami names it.
 pub const REQUEST_TYPE: &str = "application/data-transfer-request+json";
@@ -156,6 +158,103 @@ pub fn check<'h>(
     }
 }
 
+/// Re-requests one device may have admitted per [`RATE_WINDOW`]: a lost file or two is asked
+/// for again now and then, not in bursts.
+pub const MAX_PER_REQUESTER: usize = 4;
+/// The window of [`MAX_PER_REQUESTER`].
+pub const RATE_WINDOW: Duration = Duration::from_secs(600);
+/// Re-requests admitted and not finished yet, from everyone: each waits for or holds a resend
+/// slot (and may dial a requester that never answers), so their number is bounded.
+pub const MAX_OUTSTANDING: usize = 8;
+/// Requesting devices remembered for the rate limit; past that the longest-quiet is forgotten
+/// (memory stays bounded whoever signs).
+pub const MAX_TRACKED_REQUESTERS: usize = 1024;
+
+/// Why a re-request was dropped before any work (not even reading the history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Throttled {
+    #[error("the same re-request from this device is already being answered")]
+    Duplicate,
+    #[error("this device asked more than {MAX_PER_REQUESTER} times in {}s", RATE_WINDOW.as_secs())]
+    RateLimited,
+    #[error("{MAX_OUTSTANDING} re-requests are being answered already")]
+    Full,
+}
+
+/// Admission of re-requests, decided on the signing device before any work: at most one
+/// outstanding per (requester, interaction), [`MAX_PER_REQUESTER`] per [`RATE_WINDOW`] per
+/// requester, [`MAX_OUTSTANDING`] in all. Pure: time is an input.
+#[derive(Debug, Default)]
+pub struct Gate {
+    outstanding: HashSet<(Id, String)>,
+    /// When each requester's admitted re-requests came, oldest first (at most
+    /// [`MAX_PER_REQUESTER`] each).
+    recent: HashMap<Id, VecDeque<Instant>>,
+}
+
+impl Gate {
+    /// Admit the re-request of `interaction` by `requester` at `now`, or say why not. An
+    /// admitted one counts as outstanding until [`Gate::finish`].
+    pub fn admit(
+        &mut self,
+        requester: Id,
+        interaction: &str,
+        now: Instant,
+    ) -> Result<(), Throttled> {
+        let key = (requester, interaction.to_string());
+        if self.outstanding.contains(&key) {
+            return Err(Throttled::Duplicate);
+        }
+        if self.outstanding.len() >= MAX_OUTSTANDING {
+            return Err(Throttled::Full);
+        }
+        let times = self.recent.entry(requester).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= RATE_WINDOW)
+        {
+            times.pop_front();
+        }
+        if times.len() >= MAX_PER_REQUESTER {
+            return Err(Throttled::RateLimited);
+        }
+        times.push_back(now);
+        self.outstanding.insert(key);
+        self.forget_quiet(now);
+        Ok(())
+    }
+
+    /// The re-request of `interaction` by `requester` was answered (or failed).
+    pub fn finish(&mut self, requester: Id, interaction: &str) {
+        self.outstanding
+            .remove(&(requester, interaction.to_string()));
+    }
+
+    /// Keep at most [`MAX_TRACKED_REQUESTERS`]: drop those whose window ended, then the
+    /// longest-quiet.
+    fn forget_quiet(&mut self, now: Instant) {
+        if self.recent.len() <= MAX_TRACKED_REQUESTERS {
+            return;
+        }
+        self.recent.retain(|_, times| {
+            times
+                .back()
+                .is_some_and(|t| now.saturating_duration_since(*t) < RATE_WINDOW)
+        });
+        while self.recent.len() > MAX_TRACKED_REQUESTERS {
+            let quietest = self
+                .recent
+                .iter()
+                .min_by_key(|(_, times)| times.back().copied())
+                .map(|(id, _)| *id);
+            match quietest {
+                Some(id) => self.recent.remove(&id),
+                None => break,
+            };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +367,66 @@ mod tests {
                 interaction: "t1".into()
             })
         );
+    }
+
+    #[test]
+    fn one_outstanding_re_request_per_requester_and_interaction() {
+        let mut gate = Gate::default();
+        let now = Instant::now();
+        assert_eq!(gate.admit(id(7), "t1", now), Ok(()));
+        assert_eq!(gate.admit(id(7), "t1", now), Err(Throttled::Duplicate));
+        // Another interaction, another device: their own.
+        assert_eq!(gate.admit(id(7), "t2", now), Ok(()));
+        assert_eq!(gate.admit(id(8), "t1", now), Ok(()));
+        gate.finish(id(7), "t1");
+        assert_eq!(gate.admit(id(7), "t1", now), Ok(()));
+    }
+
+    #[test]
+    fn a_requester_gets_a_few_re_requests_per_window() {
+        let mut gate = Gate::default();
+        let start = Instant::now();
+        for n in 0..MAX_PER_REQUESTER {
+            let interaction = format!("t{n}");
+            let when = start + Duration::from_secs(n as u64);
+            assert_eq!(gate.admit(id(7), &interaction, when), Ok(()));
+            gate.finish(id(7), &interaction);
+        }
+        let burst_end = start + Duration::from_secs(MAX_PER_REQUESTER as u64);
+        assert_eq!(
+            gate.admit(id(7), "late", burst_end),
+            Err(Throttled::RateLimited)
+        );
+        // Others are not held back by it.
+        assert_eq!(gate.admit(id(8), "late", burst_end), Ok(()));
+        // Once the window has passed, the first slot is free again.
+        let later = start + RATE_WINDOW;
+        assert_eq!(gate.admit(id(7), "late", later), Ok(()));
+        assert_eq!(
+            gate.admit(id(7), "later", later),
+            Err(Throttled::RateLimited)
+        );
+    }
+
+    #[test]
+    fn outstanding_re_requests_are_bounded_and_requesters_remembered_are_too() {
+        let mut gate = Gate::default();
+        let now = Instant::now();
+        for n in 0..MAX_OUTSTANDING {
+            assert_eq!(gate.admit(id(n as u8), "t", now), Ok(()));
+        }
+        assert_eq!(gate.admit(id(200), "t", now), Err(Throttled::Full));
+        gate.finish(id(0), "t");
+        assert_eq!(gate.admit(id(200), "t", now), Ok(()));
+
+        let mut gate = Gate::default();
+        for n in 0..(MAX_TRACKED_REQUESTERS + 50) as u32 {
+            let mut bytes = [0u8; 20];
+            bytes[..4].copy_from_slice(&n.to_be_bytes());
+            let when = now + Duration::from_millis(n.into());
+            assert_eq!(gate.admit(Id(bytes), "t", when), Ok(()));
+            gate.finish(Id(bytes), "t");
+        }
+        assert!(gate.recent.len() <= MAX_TRACKED_REQUESTERS);
     }
 }

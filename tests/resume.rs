@@ -24,15 +24,19 @@ fn sent_and_done(sender: Running, receiving: &mut Receiving) -> (Value, Vec<Valu
     (done, sent.events())
 }
 
-/// The one hidden part file in `inbox`, and nothing else there.
+/// The one resumable part file in `inbox` (in its private `.ferry-parts/`), and nothing else
+/// there.
 fn only_part_file(inbox: &Path) -> PathBuf {
     let names = entries(inbox);
-    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names, vec![common::procs::PARTS_DIR], "{names:?}");
+    let parts = common::procs::part_files(inbox);
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    let name = parts[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(
-        names[0].starts_with('.') && names[0].ends_with(".ferry-part"),
-        "{names:?}"
+        name.starts_with("resume-") && name.ends_with(".part"),
+        "{parts:?}"
     );
-    inbox.join(&names[0])
+    parts[0].clone()
 }
 
 /// Start sending `source`, SIGKILL the receiver once it holds half of it; the sender must

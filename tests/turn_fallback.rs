@@ -212,12 +212,11 @@ fn losing_coturn_mid_transfer_fails_cleanly() {
     // offer of the same file resumes where this one broke.
     let left = entries(&inbox);
     assert!(
-        left.iter()
-            .all(|n| n.starts_with(".cut.bin.") && n.ends_with(".ferry-part")),
+        left.iter().all(|n| n == common::procs::PARTS_DIR),
         "{left:?}"
     );
-    for part in &left {
-        let len = std::fs::metadata(inbox.join(part)).unwrap().len();
+    for part in &common::procs::part_files(&inbox) {
+        let len = std::fs::metadata(part).unwrap().len();
         assert!(len < 8 << 20, "the part file holds only a prefix: {len}");
     }
 }

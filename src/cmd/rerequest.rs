@@ -29,7 +29,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use sha3::Digest as _;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
 
@@ -246,21 +246,60 @@ pub struct Resender {
     pub interrupt: Interrupt,
 }
 
-/// The serving side, inside `ferry receive`: answer each re-request that arrives.
+/// The serving side, inside `ferry receive`: answer each re-request that arrives. Admission
+/// ([`rerequest::Gate`]) is decided on the signing device before any work, and this loop never
+/// waits for a resend slot: it only reads messages, so the queue behind it (and the offers
+/// served beside it) never stalls, however many valid re-requests come from a device that
+/// never answers.
 pub async fn answer_rerequests(resender: Resender, mut messages: mpsc::Receiver<InboundMessage>) {
     let slots = Arc::new(Semaphore::new(MAX_RESENDS));
+    let gate = Arc::new(Mutex::new(rerequest::Gate::default()));
     while let Some(message) = messages.recv().await {
         if message.message.mime_type != REQUEST_TYPE {
             continue;
         }
-        let resender = resender.clone();
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
+        let requester = message.from.peer.device;
+        let interaction = DataTransferRequest::parse(&message.message.payload)
+            .map(|r| r.interaction)
+            .unwrap_or_default();
+        let admitted = gate.lock().unwrap_or_else(|e| e.into_inner()).admit(
+            requester,
+            &interaction,
+            std::time::Instant::now(),
+        );
+        if let Err(why) = admitted {
+            tracing::info!("dropped a re-request from device {requester}: {why}");
+            continue;
+        }
+        let outstanding = Outstanding {
+            gate: gate.clone(),
+            requester,
+            interaction,
         };
+        let (resender, slots) = (resender.clone(), slots.clone());
         tokio::spawn(async move {
-            let _slot = slot;
+            let _outstanding = outstanding;
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return;
+            };
             resender.answer(message).await;
         });
+    }
+}
+
+/// An admitted re-request: outstanding in the gate until dropped (answered, failed, aborted).
+struct Outstanding {
+    gate: Arc<Mutex<rerequest::Gate>>,
+    requester: Id,
+    interaction: String,
+}
+
+impl Drop for Outstanding {
+    fn drop(&mut self) {
+        self.gate
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .finish(self.requester, &self.interaction);
     }
 }
 

@@ -1,5 +1,18 @@
-//! Where a received body goes before it is verified: a temporary file beside its destination
-//! (`.NAME.KEY.ferry-part`), standard output, or a file inside a set's temporary directory.
+//! Where a received body goes before it is verified: a part file in the receive directory's
+//! private `.ferry-parts/` directory, standard output, or a file inside a set's temporary
+//! directory (itself inside `.ferry-parts/`).
+//!
+//! The receive directory may be shared (a group's inbox, `/tmp`), so nothing in it is trusted:
+//! part files live in [`PARTS_DIR`], created mode 0700 and refused when it is a symbolic link,
+//! not a directory, not ours, or writable by group or others. Inside it, names come in
+//! separate namespaces: `resume-KEY.part` for resumable transfers (KEY from the sender's
+//! account, the offered name and size, so that the next offer of the same file finds it),
+//! `once-RANDOM.part` and `set-RANDOM/` for everything else (never named by a value the sender
+//! chose). Every file is created with `O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600; a resume opens its
+//! file with `O_NOFOLLOW` and uses it only when `fstat` says it is a regular file of ours with
+//! one link. An in-process claim set keeps two transfers from ever holding one part file, and a
+//! kept file is never reopened: its writer is finished and it is linked under its final name
+//! before the sender hears `OK`.
 //!
 //! Writes happen on a thread of their own, fed blocks of [`WRITE_BUFFER_BYTES`] through a
 //! bounded channel, so disk time overlaps with decryption and hashing instead of adding to
@@ -10,26 +23,177 @@
 use crate::proto::name::numbered;
 use anyhow::{anyhow, bail, Context, Result};
 use sha3::{Digest as _, Sha3_256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 /// Size of the disk write blocks.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 /// Highest `name (n).ext` tried before giving up.
 const MAX_NAME_ATTEMPTS: u32 = 10_000;
+/// The private directory, inside the receive directory, that holds every part file.
+pub const PARTS_DIR: &str = ".ferry-parts";
+/// Random names tried for a one-shot part file before giving up (64 random bits each: a
+/// collision means something else is creating names there).
+const RANDOM_NAME_ATTEMPTS: u32 = 16;
+/// Flags for every part file opened: never through a symbolic link, never a controlling
+/// terminal, never blocking on a FIFO (meaningless for the regular files we accept).
+const OPEN_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+
+/// Part files of this process in one receive directory ([`PARTS_DIR`], checked): removed
+/// when the last user goes, if empty by then (a resumable prefix keeps it).
+///
+/// The directory is checked on its open descriptor and reached through it afterwards
+/// (`/proc/self/fd/N`), so that renaming `.ferry-parts` away and planting a link in its place
+/// after the check redirects nothing.
+pub struct Parts {
+    /// `DIR/.ferry-parts` as named in messages (and removed by, when empty).
+    shown: PathBuf,
+    /// The checked directory, through its descriptor (or by name where `/proc` is missing).
+    path: PathBuf,
+    _dir: File,
+}
+
+/// How many [`Parts`] of this process use each private directory (so that one removing it
+/// when done never pulls it from under another).
+static PARTS_USERS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
+
+impl Parts {
+    /// The private part-file directory of receive directory `dir`, created (0700) if missing;
+    /// an error if it exists but is not safe to use: a symbolic link, not a directory, not
+    /// ours, or writable by group or others.
+    pub fn open(dir: &Path) -> Result<Arc<Parts>> {
+        let shown = dir.join(PARTS_DIR);
+        let mut users = PARTS_USERS.lock().unwrap_or_else(|e| e.into_inner());
+        match std::fs::DirBuilder::new().mode(0o700).create(&shown) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+        }
+        let (dir, path) = open_private(&shown)?;
+        *users
+            .get_or_insert_with(HashMap::new)
+            .entry(shown.clone())
+            .or_default() += 1;
+        Ok(Arc::new(Parts {
+            shown,
+            path,
+            _dir: dir,
+        }))
+    }
+
+    /// The directory, to build the paths of its entries (valid while this lives).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A name in the one-shot namespace nobody chose: `PREFIX-RANDOM` + `suffix`.
+    fn random_name(&self, prefix: &str, suffix: &str) -> String {
+        format!("{prefix}-{:016x}{suffix}", rand::random::<u64>())
+    }
+}
+
+impl Drop for Parts {
+    fn drop(&mut self) {
+        let mut users = PARTS_USERS.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(map) = users.as_mut() else { return };
+        let Some(count) = map.get_mut(&self.shown) else {
+            return;
+        };
+        *count -= 1;
+        if *count == 0 {
+            map.remove(&self.shown);
+            // Fails (and stays) while it holds anything, such as a resumable prefix; a link
+            // planted in its place is not a directory and stays too.
+            let _ = std::fs::remove_dir(&self.shown);
+        }
+    }
+}
+
+/// Open `path` as a private directory: never through a symbolic link, then checked on the
+/// descriptor (a directory, ours, not writable by group or others). The descriptor, and the
+/// path that reaches the directory through it.
+fn open_private(path: &Path) -> Result<(File, PathBuf)> {
+    let refuse = |why: &str| {
+        anyhow!(
+            "refusing to keep part files in {}: {why} (remove it; ferry creates its own)",
+            path.display()
+        )
+    };
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path);
+    let dir = match opened {
+        Ok(dir) => dir,
+        // A link gives ELOOP or ENOTDIR (O_DIRECTORY is checked first): tell them apart.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+            let link = path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            return Err(refuse(if link {
+                "it is a symbolic link"
+            } else {
+                "it is not a directory"
+            }));
+        }
+        Err(e) => return Err(anyhow!(e).context(format!("opening {}", path.display()))),
+    };
+    let meta = dir
+        .metadata()
+        .with_context(|| format!("reading {}", path.display()))?;
+    if meta.uid() != effective_uid() {
+        return Err(refuse("it belongs to another user"));
+    }
+    if meta.permissions().mode() & 0o022 != 0 {
+        return Err(refuse("group or others may write to it"));
+    }
+    use std::os::fd::AsRawFd;
+    let via = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()));
+    let same = via
+        .metadata()
+        .is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
+    let reach = if same { via } else { path.to_path_buf() };
+    Ok((dir, reach))
+}
+
+fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// A new part file at `path` (which must not exist, not even as a symbolic link), mode 0600,
+/// open for reading and writing.
+fn create_exclusive(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(OPEN_FLAGS)
+        .open(path)
+}
 
 /// The temporary file a body is written to; removed on drop unless kept or preserved.
 pub struct PartFile {
+    /// Where it is written, for every operation on it.
     path: PathBuf,
+    /// How messages name it.
+    shown: PathBuf,
     /// The body goes to standard output (`receive --stdout`), not to a file.
     to_stdout: bool,
     /// Left on disk when dropped (a resumable prefix, or a file inside a set's directory).
     preserved: bool,
-    /// Releases the claim on a resumable name when dropped.
-    claim: Option<Claim>,
+    /// Whether this part file may be preserved for a later resume.
+    resumable: bool,
+    /// This transfer's exclusive use of the part file's name, released on drop.
+    _claim: Option<Claim>,
+    /// The private directory it lives in (dropped after the file is removed).
+    _parts: Option<Arc<Parts>>,
     block: Vec<u8>,
     to_disk: Option<mpsc::Sender<Vec<u8>>>,
     recycled: std::sync::mpsc::Receiver<Vec<u8>>,
@@ -40,42 +204,70 @@ pub struct PartFile {
 const BLOCKS_IN_FLIGHT: usize = 4;
 
 impl PartFile {
-    /// A new file at `path`, which must not exist.
+    /// A new file at `path`, which must not exist (a file inside a set's private directory).
     pub fn create(path: &Path) -> Result<PartFile> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .with_context(|| format!("creating {}", path.display()))?;
-        PartFile::start(path.to_path_buf(), false, file, |f| f.sync_all())
+        let file =
+            create_exclusive(path).with_context(|| format!("creating {}", path.display()))?;
+        PartFile::start(path.to_path_buf(), path.to_path_buf(), false, file, |f| {
+            f.sync_all()
+        })
+    }
+
+    /// A one-shot part file (not resumable) under a fresh random name in `parts`.
+    pub fn create_once(parts: &Arc<Parts>) -> Result<PartFile> {
+        for _ in 0..RANDOM_NAME_ATTEMPTS {
+            let name = parts.random_name("once", ".part");
+            let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
+            let file = match create_exclusive(&path) {
+                Ok(file) => file,
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+            };
+            let Some(claim) = Claim::take(&path) else {
+                let _ = std::fs::remove_file(&path);
+                continue;
+            };
+            let mut part = PartFile::start(path, shown, false, file, |f| f.sync_all())?;
+            part._claim = Some(claim);
+            part._parts = Some(parts.clone());
+            return Ok(part);
+        }
+        bail!("no free part-file name in {}", parts.shown.display())
     }
 
     /// The part file of a resumable transfer, continuing after its first `have` bytes
-    /// (anything beyond is cut off; 0 starts it over).
+    /// (anything beyond is cut off; 0 starts it over). Writes go to the file opened and
+    /// checked by [`Resumable::open`], never to whatever its name points to now.
     pub fn resume(resumable: Resumable, have: u64) -> Result<PartFile> {
-        let path = resumable.path.clone();
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .with_context(|| format!("opening {}", path.display()))?;
-        file.set_len(have)?;
+        let Resumable {
+            path,
+            shown,
+            mut file,
+            claim,
+            parts,
+            ..
+        } = resumable;
+        file.set_len(have)
+            .with_context(|| format!("truncating {}", shown.display()))?;
         file.seek(SeekFrom::Start(have))?;
-        let mut part = PartFile::start(path, false, file, |f| f.sync_all())?;
-        part.claim = Some(resumable.claim);
+        let mut part = PartFile::start(path, shown, false, file, |f| f.sync_all())?;
+        part.resumable = true;
+        part._claim = Some(claim);
+        part._parts = Some(parts);
         Ok(part)
     }
 
     /// The body written to standard output as it arrives (verified only at the end).
     pub fn stdout() -> Result<PartFile> {
-        PartFile::start(PathBuf::from("-"), true, std::io::stdout(), |out| {
+        let dash = PathBuf::from("-");
+        PartFile::start(dash.clone(), dash, true, std::io::stdout(), |out| {
             std::io::Write::flush(out)
         })
     }
 
     fn start<W: std::io::Write + Send + 'static>(
         path: PathBuf,
+        shown: PathBuf,
         to_stdout: bool,
         mut out: W,
         finish: fn(&mut W) -> std::io::Result<()>,
@@ -95,9 +287,12 @@ impl PartFile {
             .context("starting the disk writer")?;
         Ok(PartFile {
             path,
+            shown,
             to_stdout,
             preserved: false,
-            claim: None,
+            resumable: false,
+            _claim: None,
+            _parts: None,
             block: Vec::with_capacity(WRITE_BUFFER_BYTES),
             to_disk: Some(to_disk),
             recycled,
@@ -113,7 +308,7 @@ impl PartFile {
     /// (the claim on its name is released only once it is complete on disk). A file that
     /// cannot resume is removed as usual.
     pub async fn preserve_if_resumable(mut self) {
-        if self.claim.is_some() && self.flush_all().await.is_ok() {
+        if self.resumable && self.flush_all().await.is_ok() {
             self.preserved = true;
         }
     }
@@ -144,7 +339,7 @@ impl PartFile {
         if sender.send(full).await.is_err() {
             // The disk thread stopped: its error says why.
             return Err(self.finish_writer().await.err().unwrap_or_else(|| {
-                anyhow!("the disk writer stopped for {}", self.path.display())
+                anyhow!("the disk writer stopped for {}", self.shown.display())
             }));
         }
         Ok(())
@@ -162,7 +357,7 @@ impl PartFile {
         match joined {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(self.io_error(err)),
-            Err(_) => bail!("the disk writer crashed for {}", self.path.display()),
+            Err(_) => bail!("the disk writer crashed for {}", self.shown.display()),
         }
     }
 
@@ -172,7 +367,7 @@ impl PartFile {
         } else {
             "cannot write"
         };
-        anyhow!(err).context(format!("{what}: {}", self.path.display()))
+        anyhow!(err).context(format!("{what}: {}", self.shown.display()))
     }
 
     /// Write the rest and sync; the file stays where it is (an entry inside a set's directory).
@@ -206,7 +401,8 @@ impl PartFile {
 }
 
 /// Move `from` (a file or a directory) into `dir` under `name`, or `name (n)` when taken;
-/// nothing existing is ever replaced.
+/// nothing existing is ever replaced, and a symbolic link planted under a candidate name is
+/// an existing name like any other (`link` does not follow it; the checks use `lstat`).
 pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf> {
     let is_dir = from.is_dir();
     for n in 0..MAX_NAME_ATTEMPTS {
@@ -216,32 +412,61 @@ pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf>
             numbered(name, n)
         };
         let target = dir.join(&candidate);
-        if is_dir {
-            // No exclusive rename for directories: renaming onto an empty directory would
-            // replace it, so check first (the window is as small as it gets).
-            if target.symlink_metadata().is_ok() {
-                continue;
+        let moved = if is_dir {
+            rename_no_replace(from, &target)
+        } else {
+            match std::fs::hard_link(from, &target) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(from);
+                    Ok(())
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+                // Filesystems without hard links.
+                Err(_) => rename_no_replace(from, &target),
             }
-            std::fs::rename(from, &target)
-                .with_context(|| format!("renaming into {}", target.display()))?;
-            return Ok(target);
-        }
-        match std::fs::hard_link(from, &target) {
-            Ok(()) => {
-                let _ = std::fs::remove_file(from);
-                return Ok(target);
-            }
+        };
+        match moved {
+            Ok(()) => return Ok(target),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-            Err(_) if !target.exists() => {
-                // Filesystems without hard links: a rename, after the existence check.
-                std::fs::rename(from, &target)
-                    .with_context(|| format!("renaming into {}", target.display()))?;
-                return Ok(target);
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(anyhow!(e).context(format!("moving into {}", target.display()))),
         }
     }
     bail!("no free name for {name:?} in {}", dir.display())
+}
+
+/// Rename `from` to `to` unless `to` exists as anything (a symbolic link included): atomic
+/// with `RENAME_NOREPLACE`; on a filesystem without it, checked (`lstat`) just before.
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(ErrorKind::InvalidInput))
+    };
+    let (c_from, c_to) = (c_path(from)?, c_path(to)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            c_from.as_ptr(),
+            libc::AT_FDCWD,
+            c_to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if done == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => {
+            if to.symlink_metadata().is_ok() {
+                return Err(ErrorKind::AlreadyExists.into());
+            }
+            std::fs::rename(from, to)
+        }
+        _ => Err(err),
+    }
 }
 
 impl Drop for PartFile {
@@ -254,11 +479,22 @@ impl Drop for PartFile {
     }
 }
 
-/// Part files of resumable transfers currently being written by this process.
+/// Part files currently held by a transfer of this process.
 static CLAIMED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
 
-/// This process's exclusive use of a resumable part-file name, released on drop.
+/// This process's exclusive use of a part-file name, released on drop.
 pub struct Claim(PathBuf);
+
+impl Claim {
+    /// Claim `path`; `None` when another transfer of this process holds it.
+    fn take(path: &Path) -> Option<Claim> {
+        let mut claimed = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
+        claimed
+            .get_or_insert_with(HashSet::new)
+            .insert(path.to_path_buf())
+            .then(|| Claim(path.to_path_buf()))
+    }
+}
 
 impl Drop for Claim {
     fn drop(&mut self) {
@@ -268,42 +504,103 @@ impl Drop for Claim {
     }
 }
 
-/// A resumable part file found (or to be created) for an offer.
+/// The key of a resumable part file: who sends (account), what (offered name) and how much.
+/// Anyone can compute it, so it only names a file in the resumable namespace, which a resume
+/// checks before trusting ([`Resumable::open`]).
+pub fn resume_key(account: &str, name: &str, size: u64) -> String {
+    let mut hasher = Sha3_256::new();
+    hasher.update(account.as_bytes());
+    hasher.update([0]);
+    hasher.update(name.as_bytes());
+    hasher.update(size.to_be_bytes());
+    hex::encode(&hasher.finalize()[..8])
+}
+
+/// A resumable part file found (or created) for an offer, open and claimed.
 pub struct Resumable {
+    /// Where it is (through the private directory's descriptor).
     pub path: PathBuf,
+    /// How messages name it.
+    shown: PathBuf,
     /// Bytes already held (at most the offered size).
     pub have: u64,
     /// The hash state after those bytes.
     pub prefix: Sha3_256,
+    file: File,
     claim: Claim,
+    parts: Arc<Parts>,
+}
+
+/// What became of an attempt to open a resumable part file.
+pub enum Opened {
+    Ready(Box<Resumable>),
+    /// Another transfer of this process holds it.
+    Busy,
+    /// Something is there that must not be resumed (or written): why.
+    Unusable(String),
 }
 
 impl Resumable {
-    /// Claim `path` for one transfer and hash what it already holds, up to `size` bytes.
-    /// `None` when another transfer of this process is writing it.
-    pub fn open(path: PathBuf, size: u64) -> Result<Option<Resumable>> {
-        {
-            let mut claimed = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
-            if !claimed
-                .get_or_insert_with(HashSet::new)
-                .insert(path.clone())
-            {
-                return Ok(None);
+    /// Claim the resumable part file `resume-KEY.part` in `parts` for one transfer, open it
+    /// (creating it, empty, when missing) and hash what it already holds, up to `size` bytes.
+    pub fn open(parts: &Arc<Parts>, key: &str, size: u64) -> Result<Opened> {
+        let name = format!("resume-{key}.part");
+        let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
+        let Some(claim) = Claim::take(&path) else {
+            return Ok(Opened::Busy);
+        };
+        let existing = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(OPEN_FLAGS)
+            .open(&path);
+        let (file, have, prefix) = match existing {
+            Ok(file) => {
+                let meta = file
+                    .metadata()
+                    .with_context(|| format!("reading {}", shown.display()))?;
+                if let Some(why) = unusable(&meta) {
+                    return Ok(Opened::Unusable(why.into()));
+                }
+                let (have, prefix) = hash_prefix(&file, size)
+                    .with_context(|| format!("reading {}", shown.display()))?;
+                (file, have, prefix)
             }
-        }
-        let claim = Claim(path.clone());
-        let (mut have, mut prefix) = (0, Sha3_256::new());
-        match std::fs::File::open(&path) {
-            Ok(file) => (have, prefix) = hash_prefix(file, size)?,
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(anyhow!(e).context(format!("reading {}", path.display()))),
-        }
-        Ok(Some(Resumable {
+            Err(e) if e.kind() == ErrorKind::NotFound => match create_exclusive(&path) {
+                Ok(file) => (file, 0, Sha3_256::new()),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    return Ok(Opened::Unusable("it appeared while being created".into()))
+                }
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+            },
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Ok(Opened::Unusable("it is a symbolic link".into()))
+            }
+            Err(e) => return Err(anyhow!(e).context(format!("opening {}", shown.display()))),
+        };
+        Ok(Opened::Ready(Box::new(Resumable {
             path,
+            shown,
             have,
             prefix,
+            file,
             claim,
-        }))
+            parts: parts.clone(),
+        })))
+    }
+}
+
+/// Why an opened resumable part file must not be resumed: not a regular file, more than one
+/// link (a hard link to a file someone else cares about), or not ours.
+fn unusable(meta: &std::fs::Metadata) -> Option<&'static str> {
+    if !meta.is_file() {
+        Some("it is not a regular file")
+    } else if meta.nlink() != 1 {
+        Some("it has more than one link")
+    } else if meta.uid() != effective_uid() {
+        Some("it belongs to another user")
+    } else {
+        None
     }
 }
 
@@ -316,16 +613,29 @@ pub fn hash_prefix(source: impl Read, limit: u64) -> std::io::Result<(u64, Sha3_
     Ok((read, hasher))
 }
 
-/// A set's temporary directory (`.NAME.ID.ferry-part/`): removed with its contents when
-/// dropped, unless everything in it was moved to its final place.
+/// A set's temporary directory (`set-RANDOM/` in [`PARTS_DIR`]): removed with its contents
+/// when dropped, unless everything in it was moved to its final place.
 pub struct PartDir {
     pub path: PathBuf,
+    _parts: Arc<Parts>,
 }
 
 impl PartDir {
-    pub fn create(path: PathBuf) -> Result<PartDir> {
-        std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(PartDir { path })
+    pub fn create(parts: &Arc<Parts>) -> Result<PartDir> {
+        for _ in 0..RANDOM_NAME_ATTEMPTS {
+            let path = parts.path.join(parts.random_name("set", ""));
+            match std::fs::DirBuilder::new().mode(0o700).create(&path) {
+                Ok(()) => {
+                    return Ok(PartDir {
+                        path,
+                        _parts: parts.clone(),
+                    })
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+            }
+        }
+        bail!("no free part-directory name in {}", parts.shown.display())
     }
 }
 
@@ -339,9 +649,30 @@ impl Drop for PartDir {
 /// it.
 pub const PART_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
-/// Remove the part files and part directories in `dir` (`.NAME.KEY.ferry-part`) untouched for
-/// longer than `max_age`: resumes that never came. Returns how many went.
+/// Remove the part files and set directories of `dir` untouched for longer than `max_age`:
+/// resumes that never came. They are in its private [`PARTS_DIR`] (only when that is safe to
+/// use, as [`Parts::open`] checks), or beside the files (`.NAME.KEY.ferry-part`, left by older versions).
+/// Returns how many went.
 pub fn remove_stale(dir: &Path, max_age: std::time::Duration) -> usize {
+    let legacy = remove_old(dir, max_age, |name| {
+        name.starts_with('.') && name.ends_with(".ferry-part")
+    });
+    let parts = dir.join(PARTS_DIR);
+    let ours = if let Ok((_dir, parts)) = open_private(&parts) {
+        remove_old(&parts, max_age, |name| {
+            ["resume-", "once-", "set-"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        })
+    } else {
+        0
+    };
+    legacy + ours
+}
+
+/// Remove the entries of `dir` whose name passes `matches`, untouched for longer than
+/// `max_age` (a symbolic link is removed, never followed).
+fn remove_old(dir: &Path, max_age: std::time::Duration, matches: impl Fn(&str) -> bool) -> usize {
     let Ok(listing) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -349,8 +680,7 @@ pub fn remove_stale(dir: &Path, max_age: std::time::Duration) -> usize {
     let mut removed = 0;
     for entry in listing.flatten() {
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if !(name.starts_with('.') && name.ends_with(".ferry-part")) {
+        if !matches(&name.to_string_lossy()) {
             continue;
         }
         let Ok(meta) = entry.path().symlink_metadata() else {
@@ -379,32 +709,197 @@ pub fn remove_stale(dir: &Path, max_age: std::time::Duration) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn set_old(path: &Path) {
+        let old = std::time::SystemTime::now() - PART_MAX_AGE - std::time::Duration::from_secs(60);
+        File::open(path).unwrap().set_modified(old).unwrap();
+    }
 
     #[test]
     fn only_old_part_files_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let old = std::time::SystemTime::now() - PART_MAX_AGE - std::time::Duration::from_secs(60);
         for name in [".a.bin.1.ferry-part", "kept.bin", ".fresh.bin.2.ferry-part"] {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
         std::fs::create_dir(dir.path().join(".set.3.ferry-part")).unwrap();
-        for name in [".a.bin.1.ferry-part", "kept.bin"] {
-            let f = std::fs::File::options()
-                .write(true)
-                .open(dir.path().join(name))
-                .unwrap();
-            f.set_modified(old).unwrap();
+        for name in [".a.bin.1.ferry-part", "kept.bin", ".set.3.ferry-part"] {
+            set_old(&dir.path().join(name));
         }
-        std::fs::File::open(dir.path().join(".set.3.ferry-part"))
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
-        assert_eq!(remove_stale(dir.path(), PART_MAX_AGE), 2);
+        let parts = Parts::open(dir.path()).unwrap();
+        for name in ["resume-01.part", "once-02.part", "resume-03.part", "other"] {
+            std::fs::write(parts.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(parts.path().join("set-04")).unwrap();
+        for name in ["resume-01.part", "once-02.part", "set-04", "other"] {
+            set_old(&parts.path().join(name));
+        }
+        assert_eq!(remove_stale(dir.path(), PART_MAX_AGE), 5);
         let mut left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, [".fresh.bin.2.ferry-part", "kept.bin"]);
+        assert_eq!(
+            left,
+            [".ferry-parts", ".fresh.bin.2.ferry-part", "kept.bin"]
+        );
+        let mut inside: Vec<_> = std::fs::read_dir(parts.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        inside.sort();
+        assert_eq!(inside, ["other", "resume-03.part"]);
+    }
+
+    #[test]
+    fn stale_files_are_not_looked_for_through_a_planted_parts_link() {
+        let (dir, elsewhere) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(elsewhere.path().join("resume-01.part"), b"x").unwrap();
+        set_old(&elsewhere.path().join("resume-01.part"));
+        symlink(elsewhere.path(), dir.path().join(PARTS_DIR)).unwrap();
+        assert_eq!(remove_stale(dir.path(), PART_MAX_AGE), 0);
+        assert!(elsewhere.path().join("resume-01.part").exists());
+    }
+
+    #[test]
+    fn the_parts_directory_is_private_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts = Parts::open(dir.path()).unwrap();
+        let mode = parts.path().metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        drop(parts);
+        assert!(!dir.path().join(PARTS_DIR).exists(), "removed when empty");
+
+        // A symbolic link, a file, a group-writable directory: refused, left as they are.
+        let elsewhere = tempfile::tempdir().unwrap();
+        symlink(elsewhere.path(), dir.path().join(PARTS_DIR)).unwrap();
+        let err = Parts::open(dir.path()).err().unwrap();
+        assert!(format!("{err:#}").contains("symbolic link"), "{err:#}");
+        std::fs::remove_file(dir.path().join(PARTS_DIR)).unwrap();
+        std::fs::write(dir.path().join(PARTS_DIR), b"").unwrap();
+        let err = Parts::open(dir.path()).err().unwrap();
+        assert!(format!("{err:#}").contains("not a directory"), "{err:#}");
+        std::fs::remove_file(dir.path().join(PARTS_DIR)).unwrap();
+        std::fs::create_dir(dir.path().join(PARTS_DIR)).unwrap();
+        std::fs::set_permissions(
+            dir.path().join(PARTS_DIR),
+            std::fs::Permissions::from_mode(0o770),
+        )
+        .unwrap();
+        let err = Parts::open(dir.path()).err().unwrap();
+        assert!(format!("{err:#}").contains("may write"), "{err:#}");
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+
+    /// The victim of a planted link: its bytes, to check they never change.
+    fn victim(dir: &Path) -> (PathBuf, Vec<u8>) {
+        let path = dir.join("victim");
+        let bytes = b"root-owned secret".to_vec();
+        std::fs::write(&path, &bytes).unwrap();
+        (path, bytes)
+    }
+
+    #[test]
+    fn a_resume_never_uses_a_link_nor_a_file_with_other_links() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let parts = Parts::open(dir.path()).unwrap();
+        let (target, bytes) = victim(outside.path());
+        symlink(&target, parts.path().join("resume-aa.part")).unwrap();
+        assert!(matches!(
+            Resumable::open(&parts, "aa", 100).unwrap(),
+            Opened::Unusable(why) if why.contains("symbolic link")
+        ));
+        std::fs::hard_link(&target, parts.path().join("resume-bb.part")).unwrap();
+        assert!(matches!(
+            Resumable::open(&parts, "bb", 100).unwrap(),
+            Opened::Unusable(why) if why.contains("more than one link")
+        ));
+        assert_eq!(std::fs::read(&target).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_resumable_part_file_is_held_by_one_transfer_and_resumes_its_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts = Parts::open(dir.path()).unwrap();
+        let Opened::Ready(first) = Resumable::open(&parts, "cc", 10).unwrap() else {
+            panic!("a missing part file is created");
+        };
+        assert_eq!(first.have, 0);
+        let mode = first.path.metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(matches!(
+            Resumable::open(&parts, "cc", 10).unwrap(),
+            Opened::Busy
+        ));
+        let path = first.path.clone();
+        drop(first);
+        std::fs::write(&path, b"abcdef").unwrap();
+        let Opened::Ready(again) = Resumable::open(&parts, "cc", 4).unwrap() else {
+            panic!("released on drop");
+        };
+        assert_eq!(again.have, 4);
+        assert_eq!(
+            again.prefix.clone().finalize()[..],
+            Sha3_256::digest(b"abcd")[..]
+        );
+    }
+
+    #[tokio::test]
+    async fn one_shot_names_are_random_and_kept_files_never_replace_links() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let parts = Parts::open(dir.path()).unwrap();
+        let (target, bytes) = victim(outside.path());
+        // A dangling link and a link to the victim under the final names.
+        symlink(outside.path().join("nothing"), dir.path().join("a.bin")).unwrap();
+        symlink(&target, dir.path().join("a (1).bin")).unwrap();
+        let (mut one, two) = (
+            PartFile::create_once(&parts).unwrap(),
+            PartFile::create_once(&parts).unwrap(),
+        );
+        assert_ne!(one.path(), two.path());
+        assert!(one.path().starts_with(parts.path()));
+        one.write(b"data").await.unwrap();
+        let kept = one.keep(dir.path(), "a.bin").await.unwrap();
+        assert_eq!(kept, dir.path().join("a (2).bin"));
+        assert_eq!(std::fs::read(&kept).unwrap(), b"data");
+        assert_eq!(std::fs::read(&target).unwrap(), bytes);
+        assert!(dir
+            .path()
+            .join("a.bin")
+            .symlink_metadata()
+            .unwrap()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_directory_moved_into_place_replaces_neither_a_directory_nor_a_link() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let from = dir.path().join("from");
+        std::fs::create_dir(&from).unwrap();
+        std::fs::write(from.join("inside"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("tree")).unwrap();
+        symlink(outside.path(), dir.path().join("tree (1)")).unwrap();
+        let moved = move_to_free_name(&from, dir.path(), "tree").unwrap();
+        assert_eq!(moved, dir.path().join("tree (2)"));
+        assert_eq!(std::fs::read(moved.join("inside")).unwrap(), b"x");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tree")).unwrap().count(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_parts_directory_swapped_for_a_link_after_the_check_redirects_nothing() {
+        let (dir, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let parts = Parts::open(dir.path()).unwrap();
+        let moved = dir.path().join("moved");
+        std::fs::rename(dir.path().join(PARTS_DIR), &moved).unwrap();
+        symlink(outside.path(), dir.path().join(PARTS_DIR)).unwrap();
+        let part = PartFile::create_once(&parts).unwrap();
+        let name = part.path().file_name().unwrap().to_owned();
+        assert!(moved.join(&name).is_file());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 }

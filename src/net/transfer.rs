@@ -6,15 +6,18 @@
 //! (`send -`) goes out as its producer writes it, with an empty record every
 //! [`STREAM_KEEPALIVE`] of silence; Ctrl-C stops it even while the producer is silent.
 //!
-//! The receiver writes into a temporary file beside the destination (`.NAME.KEY.ferry-part`,
-//! kept when the connection breaks so that the next offer of the same file resumes there),
-//! removed on every other failure path and linked under a free final name only after the
-//! SHA3-256 matched; an existing file is never replaced. A set is received into a hidden
-//! directory whose top-level entries are moved into place once every file was verified.
+//! The receiver writes into a part file in the destination's private `.ferry-parts/` directory
+//! (see `net::partfile`: resumable ones kept when the connection breaks so that the next offer
+//! of the same file resumes there), removed on every other failure path and linked under a
+//! free final name only after the SHA3-256 matched, before the `OK`; an existing file is never
+//! replaced. A set is received into a private directory there, whose top-level entries are
+//! moved into place once every file was verified.
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
-use crate::net::partfile::{move_to_free_name, PartDir, PartFile, Resumable};
+use crate::net::partfile::{
+    move_to_free_name, resume_key, Opened, PartDir, PartFile, Parts, Resumable,
+};
 use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
@@ -785,9 +788,10 @@ where
     }
 
     let prepared = match dir {
-        Some(dir) if set => PartDir::create(dir.join(format!(".{}.{tid}.ferry-part", safe.name)))
+        Some(dir) if set => Parts::open(dir)
+            .and_then(|parts| PartDir::create(&parts))
             .map(|part| (Sink::Set(SetSink::new(part, &header)), rx.accept())),
-        Some(dir) => prepare_file(dir, &safe.name, &peer, &header, &mut rx).await,
+        Some(dir) => prepare_file(dir, &peer, &header, &mut rx).await,
         None => PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept())),
     };
     let mut sink = match prepared {
@@ -900,50 +904,51 @@ where
     }
 }
 
-/// The part file for a single file of known size: a resumable one named after the sender's
+/// The part file for a single file: for a known size, a resumable one keyed by the sender's
 /// account, the offered name and size (so a later offer of the same file finds what an
-/// interrupted one left), or a fresh one when another transfer is already writing that.
+/// interrupted one left); a fresh one-shot one for a stream, when another transfer holds that
+/// key (a second sending of the same file: it is served, it only does not resume), or when
+/// what is found under the key must not be trusted (logged).
 async fn prepare_file(
     dir: &Path,
-    safe_name: &str,
     peer: &PeerIdentity,
     header: &Header,
     rx: &mut Receiver,
 ) -> Result<(Sink, Result<Vec<u8>, TransferError>)> {
-    let Some(size) = header.size else {
-        let path = dir.join(format!(".{safe_name}.{}.ferry-part", header.transfer_id));
-        return Ok((
-            Sink::File(Target::Ready(PartFile::create(&path)?)),
+    let parts = Parts::open(dir)?;
+    let once = |rx: &mut Receiver| -> Result<(Sink, Result<Vec<u8>, TransferError>)> {
+        Ok((
+            Sink::File(Target::Ready(PartFile::create_once(&parts)?)),
             rx.accept(),
-        ));
+        ))
     };
-    let key = {
-        let mut hasher = Sha3_256::new();
-        hasher.update(peer.account.to_string().as_bytes());
-        hasher.update([0]);
-        hasher.update(header.name.as_bytes());
-        hasher.update(size.to_be_bytes());
-        hex::encode(&hasher.finalize()[..8])
+    let Some(size) = header.size else {
+        return once(rx);
     };
-    let path = dir.join(format!(".{safe_name}.{key}.ferry-part"));
-    let opened = tokio::task::spawn_blocking(move || Resumable::open(path, size))
-        .await
-        .context("opening the part file")??;
+    let key = resume_key(&peer.account.to_string(), &header.name, size);
+    let opened = {
+        let parts = parts.clone();
+        tokio::task::spawn_blocking(move || Resumable::open(&parts, &key, size))
+            .await
+            .context("opening the part file")??
+    };
     match opened {
-        Some(resumable) if resumable.have > 0 => {
+        Opened::Ready(resumable) if resumable.have > 0 => {
             let go = rx.accept_resume(resumable.have, resumable.prefix.clone());
-            Ok((Sink::File(Target::AwaitStart(Box::new(resumable))), go))
+            Ok((Sink::File(Target::AwaitStart(resumable)), go))
         }
-        Some(resumable) => Ok((
-            Sink::File(Target::Ready(PartFile::resume(resumable, 0)?)),
+        Opened::Ready(resumable) => Ok((
+            Sink::File(Target::Ready(PartFile::resume(*resumable, 0)?)),
             rx.accept(),
         )),
-        None => {
-            let path = dir.join(format!(".{safe_name}.{}.ferry-part", header.transfer_id));
-            Ok((
-                Sink::File(Target::Ready(PartFile::create(&path)?)),
-                rx.accept(),
-            ))
+        Opened::Busy => once(rx),
+        Opened::Unusable(why) => {
+            tracing::warn!(
+                "not resuming {:?} from {}: its part file is unusable ({why}); starting afresh",
+                header.name,
+                peer.account
+            );
+            once(rx)
         }
     }
 }

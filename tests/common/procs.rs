@@ -69,12 +69,33 @@ pub fn final_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Hidden names in `dir` that are not resumable part files (`.NAME.KEY.ferry-part`).
+/// The receiver's private directory of part files inside a receive directory.
+pub const PARTS_DIR: &str = ".ferry-parts";
+
+/// Hidden names in `dir` that are not where part files are kept (`.ferry-parts/`, or
+/// `.NAME.KEY.ferry-part` beside the files for older builds).
 pub fn stray_hidden(dir: &Path) -> Vec<String> {
     super::entries(dir)
         .into_iter()
-        .filter(|n| n.starts_with('.') && !n.ends_with(".ferry-part"))
+        .filter(|n| n.starts_with('.') && n != PARTS_DIR && !n.ends_with(".ferry-part"))
         .collect()
+}
+
+/// The part files kept in receive directory `dir`: those of `.ferry-parts/` (older builds:
+/// the `.NAME.KEY.ferry-part` files in `dir` itself), sorted.
+pub fn part_files(dir: &Path) -> Vec<PathBuf> {
+    let inside = dir.join(PARTS_DIR);
+    let mut found: Vec<PathBuf> = super::entries(&inside)
+        .into_iter()
+        .map(|n| inside.join(n))
+        .collect();
+    found.extend(
+        super::entries(dir)
+            .into_iter()
+            .filter(|n| n.starts_with('.') && n.ends_with(".ferry-part"))
+            .map(|n| dir.join(n)),
+    );
+    found
 }
 
 /// A spawned process whose stdout and stderr are collected by threads (so a chatty child

@@ -85,13 +85,16 @@ pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> 
     ])
 }
 
+/// How long the first announcement waits for a bootstrap node to answer.
+const FIRST_NODE_WAIT: Duration = Duration::from_secs(2);
 /// How often to retry announcing while no DHT node takes the announcement.
 const ANNOUNCE_RETRY: Duration = Duration::from_secs(15);
 
 /// Announce this device and keep the announcement alive for as long as the task runs.
 ///
-/// The first announcement goes out at once: a full node keeps its own values, so a peer on
-/// the LAN that finds this node reads it here even when no other node answers (an offline
+/// The first announcement goes out as soon as a bootstrap node answered, or after
+/// [`FIRST_NODE_WAIT`] (at once with no bootstrap): a full node keeps its own values, so a peer
+/// on the LAN that finds this node reads it here even when no other node answers (an offline
 /// LAN). Until other nodes are known it is announced again each time they may have appeared,
 /// so it reaches them as soon as they do.
 pub async fn keep_announced(
@@ -101,6 +104,11 @@ pub async fn keep_announced(
 ) {
     let mut announced = Some(announced);
     let mut _handles = Vec::new();
+    if dht.has_bootstrap {
+        // A reachable bootstrap node answers within a round trip or two: the first
+        // announcement then reaches the network, not only this node.
+        let _ = dht.wait_for_nodes(1, FIRST_NODE_WAIT).await;
+    }
     loop {
         match announce(&dht, &identity).await {
             Ok(handles) => {

@@ -99,6 +99,8 @@ pub struct Dht {
     pub id: InfoHash,
     pub addr4: Option<SocketAddr>,
     pub addr6: Option<SocketAddr>,
+    /// Whether bootstrap nodes were given (else only the LAN can bring other nodes).
+    pub has_bootstrap: bool,
 }
 
 /// A value stored and kept alive until this is dropped or cancelled.
@@ -303,6 +305,7 @@ impl Dht {
             id,
             addr4,
             addr6,
+            has_bootstrap: !config.bootstrap.is_empty(),
         };
         // Names are resolved in the background: the node serves the LAN meanwhile, and an
         // offline machine does not wait on DNS before anything else can happen.

@@ -373,8 +373,21 @@ impl PartFile {
     /// Write the rest and sync; the file stays where it is (an entry inside a set's directory).
     pub async fn finish_in_place(mut self) -> Result<()> {
         self.flush_all().await?;
+        self.open_up()?;
         self.preserved = true;
         Ok(())
+    }
+
+    /// A verified file gets the mode any new file of this user gets (0666 less the umask):
+    /// 0600 protected it only while it was a part file in the private directory, where no one
+    /// else can swap the name this goes through.
+    fn open_up(&self) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            &self.path,
+            std::fs::Permissions::from_mode(0o666 & !process_umask()),
+        )
+        .with_context(|| format!("setting the mode of {}", self.shown.display()))
     }
 
     async fn flush_all(&mut self) -> Result<()> {
@@ -392,12 +405,27 @@ impl PartFile {
             return Ok(self.path.clone());
         }
         let path = self.path.clone();
+        self.open_up()?;
         let kept = move_to_free_name(&path, dir, name);
         if kept.is_ok() {
             self.preserved = true;
         }
         kept
     }
+}
+
+/// This process's umask, read without changing it (`umask(2)` can only set it); 022 when
+/// `/proc` does not say.
+fn process_umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
 }
 
 /// Move `from` (a file or a directory) into `dir` under `name`, or `name (n)` when taken;

@@ -23,7 +23,9 @@ use crate::net::dht::{Dht, ListenEvent, PutHandle};
 use crate::net::ice::{self, CandidateOptions, IceStream, RemoteParams};
 use crate::net::tls;
 use crate::net::Interrupt;
+use crate::proto::admission::{check_offer, Admission, Refusal};
 use crate::proto::dht::value::Value;
+use crate::proto::ratelog::RateLog;
 use crate::proto::signal::{
     account_key, device_key, open_announcement, open_message, open_request, peer_key, seal,
     seal_announcement, Announcement, DeviceInfo, Message, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
@@ -34,11 +36,12 @@ use rustls::pki_types::UnixTime;
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
 
 /// Longest wait for a TCP connection to open (direct mode).
@@ -173,6 +176,7 @@ pub async fn send_message(
         enc_key: ByteBuf::from(identity.enc_public().to_vec()),
         mime_type: mime_type.to_string(),
         payload: ByteBuf::from(payload),
+        to: to.peer.device.to_string(),
     };
     dht.put_once(
         peer_key(&to.peer.device),
@@ -209,6 +213,7 @@ pub async fn connect_via_dht(
         candidates: gathered.candidates.clone(),
         conn_type: "ferry".into(),
         public_addrs: gathered.public_addrs.clone(),
+        to: target.peer.device.to_string(),
     };
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
     dht.put_once(
@@ -233,6 +238,7 @@ pub async fn connect_via_dht(
                 match open_request(
                     &value.data,
                     identity.enc_secret(),
+                    &identity.device,
                     UnixTime::now(),
                     &mut guard,
                 ) {
@@ -304,22 +310,80 @@ pub struct Incoming {
     pub stream: PeerStream,
     pub peer: PeerIdentity,
     pub addr: SocketAddr,
+    /// The transfer slot taken when the offer was admitted (DHT path), held as long as the
+    /// connection; `None` when the caller takes one itself (direct mode).
+    pub slot: Option<OwnedSemaphorePermit>,
+}
+
+/// Most offers answered at once (gathering, TURN, ICE checks, TLS), whatever the slots: a
+/// flood of admitted offers waits for nothing and grows nothing, the excess is dropped.
+pub const MAX_ANSWERS: usize = 16;
+
+/// What [`serve_offers`] applies to an opened offer before doing any work for it.
+#[derive(Default)]
+pub struct OfferPolicy {
+    /// The signers allowed (`--from`); any verified device when empty.
+    pub from: Pin,
+    /// Transfer slots (`--max-concurrent`): one is taken when an offer is admitted and travels
+    /// with its connection ([`Incoming::slot`]); none free, the offer is dropped as busy.
+    pub slots: Option<Arc<Semaphore>>,
+    /// Where the replay guard is kept across restarts (`None`: in memory only).
+    pub replay_file: Option<PathBuf>,
+}
+
+/// Where `ferry receive` keeps the offers it has seen (see [`ReplayGuard`]).
+pub fn replay_file(home: &Path) -> PathBuf {
+    home.join("seen-offers")
+}
+
+fn load_guard(path: Option<&Path>) -> ReplayGuard {
+    let Some(path) = path else {
+        return ReplayGuard::default();
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => ReplayGuard::decode(&bytes, UnixTime::now().as_secs()),
+        Err(_) => ReplayGuard::default(),
+    }
+}
+
+/// Write the guard next to `path` and rename it over (atomic), readable by this user only.
+fn save_guard(path: &Path, guard: &ReplayGuard) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        // A link planted at the temporary name is not followed.
+        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
+        .open(&tmp)?;
+    file.write_all(&guard.encode())?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Answer every valid connection request at this device's key; verified connections go to
 /// `incoming`, verified messages to `messages` (when given; else they are ignored). Refused
 /// requests and messages are reported as [`Event::Dropped`] and counted.
+///
+/// Each opened offer is decided on before anything is done for it (`proto::admission`): its
+/// fields, its signer against `policy.from`, the per-device and per-account rates, a
+/// transfer slot, an answer slot. Only then are candidates gathered, TURN allocated, a UPnP
+/// mapping made and the peer's candidates dialled.
 pub async fn serve_offers(
     dht: Dht,
     identity: Arc<Identity>,
     candidates: CandidateOptions,
     incoming: mpsc::Sender<Result<Incoming>>,
     messages: Option<mpsc::Sender<InboundMessage>>,
+    policy: OfferPolicy,
     reporter: Arc<dyn Reporter>,
     mut interrupt: Interrupt,
 ) -> Result<()> {
     let mut offers = dht.listen(peer_key(&identity.device)).await?;
-    let acceptor = TlsAcceptor::from(tls::server_config(&identity)?);
+    let acceptor = TlsAcceptor::from(tls::server_config(&identity, Pin::any())?);
     let dropped = Arc::new(AtomicU64::new(0));
     let drop_one = {
         let reporter = reporter.clone();
@@ -329,7 +393,9 @@ pub async fn serve_offers(
             reporter.report(Event::Dropped { reason, total });
         }
     };
-    let mut guard = ReplayGuard::default();
+    let mut guard = load_guard(policy.replay_file.as_deref());
+    let mut admission = Admission::new(policy.from.clone());
+    let answering = Arc::new(Semaphore::new(MAX_ANSWERS));
     loop {
         let event = tokio::select! {
             e = offers.next() => e,
@@ -347,6 +413,7 @@ pub async fn serve_offers(
                 match open_message(
                     &value.data,
                     identity.enc_secret(),
+                    &identity.device,
                     UnixTime::now(),
                     &mut guard,
                 ) {
@@ -372,6 +439,7 @@ pub async fn serve_offers(
             let (offer, peer) = match open_request(
                 &value.data,
                 identity.enc_secret(),
+                &identity.device,
                 UnixTime::now(),
                 &mut guard,
             ) {
@@ -384,6 +452,41 @@ pub async fn serve_offers(
             if offer.is_answer {
                 continue;
             }
+            let admitted = check_offer(
+                &offer.ufrag,
+                &offer.pwd,
+                &offer.candidates,
+                &offer.public_addrs,
+            )
+            .and_then(|()| admission.admit(&peer, std::time::Instant::now()))
+            .and_then(|()| match &policy.slots {
+                None => Ok(None),
+                Some(slots) => slots
+                    .clone()
+                    .try_acquire_owned()
+                    .map(Some)
+                    .map_err(|_| Refusal::Busy {
+                        slots: slots.available_permits(),
+                        peer,
+                    }),
+            })
+            .and_then(|slot| {
+                answering
+                    .clone()
+                    .try_acquire_owned()
+                    .map(|answer| (slot, answer))
+                    .map_err(|_| Refusal::TooManyAnswers {
+                        limit: MAX_ANSWERS,
+                        peer,
+                    })
+            });
+            let (slot, answer_permit) = match admitted {
+                Ok(permits) => permits,
+                Err(refusal) => {
+                    drop_one(refusal.to_string());
+                    continue;
+                }
+            };
             let (dht, identity, ips, incoming, acceptor, drop_one) = (
                 dht.clone(),
                 identity.clone(),
@@ -394,8 +497,10 @@ pub async fn serve_offers(
             );
             tokio::spawn(async move {
                 let result = answer(&dht, &identity, &ips, &acceptor, offer, peer).await;
+                drop(answer_permit);
                 match result {
-                    Ok(conn) => {
+                    Ok(mut conn) => {
+                        conn.slot = slot;
                         let _ = incoming.send(Ok(conn)).await;
                     }
                     Err(err) => {
@@ -410,6 +515,13 @@ pub async fn serve_offers(
                     }
                 }
             });
+        }
+        if guard.take_changed() {
+            if let Some(path) = &policy.replay_file {
+                if let Err(err) = save_guard(path, &guard) {
+                    tracing::debug!("keeping seen offers in {}: {err}", path.display());
+                }
+            }
         }
     }
 }
@@ -434,6 +546,7 @@ async fn answer(
         candidates: gathered.candidates.clone(),
         conn_type: offer.conn_type.clone(),
         public_addrs: gathered.public_addrs.clone(),
+        to: peer.device.to_string(),
     };
     let their_key: [u8; 32] = offer
         .enc_key
@@ -465,6 +578,7 @@ async fn answer(
         stream,
         peer: tls_peer,
         addr,
+        slot: None,
     })
 }
 
@@ -487,20 +601,33 @@ pub async fn connect_direct(
     tls_client(identity, IceStream::plain(tcp), pin, addr).await
 }
 
+/// Most TLS handshakes in progress at once in direct mode: each is bounded by
+/// [`HANDSHAKE_TIMEOUT`]; beyond, connections wait in the kernel's backlog instead of taking
+/// descriptors and tasks here. Idle strangers cannot starve a legitimate sender below this.
+pub const MAX_HANDSHAKES: usize = 32;
+/// How long to wait before accepting again when out of descriptors (`EMFILE`/`ENFILE`): the
+/// pending connection stays queued, so accepting at once would fail again at once.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
 /// Listens for devices connecting directly.
 pub struct DirectListener {
     listener: TcpListener,
     acceptor: TlsAcceptor,
+    handshakes: Arc<Semaphore>,
+    warnings: std::sync::Mutex<RateLog>,
 }
 
 impl DirectListener {
-    pub async fn bind(identity: &Identity, addr: SocketAddr) -> Result<DirectListener> {
+    /// Listen on `addr`; only devices allowed by `from` complete the TLS handshake.
+    pub async fn bind(identity: &Identity, addr: SocketAddr, from: Pin) -> Result<DirectListener> {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
         Ok(DirectListener {
             listener,
-            acceptor: TlsAcceptor::from(tls::server_config(identity)?),
+            acceptor: TlsAcceptor::from(tls::server_config(identity, from)?),
+            handshakes: Arc::new(Semaphore::new(MAX_HANDSHAKES)),
+            warnings: std::sync::Mutex::new(RateLog::default()),
         })
     }
 
@@ -508,15 +635,51 @@ impl DirectListener {
         Ok(self.listener.local_addr()?)
     }
 
-    /// The next TCP connection; run [`Handshake::complete`] on it (in its own task).
-    pub async fn accept(&self) -> Result<Handshake> {
-        let (tcp, addr) = self.listener.accept().await?;
-        tcp.set_nodelay(true)?;
-        Ok(Handshake {
-            tcp,
-            addr,
-            acceptor: self.acceptor.clone(),
-        })
+    /// Warn about `err` of `kind`, at most one line per kind every few seconds.
+    fn warn(&self, kind: &'static str, err: &std::io::Error) {
+        let mut log = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = log.note(kind, std::time::Instant::now()) {
+            tracing::warn!("accepting a connection: {err} ({n} time(s) since the last warning)");
+        }
+    }
+
+    /// The next TCP connection, once fewer than [`MAX_HANDSHAKES`] are in progress; run
+    /// [`Handshake::complete`] on it (in its own task). Errors are logged and retried:
+    /// out of descriptors, after [`ACCEPT_BACKOFF`].
+    pub async fn accept(&self) -> Handshake {
+        let permit = loop {
+            if let Ok(permit) = self.handshakes.clone().acquire_owned().await {
+                break permit;
+            }
+        };
+        loop {
+            match self.listener.accept().await {
+                Ok((tcp, addr)) => {
+                    let _ = tcp.set_nodelay(true);
+                    return Handshake {
+                        tcp,
+                        addr,
+                        acceptor: self.acceptor.clone(),
+                        _permit: permit,
+                    };
+                }
+                Err(err) => {
+                    let out_of_descriptors = matches!(
+                        err.raw_os_error(),
+                        Some(code) if code == nix::libc::EMFILE || code == nix::libc::ENFILE
+                    );
+                    if out_of_descriptors {
+                        self.warn("out of descriptors", &err);
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    } else {
+                        self.warn("other", &err);
+                        // A connection reset before it was accepted, say: try the next one,
+                        // without spinning if the error repeats.
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -525,17 +688,26 @@ pub struct Handshake {
     tcp: TcpStream,
     pub addr: SocketAddr,
     acceptor: TlsAcceptor,
+    /// One of [`MAX_HANDSHAKES`], given back when the handshake ends.
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Handshake {
-    /// Run the TLS handshake; the peer must present a verified device chain.
+    /// Run the TLS handshake (bounded by [`HANDSHAKE_TIMEOUT`]); the peer must present a
+    /// verified device chain that the listener's pin allows.
     pub async fn complete(self) -> Result<Incoming> {
-        let (stream, peer) =
-            tls_server(&self.acceptor, IceStream::plain(self.tcp), self.addr).await?;
+        let Handshake {
+            tcp,
+            addr,
+            acceptor,
+            _permit,
+        } = self;
+        let (stream, peer) = tls_server(&acceptor, IceStream::plain(tcp), addr).await?;
         Ok(Incoming {
             stream,
             peer,
-            addr: self.addr,
+            addr,
+            slot: None,
         })
     }
 }

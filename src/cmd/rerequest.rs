@@ -84,6 +84,11 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
         ctx.candidate_options(),
         incoming,
         Some(messages),
+        // Only the member asked (or this account's own devices) may connect to send it again.
+        connector::OfferPolicy {
+            from: crate::identity::Pin::to([member, identity.account]),
+            ..connector::OfferPolicy::default()
+        },
         ctx.console.clone(),
         ctx.interrupt.clone(),
     ));

@@ -4,6 +4,8 @@
 pub mod dht;
 pub mod framing;
 pub mod name;
+pub mod ratelog;
+pub mod admission;
 pub mod signal;
 pub mod transfer;
 pub mod turn;

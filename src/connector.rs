@@ -214,6 +214,7 @@ pub async fn connect_via_dht(
         conn_type: "ferry".into(),
         public_addrs: gathered.public_addrs.clone(),
         to: target.peer.device.to_string(),
+        refused: String::new(),
     };
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
     dht.put_once(
@@ -261,6 +262,16 @@ pub async fn connect_via_dht(
             ANSWER_TIMEOUT.as_secs()
         ))
     })??;
+    if !answer.refused.is_empty() {
+        // Peer text: printable characters only, and not much of it.
+        let reason: String = answer
+            .refused
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        return Err(crate::outcome::Stop::Refused(reason).into());
+    }
     let remote = RemoteParams {
         ufrag: answer.ufrag,
         pwd: answer.pwd,
@@ -369,8 +380,10 @@ fn save_guard(path: &Path, guard: &ReplayGuard) -> std::io::Result<()> {
 /// requests and messages are reported as [`Event::Dropped`] and counted.
 ///
 /// Each opened offer is decided on before anything is done for it (`proto::admission`): its
-/// fields, its signer against `policy.from`, the per-device and per-account rates, a
-/// transfer slot, an answer slot. Only then are candidates gathered, TURN allocated, a UPnP
+/// signer against `policy.from`, the per-device and per-account rates, its fields (at most
+/// 16 candidates, ICE credentials), a transfer slot, an answer slot. A refusal by policy
+/// (`--from`, busy) is told to the sender within a small global budget; everything refused is
+/// counted as dropped. Only then are candidates gathered, TURN allocated, a UPnP
 /// mapping made and the peer's candidates dialled.
 pub async fn serve_offers(
     dht: Dht,
@@ -452,13 +465,16 @@ pub async fn serve_offers(
             if offer.is_answer {
                 continue;
             }
-            let admitted = check_offer(
-                &offer.ufrag,
-                &offer.pwd,
-                &offer.candidates,
-                &offer.public_addrs,
-            )
-            .and_then(|()| admission.admit(&peer, std::time::Instant::now()))
+            let admitted = admission
+                .admit(&peer, std::time::Instant::now())
+                .and_then(|()| {
+                    check_offer(
+                        &offer.ufrag,
+                        &offer.pwd,
+                        &offer.candidates,
+                        &offer.public_addrs,
+                    )
+                })
             .and_then(|()| match &policy.slots {
                 None => Ok(None),
                 Some(slots) => slots
@@ -483,6 +499,15 @@ pub async fn serve_offers(
             let (slot, answer_permit) = match admitted {
                 Ok(permits) => permits,
                 Err(refusal) => {
+                    if admission.tell(&refusal, std::time::Instant::now()) {
+                        tokio::spawn(tell_refusal(
+                            dht.clone(),
+                            identity.clone(),
+                            offer,
+                            peer,
+                            refusal_text(&refusal),
+                        ));
+                    }
                     drop_one(refusal.to_string());
                     continue;
                 }
@@ -526,6 +551,48 @@ pub async fn serve_offers(
     }
 }
 
+/// What the sender of a refused offer is told.
+fn refusal_text(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::NotAllowed { .. } => "this receiver does not accept files from this device".into(),
+        Refusal::Busy { .. } => {
+            "the receiver is busy with other transfers; try again later".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Answer `offer` with a refusal (no candidates, nothing gathered): one DHT put.
+async fn tell_refusal(
+    dht: Dht,
+    identity: Arc<Identity>,
+    offer: Request,
+    peer: PeerIdentity,
+    reason: String,
+) {
+    let Ok(their_key) = <[u8; 32]>::try_from(offer.enc_key.as_ref()) else {
+        return;
+    };
+    let reply = Request {
+        id: offer.id,
+        ts: UnixTime::now().as_secs(),
+        is_answer: true,
+        chain: chain_bytes(&identity),
+        enc_key: ByteBuf::from(identity.enc_public().to_vec()),
+        ufrag: String::new(),
+        pwd: String::new(),
+        candidates: Vec::new(),
+        conn_type: offer.conn_type,
+        public_addrs: Vec::new(),
+        to: peer.device.to_string(),
+        refused: reason,
+    };
+    let value = sealed_value(&identity, &reply, &their_key, REQUEST_USER_TYPE);
+    if let Err(err) = dht.put_once(peer_key(&peer.device), value).await {
+        tracing::debug!("telling {peer} its offer is refused: {err:#}");
+    }
+}
+
 async fn answer(
     dht: &Dht,
     identity: &Identity,
@@ -547,6 +614,7 @@ async fn answer(
         conn_type: offer.conn_type.clone(),
         public_addrs: gathered.public_addrs.clone(),
         to: peer.device.to_string(),
+        refused: String::new(),
     };
     let their_key: [u8; 32] = offer
         .enc_key
@@ -723,8 +791,21 @@ fn handshake_error(err: std::io::Error, addr: SocketAddr) -> anyhow::Error {
             }
             _ => None,
         });
-    match identity {
-        Some(identity) => anyhow!(identity).context(format!("TLS with {addr} refused")),
-        None => anyhow!(err).context(format!("TLS handshake with {addr} failed")),
+    let tls = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match (identity, tls) {
+        (Some(identity), _) => anyhow!(identity).context(format!("TLS with {addr} refused")),
+        // The receiver's verifier turned this device away (`--from`): a refusal, exit 1.
+        _ if tls::refused_by_verifier(&err) => {
+            anyhow!(crate::outcome::Stop::Refused(tls::REFUSED_IN_TLS.into()))
+        }
+        (
+            None,
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )),
+        ) => anyhow!("TLS with {addr} refused: a device --from does not allow"),
+        (None, _) => anyhow!(err).context(format!("TLS handshake with {addr} failed")),
     }
 }

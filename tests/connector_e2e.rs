@@ -105,6 +105,7 @@ fn offer_from(from: &Identity, to: &Identity, gathered: Option<&ice::Gathered>) 
         conn_type: "ferry".into(),
         public_addrs: vec![],
         to: to.device.to_string(),
+        refused: String::new(),
     }
 }
 

@@ -114,7 +114,12 @@ impl ClientCertVerifier for VerifiedClient {
     ) -> Result<ClientCertVerified, rustls::Error> {
         let peer =
             verify_chain(&full_chain(end_entity, intermediates), now).map_err(identity_error)?;
-        self.pin.check(&peer).map_err(identity_error)?;
+        if !self.pin.allows(&peer) {
+            // Sent as an `access_denied` alert: the sender reports a refusal, not a fault.
+            return Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ));
+        }
         Ok(ClientCertVerified::assertion())
     }
 
@@ -174,6 +179,22 @@ pub fn peer_of(conn: &rustls::CommonState) -> Result<PeerIdentity> {
         .peer_certificates()
         .context("the peer presented no certificate")?;
     Ok(verify_chain(chain, UnixTime::now())?)
+}
+
+/// What a sender is told when the receiver's verifier refused its device.
+pub const REFUSED_IN_TLS: &str = "this receiver does not accept files from this device (--from)";
+
+/// Whether `err` (from a TLS stream) is the receiver refusing this device in its verifier: an
+/// `access_denied` alert. In TLS 1.3 the client finishes its handshake before the server has
+/// checked the client's certificate, so this arrives on the first read.
+pub fn refused_by_verifier(err: &std::io::Error) -> bool {
+    matches!(
+        err.get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::AlertReceived(
+            rustls::AlertDescription::AccessDenied
+        ))
+    )
 }
 
 /// The [`ServerName`] to pass when connecting.

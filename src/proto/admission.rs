@@ -3,10 +3,11 @@
 //!
 //! Anyone can make an identity whose offers verify, so an opened offer is only a claim that
 //! costs its sender nothing. Answering it costs the receiver TURN allocations, listeners, a
-//! UPnP mapping and 15 s of dials to every candidate it lists. The order here is the order of
-//! cost: the offer's fields ([`check_offer`]: candidate count, ICE credentials), the signer
-//! (`--from`), the per-device and per-account rates ([`Admission::admit`]); the connector then
-//! takes a transfer slot (`--max-concurrent`) and a bounded answer slot. Candidates that pass
+//! UPnP mapping and 15 s of dials to every candidate it lists. The signer is decided on first:
+//! `--from`, then the per-device and per-account rates ([`Admission::admit`]); then the offer's
+//! fields ([`check_offer`]: candidate count, ICE credentials); the connector then takes a
+//! transfer slot (`--max-concurrent`) and a bounded answer slot. Refusals a person can act on
+//! (`--from`, busy) are told to the sender within a small global budget ([`Admission::tell`]). Candidates that pass
 //! are dialled only within the scopes this side offers itself ([`dialable`]).
 //!
 //! Pure: time is an argument; nothing here touches a socket or the clock.
@@ -34,6 +35,11 @@ pub const DEVICE_REFILL: Duration = Duration::from_secs(2);
 /// The same for all devices of one account together.
 pub const ACCOUNT_BURST: u32 = 16;
 pub const ACCOUNT_REFILL: Duration = Duration::from_secs(1);
+/// Refusals told to their senders (a signed answer saying so, one DHT put each), across all
+/// senders: a person refused by `--from` or as busy hears it at once instead of waiting 30 s
+/// for an answer, and a flood of strangers' offers gets at most this many puts.
+pub const REFUSAL_BURST: u32 = 4;
+pub const REFUSAL_REFILL: Duration = Duration::from_secs(1);
 /// Signers remembered by each rate limiter; beyond, the ones whose bucket is full again are
 /// forgotten first (forgetting them changes nothing), then the longest idle.
 pub const MAX_TRACKED: usize = 4096;
@@ -61,6 +67,14 @@ pub enum Refusal {
     Busy { slots: usize, peer: PeerIdentity },
     #[error("{limit} offers are being answered already; offer from {peer} dropped")]
     TooManyAnswers { limit: usize, peer: PeerIdentity },
+}
+
+impl Refusal {
+    /// Whether the sender may be told (within [`REFUSAL_BURST`]): a refusal by policy that a
+    /// real person can act on. Malformed or flooding offers are only dropped.
+    pub fn worth_telling(&self) -> bool {
+        matches!(self, Refusal::NotAllowed { .. } | Refusal::Busy { .. })
+    }
 }
 
 /// RFC 8445 ice-char: ALPHA / DIGIT / "+" / "/".
@@ -221,12 +235,14 @@ impl<K: std::hash::Hash + Eq + Copy> RateLimiter<K> {
     }
 }
 
-/// The signer checks: `--from`, then the per-device and per-account rates.
+/// The signer checks: `--from`, then the per-device and per-account rates; and the budget
+/// of refusals told.
 #[derive(Debug)]
 pub struct Admission {
     from: Pin,
     devices: RateLimiter<Id>,
     accounts: RateLimiter<Id>,
+    told: RateLimiter<()>,
 }
 
 impl Admission {
@@ -235,7 +251,13 @@ impl Admission {
             from,
             devices: RateLimiter::new(DEVICE_BURST, DEVICE_REFILL),
             accounts: RateLimiter::new(ACCOUNT_BURST, ACCOUNT_REFILL),
+            told: RateLimiter::new(REFUSAL_BURST, REFUSAL_REFILL),
         }
+    }
+
+    /// Whether `refusal` should be told to its sender now (and is counted if so).
+    pub fn tell(&mut self, refusal: &Refusal, now: Instant) -> bool {
+        refusal.worth_telling() && self.told.allow((), now)
     }
 
     /// Whether an offer signed by `peer` may be answered; a refused signer is not counted

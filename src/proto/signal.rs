@@ -12,7 +12,7 @@
 //!                key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient key),
 //!                plaintext = msgpack Signed { body: msgpack Request { id, ts, is_answer, chain,
 //!                            enc_key, ufrag, pwd, candidates, conn_type,
-//!                            public_addrs, to }, sig }) }
+//!                            public_addrs, to, refused }, sig }) }
 //! message at the same key, user type = its MIME type (for example
 //!   `application/data-transfer-request+json`), sealed exactly like a request, whose signed body
 //!   is msgpack Message { id, ts, chain, enc_key, mime_type, payload, to }
@@ -121,6 +121,9 @@ pub struct Request {
     /// refused there. A value without it (an older ferry) is refused too.
     #[serde(default)]
     pub to: String,
+    /// In an answer: why the offer is refused (empty: it is accepted, connect).
+    #[serde(default)]
+    pub refused: String,
 }
 
 /// A small message between devices (Jami sends its data-transfer re-requests this way):

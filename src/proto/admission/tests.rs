@@ -134,3 +134,25 @@ fn the_limiter_remembers_a_bounded_number_of_signers() {
     let last = MAX_TRACKED as u32 + 99;
     assert!(!limiter.allow(last, t0 + Duration::from_millis(u64::from(last))));
 }
+
+#[test]
+fn refusals_are_told_within_a_small_budget_and_only_policy_ones() {
+    let t0 = Instant::now();
+    let mut admission = Admission::new(Pin::to([id(1)]));
+    let not_allowed = Refusal::NotAllowed { peer: peer(2, 2) };
+    for _ in 0..REFUSAL_BURST {
+        assert!(admission.tell(&not_allowed, t0));
+    }
+    assert!(!admission.tell(&not_allowed, t0));
+    assert!(admission.tell(&not_allowed, t0 + REFUSAL_REFILL));
+    let later = t0 + REFUSAL_REFILL * 10;
+    assert!(!admission.tell(&Refusal::BadUfrag, later));
+    assert!(!admission.tell(&Refusal::TooManyCandidates { count: 900 }, later));
+    assert!(admission.tell(
+        &Refusal::Busy {
+            slots: 8,
+            peer: peer(1, 1)
+        },
+        later
+    ));
+}

@@ -31,6 +31,7 @@ fn request(from: &Identity, to: &Identity, ts: u64) -> Request {
         conn_type: "ferry".into(),
         public_addrs: vec![],
         to: to.device.to_string(),
+        refused: String::new(),
     }
 }
 

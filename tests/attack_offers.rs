@@ -139,10 +139,13 @@ impl TestDht {
     fn put_raw(&self, to: &Identity, sealed: Vec<u8>) {
         let value = Value::new(rand::random::<u64>() | 1, 0, sealed, REQUEST_USER_TYPE);
         self.runtime
-            .block_on(tokio::time::timeout(
-                Duration::from_secs(20),
-                self.dht.put_once(peer_key(&to.device), value),
-            ))
+            .block_on(async {
+                tokio::time::timeout(
+                    Duration::from_secs(20),
+                    self.dht.put_once(peer_key(&to.device), value),
+                )
+                .await
+            })
             .expect("put within 20 s")
             .expect("put");
     }

@@ -181,8 +181,20 @@ where
         peer_account: peer.account.to_string(),
         offered_name: None,
     });
-    link.writer.write_all(&tx.header_bytes()).await?;
-    link.writer.flush().await?;
+    // A receiver whose TLS verifier refused this device (`--from`) says so with an alert that
+    // may surface on these first writes.
+    let refused_or = |err: std::io::Error| -> anyhow::Error {
+        if crate::net::tls::refused_by_verifier(&err) {
+            Stop::Refused(crate::net::tls::REFUSED_IN_TLS.into()).into()
+        } else {
+            err.into()
+        }
+    };
+    link.writer
+        .write_all(&tx.header_bytes())
+        .await
+        .map_err(refused_or)?;
+    link.writer.flush().await.map_err(refused_or)?;
 
     let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
     match answer {

@@ -475,27 +475,29 @@ pub async fn serve_offers(
                         &offer.public_addrs,
                     )
                 })
-            .and_then(|()| match &policy.slots {
-                None => Ok(None),
-                Some(slots) => slots
-                    .clone()
-                    .try_acquire_owned()
-                    .map(Some)
-                    .map_err(|_| Refusal::Busy {
-                        slots: slots.available_permits(),
-                        peer,
-                    }),
-            })
-            .and_then(|slot| {
-                answering
-                    .clone()
-                    .try_acquire_owned()
-                    .map(|answer| (slot, answer))
-                    .map_err(|_| Refusal::TooManyAnswers {
-                        limit: MAX_ANSWERS,
-                        peer,
-                    })
-            });
+                .and_then(|()| match &policy.slots {
+                    None => Ok(None),
+                    Some(slots) => {
+                        slots
+                            .clone()
+                            .try_acquire_owned()
+                            .map(Some)
+                            .map_err(|_| Refusal::Busy {
+                                slots: slots.available_permits(),
+                                peer,
+                            })
+                    }
+                })
+                .and_then(|slot| {
+                    answering
+                        .clone()
+                        .try_acquire_owned()
+                        .map(|answer| (slot, answer))
+                        .map_err(|_| Refusal::TooManyAnswers {
+                            limit: MAX_ANSWERS,
+                            peer,
+                        })
+                });
             let (slot, answer_permit) = match admitted {
                 Ok(permits) => permits,
                 Err(refusal) => {
@@ -555,9 +557,7 @@ pub async fn serve_offers(
 fn refusal_text(refusal: &Refusal) -> String {
     match refusal {
         Refusal::NotAllowed { .. } => "this receiver does not accept files from this device".into(),
-        Refusal::Busy { .. } => {
-            "the receiver is busy with other transfers; try again later".into()
-        }
+        Refusal::Busy { .. } => "the receiver is busy with other transfers; try again later".into(),
         other => other.to_string(),
     }
 }

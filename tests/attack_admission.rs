@@ -63,7 +63,10 @@ fn idle_tls_sessions_from_a_stranger_do_not_make_from_a_busy() {
     let source = random_file(work.path(), "from-alice.bin", 50_000);
     let sent = send(&alice, &source, &bob, &receiving.addr);
     let stderr = String::from_utf8_lossy(&sent.stderr);
-    eprintln!("Alice after 8 idle stranger sessions: {:?} {stderr}", sent.status);
+    eprintln!(
+        "Alice after 8 idle stranger sessions: {:?} {stderr}",
+        sent.status
+    );
     assert!(sent.status.success(), "Alice was turned away: {stderr}");
     let done = receiving.wait_for("done");
     assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
@@ -143,7 +146,10 @@ fn cpu_ticks(pid: u32) -> u64 {
 
 fn clock_ticks_per_second() -> u64 {
     let out = Command::new("getconf").arg("CLK_TCK").output().unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(100)
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(100)
 }
 
 #[test]
@@ -190,7 +196,10 @@ fn two_hundred_idle_connections_with_128_descriptors_do_not_spin() {
         "200 idle connections, 128 descriptors: {seconds:.2} s CPU in 10 s, {} bytes of stderr",
         stderr.len()
     );
-    assert!(seconds < 2.0, "the receiver spun: {seconds:.2} s of CPU in 10 s");
+    assert!(
+        seconds < 2.0,
+        "the receiver spun: {seconds:.2} s of CPU in 10 s"
+    );
     assert!(
         stderr.len() < 64 * 1024,
         "{} bytes of warnings: {}",

@@ -8,7 +8,7 @@
 //! without the admission policy (run with `FERRY_TEST_BIN=/path/to/old/ferry`).
 
 mod common;
-use common::procs::{send_via_dht, seeded_file, Running};
+use common::procs::{seeded_file, send_via_dht, Running};
 use common::real::*;
 use common::*;
 use ferry::identity::Identity;
@@ -268,7 +268,10 @@ fn a_value_resealed_to_another_device_is_dropped() {
     dht.put_sealed(&for_carol, &alice, &bob_id);
     let dials = dials_within_watch(&targets);
     eprintln!("re-sealed offer: {dials} connection(s)");
-    assert_eq!(dials, 0, "the receiver acted on an offer signed for another device");
+    assert_eq!(
+        dials, 0,
+        "the receiver acted on an offer signed for another device"
+    );
     let dropped = receiving.wait_for("dropped");
     assert!(
         dropped["reason"].as_str().unwrap().contains("not this one"),
@@ -300,7 +303,10 @@ fn an_offer_replayed_after_a_restart_is_dropped() {
     while targets.connections() == 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(targets.connections() > 0, "the first delivery was not answered");
+    assert!(
+        targets.connections() > 0,
+        "the first delivery was not answered"
+    );
     drop(receiving);
     // The offer is still stored at Bob's key: a restarted receiver finds it again.
     std::thread::sleep(Duration::from_secs(1));
@@ -308,14 +314,18 @@ fn an_offer_replayed_after_a_restart_is_dropped() {
     let mut receiving = receiver(&bob, &inbox, &node, &["--yes"]);
     let dials = dials_within_watch(&targets) - before;
     eprintln!("offer replayed after a restart: {dials} connection(s)");
-    assert_eq!(dials, 0, "the restarted receiver answered the same offer again");
+    assert_eq!(
+        dials, 0,
+        "the restarted receiver answered the same offer again"
+    );
     let dropped = receiving.wait_for("dropped");
     assert!(
         dropped["reason"].as_str().unwrap().contains("replayed"),
         "{dropped}"
     );
     let seen = bob.path().join("seen-offers");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&seen).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&seen).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "{}", seen.display());
 }
 

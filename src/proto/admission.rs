@@ -80,8 +80,7 @@ impl Refusal {
 /// RFC 8445 ice-char: ALPHA / DIGIT / "+" / "/".
 fn is_ice_chars(s: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&s.len())
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 

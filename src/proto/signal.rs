@@ -337,7 +337,9 @@ impl ReplayGuard {
         let entries: Vec<SeenEntry> = self
             .seen
             .iter()
-            .map(|((device, id, kind), ts)| (ByteBuf::from(device.0.to_vec()), *id, kind.code(), *ts))
+            .map(|((device, id, kind), ts)| {
+                (ByteBuf::from(device.0.to_vec()), *id, kind.code(), *ts)
+            })
             .collect();
         rmp_serde::to_vec(&entries).unwrap_or_default()
     }
@@ -416,7 +418,9 @@ pub fn open_message(
 /// The signed recipient must be this device.
 fn addressed_to(to: &str, own_device: &Id) -> Result<(), SignalError> {
     if to.parse::<Id>().ok().as_ref() != Some(own_device) {
-        return Err(SignalError::NotForUs { to: to.chars().take(40).collect() });
+        return Err(SignalError::NotForUs {
+            to: to.chars().take(40).collect(),
+        });
     }
     Ok(())
 }

@@ -17,13 +17,21 @@ const PWD: &str = "abcdefghijklmnopqrstuv";
 
 fn lines(n: usize) -> Vec<String> {
     (0..n)
-        .map(|i| format!("H1 1 TCP 2130706431 127.0.0.1 {} typ host tcptype passive", 1000 + i))
+        .map(|i| {
+            format!(
+                "H1 1 TCP 2130706431 127.0.0.1 {} typ host tcptype passive",
+                1000 + i
+            )
+        })
         .collect()
 }
 
 #[test]
 fn candidates_beyond_the_limit_are_refused() {
-    assert_eq!(check_offer("ufra", PWD, &lines(MAX_CANDIDATES), &[]), Ok(()));
+    assert_eq!(
+        check_offer("ufra", PWD, &lines(MAX_CANDIDATES), &[]),
+        Ok(())
+    );
     assert_eq!(
         check_offer("ufra", PWD, &lines(900), &[]),
         Err(Refusal::TooManyCandidates { count: 900 })
@@ -42,7 +50,11 @@ fn candidates_beyond_the_limit_are_refused() {
 fn ice_credentials_are_ice_chars_of_legal_length() {
     assert_eq!(check_offer("aB3+/", PWD, &[], &[]), Ok(()));
     for bad in ["abc", "ab\r\ncd", "abcd efg", "abcé", &"a".repeat(257), ""] {
-        assert_eq!(check_offer(bad, PWD, &[], &[]), Err(Refusal::BadUfrag), "{bad:?}");
+        assert_eq!(
+            check_offer(bad, PWD, &[], &[]),
+            Err(Refusal::BadUfrag),
+            "{bad:?}"
+        );
     }
     assert_eq!(check_offer("ufra", "short", &[], &[]), Err(Refusal::BadPwd));
     assert_eq!(

@@ -55,7 +55,13 @@ fn offer(from: &Identity, to: &Identity) -> Vec<u8> {
 
 /// `sealed` opened as `to` with a replay guard of its own: a first delivery.
 fn open_request_once(sealed: &[u8], to: &Identity) -> Result<(Request, PeerIdentity), SignalError> {
-    open_request(sealed, to.enc_secret(), &to.device, now(), &mut ReplayGuard::default())
+    open_request(
+        sealed,
+        to.enc_secret(),
+        &to.device,
+        now(),
+        &mut ReplayGuard::default(),
+    )
 }
 
 #[test]
@@ -191,7 +197,13 @@ fn message(from: &Identity, to: &Identity, id: u64, payload: &[u8]) -> Message {
 
 /// `sealed` opened as `to` with a replay guard of its own: a first delivery.
 fn open_message_once(sealed: &[u8], to: &Identity) -> Result<(Message, PeerIdentity), SignalError> {
-    open_message(sealed, to.enc_secret(), &to.device, now(), &mut ReplayGuard::default())
+    open_message(
+        sealed,
+        to.enc_secret(),
+        &to.device,
+        now(),
+        &mut ReplayGuard::default(),
+    )
 }
 
 #[test]
@@ -202,7 +214,8 @@ fn a_message_opens_for_its_recipient_once_and_names_its_signer() {
     let msg = message(&alice, &bob, 9, br#"{"interaction":"x"}"#);
     let sealed = seal_to(&msg, &alice, &bob);
     let mut guard = ReplayGuard::default();
-    let (opened, peer) = open_message(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard).unwrap();
+    let (opened, peer) =
+        open_message(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard).unwrap();
     assert_eq!((opened, peer), (msg.clone(), alice.as_peer()));
     assert_eq!(
         open_message(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard),
@@ -300,14 +313,22 @@ fn the_replay_guard_survives_a_restart_within_the_window() {
     let kept = guard.encode();
     let mut restarted = ReplayGuard::decode(&kept, now().as_secs());
     assert_eq!(
-        open_request(&sealed, bob.enc_secret(), &bob.device, now(), &mut restarted),
+        open_request(
+            &sealed,
+            bob.enc_secret(),
+            &bob.device,
+            now(),
+            &mut restarted
+        ),
         Err(SignalError::Replay { id: 42 })
     );
     // Long after, the entry is gone (the offer is stale by then anyway).
     let later = ReplayGuard::decode(&kept, now().as_secs() + 3600);
     assert!(later.seen.is_empty());
     // Junk gives an empty guard, not an error.
-    assert!(ReplayGuard::decode(b"junk", now().as_secs()).seen.is_empty());
+    assert!(ReplayGuard::decode(b"junk", now().as_secs())
+        .seen
+        .is_empty());
 }
 
 #[test]
@@ -316,7 +337,13 @@ fn the_replay_guard_is_bounded() {
     let now_secs = now().as_secs();
     for i in 0..(MAX_SEEN as u64 + 50) {
         guard
-            .check(Id([1; 20]), Kind::Offer, i, now_secs - 30 + i / 1000, now_secs)
+            .check(
+                Id([1; 20]),
+                Kind::Offer,
+                i,
+                now_secs - 30 + i / 1000,
+                now_secs,
+            )
             .unwrap();
     }
     assert_eq!(guard.seen.len(), MAX_SEEN);

@@ -326,9 +326,10 @@ pub struct Incoming {
     pub slot: Option<OwnedSemaphorePermit>,
 }
 
-/// Most offers answered at once (gathering, TURN, ICE checks, TLS), whatever the slots: a
-/// flood of admitted offers waits for nothing and grows nothing, the excess is dropped.
-pub const MAX_ANSWERS: usize = 16;
+/// Most offers answered at once (gathering, TURN, ICE checks, TLS: a listener and at most 16
+/// dials each), whatever the slots: a flood of admitted offers waits for nothing and grows
+/// nothing, the excess is dropped. Fifty senders arriving together all get through.
+pub const MAX_ANSWERS: usize = 64;
 
 /// What [`serve_offers`] applies to an opened offer before doing any work for it.
 #[derive(Default)]
@@ -370,8 +371,9 @@ fn save_guard(path: &Path, guard: &ReplayGuard) -> std::io::Result<()> {
         // A link planted at the temporary name is not followed.
         .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
         .open(&tmp)?;
+    // No fsync: after a crash a torn file reads as an empty guard, and strangers' offers must
+    // not cost a disk flush each.
     file.write_all(&guard.encode())?;
-    file.sync_all()?;
     std::fs::rename(&tmp, path)
 }
 
@@ -477,16 +479,11 @@ pub async fn serve_offers(
                 })
                 .and_then(|()| match &policy.slots {
                     None => Ok(None),
-                    Some(slots) => {
-                        slots
-                            .clone()
-                            .try_acquire_owned()
-                            .map(Some)
-                            .map_err(|_| Refusal::Busy {
-                                slots: slots.available_permits(),
-                                peer,
-                            })
-                    }
+                    Some(slots) => slots
+                        .clone()
+                        .try_acquire_owned()
+                        .map(Some)
+                        .map_err(|_| Refusal::Busy { peer }),
                 })
                 .and_then(|slot| {
                     answering
@@ -715,10 +712,9 @@ impl DirectListener {
     /// [`Handshake::complete`] on it (in its own task). Errors are logged and retried:
     /// out of descriptors, after [`ACCEPT_BACKOFF`].
     pub async fn accept(&self) -> Handshake {
-        let permit = loop {
-            if let Ok(permit) = self.handshakes.clone().acquire_owned().await {
-                break permit;
-            }
+        let Ok(permit) = self.handshakes.clone().acquire_owned().await else {
+            // The semaphore is never closed.
+            return std::future::pending().await;
         };
         loop {
             match self.listener.accept().await {

@@ -38,8 +38,8 @@ pub const ACCOUNT_REFILL: Duration = Duration::from_secs(1);
 /// Refusals told to their senders (a signed answer saying so, one DHT put each), across all
 /// senders: a person refused by `--from` or as busy hears it at once instead of waiting 30 s
 /// for an answer, and a flood of strangers' offers gets at most this many puts.
-pub const REFUSAL_BURST: u32 = 4;
-pub const REFUSAL_REFILL: Duration = Duration::from_secs(1);
+pub const REFUSAL_BURST: u32 = 16;
+pub const REFUSAL_REFILL: Duration = Duration::from_millis(250);
 /// Signers remembered by each rate limiter; beyond, the ones whose bucket is full again are
 /// forgotten first (forgetting them changes nothing), then the longest idle.
 pub const MAX_TRACKED: usize = 4096;
@@ -63,8 +63,8 @@ pub enum Refusal {
     DeviceRate { device: Id },
     #[error("too many offers from account {account}; dropped")]
     AccountRate { account: Id },
-    #[error("busy: all {slots} transfer slots are taken; offer from {peer} dropped")]
-    Busy { slots: usize, peer: PeerIdentity },
+    #[error("busy: every transfer slot is taken; offer from {peer} dropped")]
+    Busy { peer: PeerIdentity },
     #[error("{limit} offers are being answered already; offer from {peer} dropped")]
     TooManyAnswers { limit: usize, peer: PeerIdentity },
 }

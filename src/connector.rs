@@ -331,9 +331,12 @@ pub struct Incoming {
 /// nothing, the excess is dropped. Fifty senders arriving together all get through.
 pub const MAX_ANSWERS: usize = 64;
 
-/// What [`serve_offers`] applies to an opened offer before doing any work for it.
+/// How [`serve_offers`] answers: what it applies to an opened offer before doing any work for
+/// it, and the candidates it answers with.
 #[derive(Default)]
 pub struct OfferPolicy {
+    /// The local candidates to answer with (gathered only for admitted offers).
+    pub candidates: CandidateOptions,
     /// The signers allowed (`--from`); any verified device when empty.
     pub from: Pin,
     /// Transfer slots (`--max-concurrent`): one is taken when an offer is admitted and travels
@@ -390,7 +393,6 @@ fn save_guard(path: &Path, guard: &ReplayGuard) -> std::io::Result<()> {
 pub async fn serve_offers(
     dht: Dht,
     identity: Arc<Identity>,
-    candidates: CandidateOptions,
     incoming: mpsc::Sender<Result<Incoming>>,
     messages: Option<mpsc::Sender<InboundMessage>>,
     policy: OfferPolicy,
@@ -514,7 +516,7 @@ pub async fn serve_offers(
             let (dht, identity, ips, incoming, acceptor, drop_one) = (
                 dht.clone(),
                 identity.clone(),
-                candidates.clone(),
+                policy.candidates.clone(),
                 incoming.clone(),
                 acceptor.clone(),
                 drop_one.clone(),

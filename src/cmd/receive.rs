@@ -124,6 +124,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let reporter: Arc<dyn Reporter> = ctx.console.clone();
         let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
         let policy = connector::OfferPolicy {
+            candidates,
             from: from.clone(),
             slots: Some(slots.clone()),
             replay_file: Some(connector::replay_file(&ctx.home)),
@@ -132,7 +133,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             if let Err(err) = connector::serve_offers(
                 dht,
                 identity,
-                candidates,
                 incoming,
                 Some(messages),
                 policy,
@@ -196,8 +196,10 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             ctx.console.clone(),
             ctx.interrupt.clone(),
             recorder.clone(),
-            slots.clone(),
-            from.clone(),
+            Gate {
+                slots: slots.clone(),
+                from: from.clone(),
+            },
         );
         let (console, once) = (ctx.console.clone(), args.once);
         running.spawn(async move {
@@ -230,6 +232,12 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     Err(Stop::Interrupted.into())
 }
 
+/// What a connection passes before its offer is decided: a transfer slot and `--from`.
+struct Gate {
+    slots: Arc<tokio::sync::Semaphore>,
+    from: Pin,
+}
+
 enum Served {
     /// The connection never became a verified TLS session (scanner, wrong identity, no path).
     NotAPeer(anyhow::Error),
@@ -245,9 +253,9 @@ async fn serve(
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
     recorder: Recorder,
-    slots: Arc<tokio::sync::Semaphore>,
-    from: Pin,
+    gate: Gate,
 ) -> Served {
+    let Gate { slots, from } = gate;
     let incoming = match arrival {
         Arrival::Direct(handshake) => handshake.complete().await,
         Arrival::Connected(result) => *result,

@@ -102,7 +102,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accep
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the configuration file\'s `dir`, else the download directory)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l accept -d 'Which offers to accept (default: the configuration file\'s `accept`, else ask)' -r -f -a "ask\t'Ask on the terminal; with no terminal, wait for `ferry accept`'
 all\t'Accept every offer'"
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device id, account id or contact (repeatable); others are refused' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l from -d 'Accept offers only from this device id, account id or contact (repeatable); others are refused before any work is done for them (in the TLS handshake, or when their offer is opened)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l max-concurrent -d 'Transfers at once; offers beyond are refused as busy (never queued)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l accept-timeout -d 'Without --yes and without a terminal, how long an offer waits for `ferry accept`' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directory holding this device\'s keys and state' -r -F
@@ -116,7 +116,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password-fi
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'TURN realm' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from): `--accept all`'
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status. Senders refused by --from or as busy, strangers and failed connections leave it waiting'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l stdout -d 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s q -l quiet -d 'Print only errors'

@@ -23,7 +23,9 @@ use crate::net::dht::{Dht, ListenEvent, PutHandle};
 use crate::net::ice::{self, CandidateOptions, IceStream, RemoteParams};
 use crate::net::tls;
 use crate::net::Interrupt;
+use crate::proto::admission::{check_offer, Admission, Refusal};
 use crate::proto::dht::value::Value;
+use crate::proto::ratelog::RateLog;
 use crate::proto::signal::{
     account_key, device_key, open_announcement, open_message, open_request, peer_key, seal,
     seal_announcement, Announcement, DeviceInfo, Message, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
@@ -34,11 +36,12 @@ use rustls::pki_types::UnixTime;
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
 
 /// Longest wait for a TCP connection to open (direct mode).
@@ -193,6 +196,7 @@ pub async fn send_message(
         enc_key: ByteBuf::from(identity.enc_public().to_vec()),
         mime_type: mime_type.to_string(),
         payload: ByteBuf::from(payload),
+        to: to.peer.device.to_string(),
     };
     dht.put_once(
         peer_key(&to.peer.device),
@@ -229,6 +233,8 @@ pub async fn connect_via_dht(
         candidates: gathered.candidates.clone(),
         conn_type: "ferry".into(),
         public_addrs: gathered.public_addrs.clone(),
+        to: target.peer.device.to_string(),
+        refused: String::new(),
     };
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
     dht.put_once(
@@ -253,6 +259,7 @@ pub async fn connect_via_dht(
                 match open_request(
                     &value.data,
                     identity.enc_secret(),
+                    &identity.device,
                     UnixTime::now(),
                     &mut guard,
                 ) {
@@ -275,6 +282,16 @@ pub async fn connect_via_dht(
             ANSWER_TIMEOUT.as_secs()
         ))
     })??;
+    if !answer.refused.is_empty() {
+        // Peer text: printable characters only, and not much of it.
+        let reason: String = answer
+            .refused
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        return Err(crate::outcome::Stop::Refused(reason).into());
+    }
     let remote = RemoteParams {
         ufrag: answer.ufrag,
         pwd: answer.pwd,
@@ -324,22 +341,86 @@ pub struct Incoming {
     pub stream: PeerStream,
     pub peer: PeerIdentity,
     pub addr: SocketAddr,
+    /// The transfer slot taken when the offer was admitted (DHT path), held as long as the
+    /// connection; `None` when the caller takes one itself (direct mode).
+    pub slot: Option<OwnedSemaphorePermit>,
+}
+
+/// Most offers answered at once (gathering, TURN, ICE checks, TLS: a listener and at most 16
+/// dials each), whatever the slots: a flood of admitted offers waits for nothing and grows
+/// nothing, the excess is dropped. Fifty senders arriving together all get through.
+pub const MAX_ANSWERS: usize = 64;
+
+/// How [`serve_offers`] answers: what it applies to an opened offer before doing any work for
+/// it, and the candidates it answers with.
+#[derive(Default)]
+pub struct OfferPolicy {
+    /// The local candidates to answer with (gathered only for admitted offers).
+    pub candidates: CandidateOptions,
+    /// The signers allowed (`--from`); any verified device when empty.
+    pub from: Pin,
+    /// Transfer slots (`--max-concurrent`): one is taken when an offer is admitted and travels
+    /// with its connection ([`Incoming::slot`]); none free, the offer is dropped as busy.
+    pub slots: Option<Arc<Semaphore>>,
+    /// Where the replay guard is kept across restarts (`None`: in memory only).
+    pub replay_file: Option<PathBuf>,
+}
+
+/// Where `ferry receive` keeps the offers it has seen (see [`ReplayGuard`]).
+pub fn replay_file(home: &Path) -> PathBuf {
+    home.join("seen-offers")
+}
+
+fn load_guard(path: Option<&Path>) -> ReplayGuard {
+    let Some(path) = path else {
+        return ReplayGuard::default();
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => ReplayGuard::decode(&bytes, UnixTime::now().as_secs()),
+        Err(_) => ReplayGuard::default(),
+    }
+}
+
+/// Write the guard next to `path` and rename it over (atomic), readable by this user only.
+fn save_guard(path: &Path, guard: &ReplayGuard) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        // A link planted at the temporary name is not followed.
+        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
+        .open(&tmp)?;
+    // No fsync: after a crash a torn file reads as an empty guard, and strangers' offers must
+    // not cost a disk flush each.
+    file.write_all(&guard.encode())?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Answer every valid connection request at this device's key; verified connections go to
 /// `incoming`, verified messages to `messages` (when given; else they are ignored). Refused
 /// requests and messages are reported as [`Event::Dropped`] and counted.
+///
+/// Each opened offer is decided on before anything is done for it (`proto::admission`): its
+/// signer against `policy.from`, the per-device and per-account rates, its fields (at most
+/// 16 candidates, ICE credentials), a transfer slot, an answer slot. A refusal by policy
+/// (`--from`, busy) is told to the sender within a small global budget; everything refused is
+/// counted as dropped. Only then are candidates gathered, TURN allocated, a UPnP
+/// mapping made and the peer's candidates dialled.
 pub async fn serve_offers(
     dht: Dht,
     identity: Arc<Identity>,
-    candidates: CandidateOptions,
     incoming: mpsc::Sender<Result<Incoming>>,
     messages: Option<mpsc::Sender<InboundMessage>>,
+    policy: OfferPolicy,
     reporter: Arc<dyn Reporter>,
     mut interrupt: Interrupt,
 ) -> Result<()> {
     let mut offers = dht.listen(peer_key(&identity.device)).await?;
-    let acceptor = TlsAcceptor::from(tls::server_config(&identity)?);
+    let acceptor = TlsAcceptor::from(tls::server_config(&identity, Pin::any())?);
     let dropped = Arc::new(AtomicU64::new(0));
     let drop_one = {
         let reporter = reporter.clone();
@@ -349,7 +430,9 @@ pub async fn serve_offers(
             reporter.report(Event::Dropped { reason, total });
         }
     };
-    let mut guard = ReplayGuard::default();
+    let mut guard = load_guard(policy.replay_file.as_deref());
+    let mut admission = Admission::new(policy.from.clone());
+    let answering = Arc::new(Semaphore::new(MAX_ANSWERS));
     loop {
         let event = tokio::select! {
             e = offers.next() => e,
@@ -367,6 +450,7 @@ pub async fn serve_offers(
                 match open_message(
                     &value.data,
                     identity.enc_secret(),
+                    &identity.device,
                     UnixTime::now(),
                     &mut guard,
                 ) {
@@ -394,6 +478,7 @@ pub async fn serve_offers(
             let (offer, peer) = match open_request(
                 &value.data,
                 identity.enc_secret(),
+                &identity.device,
                 UnixTime::now(),
                 &mut guard,
             ) {
@@ -406,18 +491,64 @@ pub async fn serve_offers(
             if offer.is_answer {
                 continue;
             }
+            let admitted = admission
+                .admit(&peer, std::time::Instant::now())
+                .and_then(|()| {
+                    check_offer(
+                        &offer.ufrag,
+                        &offer.pwd,
+                        &offer.candidates,
+                        &offer.public_addrs,
+                    )
+                })
+                .and_then(|()| match &policy.slots {
+                    None => Ok(None),
+                    Some(slots) => slots
+                        .clone()
+                        .try_acquire_owned()
+                        .map(Some)
+                        .map_err(|_| Refusal::Busy { peer }),
+                })
+                .and_then(|slot| {
+                    answering
+                        .clone()
+                        .try_acquire_owned()
+                        .map(|answer| (slot, answer))
+                        .map_err(|_| Refusal::TooManyAnswers {
+                            limit: MAX_ANSWERS,
+                            peer,
+                        })
+                });
+            let (slot, answer_permit) = match admitted {
+                Ok(permits) => permits,
+                Err(refusal) => {
+                    if admission.tell(&refusal, std::time::Instant::now()) {
+                        tokio::spawn(tell_refusal(
+                            dht.clone(),
+                            identity.clone(),
+                            offer,
+                            peer,
+                            refusal_text(&refusal),
+                        ));
+                    }
+                    drop_one(refusal.to_string());
+                    continue;
+                }
+            };
             let (dht, identity, ips, incoming, acceptor, drop_one) = (
                 dht.clone(),
                 identity.clone(),
-                candidates.clone(),
+                policy.candidates.clone(),
                 incoming.clone(),
                 acceptor.clone(),
                 drop_one.clone(),
             );
             tokio::spawn(async move {
                 let result = answer(&dht, &identity, &ips, &acceptor, offer, peer).await;
+                drop(answer_permit);
                 match result {
-                    Ok(conn) => {
+                    Ok(mut conn) => {
+                        conn.slot = slot;
                         let _ = incoming.send(Ok(conn)).await;
                     }
                     Err(err) => {
@@ -433,6 +564,53 @@ pub async fn serve_offers(
                 }
             });
         }
+        if guard.take_changed() {
+            if let Some(path) = &policy.replay_file {
+                if let Err(err) = save_guard(path, &guard) {
+                    tracing::debug!("keeping seen offers in {}: {err}", path.display());
+                }
+            }
+        }
+    }
+}
+
+/// What the sender of a refused offer is told.
+fn refusal_text(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::NotAllowed { .. } => "this receiver does not accept files from this device".into(),
+        Refusal::Busy { .. } => "the receiver is busy with other transfers; try again later".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Answer `offer` with a refusal (no candidates, nothing gathered): one DHT put.
+async fn tell_refusal(
+    dht: Dht,
+    identity: Arc<Identity>,
+    offer: Request,
+    peer: PeerIdentity,
+    reason: String,
+) {
+    let Ok(their_key) = <[u8; 32]>::try_from(offer.enc_key.as_ref()) else {
+        return;
+    };
+    let reply = Request {
+        id: offer.id,
+        ts: UnixTime::now().as_secs(),
+        is_answer: true,
+        chain: chain_bytes(&identity),
+        enc_key: ByteBuf::from(identity.enc_public().to_vec()),
+        ufrag: String::new(),
+        pwd: String::new(),
+        candidates: Vec::new(),
+        conn_type: offer.conn_type,
+        public_addrs: Vec::new(),
+        to: peer.device.to_string(),
+        refused: reason,
+    };
+    let value = sealed_value(&identity, &reply, &their_key, REQUEST_USER_TYPE);
+    if let Err(err) = dht.put_once(peer_key(&peer.device), value).await {
+        tracing::debug!("telling {peer} its offer is refused: {err:#}");
     }
 }
 
@@ -456,6 +634,8 @@ async fn answer(
         candidates: gathered.candidates.clone(),
         conn_type: offer.conn_type.clone(),
         public_addrs: gathered.public_addrs.clone(),
+        to: peer.device.to_string(),
+        refused: String::new(),
     };
     let their_key: [u8; 32] = offer
         .enc_key
@@ -487,6 +667,7 @@ async fn answer(
         stream,
         peer: tls_peer,
         addr,
+        slot: None,
     })
 }
 
@@ -509,20 +690,33 @@ pub async fn connect_direct(
     tls_client(identity, IceStream::plain(tcp), pin, addr).await
 }
 
+/// Most TLS handshakes in progress at once in direct mode: each is bounded by
+/// [`HANDSHAKE_TIMEOUT`]; beyond, connections wait in the kernel's backlog instead of taking
+/// descriptors and tasks here. Idle strangers cannot starve a legitimate sender below this.
+pub const MAX_HANDSHAKES: usize = 32;
+/// How long to wait before accepting again when out of descriptors (`EMFILE`/`ENFILE`): the
+/// pending connection stays queued, so accepting at once would fail again at once.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
 /// Listens for devices connecting directly.
 pub struct DirectListener {
     listener: TcpListener,
     acceptor: TlsAcceptor,
+    handshakes: Arc<Semaphore>,
+    warnings: std::sync::Mutex<RateLog>,
 }
 
 impl DirectListener {
-    pub async fn bind(identity: &Identity, addr: SocketAddr) -> Result<DirectListener> {
+    /// Listen on `addr`; only devices allowed by `from` complete the TLS handshake.
+    pub async fn bind(identity: &Identity, addr: SocketAddr, from: Pin) -> Result<DirectListener> {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
         Ok(DirectListener {
             listener,
-            acceptor: TlsAcceptor::from(tls::server_config(identity)?),
+            acceptor: TlsAcceptor::from(tls::server_config(identity, from)?),
+            handshakes: Arc::new(Semaphore::new(MAX_HANDSHAKES)),
+            warnings: std::sync::Mutex::new(RateLog::default()),
         })
     }
 
@@ -530,15 +724,50 @@ impl DirectListener {
         Ok(self.listener.local_addr()?)
     }
 
-    /// The next TCP connection; run [`Handshake::complete`] on it (in its own task).
-    pub async fn accept(&self) -> Result<Handshake> {
-        let (tcp, addr) = self.listener.accept().await?;
-        tcp.set_nodelay(true)?;
-        Ok(Handshake {
-            tcp,
-            addr,
-            acceptor: self.acceptor.clone(),
-        })
+    /// Warn about `err` of `kind`, at most one line per kind every few seconds.
+    fn warn(&self, kind: &'static str, err: &std::io::Error) {
+        let mut log = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = log.note(kind, std::time::Instant::now()) {
+            tracing::warn!("accepting a connection: {err} ({n} time(s) since the last warning)");
+        }
+    }
+
+    /// The next TCP connection, once fewer than [`MAX_HANDSHAKES`] are in progress; run
+    /// [`Handshake::complete`] on it (in its own task). Errors are logged and retried:
+    /// out of descriptors, after [`ACCEPT_BACKOFF`].
+    pub async fn accept(&self) -> Handshake {
+        let Ok(permit) = self.handshakes.clone().acquire_owned().await else {
+            // The semaphore is never closed.
+            return std::future::pending().await;
+        };
+        loop {
+            match self.listener.accept().await {
+                Ok((tcp, addr)) => {
+                    let _ = tcp.set_nodelay(true);
+                    return Handshake {
+                        tcp,
+                        addr,
+                        acceptor: self.acceptor.clone(),
+                        _permit: permit,
+                    };
+                }
+                Err(err) => {
+                    let out_of_descriptors = matches!(
+                        err.raw_os_error(),
+                        Some(code) if code == nix::libc::EMFILE || code == nix::libc::ENFILE
+                    );
+                    if out_of_descriptors {
+                        self.warn("out of descriptors", &err);
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    } else {
+                        self.warn("other", &err);
+                        // A connection reset before it was accepted, say: try the next one,
+                        // without spinning if the error repeats.
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -547,17 +776,26 @@ pub struct Handshake {
     tcp: TcpStream,
     pub addr: SocketAddr,
     acceptor: TlsAcceptor,
+    /// One of [`MAX_HANDSHAKES`], given back when the handshake ends.
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Handshake {
-    /// Run the TLS handshake; the peer must present a verified device chain.
+    /// Run the TLS handshake (bounded by [`HANDSHAKE_TIMEOUT`]); the peer must present a
+    /// verified device chain that the listener's pin allows.
     pub async fn complete(self) -> Result<Incoming> {
-        let (stream, peer) =
-            tls_server(&self.acceptor, IceStream::plain(self.tcp), self.addr).await?;
+        let Handshake {
+            tcp,
+            addr,
+            acceptor,
+            _permit,
+        } = self;
+        let (stream, peer) = tls_server(&acceptor, IceStream::plain(tcp), addr).await?;
         Ok(Incoming {
             stream,
             peer,
-            addr: self.addr,
+            addr,
+            slot: None,
         })
     }
 }
@@ -573,8 +811,21 @@ fn handshake_error(err: std::io::Error, addr: SocketAddr) -> anyhow::Error {
             }
             _ => None,
         });
-    match identity {
-        Some(identity) => anyhow!(identity).context(format!("TLS with {addr} refused")),
-        None => anyhow!(err).context(format!("TLS handshake with {addr} failed")),
+    let tls = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match (identity, tls) {
+        (Some(identity), _) => anyhow!(identity).context(format!("TLS with {addr} refused")),
+        // The receiver's verifier turned this device away (`--from`): a refusal, exit 1.
+        _ if tls::refused_by_verifier(&err) => {
+            anyhow!(crate::outcome::Stop::Refused(tls::REFUSED_IN_TLS.into()))
+        }
+        (
+            None,
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )),
+        ) => anyhow!("TLS with {addr} refused: a device --from does not allow"),
+        (None, _) => anyhow!(err).context(format!("TLS handshake with {addr} failed")),
     }
 }

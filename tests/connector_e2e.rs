@@ -88,7 +88,7 @@ fn test_dht(runtime: &tokio::runtime::Runtime, bootstrap: &str) -> Dht {
     })
 }
 
-fn offer_from(from: &Identity, gathered: Option<&ice::Gathered>) -> Request {
+fn offer_from(from: &Identity, to: &Identity, gathered: Option<&ice::Gathered>) -> Request {
     Request {
         id: rand::random::<u64>() | 1,
         ts: UnixTime::now().as_secs(),
@@ -100,10 +100,12 @@ fn offer_from(from: &Identity, gathered: Option<&ice::Gathered>) -> Request {
             .collect(),
         enc_key: ByteBuf::from(from.enc_public().to_vec()),
         ufrag: gathered.map_or("ufrag".into(), |g| g.ufrag.clone()),
-        pwd: gathered.map_or("pwd".into(), |g| g.pwd.clone()),
+        pwd: gathered.map_or("pwdpwdpwdpwdpwdpwdpwdpwd".into(), |g| g.pwd.clone()),
         candidates: gathered.map_or(vec![], |g| g.candidates.clone()),
         conn_type: "ferry".into(),
         public_addrs: vec![],
+        to: to.device.to_string(),
+        refused: String::new(),
     }
 }
 
@@ -132,7 +134,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
 
     // 1. A bit flipped in an otherwise valid offer.
     let mut sealed = seal(
-        &offer_from(&alice_id, None),
+        &offer_from(&alice_id, &bob_id, None),
         &alice_id,
         &bob_id.enc_public(),
         rand::random(),
@@ -150,7 +152,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
 
     // 2. Alice's chain, signed by Mallory.
     let forged = seal(
-        &offer_from(&alice_id, None),
+        &offer_from(&alice_id, &bob_id, None),
         &mallory_id,
         &bob_id.enc_public(),
         rand::random(),
@@ -165,7 +167,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
     assert_eq!(dropped["total"], 2);
 
     // 3. A valid offer put twice: the second copy is a replay.
-    let offer = offer_from(&alice_id, None);
+    let offer = offer_from(&alice_id, &bob_id, None);
     let sealed = seal(
         &offer,
         &alice_id,
@@ -188,7 +190,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
         let gathered = ice::gather(true, &ice::CandidateOptions::only(&loopback))
             .await
             .unwrap();
-        let offer = offer_from(&alice_id, Some(&gathered));
+        let offer = offer_from(&alice_id, &bob_id, Some(&gathered));
         let mut answers = dht.listen(peer_key(&alice_id.device)).await.unwrap();
         let sealed = seal(
             &offer,
@@ -211,6 +213,7 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
                         if let Ok((r, _)) = open_request(
                             &v.data,
                             alice_id.enc_secret(),
+                            &alice_id.device,
                             UnixTime::now(),
                             &mut guard,
                         ) {

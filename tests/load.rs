@@ -230,17 +230,14 @@ fn senders_beyond_max_concurrent_are_refused_as_busy_not_left_waiting() {
         kept >= MAX,
         "only {kept} transfers went through {MAX} slots"
     );
-    let busy_events = receiving
-        .seen
-        .iter()
-        .filter(|e| e["event"] == "refused")
-        .count();
-    // The receiver's own record of the refusals (some may still be in its pipe).
-    let mut refusals = busy_events;
+    // The receiver's own record of the refusals (some may still be in its pipe): offers
+    // beyond the slots are dropped when opened, before anything is gathered, and counted.
+    let is_busy = |e: &serde_json::Value| {
+        e["event"] == "dropped" && e["reason"].as_str().is_some_and(|r| r.contains("busy"))
+    };
+    let mut refusals = receiving.seen.iter().filter(|e| is_busy(e)).count();
     while refusals < busy {
-        receiving.wait_matching("refused", |e| {
-            e["reason"].as_str().is_some_and(|r| r.contains("busy"))
-        });
+        receiving.wait_matching("dropped", is_busy);
         refusals += 1;
     }
     assert!(receiving.still_running());

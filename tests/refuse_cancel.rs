@@ -10,7 +10,7 @@ fn a_sender_outside_from_is_refused_and_nothing_is_written() {
     let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
     let inbox = work.path().join("inbox");
     let source = random_file(work.path(), "a.bin", 10_000);
-    let receiving = Receiving::start(
+    let mut receiving = Receiving::start(
         &bob,
         &inbox,
         &["--yes", "--once", "--from", &carol.account_id],
@@ -21,9 +21,18 @@ fn a_sender_outside_from_is_refused_and_nothing_is_written() {
     assert_eq!(sent.status.code(), Some(1), "{sent:?}");
     let stderr = String::from_utf8_lossy(&sent.stderr);
     assert!(stderr.contains("refused"), "{stderr}");
+    // Refused in the TLS handshake, before any slot or decision; `--once` waits on for a
+    // sender it accepts (tests/attack_admission.rs).
+    let error = receiving.wait_for("error");
+    assert!(
+        error["reason"].as_str().unwrap().contains("--from"),
+        "{error}"
+    );
+    assert!(receiving.still_running());
+    receiving.interrupt();
     let (status, _, events) = receiving.wait_exit();
-    assert_eq!(status.code(), Some(1));
-    assert!(events.iter().any(|e| e["event"] == "refused"));
+    assert_eq!(status.code(), Some(130));
+    assert!(!events.iter().any(|e| e["event"] == "offer"), "{events:#?}");
     assert!(entries(&inbox).is_empty(), "{:?}", entries(&inbox));
 }
 

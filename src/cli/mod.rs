@@ -193,10 +193,12 @@ pub struct ReceiveArgs {
     #[arg(long, value_name = "POLICY", env = "FERRY_ACCEPT")]
     pub accept: Option<crate::config::Accept>,
     /// Accept offers only from this device id, account id or contact (repeatable); others
-    /// are refused.
+    /// are refused before any work is done for them (in the TLS handshake, or when their
+    /// offer is opened).
     #[arg(long, value_name = "PEER", env = "FERRY_FROM", value_delimiter = ',')]
     pub from: Vec<String>,
-    /// Exit after one transfer, with its outcome as exit status.
+    /// Exit after one transfer, with its outcome as exit status. Senders refused by --from or
+    /// as busy, strangers and failed connections leave it waiting.
     #[arg(long)]
     pub once: bool,
     /// Write the accepted file to standard output (with --once); messages and `--json`

@@ -2,7 +2,8 @@
 //! (`--from`, `--yes`, or a y/N prompt on a terminal) and keep only verified files.
 //! Requests come through the DHT (the device announces itself and answers offers), or, with
 //! `--listen`, as direct connections. Transfers run concurrently; a failed one is reported and
-//! the receiver goes on, unless `--once`, where the first offer's outcome is the exit status.
+//! the receiver goes on, unless `--once`, where the first transfer the policy lets through
+//! decides the exit status (refused, foreign and failed attempts leave it waiting).
 
 use super::Context;
 use crate::cli::ReceiveArgs;
@@ -43,6 +44,22 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         ..args
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    raise_descriptor_limit();
+    // --from is known before anything listens: strangers are refused in the TLS handshake
+    // (direct mode) or when their offer is opened (DHT), before they can take a slot.
+    let from = Pin::to(
+        args.from
+            .iter()
+            .map(|peer| crate::contacts::resolve(&ctx.home, peer))
+            .collect::<Result<Vec<_>>>()?,
+    );
+    // With --once, one transfer at a time: a second offer is refused as busy, not run
+    // beside the one whose outcome is the exit status.
+    let slots = Arc::new(tokio::sync::Semaphore::new(if args.once {
+        1
+    } else {
+        args.max_concurrent as usize
+    }));
     let stale = crate::net::partfile::remove_stale(&dir, crate::net::partfile::PART_MAX_AGE);
     if stale > 0 {
         tracing::info!("removed {stale} part file(s) of transfers never resumed");
@@ -50,20 +67,16 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
     let mut background = JoinSet::new();
     if let Some(listen) = args.listen {
-        let listener = DirectListener::bind(&identity, listen).await?;
+        let listener = DirectListener::bind(&identity, listen, from.clone()).await?;
         ctx.console.report(Event::Listening {
             addr: listener.local_addr()?.to_string(),
         });
         let arrivals = arrivals.clone();
         background.spawn(async move {
             loop {
-                match listener.accept().await {
-                    Ok(h) => {
-                        if arrivals.send(Arrival::Direct(h)).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(err) => tracing::warn!("accepting a connection: {err:#}"),
+                let handshake = listener.accept().await;
+                if arrivals.send(Arrival::Direct(handshake)).await.is_err() {
+                    return;
                 }
             }
         });
@@ -110,13 +123,19 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         ));
         let reporter: Arc<dyn Reporter> = ctx.console.clone();
         let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
+        let policy = connector::OfferPolicy {
+            candidates,
+            from: from.clone(),
+            slots: Some(slots.clone()),
+            replay_file: Some(connector::replay_file(&ctx.home)),
+        };
         background.spawn(async move {
             if let Err(err) = connector::serve_offers(
                 dht,
                 identity,
-                candidates,
                 incoming,
                 Some(messages),
+                policy,
                 reporter.clone(),
                 interrupt,
             )
@@ -140,11 +159,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     }
     drop(arrivals);
 
-    let from = args
-        .from
-        .iter()
-        .map(|peer| crate::contacts::resolve(&ctx.home, peer))
-        .collect::<Result<Vec<_>>>()?;
     let recorder = Recorder {
         home: ctx.home.clone(),
         account: identity.account,
@@ -152,20 +166,27 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     let pending = Arc::new(Pending::default());
     let _control = control::serve(&ctx.home, pending.clone()).await?;
     let decide = decider(
-        Pin::to(from),
+        from.clone(),
         args.yes,
         pending,
         Duration::from_secs(args.accept_timeout),
         ctx.console.clone(),
     );
-    let slots = Arc::new(tokio::sync::Semaphore::new(args.max_concurrent as usize));
     let mut interrupt = ctx.interrupt.clone();
-    let mut running = JoinSet::new();
+    // Each arrival is served in a task of its own (handshakes are bounded by the listener);
+    // with --once, a task's outcome may end the command: a kept file, or a refusal here by the
+    // user. Refused (busy, --from), foreign and failed attempts leave it waiting.
+    let mut running: JoinSet<Option<Result<()>>> = JoinSet::new();
     loop {
         let arrival = tokio::select! {
             a = arriving.recv() => a,
             _ = interrupt.wait() => break,
-            Some(_) = running.join_next(), if !running.is_empty() => continue,
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                if let Ok(Some(outcome)) = done {
+                    return outcome;
+                }
+                continue;
+            }
         };
         let Some(arrival) = arrival else { break };
         let serve = serve(
@@ -175,28 +196,34 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             ctx.console.clone(),
             ctx.interrupt.clone(),
             recorder.clone(),
-            slots.clone(),
+            Gate {
+                slots: slots.clone(),
+                from: from.clone(),
+            },
         );
-        if args.once {
+        let (console, once) = (ctx.console.clone(), args.once);
+        running.spawn(async move {
             match serve.await {
-                Served::NotAPeer(err) => report_error(ctx.console.as_ref(), &err),
-                Served::Transfer(Ok(Received::Kept { .. })) => return Ok(()),
-                Served::Transfer(Ok(Received::RefusedHere(reason))) => {
-                    return Err(Stop::Declined(reason).into())
+                Served::NotAPeer(err) => {
+                    report_error(console.as_ref(), &err);
+                    None
                 }
-                Served::Transfer(Err(err)) => return Err(err),
+                Served::Refused(reason) => {
+                    tracing::info!("refused an offer: {reason}");
+                    None
+                }
+                Served::Transfer(Ok(Received::Kept { .. })) if once => Some(Ok(())),
+                Served::Transfer(Ok(Received::RefusedHere(reason))) if once => {
+                    Some(Err(Stop::Declined(reason).into()))
+                }
+                Served::Transfer(Err(err)) if once => Some(Err(err)),
+                Served::Transfer(Err(err)) => {
+                    report_error(console.as_ref(), &err);
+                    None
+                }
+                Served::Transfer(Ok(_)) => None,
             }
-        } else {
-            let console = ctx.console.clone();
-            running.spawn(async move {
-                match serve.await {
-                    Served::NotAPeer(err) | Served::Transfer(Err(err)) => {
-                        report_error(console.as_ref(), &err)
-                    }
-                    Served::Transfer(Ok(_)) => {}
-                }
-            });
-        }
+        });
     }
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
         while running.join_next().await.is_some() {}
@@ -205,9 +232,17 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     Err(Stop::Interrupted.into())
 }
 
+/// What a connection passes before its offer is decided: a transfer slot and `--from`.
+struct Gate {
+    slots: Arc<tokio::sync::Semaphore>,
+    from: Pin,
+}
+
 enum Served {
     /// The connection never became a verified TLS session (scanner, wrong identity, no path).
     NotAPeer(anyhow::Error),
+    /// Refused by policy, not by the user: busy, or a sender --from does not allow.
+    Refused(String),
     Transfer(Result<Received>),
 }
 
@@ -218,13 +253,19 @@ async fn serve(
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
     recorder: Recorder,
-    slots: Arc<tokio::sync::Semaphore>,
+    gate: Gate,
 ) -> Served {
+    let Gate { slots, from } = gate;
     let incoming = match arrival {
         Arrival::Direct(handshake) => handshake.complete().await,
         Arrival::Connected(result) => *result,
     };
-    let Incoming { stream, peer, addr } = match incoming {
+    let Incoming {
+        stream,
+        peer,
+        addr,
+        slot,
+    } = match incoming {
         Ok(i) => i,
         Err(err) => return Served::NotAPeer(err),
     };
@@ -238,9 +279,11 @@ async fn serve(
             "direct"
         },
     });
-    // A slot for the whole transfer; without one, the offer is refused at once as busy.
-    let slot = slots.try_acquire_owned().ok();
-    let decide: Decide = match slot {
+    // A slot for the whole transfer (an offer through the DHT brings the one it took when it
+    // was admitted); without one, the offer is refused at once as busy.
+    let slot = slot.or_else(|| slots.try_acquire_owned().ok());
+    let policy_refusal = slot.is_none() || !from.allows(&peer);
+    let decide: Decide = match &slot {
         Some(_) => decide,
         None => Arc::new(|_| {
             Box::pin(async {
@@ -283,7 +326,25 @@ async fn serve(
             Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
         );
     }
-    Served::Transfer(result)
+    match result {
+        Ok(Received::RefusedHere(reason)) if policy_refusal => Served::Refused(reason),
+        result => Served::Transfer(result),
+    }
+}
+
+/// Raise the soft limit on open descriptors to the hard one: a receiver serving many
+/// connections should run out later, not at a distribution's default of 1024 (or less).
+fn raise_descriptor_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => {
+            if let Err(err) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+                tracing::debug!("raising the descriptor limit from {soft} to {hard}: {err}");
+            }
+        }
+        Ok(_) => {}
+        Err(err) => tracing::debug!("reading the descriptor limit: {err}"),
+    }
 }
 
 fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {

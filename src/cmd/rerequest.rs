@@ -81,9 +81,14 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
     let serving = tokio::spawn(connector::serve_offers(
         dht.clone(),
         identity.clone(),
-        ctx.candidate_options(),
         incoming,
         Some(messages),
+        // Only the member asked (or this account's own devices) may connect to send it again.
+        connector::OfferPolicy {
+            candidates: ctx.candidate_options(),
+            from: crate::identity::Pin::to([member, identity.account]),
+            ..connector::OfferPolicy::default()
+        },
         ctx.console.clone(),
         ctx.interrupt.clone(),
     ));

@@ -184,7 +184,9 @@ async fn send_via_dht(
     }
     let recorder = recorder(ctx, &identity);
     if let [only] = devices.as_slice() {
-        let (stream, peer) = connector::connect_via_dht(&dht, &identity, only, &candidates).await?;
+        let (stream, peer) = connector::connect_via_dht(&dht, &identity, only, &candidates)
+            .await
+            .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
         return deliver(
             &ctx.console,
             ctx.interrupt.clone(),
@@ -239,7 +241,10 @@ async fn send_via_dht(
                 Ok((stream, peer)) => {
                     deliver(&console, interrupt, &recorder, stream, peer, &outgoing).await
                 }
-                Err(err) => Err(err),
+                Err(err) => {
+                    report_refused(&console, &outgoing.transfer_id, &err);
+                    Err(err)
+                }
             };
             if result.is_ok() {
                 let _ = succeeded.send(true);
@@ -254,6 +259,17 @@ async fn send_via_dht(
     }
     ctx.console.finish_group(&outgoing.transfer_id);
     summarize(ctx, outcomes)
+}
+
+/// A refusal the receiver sent in answer to the offer (`--from`, busy), as the `refused` event
+/// a refusal in the transfer gives.
+fn report_refused(console: &crate::cli::output::Console, transfer_id: &str, err: &anyhow::Error) {
+    if let Some(Stop::Refused(reason)) = err.downcast_ref::<Stop>() {
+        console.report(Event::Refused {
+            transfer_id: transfer_id.to_string(),
+            reason: reason.clone(),
+        });
+    }
 }
 
 /// The combined view: success if any device verified the file; otherwise 1 when every device

@@ -12,6 +12,7 @@
 use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::net::AbortOnDrop;
+use crate::proto::admission::{dialable, MAX_CANDIDATES};
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::BytesMut;
@@ -526,8 +527,19 @@ pub async fn connect(
 ) -> Result<IceStream> {
     let deadline = tokio::time::Instant::now() + limit;
     let mut accepted_remote = 0;
-    for line in &remote.candidates {
+    // The scopes we offer ourselves: a peer's loopback or link-local candidate is dialled only
+    // if we are in that scope too (`proto::admission::dialable`).
+    let offered: Vec<IpAddr> = local
+        .listeners
+        .iter()
+        .map(|(_, a)| a.ip())
+        .chain(local.relays.iter().map(|r| r.relayed.ip()))
+        .collect();
+    for line in remote.candidates.iter().take(MAX_CANDIDATES) {
         match unmarshal_candidate(line) {
+            Ok(c) if !dialable(c.addr().ip(), &offered) => {
+                tracing::debug!("not dialling candidate {line:?}: outside the scopes offered here");
+            }
             Ok(c) => {
                 if local.agent.add_remote_candidate(c).is_ok() {
                     accepted_remote += 1;

@@ -3,8 +3,9 @@
 //! Both sides present `[device certificate, account certificate]`. The connecting side accepts
 //! only a server whose chain verifies and matches its [`Pin`] (the device or account named by
 //! `--to`); anything else aborts the handshake with an identity-mismatch error. The listening
-//! side requires a client certificate that verifies; *which* verified senders it accepts is a
-//! transfer-level decision (`--from`), answered with a refusal the sender can report.
+//! side requires a client certificate that verifies and, when it is given one (`--from` in
+//! direct mode), matches its pin: a stranger is refused in the handshake, before it can hold a
+//! transfer slot or wait on a decision.
 //! Only TLS 1.3, AES-256-GCM preferred.
 
 use crate::identity::{verify_chain, Identity, IdentityError, PeerIdentity, Pin};
@@ -93,9 +94,10 @@ impl ServerCertVerifier for PinnedServer {
     }
 }
 
-/// Requires a client certificate chain that verifies; the pin is applied after the handshake.
+/// Requires a client certificate chain that verifies and that the pin allows.
 #[derive(Debug)]
 struct VerifiedClient {
+    pin: Pin,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
@@ -110,7 +112,14 @@ impl ClientCertVerifier for VerifiedClient {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        verify_chain(&full_chain(end_entity, intermediates), now).map_err(identity_error)?;
+        let peer =
+            verify_chain(&full_chain(end_entity, intermediates), now).map_err(identity_error)?;
+        if !self.pin.allows(&peer) {
+            // Sent as an `access_denied` alert: the sender reports a refusal, not a fault.
+            return Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ));
+        }
         Ok(ClientCertVerified::assertion())
     }
 
@@ -151,11 +160,12 @@ pub fn client_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::Client
     Ok(Arc::new(config))
 }
 
-/// Server configuration for accepting verified devices.
-pub fn server_config(identity: &Identity) -> Result<Arc<rustls::ServerConfig>> {
+/// Server configuration for accepting verified devices allowed by `pin`.
+pub fn server_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ServerConfig>> {
     let config = rustls::ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13])?
         .with_client_cert_verifier(Arc::new(VerifiedClient {
+            pin,
             algorithms: algorithms(),
         }))
         .with_single_cert(identity.tls_chain(), identity.tls_key())
@@ -169,6 +179,22 @@ pub fn peer_of(conn: &rustls::CommonState) -> Result<PeerIdentity> {
         .peer_certificates()
         .context("the peer presented no certificate")?;
     Ok(verify_chain(chain, UnixTime::now())?)
+}
+
+/// What a sender is told when the receiver's verifier refused its device.
+pub const REFUSED_IN_TLS: &str = "this receiver does not accept files from this device (--from)";
+
+/// Whether `err` (from a TLS stream) is the receiver refusing this device in its verifier: an
+/// `access_denied` alert. In TLS 1.3 the client finishes its handshake before the server has
+/// checked the client's certificate, so this arrives on the first read.
+pub fn refused_by_verifier(err: &std::io::Error) -> bool {
+    matches!(
+        err.get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::AlertReceived(
+            rustls::AlertDescription::AccessDenied
+        ))
+    )
 }
 
 /// The [`ServerName`] to pass when connecting.

@@ -115,6 +115,8 @@ struct SendLink<W> {
     started: Instant,
     /// Body bytes written (for the rate limit and the record of what travelled).
     wire_bytes: u64,
+    /// Set when the receiver's TLS verifier turned this device away (`--from`).
+    refused_in_tls: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Send `outgoing` over `stream`; succeeds once the receiver confirmed the digest (of every
@@ -160,7 +162,8 @@ where
     let mut tx = Sender::new(header);
     let (reader, writer) = tokio::io::split(stream);
     let (peer_bytes, from_peer) = mpsc::channel::<Vec<u8>>(8);
-    let read_task = tokio::spawn(forward_reads(reader, peer_bytes));
+    let refused_in_tls = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let read_task = tokio::spawn(forward_reads(reader, peer_bytes, refused_in_tls.clone()));
     let mut link = SendLink {
         writer,
         from_peer,
@@ -170,6 +173,7 @@ where
         limit_rate: outgoing.limit_rate,
         started: Instant::now(),
         wire_bytes: 0,
+        refused_in_tls,
     };
 
     reporter.report(Event::Offer {
@@ -180,8 +184,20 @@ where
         peer_account: peer.account.to_string(),
         offered_name: None,
     });
-    link.writer.write_all(&tx.header_bytes()).await?;
-    link.writer.flush().await?;
+    // A receiver whose TLS verifier refused this device (`--from`) says so with an alert that
+    // may surface on these first writes.
+    let refused_or = |err: std::io::Error| -> anyhow::Error {
+        if crate::net::tls::refused_by_verifier(&err) {
+            Stop::Refused(crate::net::tls::REFUSED_IN_TLS.into()).into()
+        } else {
+            err.into()
+        }
+    };
+    link.writer
+        .write_all(&tx.header_bytes())
+        .await
+        .map_err(refused_or)?;
+    link.writer.flush().await.map_err(refused_or)?;
 
     let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
     match answer {
@@ -287,11 +303,21 @@ async fn prefix_matches(path: PathBuf, have: u64, prefix: Digest) -> Result<(boo
     .context("hashing the resumed prefix")?
 }
 
-async fn forward_reads<R: AsyncRead + Unpin>(mut reader: R, to: mpsc::Sender<Vec<u8>>) {
+async fn forward_reads<R: AsyncRead + Unpin>(
+    mut reader: R,
+    to: mpsc::Sender<Vec<u8>>,
+    refused_in_tls: Arc<std::sync::atomic::AtomicBool>,
+) {
     let mut buf = vec![0u8; 4096];
     loop {
         match reader.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
+            Err(err) => {
+                if crate::net::tls::refused_by_verifier(&err) {
+                    refused_in_tls.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                break;
+            }
             Ok(n) => {
                 if to.send(buf[..n].to_vec()).await.is_err() {
                     break;
@@ -574,6 +600,12 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 }
             };
             let Some(bytes) = bytes else {
+                if self
+                    .refused_in_tls
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    return Err(Stop::Refused(crate::net::tls::REFUSED_IN_TLS.into()).into());
+                }
                 bail!("the receiver closed the connection before answering {waiting_for}");
             };
             if let Some(event) = feed_sender(tx, &bytes)? {

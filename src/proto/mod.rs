@@ -1,9 +1,11 @@
 //! Pure protocol machines: bytes in, bytes and events out. Nothing here touches a socket, a
 //! file or the clock, so every rule is tested in memory (see each module's tests).
 
+pub mod admission;
 pub mod dht;
 pub mod framing;
 pub mod name;
+pub mod ratelog;
 pub mod signal;
 pub mod text;
 pub mod transfer;

@@ -11,13 +11,15 @@
 //!     Sealed { epk: ephemeral X25519 public key, nonce, ct: ChaCha20-Poly1305(
 //!                key = HKDF-SHA256(X25519(ephemeral, recipient), salt = epk || recipient key),
 //!                plaintext = msgpack Signed { body: msgpack Request { id, ts, is_answer, chain,
-//!                            enc_key, ufrag, pwd, candidates, conn_type }, sig }) }
+//!                            enc_key, ufrag, pwd, candidates, conn_type,
+//!                            public_addrs, to, refused }, sig }) }
 //! message at the same key, user type = its MIME type (for example
 //!   `application/data-transfer-request+json`), sealed exactly like a request, whose signed body
-//!   is msgpack Message { id, ts, chain, enc_key, mime_type, payload }
+//!   is msgpack Message { id, ts, chain, enc_key, mime_type, payload, to }
 //! ```
 //! Opening checks, in order: it decrypts with our key; the chain verifies (device issued by its
-//! account); the signature is the device's; the timestamp is recent and the (device, id,
+//! account); the signature is the device's; the signed recipient (`to`) is this device, so a
+//! value re-sealed to another device is refused there; the timestamp is recent and the (device, id,
 //! direction) was not seen before. Each failure is one [`SignalError`]; callers drop and count.
 
 use crate::identity::{device_signing_key, verify_chain, Id, IdentityError, PeerIdentity};
@@ -73,6 +75,8 @@ pub enum SignalError {
     Stale { age_secs: i64 },
     #[error("replayed request {id:016x}")]
     Replay { id: u64 },
+    #[error("signed for device {to:?}, not this one (re-sealed to us?)")]
+    NotForUs { to: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +117,13 @@ pub struct Request {
     /// Addresses the sender is seen from on the Internet (its TURN server's view).
     #[serde(default)]
     pub public_addrs: Vec<String>,
+    /// The device this is for (its id): signed, so a value re-sealed to another device is
+    /// refused there. A value without it (an older ferry) is refused too.
+    #[serde(default)]
+    pub to: String,
+    /// In an answer: why the offer is refused (empty: it is accepted, connect).
+    #[serde(default)]
+    pub refused: String,
 }
 
 /// A small message between devices (Jami sends its data-transfer re-requests this way):
@@ -126,6 +137,9 @@ pub struct Message {
     pub enc_key: ByteBuf,
     pub mime_type: String,
     pub payload: ByteBuf,
+    /// The device this is for, as in [`Request::to`].
+    #[serde(default)]
+    pub to: String,
 }
 
 /// Longest message payload accepted: these are small JSON documents.
@@ -237,11 +251,21 @@ fn encrypt_to(plain: &[u8], recipient: &[u8; 32], ephemeral: [u8; 32], nonce: [u
     .unwrap_or_default()
 }
 
-/// Remembers recent requests so that none is accepted twice.
+/// Remembers recent requests so that none is accepted twice. A receiver keeps it in its home
+/// ([`ReplayGuard::encode`], [`ReplayGuard::decode`]) so that a restart within the freshness
+/// window does not make an offer it already answered new again.
 #[derive(Default)]
 pub struct ReplayGuard {
     seen: HashMap<(Id, u64, Kind), u64>,
+    /// Whether `seen` changed since the last [`ReplayGuard::take_changed`].
+    changed: bool,
 }
+
+/// Most values a replay guard remembers: beyond, the oldest are forgotten (they are the first
+/// to turn stale anyway). 4096 entries are about 150 KB on disk.
+pub const MAX_SEEN: usize = 4096;
+/// How long a seen value must be remembered: past this it is refused as stale anyway.
+const REMEMBER_SECS: u64 = MAX_REQUEST_AGE_SECS + MAX_CLOCK_SKEW_SECS;
 
 /// What a signalling value is, for the replay guard (the same id may be used by each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,6 +274,25 @@ enum Kind {
     Answer,
     Message,
 }
+
+impl Kind {
+    fn code(self) -> u8 {
+        match self {
+            Kind::Offer => 0,
+            Kind::Answer => 1,
+            Kind::Message => 2,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Kind> {
+        [Kind::Offer, Kind::Answer, Kind::Message]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// One remembered value, as stored: (device id, value id, kind, its timestamp).
+type SeenEntry = (ByteBuf, u64, u8, u64);
 
 impl ReplayGuard {
     fn check(
@@ -268,13 +311,59 @@ impl ReplayGuard {
         if age > max_age as i64 || -age > MAX_CLOCK_SKEW_SECS as i64 {
             return Err(SignalError::Stale { age_secs: age });
         }
-        self.seen.retain(|_, ts| {
-            now_secs.saturating_sub(*ts) <= MAX_REQUEST_AGE_SECS + MAX_CLOCK_SKEW_SECS
-        });
+        self.seen
+            .retain(|_, ts| now_secs.saturating_sub(*ts) <= REMEMBER_SECS);
         if self.seen.insert((device, id, kind), ts).is_some() {
             return Err(SignalError::Replay { id });
         }
+        while self.seen.len() > MAX_SEEN {
+            let oldest = self.seen.iter().min_by_key(|(_, ts)| **ts).map(|(k, _)| *k);
+            match oldest {
+                Some(k) => self.seen.remove(&k),
+                None => break,
+            };
+        }
+        self.changed = true;
         Ok(())
+    }
+
+    /// Whether something was remembered since the last call (time to save it).
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The guard as bytes to keep (msgpack).
+    pub fn encode(&self) -> Vec<u8> {
+        let entries: Vec<SeenEntry> = self
+            .seen
+            .iter()
+            .map(|((device, id, kind), ts)| {
+                (ByteBuf::from(device.0.to_vec()), *id, kind.code(), *ts)
+            })
+            .collect();
+        rmp_serde::to_vec(&entries).unwrap_or_default()
+    }
+
+    /// A guard from kept bytes: entries still within the freshness window at `now_secs`, at
+    /// most [`MAX_SEEN`] of them; bytes that do not parse give an empty guard.
+    pub fn decode(bytes: &[u8], now_secs: u64) -> ReplayGuard {
+        let entries: Vec<SeenEntry> = rmp_serde::from_slice(bytes).unwrap_or_default();
+        let mut fresh: Vec<((Id, u64, Kind), u64)> = entries
+            .into_iter()
+            .filter_map(|(device, id, kind, ts)| {
+                let device: [u8; 20] = device.as_ref().try_into().ok()?;
+                let kind = Kind::from_code(kind)?;
+                let recent = now_secs.saturating_sub(ts) <= REMEMBER_SECS
+                    && ts <= now_secs + MAX_CLOCK_SKEW_SECS;
+                recent.then_some(((Id(device), id, kind), ts))
+            })
+            .collect();
+        fresh.sort_by_key(|(_, ts)| std::cmp::Reverse(*ts));
+        fresh.truncate(MAX_SEEN);
+        ReplayGuard {
+            seen: fresh.into_iter().collect(),
+            changed: false,
+        }
     }
 }
 
@@ -282,6 +371,7 @@ impl ReplayGuard {
 pub fn open_request(
     bytes: &[u8],
     own: &StaticSecret,
+    own_device: &Id,
     now: UnixTime,
     guard: &mut ReplayGuard,
 ) -> Result<(Request, PeerIdentity), SignalError> {
@@ -289,6 +379,7 @@ pub fn open_request(
     let request: Request =
         rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
     let peer = verify_signed(&signed, &request.chain, now)?;
+    addressed_to(&request.to, own_device)?;
     let kind = if request.is_answer {
         Kind::Answer
     } else {
@@ -302,6 +393,7 @@ pub fn open_request(
 pub fn open_message(
     bytes: &[u8],
     own: &StaticSecret,
+    own_device: &Id,
     now: UnixTime,
     guard: &mut ReplayGuard,
 ) -> Result<(Message, PeerIdentity), SignalError> {
@@ -312,6 +404,7 @@ pub fn open_message(
         return Err(SignalError::Malformed);
     }
     let peer = verify_signed(&signed, &message.chain, now)?;
+    addressed_to(&message.to, own_device)?;
     guard.check(
         peer.device,
         Kind::Message,
@@ -320,6 +413,16 @@ pub fn open_message(
         now.as_secs(),
     )?;
     Ok((message, peer))
+}
+
+/// The signed recipient must be this device.
+fn addressed_to(to: &str, own_device: &Id) -> Result<(), SignalError> {
+    if to.parse::<Id>().ok().as_ref() != Some(own_device) {
+        return Err(SignalError::NotForUs {
+            to: to.chars().take(40).collect(),
+        });
+    }
+    Ok(())
 }
 
 fn unseal(bytes: &[u8], own: &StaticSecret) -> Result<Signed, SignalError> {

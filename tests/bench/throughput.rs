@@ -116,7 +116,7 @@ fn rustls_baseline(path: &Path, alice: &Identity, bob: &Identity, sink: Option<&
         .build()
         .expect("runtime");
     let client = ferry::net::tls::client_config(alice, Pin::to([bob.device])).expect("client");
-    let server = ferry::net::tls::server_config(bob).expect("server");
+    let server = ferry::net::tls::server_config(bob, Pin::any()).expect("server");
     let mut sink = sink.map(|p| std::fs::File::create(p).expect("sink"));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -62,7 +62,7 @@ fn request(kind: Kind, tid: u32) -> Message {
     Message {
         kind,
         tid,
-        id: Some(InfoHash::of(&format!("attacker-{tid}"))),
+        id: Some(InfoHash::of(format!("attacker-{tid}"))),
         ..Message::default()
     }
 }
@@ -221,7 +221,7 @@ fn a_key_filled_with_junk_still_takes_a_senders_offer() {
         })
         .map(|s| s.replace("0.0.0.0", "127.0.0.1"))
         .unwrap_or_else(|| panic!("no DHT address in {online}"));
-    let key = InfoHash::of(&format!("peer:{}", bob.device_id));
+    let key = InfoHash::of(format!("peer:{}", bob.device_id));
     // Another loopback address: a source of its own, apart from the honest processes.
     let attacker = UdpSocket::bind("127.0.0.2:0").unwrap();
     attacker

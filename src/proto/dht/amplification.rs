@@ -170,9 +170,10 @@ pub fn fit_to_budget(reply: &mut Message, budget: usize) -> usize {
     let values = std::mem::take(&mut reply.values);
     let mut spent = reply.encode().len();
     while spent > budget {
-        if reply.fields.take().is_some() {
-        } else if reply.nodes6.pop().is_some() || reply.nodes4.pop().is_some() {
-        } else {
+        let cut = reply.fields.take().is_some()
+            || reply.nodes6.pop().is_some()
+            || reply.nodes4.pop().is_some();
+        if !cut {
             break;
         }
         spent = reply.encode().len();

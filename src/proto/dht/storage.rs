@@ -446,7 +446,7 @@ mod tests {
         let b: IpAddr = "2001:db8:1:2::ffff".parse().unwrap();
         let mut refused = 0;
         for id in 1..=(MAX_VALUES_PER_SOURCE as u64 + 10) {
-            let key = InfoHash::of(&format!("k{id}"));
+            let key = InfoHash::of(format!("k{id}"));
             let ip = if id % 2 == 0 { a } else { b };
             if s.store(key, Value::new(id, 0, vec![3; 20], ""), None, now, ip) != StoreOutcome::New
             {

@@ -650,12 +650,17 @@ async fn answer(
     };
     // The peer may dial our relayed address as soon as it reads the answer.
     gathered.permit_peer(&remote).await;
-    dht.put_once(
-        peer_key(&peer.device),
-        sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE),
-    )
-    .await
-    .context("publishing the answer")?;
+    // The answer is on its way once its datagrams are: ICE starts at once, while the storing
+    // nodes acknowledge it in the background. Waiting for every acknowledgement first held a
+    // reachable peer back for as long as the slowest storing node took (past the sender's ICE
+    // deadline under load).
+    let (publisher, key) = (dht.clone(), peer_key(&peer.device));
+    let value = sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE);
+    tokio::spawn(async move {
+        if let Err(err) = publisher.put_once(key, value).await {
+            tracing::warn!("publishing the answer: {err:#}");
+        }
+    });
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
         .with_context(|| format!("connecting to device {}", peer.device))?;

@@ -262,11 +262,19 @@ fn a_key_filled_with_junk_still_takes_a_senders_offer() {
     let out = common::procs::send_via_dht(&alice, &file, &bob.device_id, &bootstrap, &[])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "the send to a junk-filled key failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if !out.status.success() {
+        receiving.interrupt();
+        let (_, receiver_log, events) = receiving.wait_exit();
+        let mut reasons: Vec<String> = events
+            .iter()
+            .map(|e| format!("{} {}", e["event"], e["reason"]))
+            .collect();
+        reasons.dedup();
+        panic!(
+            "the send to a junk-filled key failed: {}\nreceiver: {receiver_log}\n{reasons:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let done = receiving.wait_for("done");
     println!("received after the junk: {done}");
     assert_eq!(

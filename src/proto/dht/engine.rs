@@ -603,11 +603,6 @@ impl Engine {
         }
         for v6 in families {
             let sid = self.search_for(now, key, v6);
-            let here = if self.config.client_only {
-                Vec::new()
-            } else {
-                self.storage.get(&key, None)
-            };
             if let Some(search) = self.searches.get_mut(&sid) {
                 search.ops.push(op);
                 // Values this search already knows reach a new get or listen at once.
@@ -628,9 +623,17 @@ impl Engine {
             if let Some(o) = self.ops.get_mut(&op) {
                 o.searches.push(sid);
             }
+        }
+        if !self.config.client_only {
+            // What this node stores itself reaches a get or listen at once.
+            let here = self.storage.get(&key, None);
+            let sids = self
+                .ops
+                .get(&op)
+                .map(|o| o.searches.clone())
+                .unwrap_or_default();
             if !here.is_empty() {
-                // What this node stores itself reaches a get or listen at once.
-                self.deliver(sid, here);
+                self.deliver_once(&sids, here);
             }
         }
         self.step_all(now);
@@ -1741,9 +1744,35 @@ impl Engine {
             .filter(|(_, s)| s.key == key)
             .map(|(id, _)| *id)
             .collect();
-        for sid in sids {
-            self.deliver(sid, vec![value.clone()]);
+        self.deliver_once(&sids, vec![value.clone()]);
+    }
+
+    /// Values from this node's own storage, for the searches at one key (one per address
+    /// family, each with the same operations): delivered through the first, and marked seen in
+    /// the others, so that each operation hears of them once.
+    fn deliver_once(&mut self, sids: &[SearchId], values: Vec<Value>) {
+        let Some((first, others)) = sids.split_first() else {
+            return;
+        };
+        // Seen by any of them (a copy that came from another node first): not again.
+        let fresh: Vec<Value> = values
+            .into_iter()
+            .filter(|v| {
+                !others.iter().any(|sid| {
+                    self.searches
+                        .get(sid)
+                        .is_some_and(|s| s.seen.get(&v.id).map(Vec::as_slice) == Some(v.packed()))
+                })
+            })
+            .collect();
+        for sid in others {
+            if let Some(s) = self.searches.get_mut(sid) {
+                for v in &fresh {
+                    s.seen.insert(v.id, v.packed().to_vec());
+                }
+            }
         }
+        self.deliver(*first, fresh);
     }
 
     /// A full node keeps what it puts in its own storage too, as OpenDHT does: a node alone on a

@@ -276,10 +276,13 @@ pub async fn connect_via_dht(
     })
     .await
     .map_err(|_| {
-        crate::outcome::Stop::NoAnswer(format!(
-            "device {} did not answer within {}s (is `ferry receive` running there?)",
+        let age = UnixTime::now().as_secs().saturating_sub(target.created);
+        crate::outcome::Stop::Unreachable(format!(
+            "device {} did not answer within {}s; it last announced itself {} ago, so it has \
+             probably stopped: start `ferry receive` there, or send again later",
             target.peer.device,
-            ANSWER_TIMEOUT.as_secs()
+            ANSWER_TIMEOUT.as_secs(),
+            crate::cli::output::ago(age)
         ))
     })??;
     if !answer.refused.is_empty() {

@@ -8,13 +8,26 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    /// `receive` is ready for connections on this address.
+    /// `receive` started: who it is, before any network is up (senders need the device id).
+    Starting {
+        device_id: String,
+        account_id: String,
+    },
+    /// How the DHT is doing: `alone` (no node answered yet; the LAN and direct connections
+    /// still work, and it keeps trying) or `joined` (`nodes` other nodes known).
+    Dht {
+        state: &'static str,
+        nodes: usize,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        detail: String,
+    },
     /// `receive` is announced on the DHT and answers connection requests.
     Online {
         device_id: String,
         account_id: String,
         dht: Vec<String>,
     },
+    /// `receive` is ready for connections on this address.
     Listening {
         addr: String,
     },

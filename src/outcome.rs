@@ -13,6 +13,10 @@ pub enum Stop {
     /// The peer did not answer in time (exit 1: "none accepted in time").
     #[error("{0}")]
     NoAnswer(String),
+    /// The device never answered the offer: it is most likely offline (exit 2: nothing was
+    /// refused, the transfer could not happen).
+    #[error("{0}")]
+    Unreachable(String),
     /// This side declined the offer (`receive --once`, exit 1).
     #[error("declined the offer: {0}")]
     Declined(String),
@@ -36,7 +40,7 @@ impl Stop {
                 Self::EXIT_REFUSED
             }
             Stop::Interrupted => Self::EXIT_INTERRUPTED,
-            Stop::NotAvailable(_) => Self::EXIT_ERROR,
+            Stop::NotAvailable(_) | Stop::Unreachable(_) => Self::EXIT_ERROR,
         }
     }
 }

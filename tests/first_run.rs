@@ -93,3 +93,150 @@ fn with_no_download_folder_files_land_in_the_current_directory() {
     );
     assert!(!bob.path().join("downloads").exists());
 }
+
+/// A loopback bootstrap address where nothing answers: the DHT stays empty, nothing leaves the
+/// machine.
+fn dead_bootstrap() -> String {
+    format!("127.0.0.1:{}", dead_ports().0)
+}
+
+#[test]
+fn receive_says_who_it_is_at_once_and_that_no_dht_node_answered() {
+    let device = Device::new();
+    let inbox = tempfile::tempdir().unwrap();
+    // JSON: the first event names the device, within a second; then the DHT state.
+    let mut cmd = device.ferry();
+    cmd.env("FERRY_NO_DISCOVERY", "1")
+        .env("FERRY_NO_UPNP", "1")
+        .env("FERRY_NO_TURN", "1")
+        .args([
+            "--bootstrap",
+            &dead_bootstrap(),
+            "--json",
+            "receive",
+            "--dir",
+        ])
+        .arg(inbox.path());
+    let started = Instant::now();
+    let mut receiving = Receiving::spawn(cmd, "starting");
+    let took = started.elapsed();
+    let first = receiving.seen.first().cloned().unwrap();
+    assert_eq!(first["event"], "starting", "{first}");
+    assert_eq!(first["device_id"], device.device_id.as_str());
+    println!("device id printed after {:.3} s", took.as_secs_f64());
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    let alone = receiving.wait_matching("dht", |e| e["state"] == "alone");
+    assert!(
+        alone["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no DHT node answered"),
+        "{alone}"
+    );
+    receiving.interrupt();
+    let _ = receiving.wait_exit();
+
+    // Text: the id is on the terminal's stream at once too.
+    let mut cmd = device.ferry();
+    cmd.env("FERRY_NO_DISCOVERY", "1")
+        .env("FERRY_NO_UPNP", "1")
+        .env("FERRY_NO_TURN", "1")
+        .args(["--bootstrap", &dead_bootstrap(), "receive", "--dir"])
+        .arg(inbox.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let started = Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let took = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains(&device.device_id), "{line:?}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+}
+
+#[test]
+fn a_second_receive_on_the_same_home_is_refused_at_once() {
+    let device = Device::new();
+    let inbox = tempfile::tempdir().unwrap();
+    let mut cmd = device.ferry();
+    cmd.args(["--json", "receive", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(inbox.path());
+    let first = Receiving::spawn(cmd, "listening");
+    let started = Instant::now();
+    let out = device
+        .ferry()
+        .env("FERRY_NO_DISCOVERY", "1")
+        .args(["--bootstrap", &dead_bootstrap(), "receive", "--dir"])
+        .arg(inbox.path())
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already runs"),
+        "{out:?}"
+    );
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    first.interrupt();
+    let _ = first.wait_exit();
+}
+
+#[test]
+fn an_unwritable_download_directory_is_refused_at_start() {
+    if !common::procs::require_root("mounting a read-only tmpfs") {
+        return;
+    }
+    let device = Device::new();
+    let readonly = common::procs::Tmpfs::mount("1m");
+    let status = std::process::Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(readonly.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let out = device
+        .ferry()
+        .args(["receive", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(readonly.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write files into"),
+        "{out:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+/// A receiver that stopped is still announced for a while: the send waits for its answer,
+/// then says when the device last announced itself and exits 2 (nothing was refused).
+#[test]
+fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
+    if !common::real::have_dhtnode() {
+        return;
+    }
+    let node = common::real::DhtNode::start(None);
+    let (bob, alice) = (Device::new(), Device::new());
+    let inbox = tempfile::tempdir().unwrap();
+    let mut receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
+    let _ = receiving.child.kill();
+    let _ = receiving.child.wait();
+    let outbox = tempfile::tempdir().unwrap();
+    let file = random_file(outbox.path(), "nobody-home.bin", 1000);
+    let started = Instant::now();
+    let out = common::procs::send_via_dht(&alice, &file, &bob.device_id, &node.addr(), &[])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!(
+        "send to a stopped receiver ended after {:.1} s: {stderr}",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr.contains("did not answer"), "{stderr}");
+    assert!(stderr.contains("last announced itself"), "{stderr}");
+}

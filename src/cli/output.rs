@@ -215,6 +215,22 @@ impl Reporter for Console {
         }
         match &event {
             Event::Listening { addr } => self.say(&format!("listening on {addr}")),
+            Event::Starting {
+                device_id,
+                account_id,
+            } => self.say(&format!(
+                "this is device {device_id} (account {account_id}); senders use: ferry send \
+                 FILE --to {device_id}"
+            )),
+            Event::Dht {
+                state: "alone",
+                detail,
+                ..
+            } => self.say(&format!(
+                "{detail}\nmeanwhile devices on this LAN and direct connections (--listen) can \
+                 still reach this one; still trying"
+            )),
+            Event::Dht { nodes, .. } => self.say(&format!("joined the DHT ({nodes} node(s))")),
             Event::Online { device_id, .. } => {
                 self.say(&format!("online as device {device_id}, waiting for files"))
             }
@@ -311,8 +327,14 @@ impl Reporter for Console {
                     "re-request of {interaction}, device {peer_device}: {outcome}{reason}"
                 ))
             }
+            // Strangers' junk is routine on a public network: shown with -v, logged at debug.
             Event::Dropped { reason, total } => {
-                self.say(&format!("dropped a request ({total} so far): {reason}"))
+                let line = format!("dropped a request ({total} so far): {reason}");
+                if self.verbose {
+                    self.say(&line)
+                } else {
+                    tracing::debug!("{line}")
+                }
             }
             Event::Progress { .. } => {}
         }
@@ -377,5 +399,15 @@ mod tests {
         drop(state);
         console.finish_group("ab");
         assert!(console.state.lock().unwrap().groups.is_empty());
+    }
+}
+
+/// A duration in seconds as a person reads it: `45 s`, `12 min`, `3 h`, `2 days`.
+pub fn ago(seconds: u64) -> String {
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=7199 => format!("{} min", seconds / 60),
+        7200..=172_799 => format!("{} h", seconds / 3600),
+        _ => format!("{} days", seconds / 86_400),
     }
 }

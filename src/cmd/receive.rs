@@ -44,7 +44,15 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         ..args
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    check_writable(&dir)?;
     raise_descriptor_limit();
+    // One receive per home, found out at once (not after joining the DHT).
+    let pending = Arc::new(Pending::default());
+    let _control = control::serve(&ctx.home, pending.clone()).await?;
+    ctx.console.report(Event::Starting {
+        device_id: identity.device.to_string(),
+        account_id: identity.account.to_string(),
+    });
     // --from is known before anything listens: strangers are refused in the TLS handshake
     // (direct mode) or when their offer is opened (DHT), before they can take a slot.
     let from = Pin::to(
@@ -91,6 +99,11 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             announced,
         ));
         ctx.console.say("joining the DHT...");
+        background.spawn(report_dht_state(
+            dht.clone(),
+            ctx.dht.clone(),
+            ctx.console.clone(),
+        ));
         let mut interrupt = ctx.interrupt.clone();
         tokio::select! {
             _ = is_announced => {}
@@ -163,8 +176,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         home: ctx.home.clone(),
         account: identity.account,
     };
-    let pending = Arc::new(Pending::default());
-    let _control = control::serve(&ctx.home, pending.clone()).await?;
     let decide = decider(
         from.clone(),
         args.yes,
@@ -427,4 +438,57 @@ fn decider(
             }
         })
     })
+}
+
+/// How long `receive` waits for a first DHT node before saying it has none.
+const DHT_ALONE_AFTER: Duration = Duration::from_secs(5);
+
+/// Say when no DHT node answered within [`DHT_ALONE_AFTER`] (and what still works), then when
+/// one does.
+async fn report_dht_state(
+    dht: crate::net::dht::Dht,
+    config: crate::net::dht::DhtConfig,
+    console: Arc<crate::cli::output::Console>,
+) {
+    let mut nodes = dht.wait_for_nodes(1, DHT_ALONE_AFTER).await.unwrap_or(0);
+    if nodes == 0 {
+        console.report(Event::Dht {
+            state: "alone",
+            nodes,
+            detail: format!(
+                "{:#}",
+                crate::net::dht::no_node_answered(&config, DHT_ALONE_AFTER)
+            ),
+        });
+        while nodes == 0 {
+            nodes = match dht.wait_for_nodes(1, Duration::from_secs(30)).await {
+                Ok(n) => n,
+                Err(_) => return,
+            };
+        }
+    }
+    console.report(Event::Dht {
+        state: "joined",
+        nodes,
+        detail: String::new(),
+    });
+}
+
+/// Fail at start, not when the first file arrives, when `dir` cannot take files.
+fn check_writable(dir: &std::path::Path) -> Result<()> {
+    let probe = dir.join(format!(".ferry-write-test-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(err) => Err(anyhow::anyhow!(
+            "cannot write files into {}: {err}; choose another --dir",
+            dir.display()
+        )),
+    }
 }

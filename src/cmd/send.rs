@@ -289,7 +289,7 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                     refused += 1;
                     ("refused", r.clone())
                 }
-                Some(Stop::NoAnswer(r)) => {
+                Some(Stop::NoAnswer(r)) | Some(Stop::Unreachable(r)) => {
                     refused += 1;
                     ("no answer", r.clone())
                 }

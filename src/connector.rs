@@ -220,7 +220,9 @@ pub async fn connect_via_dht(
     identity: &Identity,
     target: &DeviceInfo,
     candidates: &CandidateOptions,
+    reporter: &dyn Reporter,
 ) -> Result<(PeerStream, PeerIdentity)> {
+    let device = target.peer.device;
     let gathered = ice::gather(true, candidates).await?;
     let offer = Request {
         id: random_nonzero(),
@@ -243,6 +245,13 @@ pub async fn connect_via_dht(
     )
     .await
     .context("publishing the connection request")?;
+    crate::events::phase(
+        reporter,
+        format!(
+            "offer published to device {device} ({} candidate(s)); waiting for its answer",
+            offer.candidates.len()
+        ),
+    );
     let mut guard = ReplayGuard::default();
     let answer = tokio::time::timeout(ANSWER_TIMEOUT, async {
         loop {
@@ -295,6 +304,13 @@ pub async fn connect_via_dht(
             .collect();
         return Err(crate::outcome::Stop::Refused(reason).into());
     }
+    crate::events::phase(
+        reporter,
+        format!(
+            "device {device} answered ({} candidate(s)); connecting (ICE over TCP)",
+            answer.candidates.len()
+        ),
+    );
     let remote = RemoteParams {
         ufrag: answer.ufrag,
         pwd: answer.pwd,
@@ -305,6 +321,13 @@ pub async fn connect_via_dht(
         .await
         .with_context(|| format!("connecting to device {}", target.peer.device))?;
     let addr = stream.peer_addr()?;
+    crate::events::phase(
+        reporter,
+        format!(
+            "path to device {device} at {addr} ({}); TLS handshake",
+            if stream.relayed { "relay" } else { "direct" }
+        ),
+    );
     tls_client(identity, stream, Pin::to([target.peer.device]), addr).await
 }
 

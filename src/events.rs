@@ -119,12 +119,30 @@ pub enum Event {
         reason: String,
         total: u64,
     },
+    /// What a command is doing now (`send`: joining, resolving, offer published, answered,
+    /// connected, waiting for the decision), `seconds` after it started.
+    Phase {
+        what: String,
+        seconds: f64,
+    },
     /// The transfer failed; the receiver keeps serving others unless `--once`.
     Error {
         #[serde(skip_serializing_if = "Option::is_none")]
         transfer_id: Option<String>,
         reason: String,
     },
+}
+
+/// When the command started, for [`phase`] (set by its first phase).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Report a phase of the running command, with the seconds since its first phase.
+pub fn phase(reporter: &dyn Reporter, what: impl Into<String>) {
+    let started = *STARTED.get_or_init(std::time::Instant::now);
+    reporter.report(Event::Phase {
+        what: what.into(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
 }
 
 /// Where events go. Implemented by the console in `cli::output`; tests may collect them.

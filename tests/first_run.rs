@@ -147,9 +147,14 @@ fn receive_says_who_it_is_at_once_and_that_no_dht_node_answered() {
         .stderr(std::process::Stdio::piped());
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stderr), &mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
     let took = started.elapsed();
     let _ = child.kill();
     let _ = child.wait();
@@ -166,19 +171,15 @@ fn a_second_receive_on_the_same_home_is_refused_at_once() {
         .arg(inbox.path());
     let first = Receiving::spawn(cmd, "listening");
     let started = Instant::now();
-    let out = device
-        .ferry()
+    let mut second = device.ferry();
+    second
         .env("FERRY_NO_DISCOVERY", "1")
         .args(["--bootstrap", &dead_bootstrap(), "receive", "--dir"])
-        .arg(inbox.path())
-        .output()
-        .unwrap();
+        .arg(inbox.path());
+    let out = common::procs::Running::spawn(second).finish(Duration::from_secs(10));
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("already runs"),
-        "{out:?}"
-    );
+    assert!(out.stderr.contains("already runs"), "{out:?}");
     assert!(took < Duration::from_secs(2), "{took:?}");
     first.interrupt();
     let _ = first.wait_exit();
@@ -198,17 +199,12 @@ fn an_unwritable_download_directory_is_refused_at_start() {
         .unwrap();
     assert!(status.success());
     let started = Instant::now();
-    let out = device
-        .ferry()
-        .args(["receive", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(readonly.path())
-        .output()
-        .unwrap();
+    let mut cmd = device.ferry();
+    cmd.args(["receive", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(readonly.path());
+    let out = common::procs::Running::spawn(cmd).finish(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("cannot write files into"),
-        "{out:?}"
-    );
+    assert!(out.stderr.contains("cannot write files into"), "{out:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -239,4 +235,52 @@ fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(stderr.contains("did not answer"), "{stderr}");
     assert!(stderr.contains("last announced itself"), "{stderr}");
+}
+
+/// `send` says what it is doing at each phase, with the time since it started.
+#[test]
+fn the_sender_reports_each_phase_with_elapsed_time() {
+    if !common::real::have_dhtnode() {
+        return;
+    }
+    let node = common::real::DhtNode::start(None);
+    let (bob, alice) = (Device::new(), Device::new());
+    let inbox = tempfile::tempdir().unwrap();
+    let mut receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
+    let outbox = tempfile::tempdir().unwrap();
+    let file = random_file(outbox.path(), "phases.bin", 1000);
+    let out = common::procs::send_via_dht(&alice, &file, &bob.device_id, &node.addr(), &[])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let phases: Vec<(String, f64)> = json_events(&out.stdout)
+        .into_iter()
+        .filter(|e| e["event"] == "phase")
+        .map(|e| {
+            (
+                e["what"].as_str().unwrap().to_string(),
+                e["seconds"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    for (what, seconds) in &phases {
+        println!("[{seconds:6.2} s] {what}");
+    }
+    let expected = [
+        "joining the DHT",
+        "looking up",
+        "offer published",
+        "answered",
+        "path to device",
+        "waiting for it to accept",
+    ];
+    let mut at = 0;
+    for want in expected {
+        let found = phases[at..].iter().position(|(w, _)| w.contains(want));
+        let found = found.unwrap_or_else(|| panic!("no phase {want:?} in order: {phases:?}"));
+        at += found + 1;
+    }
+    assert!(phases.windows(2).all(|w| w[0].1 <= w[1].1));
+    receiving.wait_for("done");
+    receiving.interrupt();
 }

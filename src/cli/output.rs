@@ -231,6 +231,7 @@ impl Reporter for Console {
                  still reach this one; still trying"
             )),
             Event::Dht { nodes, .. } => self.say(&format!("joined the DHT ({nodes} node(s))")),
+            Event::Phase { what, seconds } => self.say(&format!("[{seconds:6.2} s] {what}")),
             Event::Online { device_id, .. } => {
                 self.say(&format!("online as device {device_id}, waiting for files"))
             }
@@ -362,6 +363,16 @@ impl Write for SafeStderr {
     }
 }
 
+/// A duration in seconds as a person reads it: `45 s`, `12 min`, `3 h`, `2 days`.
+pub fn ago(seconds: u64) -> String {
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=7199 => format!("{} min", seconds / 60),
+        7200..=172_799 => format!("{} h", seconds / 3600),
+        _ => format!("{} days", seconds / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,15 +410,5 @@ mod tests {
         drop(state);
         console.finish_group("ab");
         assert!(console.state.lock().unwrap().groups.is_empty());
-    }
-}
-
-/// A duration in seconds as a person reads it: `45 s`, `12 min`, `3 h`, `2 days`.
-pub fn ago(seconds: u64) -> String {
-    match seconds {
-        0..=119 => format!("{seconds} s"),
-        120..=7199 => format!("{} min", seconds / 60),
-        7200..=172_799 => format!("{} h", seconds / 3600),
-        _ => format!("{} days", seconds / 86_400),
     }
 }

@@ -338,9 +338,14 @@ impl Resender {
             digest: Some(digest),
         };
         let sent = async {
-            let (stream, peer) =
-                connector::connect_via_dht(&self.dht, &self.identity, &requester, &self.candidates)
-                    .await?;
+            let (stream, peer) = connector::connect_via_dht(
+                &self.dht,
+                &self.identity,
+                &requester,
+                &self.candidates,
+                self.console.as_ref(),
+            )
+            .await?;
             let recorder = Recorder {
                 home: self.home.clone(),
                 account: self.identity.account,

@@ -171,6 +171,7 @@ async fn send_via_dht(
     let candidates = ctx.candidate_options();
     let mut config = ctx.dht.clone();
     config.client_only = true;
+    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
     let dht = Dht::start(config).await?;
     if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
         return Err(crate::net::dht::no_node_answered(
@@ -178,15 +179,17 @@ async fn send_via_dht(
             crate::net::dht::JOIN_WAIT,
         ));
     }
+    crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
     let devices = connector::resolve(&dht, to).await?;
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
     }
     let recorder = recorder(ctx, &identity);
     if let [only] = devices.as_slice() {
-        let (stream, peer) = connector::connect_via_dht(&dht, &identity, only, &candidates)
-            .await
-            .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
+        let (stream, peer) =
+            connector::connect_via_dht(&dht, &identity, only, &candidates, ctx.console.as_ref())
+                .await
+                .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
         return deliver(
             &ctx.console,
             ctx.interrupt.clone(),
@@ -225,7 +228,8 @@ async fn send_via_dht(
         let interrupt = ctx.interrupt.clone();
         let recorder = recorder.clone();
         set.spawn(async move {
-            let connect = connector::connect_via_dht(&dht, &identity, &device, &candidates);
+            let connect =
+                connector::connect_via_dht(&dht, &identity, &device, &candidates, console.as_ref());
             let gave_up = async {
                 let _ = first_success.wait_for(|done| *done).await;
                 tokio::time::sleep(GRACE_AFTER_SUCCESS).await;

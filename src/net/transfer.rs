@@ -198,6 +198,15 @@ where
         .await
         .map_err(refused_or)?;
     link.writer.flush().await.map_err(refused_or)?;
+    crate::events::phase(
+        reporter,
+        format!(
+            "offered {} to device {}; waiting for it to accept (up to {} s)",
+            outgoing.name,
+            peer.device,
+            ANSWER_TIMEOUT.as_secs()
+        ),
+    );
 
     let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
     match answer {

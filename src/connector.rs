@@ -50,6 +50,8 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a sender waits for the answer to its offer (dhtnet's `DHT_MSG_TIMEOUT`).
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often an unanswered offer is put again.
+const OFFER_AGAIN: Duration = Duration::from_secs(6);
 /// How long ICE may take to find a path once both sides have each other's candidates.
 pub const ICE_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -239,12 +241,14 @@ pub async fn connect_via_dht(
         refused: String::new(),
     };
     let mut answers = dht.listen(peer_key(&identity.device)).await?;
-    dht.put_once(
-        peer_key(&target.peer.device),
-        sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE),
-    )
-    .await
-    .context("publishing the connection request")?;
+    let sealed = sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE);
+    dht.put_once(peer_key(&target.peer.device), sealed)
+        .await
+        .context("publishing the connection request")?;
+    // A busy node may drop the offer or the update that carries it to the device: it is put
+    // again while no answer came (the device drops a copy it already answered as a replay).
+    let mut again =
+        tokio::time::interval_at(tokio::time::Instant::now() + OFFER_AGAIN, OFFER_AGAIN);
     crate::events::phase(
         reporter,
         format!(
@@ -255,7 +259,22 @@ pub async fn connect_via_dht(
     let mut guard = ReplayGuard::default();
     let answer = tokio::time::timeout(ANSWER_TIMEOUT, async {
         loop {
-            let Some(event) = answers.next().await else {
+            let event = tokio::select! {
+                e = answers.next() => e,
+                _ = again.tick() => {
+                    // A new value (new id), or storing nodes would take it as a refresh and
+                    // tell no listener.
+                    let value = sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE);
+                    let (dht, key) = (dht.clone(), peer_key(&device));
+                    tokio::spawn(async move {
+                        if let Err(err) = dht.put_once(key, value).await {
+                            tracing::debug!("publishing the offer again: {err:#}");
+                        }
+                    });
+                    continue;
+                }
+            };
+            let Some(event) = event else {
                 bail!("the DHT node stopped");
             };
             let ListenEvent::Values(values) = event else {

@@ -1048,7 +1048,10 @@ impl Engine {
                     }
                     let settled = pending == 0 && all_settled;
                     if !*reported && (settled || timed_out) {
-                        let here = !self.config.client_only;
+                        let here = !self.config.client_only
+                            && searches
+                                .first()
+                                .is_some_and(|s| self.storage.holds(&s.key, vid));
                         let ok = acked > 0 || here;
                         let detail = if acked > 0 {
                             format!("stored on {acked} of {targets} node(s)")
@@ -1775,10 +1778,12 @@ impl Engine {
         self.deliver(*first, fresh);
     }
 
-    /// A full node keeps what it puts in its own storage too, as OpenDHT does: a node alone on a
-    /// LAN, or the only one near a key, serves its own values to whoever finds it.
+    /// A full node that knows no other node keeps what it puts in its own storage: alone on a
+    /// LAN, it serves its own values to whoever finds it (a client that found it by multicast).
+    /// With other nodes around, values go to them as before.
     fn store_here(&mut self, now: Instant, key: InfoHash, value: &Value) -> bool {
-        if self.config.client_only {
+        if self.config.client_only || self.table4.good_count(now) + self.table6.good_count(now) > 0
+        {
             return false;
         }
         match self

@@ -59,6 +59,23 @@ impl RoutingTable {
         if id == self.own {
             return false;
         }
+        // One address is one node: a stranger claiming many ids from one socket must not fill
+        // the table (searches would start from nodes that never answer). A node that restarted
+        // under a new id proves it by answering.
+        let elsewhere = self
+            .buckets
+            .iter()
+            .flatten()
+            .find(|e| e.addr == addr && e.id != id)
+            .map(|e| e.id);
+        if let Some(old) = elsewhere {
+            if !replied {
+                return false;
+            }
+            for bucket in &mut self.buckets {
+                bucket.retain(|e| e.id != old);
+            }
+        }
         let index = self.bucket_of(&id);
         let bucket = &mut self.buckets[index];
         if let Some(entry) = bucket.iter_mut().find(|e| e.id == id) {
@@ -200,10 +217,13 @@ mod tests {
         let real: SocketAddr = "127.0.0.1:4001".parse().unwrap();
         let spoofer: SocketAddr = "127.0.0.1:6666".parse().unwrap();
         table.heard(id(1), real, now, true);
-        // Ids claimed in requests only, from one socket.
-        for i in 2..=9u8 {
-            assert!(table.heard(id(i), spoofer, now, false));
+        // Ids claimed in requests only, from one socket: one entry for that socket, no more
+        // (a stranger claiming a thousand ids would otherwise seed every search).
+        assert!(table.heard(id(2), spoofer, now, false));
+        for i in 3..=9u8 {
+            assert!(!table.heard(id(i), spoofer, now, false));
         }
+        assert_eq!(table.len(), 2);
         let given = table.closest_confirmed(&id(5), 8, now);
         assert_eq!(given.iter().map(|n| n.addr).collect::<Vec<_>>(), vec![real]);
         // The spoofer claims the confirmed node's id: its address stays.

@@ -229,6 +229,13 @@ impl Storage {
         Some(true)
     }
 
+    /// Whether value `id` is stored under `key`.
+    pub fn holds(&self, key: &InfoHash, id: u64) -> bool {
+        self.keys
+            .get(key)
+            .is_some_and(|s| s.values.iter().any(|v| v.value.id == id))
+    }
+
     /// Values under `key` that match `query`.
     pub fn get(&self, key: &InfoHash, query: Option<&Query>) -> Vec<Value> {
         self.keys

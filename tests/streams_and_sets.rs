@@ -100,16 +100,7 @@ fn send_dash_into_receive_stdout_is_a_byte_exact_pipe() {
         .spawn()
         .unwrap();
     let mut events = std::io::BufReader::new(receiver.stderr.take().unwrap());
-    // The events before it (`starting`) are skipped: a few lines at most.
-    let mut listening = Value::Null;
-    for _ in 0..10 {
-        let mut line = String::new();
-        events.read_line(&mut line).unwrap();
-        listening = serde_json::from_str(&line).unwrap();
-        if listening["event"] == "listening" {
-            break;
-        }
-    }
+    let listening = first_event_of(&mut events, "listening");
     let addr = listening["addr"].as_str().unwrap().to_string();
 
     // A real shell pipeline on the sending side: `cat FILE | ferry send -`.

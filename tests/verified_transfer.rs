@@ -141,16 +141,7 @@ fn receive_stdout_writes_the_file_to_standard_output() {
         .unwrap();
     // Events go to stderr; the first is where to connect.
     let mut events = std::io::BufReader::new(receiver.stderr.take().unwrap());
-    // The events before it (`starting`) are skipped: a few lines at most.
-    let mut listening = serde_json::Value::Null;
-    for _ in 0..10 {
-        let mut line = String::new();
-        events.read_line(&mut line).unwrap();
-        listening = serde_json::from_str(&line).unwrap();
-        if listening["event"] == "listening" {
-            break;
-        }
-    }
+    let listening = first_event_of(&mut events, "listening");
     let addr = listening["addr"].as_str().unwrap().to_string();
     let mut stdout = receiver.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {

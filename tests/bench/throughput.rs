@@ -202,8 +202,14 @@ fn ferry_binary(work: &Path, source: &Path, bob_device: &str) -> FerryRun {
         .spawn()
         .expect("receiver");
     let mut lines = BufReader::new(receiver.stdout.take().expect("stdout")).lines();
-    let first: serde_json::Value =
-        serde_json::from_str(&lines.next().expect("listening").expect("line")).expect("json");
+    // The first event that says where to connect (`starting` comes before it).
+    let first: serde_json::Value = lines
+        .by_ref()
+        .take(10)
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+        .find(|e| e["event"] == "listening")
+        .expect("listening");
     let addr = first["addr"].as_str().expect("addr").to_string();
 
     let start = Instant::now();

@@ -184,6 +184,20 @@ pub fn read_on_thread(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<St
     rx
 }
 
+/// The first JSON event of `kind` read from `reader` (a receiver's event stream), skipping
+/// the few that come before it (`starting`); at most ten lines are read.
+pub fn first_event_of(reader: &mut impl BufRead, kind: &str) -> Value {
+    for _ in 0..10 {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("an event line");
+        let event: Value = serde_json::from_str(&line).expect("a JSON event");
+        if event["event"] == kind {
+            return event;
+        }
+    }
+    panic!("no {kind} event in the first ten lines");
+}
+
 /// `ferry send FILES --to ID --peer-addr ADDR` as `from`, with `extra` options: direct mode, to
 /// a receiver listening on `addr` (a [`Receiving`]'s). [`procs::send_via_dht`] is its DHT twin.
 pub fn send_direct<S: AsRef<OsStr>>(

@@ -153,11 +153,27 @@ impl TestDht {
 
 /// Watch `targets` for [`WATCH`]: the number of connections that reached them.
 fn dials_within_watch(targets: &Targets) -> u64 {
-    let start = Instant::now();
-    while start.elapsed() < WATCH {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    std::thread::sleep(WATCH);
     targets.connections()
+}
+
+/// The offer `what` made no connection reach `targets` (beyond the `before` already there)
+/// within [`WATCH`], and the receiver's next `dropped` event gives a reason containing `why`.
+fn assert_dropped_undialled(
+    receiving: &mut Receiving,
+    targets: &Targets,
+    before: u64,
+    what: &str,
+    why: &str,
+) {
+    let dials = dials_within_watch(targets) - before;
+    eprintln!("{what}: {dials} connection(s)");
+    assert_eq!(dials, 0, "the receiver dialled for the {what}");
+    let dropped = receiving.wait_for("dropped");
+    assert!(
+        dropped["reason"].as_str().unwrap().contains(why),
+        "{dropped}"
+    );
 }
 
 fn receiver(bob: &Device, inbox: &std::path::Path, node: &DhtNode, extra: &[&str]) -> Receiving {
@@ -190,13 +206,12 @@ fn a_strangers_offer_with_900_candidates_makes_no_dial() {
         &mallory,
         &bob_id,
     );
-    let dials = dials_within_watch(&targets);
-    eprintln!("900-candidate stranger offer to a --from receiver: {dials} connection(s)");
-    assert_eq!(dials, 0, "the receiver dialled a stranger's candidates");
-    let dropped = receiving.wait_for("dropped");
-    assert!(
-        dropped["reason"].as_str().unwrap().contains("--from"),
-        "{dropped}"
+    assert_dropped_undialled(
+        &mut receiving,
+        &targets,
+        0,
+        "900-candidate stranger offer to a --from receiver",
+        "--from",
     );
     drop(receiving);
 
@@ -239,14 +254,7 @@ fn an_offer_whose_ufrag_carries_crlf_is_dropped_undialled() {
         &mallory,
         &bob_id,
     );
-    let dials = dials_within_watch(&targets);
-    eprintln!("CRLF-ufrag offer: {dials} connection(s)");
-    assert_eq!(dials, 0, "the receiver dialled with a CRLF ufrag");
-    let dropped = receiving.wait_for("dropped");
-    assert!(
-        dropped["reason"].as_str().unwrap().contains("ufrag"),
-        "{dropped}"
-    );
+    assert_dropped_undialled(&mut receiving, &targets, 0, "CRLF-ufrag offer", "ufrag");
 }
 
 #[test]
@@ -266,16 +274,12 @@ fn a_value_resealed_to_another_device_is_dropped() {
     // Alice signed this offer for Carol; Carol re-seals it to Bob.
     let for_carol = offer(&alice, &carol, "ufrag", targets.candidates(4));
     dht.put_sealed(&for_carol, &alice, &bob_id);
-    let dials = dials_within_watch(&targets);
-    eprintln!("re-sealed offer: {dials} connection(s)");
-    assert_eq!(
-        dials, 0,
-        "the receiver acted on an offer signed for another device"
-    );
-    let dropped = receiving.wait_for("dropped");
-    assert!(
-        dropped["reason"].as_str().unwrap().contains("not this one"),
-        "{dropped}"
+    assert_dropped_undialled(
+        &mut receiving,
+        &targets,
+        0,
+        "re-sealed offer",
+        "not this one",
     );
 }
 
@@ -312,16 +316,12 @@ fn an_offer_replayed_after_a_restart_is_dropped() {
     std::thread::sleep(Duration::from_secs(1));
     let before = targets.connections();
     let mut receiving = receiver(&bob, &inbox, &node, &["--yes"]);
-    let dials = dials_within_watch(&targets) - before;
-    eprintln!("offer replayed after a restart: {dials} connection(s)");
-    assert_eq!(
-        dials, 0,
-        "the restarted receiver answered the same offer again"
-    );
-    let dropped = receiving.wait_for("dropped");
-    assert!(
-        dropped["reason"].as_str().unwrap().contains("replayed"),
-        "{dropped}"
+    assert_dropped_undialled(
+        &mut receiving,
+        &targets,
+        before,
+        "offer replayed after a restart",
+        "replayed",
     );
     let seen = bob.path().join("seen-offers");
     let mode =

@@ -183,31 +183,22 @@ fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> Result<UdpSocket> 
 
 /// Resolve `HOST:PORT` strings, all at once; names that do not resolve are reported and skipped.
 pub async fn resolve(hosts: &[String]) -> Vec<SocketAddr> {
-    let lookups = hosts
+    let lookups: Vec<_> = hosts
         .iter()
         .cloned()
-        .map(|host| async move { super::dns::lookup_patient(&host).await });
+        .map(|host| {
+            tokio::spawn(async move {
+                let outcome = super::dns::lookup_patient(&host).await;
+                (host, outcome)
+            })
+        })
+        .collect();
     let mut out = Vec::new();
-    for (host, outcome) in hosts.iter().zip(futures_join_all(lookups).await) {
-        match outcome {
-            Ok(addrs) => out.extend(addrs),
-            Err(err) => tracing::info!("bootstrap {host}: {err}"),
-        }
-    }
-    out
-}
-
-/// Run `futures` concurrently and collect their outputs in order.
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        if let Ok(v) = h.await {
-            out.push(v);
+    for lookup in lookups {
+        match lookup.await {
+            Ok((_, Ok(addrs))) => out.extend(addrs),
+            Ok((host, Err(err))) => tracing::info!("bootstrap {host}: {err}"),
+            Err(err) => tracing::info!("a bootstrap lookup stopped: {err}"),
         }
     }
     out

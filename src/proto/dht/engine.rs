@@ -1598,7 +1598,7 @@ impl Engine {
                 }
                 if let Budget::MayHold(size) | Budget::Cut(size) = budget {
                     let limit = size * AMPLIFICATION_FACTOR;
-                    if amplification::reply_cost(&reply) > limit {
+                    if amplification::reply_cost(&mut reply) > limit {
                         if let Budget::MayHold(size) = budget {
                             match self.held.hold(from, now, HeldRequest { sender, msg, size }) {
                                 Hold::AskForProof => {
@@ -1781,21 +1781,17 @@ impl Engine {
     /// A full node that knows no other node keeps what it puts in its own storage: alone on a
     /// LAN, it serves its own values to whoever finds it (a client that found it by multicast).
     /// With other nodes around, values go to them as before.
-    fn store_here(&mut self, now: Instant, key: InfoHash, value: &Value) -> bool {
+    fn store_here(&mut self, now: Instant, key: InfoHash, value: &Value) {
         if self.config.client_only || self.table4.good_count(now) + self.table6.good_count(now) > 0
         {
-            return false;
+            return;
         }
-        match self
+        if self
             .storage
             .store(key, value.clone(), None, now, OWN_SOURCE)
+            == StoreOutcome::New
         {
-            StoreOutcome::New => {
-                self.notify_listeners(now, key, value);
-                true
-            }
-            StoreOutcome::Refreshed => true,
-            StoreOutcome::Refused(_) => false,
+            self.notify_listeners(now, key, value);
         }
     }
 }

@@ -126,13 +126,15 @@ fn a_name_with_a_right_to_left_override_is_kept_without_it() {
     let offered = "invoice\u{202E}fdp.exe";
     let source = random_file(outbox.path(), offered, 1000);
     let mut receiving = Receiving::start(&bob, inbox.path(), &["--yes", "--once"]);
-    let sent = alice
-        .ferry()
-        .args(["--json", "send"])
-        .arg(&source)
-        .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr])
-        .output()
-        .unwrap();
+    let sent = send_direct(
+        &alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--json"],
+    )
+    .output()
+    .unwrap();
     assert!(sent.status.success(), "{sent:?}");
     let done = receiving.wait_for("done");
     let (status, stderr, _) = receiving.wait_exit();

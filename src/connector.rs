@@ -73,13 +73,7 @@ fn random_nonzero() -> u64 {
 /// Keep this device's announcement on the DHT, at its account's key and its own; the
 /// handles keep it alive.
 pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> {
-    let announcement = Announcement {
-        chain: chain_bytes(identity),
-        enc_key: ByteBuf::from(identity.enc_public().to_vec()),
-        created: UnixTime::now().as_secs(),
-    };
-    let sealed = seal_announcement(&announcement, identity);
-    let value = Value::new(random_nonzero(), 0, sealed, ANNOUNCE_USER_TYPE);
+    let value = announcement_value(identity, false);
     let (a, d) = tokio::join!(
         dht.put(account_key(&identity.account), value.clone()),
         dht.put(device_key(&identity.device), value)
@@ -88,6 +82,33 @@ pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> 
         a.context("announcing this device at its account's key")?,
         d.context("announcing this device at its own key")?,
     ])
+}
+
+/// Say on the DHT that this device stopped receiving: a newer announcement with `stopped` set,
+/// at both keys, put once. Senders that look the device up then fail at once ("stopped
+/// receiving N ago") instead of waiting for an answer; the next `receive` announces afresh.
+pub async fn withdraw(dht: &Dht, identity: &Identity) -> Result<()> {
+    let value = announcement_value(identity, true);
+    let (a, d) = tokio::join!(
+        dht.put_once(account_key(&identity.account), value.clone()),
+        dht.put_once(device_key(&identity.device), value)
+    );
+    a.and(d).context("withdrawing this device's announcement")
+}
+
+fn announcement_value(identity: &Identity, stopped: bool) -> Value {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let announcement = Announcement {
+        chain: chain_bytes(identity),
+        enc_key: ByteBuf::from(identity.enc_public().to_vec()),
+        created: now.as_secs(),
+        created_ms: now.as_millis() as u64,
+        stopped,
+    };
+    let sealed = seal_announcement(&announcement, identity);
+    Value::new(random_nonzero(), 0, sealed, ANNOUNCE_USER_TYPE)
 }
 
 /// How long the first announcement waits for a bootstrap node to answer.
@@ -137,7 +158,9 @@ pub async fn keep_announced(
     }
 }
 
-/// The verified devices behind `id` (a device id, or an account id: all its devices).
+/// The verified devices behind `id` (a device id, or an account id: all its devices), each as
+/// its newest announcement says: [`DeviceInfo::stopped`] when that is a withdrawal (a tie goes
+/// to the live one).
 pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     let (by_device, by_account) = tokio::join!(dht.get(device_key(&id)), dht.get(account_key(&id)));
     // Both lookups failing is not "nothing announced": no node answered them.
@@ -159,9 +182,10 @@ pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
         if info.peer.device != id && info.peer.account != id {
             continue;
         }
-        let keep = devices
-            .get(&info.peer.device)
-            .is_none_or(|known| known.created <= info.created);
+        let keep = devices.get(&info.peer.device).is_none_or(|known| {
+            known.created_ms < info.created_ms
+                || (known.created_ms == info.created_ms && !info.stopped)
+        });
         if keep {
             devices.insert(info.peer.device, info);
         }
@@ -169,6 +193,37 @@ pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     let mut devices: Vec<DeviceInfo> = devices.into_values().collect();
     devices.sort_by_key(|d| d.peer.device);
     Ok(devices)
+}
+
+/// The devices of `devices` that still receive. Those whose `ferry receive` withdrew its
+/// announcement are named (as a phase); when no device is left, that is the error, at once.
+pub fn still_receiving(
+    devices: Vec<DeviceInfo>,
+    reporter: &dyn Reporter,
+) -> Result<Vec<DeviceInfo>> {
+    let (stopped, live): (Vec<_>, Vec<_>) = devices.into_iter().partition(|d| d.stopped);
+    let now = UnixTime::now().as_secs();
+    let left: Vec<String> = stopped
+        .iter()
+        .map(|d| {
+            format!(
+                "device {} stopped receiving {} ago",
+                d.peer.device,
+                crate::cli::output::ago(now.saturating_sub(d.created))
+            )
+        })
+        .collect();
+    if live.is_empty() && !left.is_empty() {
+        return Err(crate::outcome::Stop::Unreachable(format!(
+            "{}: its `ferry receive` exited; start it again there, then send again",
+            left.join("; ")
+        ))
+        .into());
+    }
+    if !left.is_empty() {
+        crate::events::phase(reporter, format!("{} (not asked)", left.join("; ")));
+    }
+    Ok(live)
 }
 
 /// `body` signed by this device and sealed to `to`, as a DHT value of `user_type`.
@@ -336,6 +391,8 @@ pub async fn connect_via_dht(
         candidates: answer.candidates,
         public_addrs: answer.public_addrs,
     };
+    // A relay-only sender offered its relayed address: let the answering device in.
+    gathered.permit_peer(&remote).await;
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
         .with_context(|| format!("connecting to device {}", target.peer.device))?;
@@ -505,6 +562,8 @@ pub async fn serve_offers(
                             peer,
                             enc_key,
                             created: message.ts,
+                            created_ms: message.ts.saturating_mul(1000),
+                            stopped: false,
                         };
                         // Bounded channel, never waited on: when it is full the message is
                         // dropped and counted, and offers keep being served.

@@ -14,7 +14,8 @@ pub enum Event {
         account_id: String,
     },
     /// How the DHT is doing: `alone` (no node answered yet; the LAN and direct connections
-    /// still work, and it keeps trying) or `joined` (`nodes` other nodes known).
+    /// still work, and it keeps trying), `joined` (`nodes` other nodes known), or `withdrawn`
+    /// (a stopping `receive` told the DHT it no longer receives; `detail` says if that failed).
     Dht {
         state: &'static str,
         nodes: usize,

@@ -122,3 +122,45 @@ fn an_offer_nobody_decides_on_is_refused_after_the_timeout() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no decision within 1s"));
 }
+
+/// A sender that gives up (Ctrl-C) while its offer waits for `ferry accept` takes it back: the
+/// receiver says why, `ferry accept` no longer lists it, and the next offer is served.
+#[test]
+fn an_offer_whose_sender_gave_up_is_no_longer_pending() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving = Receiving::start(&bob, &inbox, &[]);
+    let file = random_file(work.path(), "left.bin", 50_000);
+    let mut sender = send_direct(&alice, [&file], &bob.device_id, &receiving.addr, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    receiving.wait_for("pending");
+    sigint(&sender);
+    assert_eq!(wait_bounded(&mut sender, WAIT).code(), Some(130));
+    let cancelled = receiving.wait_for("cancelled");
+    assert_eq!(cancelled["by"], "peer");
+    assert!(
+        cancelled["reason"].as_str().unwrap().contains("withdrew"),
+        "{cancelled}"
+    );
+    let listed = accept(&bob, &["--json", "accept"]);
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(list["offers"], serde_json::json!([]), "{list}");
+    // The receiver goes on: the next offer waits, is accepted, and arrives.
+    let mut second = send_direct(&alice, [&file], &bob.device_id, &receiving.addr, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let id = receiving.wait_for("pending")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(accept(&bob, &["accept", &id]).status.success());
+    assert!(wait_bounded(&mut second, WAIT).success());
+    assert_eq!(python_sha3(&inbox.join("left.bin")), python_sha3(&file));
+    receiving.interrupt();
+}

@@ -208,7 +208,7 @@ fn an_unwritable_download_directory_is_refused_at_start() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
-/// A receiver that stopped is still announced for a while: the send waits for its answer,
+/// A receiver that crashed is still announced for a while: the send waits for its answer,
 /// then says when the device last announced itself and exits 2 (nothing was refused).
 #[test]
 fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
@@ -235,6 +235,52 @@ fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(stderr.contains("did not answer"), "{stderr}");
     assert!(stderr.contains("last announced itself"), "{stderr}");
+}
+
+/// A receiver stopped with Ctrl-C withdraws its announcement: a send to it fails at once,
+/// saying when it stopped (exit 2), instead of waiting for an answer that cannot come; once it
+/// runs again, it is found again.
+#[test]
+fn a_send_to_a_receiver_stopped_with_ctrl_c_fails_at_once() {
+    if !common::real::have_dhtnode() {
+        return;
+    }
+    let node = common::real::DhtNode::start(None);
+    let (bob, alice) = (Device::new(), Device::new());
+    let inbox = tempfile::tempdir().unwrap();
+    let receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
+    receiving.interrupt();
+    let (status, stderr, events) = receiving.wait_exit();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    let withdrawn: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "dht" && e["state"] == "withdrawn")
+        .collect();
+    assert_eq!(withdrawn.len(), 1, "{events:#?}");
+    assert!(withdrawn[0].get("detail").is_none(), "{events:#?}");
+    let outbox = tempfile::tempdir().unwrap();
+    let file = random_file(outbox.path(), "gone.bin", 1000);
+    let started = Instant::now();
+    let out = common::procs::send_via_dht(&alice, &file, &bob.device_id, &node.addr(), &[])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!(
+        "send to a receiver stopped with Ctrl-C ended after {:.2} s: {stderr}",
+        took.as_secs_f64()
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr.contains("stopped receiving"), "{stderr}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+
+    let mut receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
+    let out = common::procs::send_via_dht(&alice, &file, &bob.device_id, &node.addr(), &[])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    receiving.wait_for("done");
+    receiving.interrupt();
 }
 
 /// `send` says what it is doing at each phase, with the time since it started.

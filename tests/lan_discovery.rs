@@ -1,5 +1,6 @@
 //! Two hosts on one LAN with no bootstrap at all find each other by OpenDHT's multicast peer
-//! discovery. The LAN is a veth pair between two network namespaces this test creates.
+//! discovery; so do two homes on one machine. The LAN is a veth pair between two network
+//! namespaces this test creates.
 
 mod common;
 use common::netns::Pair;
@@ -63,9 +64,26 @@ fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
     };
     crosses_the_lan(
         &lan,
+        ("a", "b"),
         &["--bootstrap", "none"],
         &[("FERRY_NO_TURN", "1"), ("FERRY_NO_UPNP", "1")],
     );
+}
+
+/// Two homes on one machine (both on host a), no bootstrap: they find each other by multicast
+/// looped back on that host, and the file arrives within 3 s of the sender's start.
+#[test]
+fn two_homes_on_one_machine_with_no_bootstrap() {
+    let Some(lan) = Pair::up(true, false) else {
+        return;
+    };
+    let took = crosses_the_lan(
+        &lan,
+        ("a", "a"),
+        &["--bootstrap", "none"],
+        &[("FERRY_NO_TURN", "1"), ("FERRY_NO_UPNP", "1")],
+    );
+    assert!(took < 3.0, "the send took {took:.1} s");
 }
 
 /// The same with default settings, and a resolver that never answers (an offline machine):
@@ -88,15 +106,16 @@ fn a_file_crosses_an_offline_lan_with_default_settings() {
         )
         .unwrap();
     }
-    let took = crosses_the_lan(&lan, &[], &[]);
+    let took = crosses_the_lan(&lan, ("a", "b"), &[], &[]);
     for dir in &dirs {
         let _ = std::fs::remove_dir_all(dir);
     }
     assert!(took < 3.0, "the send took {took:.1} s offline");
 }
 
-/// Receive on host a, send from host b with `args` and `env`; returns the send's seconds.
-fn crosses_the_lan(lan: &Pair, args: &[&str], env: &[(&str, &str)]) -> f64 {
+/// Receive on one host, send from the other (`hosts`: receiver, sender) with `args` and
+/// `env`; returns the send's seconds.
+fn crosses_the_lan(lan: &Pair, hosts: (&str, &str), args: &[&str], env: &[(&str, &str)]) -> f64 {
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();
     let outbox = tempfile::tempdir().unwrap();
@@ -110,7 +129,7 @@ fn crosses_the_lan(lan: &Pair, args: &[&str], env: &[(&str, &str)]) -> f64 {
             .args(args);
         cmd
     };
-    let mut receive = ferry("a", &bob);
+    let mut receive = ferry(hosts.0, &bob);
     receive
         .args(["receive", "--yes", "--dir"])
         .arg(inbox.path());
@@ -121,7 +140,7 @@ fn crosses_the_lan(lan: &Pair, args: &[&str], env: &[(&str, &str)]) -> f64 {
         started.elapsed().as_secs_f64()
     );
     let started = std::time::Instant::now();
-    let out = ferry("b", &alice)
+    let out = ferry(hosts.1, &alice)
         .arg("send")
         .arg(&file)
         .args(["--to", &bob.device_id])
@@ -133,7 +152,10 @@ fn crosses_the_lan(lan: &Pair, args: &[&str], env: &[(&str, &str)]) -> f64 {
         "send over the LAN failed after {took:.1} s: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("send over the LAN ({args:?} {env:?}): {took:.2} s from start to verified");
+    println!(
+        "send from host {} to host {} ({args:?} {env:?}): {took:.2} s from start to verified",
+        hosts.1, hosts.0
+    );
     receiving.wait_for("done");
     assert_eq!(
         python_sha3(&inbox.path().join("over-the-lan.bin")),

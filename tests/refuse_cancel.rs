@@ -1,4 +1,5 @@
-//! Refusals and cancels from either side: documented exit codes, nothing under a final name.
+//! Refusals and cancels from either side: documented exit codes, nothing under a final name;
+//! what arrived before a Ctrl-C (either side) stays as a part file, and the next send resumes.
 
 mod common;
 use common::*;
@@ -63,14 +64,15 @@ fn slow_transfer(
 #[test]
 fn sender_ctrl_c_mid_body_cancels_both_sides() {
     let work = tempfile::tempdir().unwrap();
-    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
+    let (alice, bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
     ctrl_c_sender_cancels_both_sides(&mut sender, receiving, &work.path().join("inbox"));
+    the_next_send_resumes(&alice, &bob, work.path());
 }
 
 #[test]
 fn receiver_ctrl_c_mid_body_cancels_both_sides() {
     let work = tempfile::tempdir().unwrap();
-    let (_alice, _bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
+    let (alice, bob, receiving, mut sender) = slow_transfer(work.path(), &["--yes", "--once"]);
     receiving.interrupt();
     let (status, _, _) = receiving.wait_exit();
     assert_eq!(status.code(), Some(130));
@@ -79,7 +81,48 @@ fn receiver_ctrl_c_mid_body_cancels_both_sides() {
     std::io::Read::read_to_string(&mut sender.stderr.take().unwrap(), &mut stderr).unwrap();
     assert_eq!(sender_status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cancelled by the peer"), "{stderr}");
-    assert!(entries(&work.path().join("inbox")).is_empty());
+    let inbox = work.path().join("inbox");
+    assert!(
+        common::procs::final_names(&inbox).is_empty(),
+        "{:?}",
+        entries(&inbox)
+    );
+    the_next_send_resumes(&alice, &bob, work.path());
+}
+
+/// After a Ctrl-C on either side, what arrived is kept in `.ferry-parts/`, and the next send of
+/// the same file resumes there: only the rest travels, and the kept copy is verified.
+fn the_next_send_resumes(alice: &Device, bob: &Device, work: &std::path::Path) {
+    let inbox = work.join("inbox");
+    let parts = common::procs::part_files(&inbox);
+    assert_eq!(parts.len(), 1, "one part file kept: {:?}", entries(&inbox));
+    let have = std::fs::metadata(&parts[0]).unwrap().len();
+    assert!(have >= 100_000, "kept {have} bytes");
+    let source = work.join("big.bin");
+    let size = std::fs::metadata(&source).unwrap().len();
+    let receiving = Receiving::start(bob, &inbox, &["--yes", "--once"]);
+    let out = send_direct(
+        alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--json"],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_events(&out.stdout);
+    let sent = only_event(&events, "done")["bytes_sent"].as_u64().unwrap();
+    eprintln!("after the Ctrl-C the receiver held {have} of {size} bytes; the resume sent {sent}");
+    assert_eq!(sent + have, size, "only what the receiver lacked travelled");
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+    assert_eq!(python_sha3(&inbox.join("big.bin")), python_sha3(&source));
+    assert_eq!(common::procs::final_names(&inbox), ["big.bin"]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The TURN-TCP fallback against a real coturn on loopback: a transfer whose only candidate is
-//! the relayed address works and verifies, also with the TURN server 300 ms away; losing
+//! the relayed address works and verifies, from either side (`--relay-only` on the receiver or
+//! on the sender), also with the TURN server 300 ms away; losing
 //! coturn mid-transfer fails cleanly; wrong credentials are a clear error.
 
 mod common;
@@ -99,6 +100,50 @@ fn a_transfer_through_the_relay_alone_arrives_verified() {
     let node = DhtNode::start(None);
     let turn = Coturn::start();
     relayed_send_is_verified(&node, &turn, &turn.url(), "relayed.bin", 5 << 20);
+}
+
+#[test]
+fn a_relay_only_sender_is_reached_through_its_own_relay() {
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let turn = Coturn::start();
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    // The receiver has no TURN server: its own active candidates must dial the sender's relay.
+    let mut cmd = bob.ferry();
+    dht_env(&mut cmd, &node.addr());
+    cmd.args(["--json", "receive", "--yes", "--once", "--dir"])
+        .arg(&inbox);
+    let mut receiving = Receiving::spawn(cmd, "online");
+    let source = random_file(work.path(), "from-the-relay.bin", 1 << 20);
+    let mut cmd = alice.ferry();
+    with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);
+    let out = cmd
+        .env("FERRY_RELAY_ONLY", "1")
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_events(&out.stdout);
+    assert_eq!(
+        only_event(&events, "connected")["path"],
+        "relay",
+        "{events:#?}"
+    );
+    assert_eq!(receiving.wait_for("connected")["path"], "relay");
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
 }
 
 /// A TCP proxy to `target` that holds every chunk for `delay` each way, as a TURN server far

@@ -230,6 +230,16 @@ impl Reporter for Console {
                 "{detail}\nmeanwhile devices on this LAN and direct connections (--listen) can \
                  still reach this one; still trying"
             )),
+            Event::Dht {
+                state: "withdrawn",
+                detail,
+                ..
+            } => self.say(&match detail.as_str() {
+                "" => "withdrew this device's announcement from the DHT: senders now learn at \
+                       once that it stopped"
+                    .to_string(),
+                why => format!("could not withdraw this device's announcement ({why})"),
+            }),
             Event::Dht { nodes, .. } => self.say(&format!("joined the DHT ({nodes} node(s))")),
             Event::Phase { what, seconds } => self.say(&format!("[{seconds:6.2} s] {what}")),
             Event::Online { device_id, .. } => {

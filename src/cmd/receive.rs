@@ -74,6 +74,8 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     }
     let (arrivals, mut arriving) = mpsc::channel::<Arrival>(16);
     let mut background = JoinSet::new();
+    // The DHT node this device is announced on, to withdraw the announcement when it stops.
+    let mut announced_on = None;
     if let Some(listen) = args.listen {
         let listener = DirectListener::bind(&identity, listen, from.clone()).await?;
         ctx.console.report(Event::Listening {
@@ -90,6 +92,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         });
     } else {
         let dht = ctx.start_dht().await?;
+        announced_on = Some(dht.clone());
         // Announced as soon as a DHT node is reachable: a receiver on an empty LAN waits for
         // peers instead of failing.
         let (announced, is_announced) = tokio::sync::oneshot::channel();
@@ -107,7 +110,10 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let mut interrupt = ctx.interrupt.clone();
         tokio::select! {
             _ = is_announced => {}
-            _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
+            _ = interrupt.wait() => {
+                withdraw(&dht, &identity, ctx.console.as_ref()).await;
+                return Err(Stop::Interrupted.into());
+            }
         }
         ctx.console.report(Event::Online {
             device_id: identity.device.to_string(),
@@ -188,18 +194,20 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     // with --once, a task's outcome may end the command: a kept file, or a refusal here by the
     // user. Refused (busy, --from), foreign and failed attempts leave it waiting.
     let mut running: JoinSet<Option<Result<()>>> = JoinSet::new();
-    loop {
+    let outcome = loop {
         let arrival = tokio::select! {
             a = arriving.recv() => a,
-            _ = interrupt.wait() => break,
+            _ = interrupt.wait() => break Err(Stop::Interrupted.into()),
             Some(done) = running.join_next(), if !running.is_empty() => {
                 if let Ok(Some(outcome)) = done {
-                    return outcome;
+                    break outcome;
                 }
                 continue;
             }
         };
-        let Some(arrival) = arrival else { break };
+        let Some(arrival) = arrival else {
+            break Err(Stop::Interrupted.into());
+        };
         let serve = serve(
             arrival,
             (!args.stdout).then(|| dir.clone()),
@@ -235,12 +243,58 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 Served::Transfer(Ok(_)) => None,
             }
         });
-    }
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+    };
+    // On Ctrl-C, running transfers get a moment to tell their peers (with --once, the
+    // transfer that decided is over); meanwhile the announcement is withdrawn, so that senders
+    // learn at once that this device stopped.
+    let interrupted = matches!(
+        outcome
+            .as_ref()
+            .err()
+            .and_then(|e| e.downcast_ref::<Stop>()),
+        Some(Stop::Interrupted)
+    );
+    let grace = if interrupted {
+        SHUTDOWN_GRACE
+    } else {
+        Duration::ZERO
+    };
+    let finish_running = tokio::time::timeout(grace, async {
         while running.join_next().await.is_some() {}
-    })
-    .await;
-    Err(Stop::Interrupted.into())
+    });
+    let withdrawing = async {
+        if let Some(dht) = &announced_on {
+            withdraw(dht, &identity, ctx.console.as_ref()).await;
+        }
+    };
+    let _ = tokio::join!(finish_running, withdrawing);
+    outcome
+}
+
+/// How long a stopping `receive` waits for the DHT to take its withdrawal.
+const WITHDRAW_WAIT: Duration = Duration::from_secs(2);
+
+/// Withdraw this device's announcement (bounded: a stopping receiver does not hang on an
+/// unreachable DHT; the announcement then expires on its own).
+async fn withdraw(
+    dht: &crate::net::dht::Dht,
+    identity: &Identity,
+    console: &crate::cli::output::Console,
+) {
+    let detail = match tokio::time::timeout(WITHDRAW_WAIT, connector::withdraw(dht, identity)).await
+    {
+        Ok(Ok(())) => String::new(),
+        Ok(Err(err)) => format!("{err:#}; it expires on its own within minutes"),
+        Err(_) => format!(
+            "the DHT did not take it within {}s; it expires on its own within minutes",
+            WITHDRAW_WAIT.as_secs()
+        ),
+    };
+    console.report(Event::Dht {
+        state: "withdrawn",
+        nodes: 0,
+        detail,
+    });
 }
 
 /// What a connection passes before its offer is decided: a transfer slot and `--from`.
@@ -377,10 +431,10 @@ fn decider(
     wait: Duration,
     reporter: Arc<crate::cli::output::Console>,
 ) -> Decide {
-    let prompt_lock = Arc::new(tokio::sync::Mutex::new(()));
+    let terminal = Arc::new(Terminal::default());
     Arc::new(move |offer: IncomingOffer| {
         let from = from.clone();
-        let prompt_lock = prompt_lock.clone();
+        let terminal = terminal.clone();
         let pending = pending.clone();
         let reporter = reporter.clone();
         Box::pin(async move {
@@ -401,6 +455,12 @@ fn decider(
                     name: offer.safe_name.clone(),
                     size: offer.header.size,
                 });
+                // Listed by `ferry accept` only while this waits: not after a decision, a
+                // timeout, or its sender leaving (this future is then dropped).
+                let _listed = Listed {
+                    pending: &pending,
+                    id: id.clone(),
+                };
                 reporter.report(Event::Pending {
                     id: id.clone(),
                     transfer_id: offer.header.transfer_id.clone(),
@@ -410,13 +470,9 @@ fn decider(
                 });
                 return match tokio::time::timeout(wait, decided).await {
                     Ok(Ok(decision)) => decision,
-                    _ => {
-                        pending.remove(&id);
-                        Decision::Refuse(format!("no decision within {}s", wait.as_secs()))
-                    }
+                    _ => Decision::Refuse(format!("no decision within {}s", wait.as_secs())),
                 };
             }
-            let _one_question_at_a_time = prompt_lock.lock().await;
             let size = match (offer.header.size, offer.header.entries) {
                 (None, _) => "a stream of unknown size".to_string(),
                 (Some(size), None) => format!("{size} bytes"),
@@ -426,18 +482,69 @@ fn decider(
                 "Accept {:?} ({size}) from {}? [y/N] ",
                 offer.safe_name, offer.peer
             );
-            let answer = tokio::task::spawn_blocking(move || {
-                eprint!("{question}");
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line).map(|_| line)
-            })
-            .await;
-            match answer {
-                Ok(Ok(line)) if matches!(line.trim(), "y" | "Y" | "yes") => Decision::Accept,
+            match terminal.ask(question).await {
+                Some(line) if matches!(line.trim(), "y" | "Y" | "yes") => Decision::Accept,
                 _ => Decision::Refuse("declined by the user".into()),
             }
         })
     })
+}
+
+/// An offer listed for `ferry accept`, unlisted when its wait ends, however it ends.
+struct Listed<'a> {
+    pending: &'a Pending,
+    id: String,
+}
+
+impl Drop for Listed<'_> {
+    fn drop(&mut self) {
+        self.pending.remove(&self.id);
+    }
+}
+
+/// Questions on the terminal, one at a time. One thread reads standard input for the whole run:
+/// a question taken back while it waits (its sender left) leaves no reader behind to swallow
+/// the answer to the next one, and what was typed before a question is not taken as its answer.
+#[derive(Default)]
+struct Terminal {
+    lines: tokio::sync::Mutex<Option<mpsc::Receiver<String>>>,
+}
+
+impl Terminal {
+    /// Ask `question`; the line typed, or `None` when standard input ended.
+    async fn ask(&self, question: String) -> Option<String> {
+        let mut lines = self.lines.lock().await;
+        let lines = lines.get_or_insert_with(|| {
+            let (tx, rx) = mpsc::channel(4);
+            std::thread::spawn(move || {
+                for line in std::io::stdin().lines() {
+                    let Ok(line) = line else { return };
+                    if tx.blocking_send(line).is_err() {
+                        return;
+                    }
+                }
+            });
+            rx
+        });
+        while lines.try_recv().is_ok() {}
+        eprint!("{question}");
+        let mut unanswered = Unanswered(true);
+        let line = lines.recv().await;
+        unanswered.0 = false;
+        line
+    }
+}
+
+/// Ends the prompt's line when its question is taken back unanswered, so that what is said
+/// next (why) starts on a line of its own.
+struct Unanswered(bool);
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if self.0 {
+            eprintln!();
+        }
+    }
 }
 
 /// How long `receive` waits for a first DHT node before saying it has none.

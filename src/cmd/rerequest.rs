@@ -70,7 +70,10 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
 
     let dht = ctx.start_dht().await?;
     dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
-    let devices = connector::resolve(&dht, member).await?;
+    let devices = connector::still_receiving(
+        connector::resolve(&dht, member).await?,
+        ctx.console.as_ref(),
+    )?;
     tracing::info!("account {member} has {} announced device(s)", devices.len());
     if devices.is_empty() {
         bail!("no device of account {member} is announced on the DHT (is `ferry receive` running there?)");
@@ -181,6 +184,7 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
                         return Ok(());
                     }
                     Ok(Received::RefusedHere(reason)) => tracing::info!("refused an offer: {reason}"),
+                    Ok(Received::Withdrawn(reason)) => tracing::info!("{reason}"),
                     Err(err) => ctx.console.report(Event::Error {
                         transfer_id: Some(record.interaction.clone()),
                         reason: format!("{err:#}"),

@@ -180,7 +180,8 @@ async fn send_via_dht(
         ));
     }
     crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
-    let devices = connector::resolve(&dht, to).await?;
+    let devices =
+        connector::still_receiving(connector::resolve(&dht, to).await?, ctx.console.as_ref())?;
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
     }

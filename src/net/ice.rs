@@ -230,8 +230,10 @@ fn candidate_with_priority(
 
 impl Gathered {
     /// Let the peer reach our relayed addresses from any of its candidate or public
-    /// addresses. Done before the answer goes out: a peer that dials the relay before its
-    /// permission exists is turned away, and under load its checks could run out first.
+    /// addresses. The answering side does it before its answer goes out: a peer that dials the
+    /// relay before its permission exists is turned away, and under load its checks could run
+    /// out first. A relay-only offering side does it as soon as the answer arrives (the peer
+    /// redials what was turned away meanwhile).
     pub async fn permit_peer(&self, remote: &RemoteParams) {
         if self.relays.is_empty() {
             return;
@@ -322,7 +324,7 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
     let mut public_addrs = Vec::new();
     let mut turn_errors = Vec::new();
     if let Some(turn) = &options.turn {
-        if controlling {
+        if controlling && !options.relay_only {
             // The offering side dials; the peer must permit our public address, which an
             // allocation reports (and which checks the credentials). It is released at once.
             match crate::net::turn::allocate(turn, false).await {
@@ -330,7 +332,8 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                 Err(err) => turn_errors.push(format!("{err:#}")),
             }
         } else {
-            // The answering side offers a relayed address (IPv4 and IPv6: separate allocations).
+            // The answering side offers a relayed address (IPv4 and IPv6: separate allocations);
+            // so does a relay-only offering side, whose peer then dials it (see `permit_peer`).
             let (v4, v6) = tokio::join!(
                 crate::net::turn::allocate(turn, false),
                 crate::net::turn::allocate(turn, true)

@@ -208,7 +208,16 @@ where
         ),
     );
 
-    let answer = link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await?;
+    let answer = match link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await {
+        Ok(answer) => answer,
+        Err(err) => {
+            // Take the offer back, so that a receiver still asking its user stops asking.
+            let frame = tx.cancel_frame(&format!("{err:#}"));
+            let _ =
+                tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut link.writer, &frame)).await;
+            return Err(err);
+        }
+    };
     match answer {
         SenderEvent::Accepted => {}
         SenderEvent::ResumeOffered { have, prefix } => {
@@ -747,6 +756,8 @@ pub enum Received {
         header: Header,
     },
     RefusedHere(String),
+    /// The sender took its offer back (or left) before it was decided.
+    Withdrawn(String),
 }
 
 /// Receive one offer on `stream` into `dir`, or to standard output when `dir` is `None`
@@ -814,6 +825,16 @@ where
         tokio::select! {
             d = decide(offer) => d,
             _ = interrupt.wait() => Decision::Refuse("the receiver is shutting down".into()),
+            why = offer_withdrawn(&mut stream, &mut rx, &mut buf) => {
+                // The question (a prompt, a pending offer) goes away with the decision's
+                // future; say why.
+                reporter.report(Event::Cancelled {
+                    transfer_id: tid,
+                    by: "peer",
+                    reason: why.clone(),
+                });
+                return Ok(Received::Withdrawn(why));
+            }
         }
     };
     if let Decision::AcceptAs(name) = &decision {
@@ -877,10 +898,7 @@ where
             return Err(err);
         }
         Err(BodyError::Connection(err)) => {
-            // Keep what arrived of a resumable file: the next offer of it resumes there.
-            if let Sink::File(Target::Ready(file)) = sink {
-                file.preserve_if_resumable().await;
-            }
+            sink.keep_for_resume().await;
             return Err(err);
         }
     };
@@ -922,6 +940,7 @@ where
             }
         }
         BodyEnd::Cancelled(reason) => {
+            sink.keep_for_resume().await;
             reporter.report(Event::Cancelled {
                 transfer_id: tid,
                 by: "peer",
@@ -930,6 +949,7 @@ where
             Err(Stop::PeerCancelled(reason).into())
         }
         BodyEnd::Interrupted => {
+            sink.keep_for_resume().await;
             last_word(
                 &mut stream,
                 &rx.cancel("the receiver interrupted the transfer"),
@@ -941,6 +961,38 @@ where
                 reason: "interrupted".into(),
             });
             Err(Stop::Interrupted.into())
+        }
+    }
+}
+
+/// Resolves when the sender takes its offer back while the receiver decides: its `C` record,
+/// the connection closing, or a byte it must not send yet. Reading here is cancel-safe: when the
+/// decision comes first, nothing read is lost (nothing may arrive before the answer anyway).
+async fn offer_withdrawn<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    rx: &mut Receiver,
+    buf: &mut [u8],
+) -> String {
+    loop {
+        let n = match stream.read(buf).await {
+            Ok(0) | Err(_) => return "the sender left before the offer was decided".into(),
+            Ok(n) => n,
+        };
+        let mut input = &buf[..n];
+        while !input.is_empty() {
+            match rx.handle_read(input) {
+                Ok((_, Some(ReceiverEvent::Cancelled(reason)))) if reason.is_empty() => {
+                    return "the sender withdrew its offer".into()
+                }
+                Ok((_, Some(ReceiverEvent::Cancelled(reason)))) => {
+                    return format!("the sender withdrew its offer: {reason}")
+                }
+                Ok((used, None)) if used > 0 => input = &input[used..],
+                Ok(_) => return "the sender sent something unexpected before the answer".into(),
+                Err(err) => {
+                    return format!("the sender broke the protocol before the answer: {err}")
+                }
+            }
         }
     }
 }
@@ -1079,6 +1131,14 @@ impl Sink {
     }
 
     /// Bytes received of the whole offer, and its declared total.
+    /// A transfer that stopped early (broken connection, Ctrl-C on either side): keep what
+    /// arrived of a resumable file, so the next offer of the same file resumes there.
+    async fn keep_for_resume(self) {
+        if let Sink::File(Target::Ready(file)) = self {
+            file.preserve_if_resumable().await;
+        }
+    }
+
     fn progress(&self, rx: &Receiver) -> (u64, Option<u64>) {
         match self {
             Sink::File(_) => (rx.received(), rx.declared()),

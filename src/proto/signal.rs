@@ -4,8 +4,12 @@
 //! announcement at InfoHash("ferry:account:" + account id) and ("ferry:device:" + device id),
 //!   user type "ferry/device", re-put before it expires:
 //!     Signed { body: msgpack Announcement { chain: [device cert, account cert],
-//!                                           enc_key: X25519 public key, created },
+//!                                           enc_key: X25519 public key, created,
+//!                                           created_ms, stopped (absent: false) },
 //!              sig: Ed25519(device key, body) }
+//!   A receiver that stops puts one more, with `stopped: true`: the newest announcement of a
+//!   device (by `created_ms`, else `created`) says whether it still receives, so a sender learns at once that it
+//!   left instead of waiting for an answer that cannot come.
 //! request (offer or answer) at InfoHash("peer:" + receiving device id), user type
 //!   "peer_request" (dhtnet's key scheme):
 //!     Sealed { epk: ephemeral X25519 public key, nonce, ct: ChaCha20-Poly1305(
@@ -91,6 +95,14 @@ pub struct Announcement {
     pub chain: Vec<ByteBuf>,
     pub enc_key: ByteBuf,
     pub created: u64,
+    /// `created` in milliseconds, which orders a device's announcements (a receiver stopped
+    /// within the second it started, or started again within the second it stopped). Older
+    /// versions wrote no such field: their order is `created` in seconds.
+    #[serde(default)]
+    pub created_ms: u64,
+    /// The device stopped receiving at `created` (its `ferry receive` exited).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
 }
 
 /// A verified announcement.
@@ -99,6 +111,10 @@ pub struct DeviceInfo {
     pub peer: PeerIdentity,
     pub enc_key: [u8; 32],
     pub created: u64,
+    /// Orders this device's announcements: milliseconds since the epoch.
+    pub created_ms: u64,
+    /// Its newest announcement says it stopped receiving (at `created`).
+    pub stopped: bool,
 }
 
 /// A connection request (offer) or its answer.
@@ -209,6 +225,11 @@ pub fn open_announcement(bytes: &[u8], now: UnixTime) -> Result<DeviceInfo, Sign
         peer,
         enc_key,
         created: a.created,
+        created_ms: match a.created_ms {
+            0 => a.created.saturating_mul(1000),
+            ms => ms,
+        },
+        stopped: a.stopped,
     })
 }
 

@@ -17,6 +17,10 @@
 //!                          at any time ◀─────────  "CANCEL reason\n"
 //! ```
 //!
+//! The sender may also write a `C` record before any answer, while the receiver decides: it
+//! withdraws the offer (it gave up waiting, or was interrupted), so that a receiver still asking
+//! its user takes the question back. No other byte may come before the answer.
+//!
 //! A `D` record may be empty: a stream's sender writes one while its input is silent, so that
 //! the receiver's idle limit measures a dead sender, not a slow producer.
 //!
@@ -569,7 +573,16 @@ impl Receiver {
                     }
                 }
             }
-            ExpectDecision => Err(TransferError::DataBeforeAccept),
+            // While the receiver decides, the sender may only take its offer back: a `C`
+            // record (it gave up waiting, or was interrupted). Anything else is data too early.
+            ExpectDecision => match input.first() {
+                None => Ok((0, None)),
+                Some(&TAG_CANCEL) => {
+                    self.state = ExpectCancelLength;
+                    Ok((1, None))
+                }
+                Some(_) => Err(TransferError::DataBeforeAccept),
+            },
             ExpectStart => {
                 let (used, field) = self.fill(input, 9);
                 let Some(field) = field else {

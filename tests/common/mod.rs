@@ -232,7 +232,8 @@ pub fn only_event<'a>(events: &'a [Value], kind: &str) -> &'a Value {
 }
 
 /// Ctrl-C to a sender in the middle of the body: it exits 130, and `receiving` (started with
-/// `--once`) is told the peer cancelled, exits 1 and keeps nothing in `inbox`.
+/// `--once`) is told the peer cancelled, exits 1 and keeps nothing under a final name in `inbox`
+/// (what arrived of a resumable file stays in its private part directory, for a resume).
 pub fn ctrl_c_sender_cancels_both_sides(sender: &mut Child, receiving: Receiving, inbox: &Path) {
     sigint(sender);
     let status = wait_bounded(sender, WAIT);
@@ -245,7 +246,12 @@ pub fn ctrl_c_sender_cancels_both_sides(sender: &mut Child, receiving: Receiving
             .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
         "{events:#?}"
     );
-    assert!(entries(inbox).is_empty(), "{:?}", entries(inbox));
+    assert!(procs::final_names(inbox).is_empty(), "{:?}", entries(inbox));
+    assert!(
+        procs::stray_hidden(inbox).is_empty(),
+        "{:?}",
+        entries(inbox)
+    );
 }
 
 /// Point a ferry command at a test DHT: loopback bootstrap, no multicast, loopback candidates.

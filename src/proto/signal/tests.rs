@@ -154,6 +154,8 @@ fn announcements_verify_and_forgeries_do_not() {
         chain: chain_of(&alice),
         enc_key: ByteBuf::from(alice.enc_public().to_vec()),
         created: 1,
+        created_ms: 1_000,
+        stopped: false,
     };
     let info = open_announcement(&seal_announcement(&a, &alice), now()).unwrap();
     assert_eq!(info.peer, alice.as_peer());
@@ -174,179 +176,42 @@ fn announcements_verify_and_forgeries_do_not() {
 }
 
 #[test]
-fn keys_follow_dhtnet_for_requests() {
-    let id: Id = "00112233445566778899aabbccddeeff00112233".parse().unwrap();
-    assert_eq!(
-        peer_key(&id),
-        InfoHash::of("peer:00112233445566778899aabbccddeeff00112233")
-    );
-    assert_ne!(account_key(&id), device_key(&id));
-}
-
-fn message(from: &Identity, to: &Identity, id: u64, payload: &[u8]) -> Message {
-    Message {
-        id,
-        ts: now().as_secs(),
-        chain: chain_of(from),
-        enc_key: ByteBuf::from(from.enc_public().to_vec()),
-        mime_type: "application/data-transfer-request+json".into(),
-        payload: ByteBuf::from(payload.to_vec()),
-        to: to.device.to_string(),
-    }
-}
-
-/// `sealed` opened as `to` with a replay guard of its own: a first delivery.
-fn open_message_once(sealed: &[u8], to: &Identity) -> Result<(Message, PeerIdentity), SignalError> {
-    open_message(
-        sealed,
-        to.enc_secret(),
-        &to.device,
-        now(),
-        &mut ReplayGuard::default(),
-    )
-}
-
-#[test]
-fn a_message_opens_for_its_recipient_once_and_names_its_signer() {
+fn a_stopped_announcement_says_so_and_older_announcements_order_by_seconds() {
     let (_a, alice) = device();
-    let (_b, bob) = device();
-    let (_c, carol) = device();
-    let msg = message(&alice, &bob, 9, br#"{"interaction":"x"}"#);
-    let sealed = seal_to(&msg, &alice, &bob);
-    let mut guard = ReplayGuard::default();
-    let (opened, peer) =
-        open_message(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard).unwrap();
-    assert_eq!((opened, peer), (msg.clone(), alice.as_peer()));
-    assert_eq!(
-        open_message(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard),
-        Err(SignalError::Replay { id: 9 })
-    );
-    assert_eq!(
-        open_message_once(&sealed, &carol),
-        Err(SignalError::Decrypt)
-    );
-    // An offer may reuse a message's id (42, as `request` gives it): the guard keeps kinds
-    // apart.
-    let offer42 = offer(&alice, &bob);
-    let mut guard = ReplayGuard::default();
-    let sealed42 = seal_to(&Message { id: 42, ..msg }, &alice, &bob);
-    assert!(open_message(&sealed42, bob.enc_secret(), &bob.device, now(), &mut guard).is_ok());
-    assert!(open_request(&offer42, bob.enc_secret(), &bob.device, now(), &mut guard).is_ok());
-}
-
-#[test]
-fn messages_that_are_forged_stale_oversized_or_requests_are_refused() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
-    let (_m, mallory) = device();
-    // Signed by Mallory while claiming Alice's chain.
-    let forged = seal_to(&message(&alice, &bob, 1, b"{}"), &mallory, &bob);
-    assert_eq!(
-        open_message_once(&forged, &bob),
-        Err(SignalError::BadSignature)
-    );
-    let mut old = message(&alice, &bob, 2, b"{}");
-    old.ts -= MAX_REQUEST_AGE_SECS + 5;
-    let stale = seal_to(&old, &alice, &bob);
-    assert!(matches!(
-        open_message_once(&stale, &bob),
-        Err(SignalError::Stale { .. })
-    ));
-    let big = seal_to(
-        &message(&alice, &bob, 3, &vec![b'x'; MAX_MESSAGE_PAYLOAD + 1]),
-        &alice,
-        &bob,
-    );
-    assert_eq!(open_message_once(&big, &bob), Err(SignalError::Malformed));
-    // A connection request is not a message, nor the other way round.
-    assert_eq!(
-        open_message_once(&offer(&alice, &bob), &bob),
-        Err(SignalError::Malformed)
-    );
-    let msg = seal_to(&message(&alice, &bob, 4, b"{}"), &alice, &bob);
-    assert_eq!(open_request_once(&msg, &bob), Err(SignalError::Malformed));
-}
-
-#[test]
-fn a_value_signed_for_another_device_is_refused_even_resealed_to_us() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
-    let (_c, carol) = device();
-    // Signed by Alice for Carol; Carol (or anyone who learnt the signed bytes) re-seals it to
-    // Bob. Bob decrypts it, the signature holds, but it names Carol.
-    let for_carol = request(&alice, &carol, now().as_secs());
-    let resealed = seal_to(&for_carol, &alice, &bob);
-    assert_eq!(
-        open_request_once(&resealed, &bob),
-        Err(SignalError::NotForUs {
-            to: carol.device.to_string()
-        })
-    );
-    let msg = Message {
-        to: carol.device.to_string(),
-        ..message(&alice, &bob, 5, b"{}")
+    let live = Announcement {
+        chain: chain_of(&alice),
+        enc_key: ByteBuf::from(alice.enc_public().to_vec()),
+        created: 5,
+        created_ms: 5_250,
+        stopped: false,
     };
-    assert!(matches!(
-        open_message_once(&seal_to(&msg, &alice, &bob), &bob),
-        Err(SignalError::NotForUs { .. })
-    ));
-    // An older sender names no recipient: refused as well.
-    let unnamed = Request {
-        to: String::new(),
-        ..request(&alice, &bob, now().as_secs())
+    let info = open_announcement(&seal_announcement(&live, &alice), now()).unwrap();
+    assert!(!info.stopped);
+    assert_eq!(info.created_ms, 5_250);
+    // Stopped 500 ms after it started: within the same second, still later.
+    let stopped = Announcement {
+        stopped: true,
+        created_ms: 5_750,
+        ..live.clone()
     };
-    assert!(matches!(
-        open_request_once(&seal_to(&unnamed, &alice, &bob), &bob),
-        Err(SignalError::NotForUs { .. })
-    ));
-}
-
-#[test]
-fn the_replay_guard_survives_a_restart_within_the_window() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
-    let sealed = offer(&alice, &bob);
-    let mut guard = ReplayGuard::default();
-    assert!(!guard.take_changed());
-    open_request(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard).unwrap();
-    assert!(guard.take_changed());
-    let kept = guard.encode();
-    let mut restarted = ReplayGuard::decode(&kept, now().as_secs());
-    assert_eq!(
-        open_request(
-            &sealed,
-            bob.enc_secret(),
-            &bob.device,
-            now(),
-            &mut restarted
-        ),
-        Err(SignalError::Replay { id: 42 })
-    );
-    // Long after, the entry is gone (the offer is stale by then anyway).
-    let later = ReplayGuard::decode(&kept, now().as_secs() + 3600);
-    assert!(later.seen.is_empty());
-    // Junk gives an empty guard, not an error.
-    assert!(ReplayGuard::decode(b"junk", now().as_secs())
-        .seen
-        .is_empty());
-}
-
-#[test]
-fn the_replay_guard_is_bounded() {
-    let mut guard = ReplayGuard::default();
-    let now_secs = now().as_secs();
-    for i in 0..(MAX_SEEN as u64 + 50) {
-        guard
-            .check(
-                Id([1; 20]),
-                Kind::Offer,
-                i,
-                now_secs - 30 + i / 1000,
-                now_secs,
-            )
-            .unwrap();
+    let info = open_announcement(&seal_announcement(&stopped, &alice), now()).unwrap();
+    assert!(info.stopped);
+    assert_eq!((info.created, info.created_ms), (5, 5_750));
+    // What older versions wrote (no `created_ms`, no `stopped`) opens, ordered by its seconds.
+    let mut older =
+        rmpv::decode::read_value(&mut rmp_serde::to_vec_named(&live).unwrap().as_slice()).unwrap();
+    if let rmpv::Value::Map(fields) = &mut older {
+        fields.retain(|(k, _)| {
+            k.as_str() == Some("chain")
+                || k.as_str() == Some("enc_key")
+                || k.as_str() == Some("created")
+        });
+        assert_eq!(fields.len(), 3);
     }
-    assert_eq!(guard.seen.len(), MAX_SEEN);
-    let decoded = ReplayGuard::decode(&guard.encode(), now_secs);
-    assert_eq!(decoded.seen.len(), MAX_SEEN);
+    let mut body = Vec::new();
+    rmpv::encode::write_value(&mut body, &older).unwrap();
+    let sealed = sign(body, &alice);
+    let info = open_announcement(&sealed, now()).unwrap();
+    assert!(!info.stopped);
+    assert_eq!(info.created_ms, 5_000);
 }

@@ -304,6 +304,26 @@ fn data_before_accept_is_refused() {
 }
 
 #[test]
+fn a_sender_may_withdraw_its_offer_while_the_receiver_decides() {
+    let mut tx = Sender::new(header(4));
+    let mut wire = tx.header_bytes();
+    wire.extend(tx.cancel_frame("gave up waiting"));
+    // Byte by byte too: the record may arrive split across reads.
+    for chunk in [wire.len(), 1] {
+        let mut rx = Receiver::new();
+        let mut events = Vec::new();
+        for piece in wire.chunks(chunk) {
+            events.extend(feed_receiver(&mut rx, piece).unwrap());
+        }
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[1], Owned::Cancelled("gave up waiting".into()));
+        // Nothing is left to decide on.
+        assert!(rx.accept().is_err());
+        assert!(rx.handle_eof().is_ok());
+    }
+}
+
+#[test]
 fn a_header_that_never_ends_is_bounded() {
     let mut rx = Receiver::new();
     let endless = b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".repeat(1000);

@@ -557,7 +557,10 @@ pub async fn serve_offers(
                     &mut guard,
                 ) {
                     Ok((message, peer)) if message.mime_type == value.user_type => {
-                        let enc_key = message.enc_key.as_ref().try_into().unwrap_or([0; 32]);
+                        let Ok(enc_key) = <[u8; 32]>::try_from(message.enc_key.as_ref()) else {
+                            tracing::debug!("dropped a message from {peer}: malformed key");
+                            continue;
+                        };
                         let from = DeviceInfo {
                             peer,
                             enc_key,

@@ -270,6 +270,9 @@ impl Dht {
                 ipv4: sock4.is_some(),
                 ipv6: sock6.is_some(),
                 seed: u64::from_le_bytes(rng_seed),
+                unix_at_start: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64),
             },
             Instant::now(),
         );

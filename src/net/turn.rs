@@ -122,10 +122,18 @@ async fn drive_until<T>(
                 return result;
             }
         }
+        // The machine says when its requests time out; SETUP_TIMEOUT only bounds the whole.
+        let wake = client
+            .poll_timeout()
+            .map(|at| tokio::time::Instant::now() + at.saturating_duration_since(Instant::now()))
+            .map_or(deadline, |at| at.min(deadline));
         let n = tokio::select! {
             n = control.read(&mut buf) => n?,
-            _ = tokio::time::sleep_until(deadline) => {
-                client.handle_timeout(Instant::now() + SETUP_TIMEOUT);
+            _ = tokio::time::sleep_until(wake) => {
+                if tokio::time::Instant::now() >= deadline {
+                    bail!("the TURN server did not finish within {}s", SETUP_TIMEOUT.as_secs());
+                }
+                client.handle_timeout(Instant::now());
                 continue;
             }
         };

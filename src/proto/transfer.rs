@@ -584,14 +584,14 @@ impl Receiver {
                 Some(_) => Err(TransferError::DataBeforeAccept),
             },
             ExpectStart => {
-                let (used, field) = self.fill(input, 9);
-                let Some(field) = field else {
+                let (used, field) = self.fill_array::<9>(input);
+                let Some([tag, start @ ..]) = field else {
                     return Ok((used, None));
                 };
-                if field[0] != TAG_START {
-                    return Err(TransferError::UnknownRecord { tag: field[0] });
+                if tag != TAG_START {
+                    return Err(TransferError::UnknownRecord { tag });
                 }
-                let start = u64::from_be_bytes(field[1..9].try_into().unwrap_or([0xff; 8]));
+                let start = u64::from_be_bytes(start);
                 let (have, prefix) = self.resume.take().unwrap_or((0, Sha3_256::new()));
                 if start == have {
                     self.hasher = prefix;
@@ -650,11 +650,11 @@ impl Receiver {
                 Ok((1, None))
             }
             ExpectDataLength => {
-                let (used, field) = self.fill(input, 4);
+                let (used, field) = self.fill_array::<4>(input);
                 let Some(field) = field else {
                     return Ok((used, None));
                 };
-                let len = u32::from_be_bytes([field[0], field[1], field[2], field[3]]);
+                let len = u32::from_be_bytes(field);
                 if len > MAX_RECORD_BYTES {
                     return Err(TransferError::RecordTooLarge {
                         len,
@@ -690,11 +690,10 @@ impl Receiver {
                 Ok((take, (take > 0).then_some(ReceiverEvent::Data(data))))
             }
             ExpectDigest => {
-                let (used, field) = self.fill(input, 32);
-                let Some(field) = field else {
+                let (used, field) = self.fill_array::<32>(input);
+                let Some(declared_digest) = field else {
                     return Ok((used, None));
                 };
-                let declared_digest: Digest = field.try_into().unwrap_or([0; 32]);
                 if let Some(declared) = self.declared() {
                     if self.received != declared {
                         return Err(TransferError::BodyTooShort {
@@ -721,11 +720,11 @@ impl Receiver {
                 Ok((used, Some(ReceiverEvent::Finished(computed))))
             }
             ExpectCancelLength => {
-                let (used, field) = self.fill(input, 2);
+                let (used, field) = self.fill_array::<2>(input);
                 let Some(field) = field else {
                     return Ok((used, None));
                 };
-                let len = usize::from(u16::from_be_bytes([field[0], field[1]]));
+                let len = usize::from(u16::from_be_bytes(field));
                 if len == 0 {
                     self.state = Closed;
                     return Ok((used, Some(ReceiverEvent::Cancelled(String::new()))));
@@ -752,6 +751,12 @@ impl Receiver {
                 }
             }
         }
+    }
+
+    /// [`Receiver::fill`] for a field whose size is a constant, as an array.
+    fn fill_array<const N: usize>(&mut self, input: &[u8]) -> (usize, Option<[u8; N]>) {
+        let (used, field) = self.fill(input, N);
+        (used, field.and_then(|f| f.try_into().ok()))
     }
 
     /// Collect a fixed-size field of `size` bytes across reads.

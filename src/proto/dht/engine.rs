@@ -28,7 +28,7 @@ use rand::{Rng, SeedableRng};
 use sha3::{Digest as _, Sha3_256};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Nodes a search keeps (`SEARCH_NODES`).
 pub const SEARCH_NODES: usize = 14;
@@ -80,6 +80,10 @@ pub struct Config {
     pub ipv4: bool,
     pub ipv6: bool,
     pub seed: u64,
+    /// Seconds since the Unix epoch at the `now` given to [`Engine::new`]: the engine's wall
+    /// clock (to age a put's creation time) runs on from there with its monotonic `now`, so it
+    /// never reads a clock itself.
+    pub unix_at_start: i64,
 }
 
 /// What an operation reports.
@@ -333,6 +337,8 @@ pub struct Engine {
     events: VecDeque<Event>,
     stats: Stats,
     now: Instant,
+    /// The `now` given to [`Engine::new`], when the wall clock read [`Config::unix_at_start`].
+    started: Instant,
     public_addr: Option<IpAddr>,
 }
 
@@ -346,13 +352,6 @@ fn is_martian(addr: &SocketAddr) -> bool {
             ip.octets()[0] == 0xff || ip.is_unspecified() || ip.to_ipv4_mapped().is_some()
         }
     }
-}
-
-/// Seconds since the Unix epoch, to age a put's creation time (`c`).
-fn unix_seconds() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 impl Engine {
@@ -392,8 +391,15 @@ impl Engine {
             events: VecDeque::new(),
             stats: Stats::default(),
             now,
+            started: now,
             public_addr: None,
         }
+    }
+
+    /// Seconds since the Unix epoch at `now` (see [`Config::unix_at_start`]).
+    fn unix_seconds(&self, now: Instant) -> i64 {
+        let since = now.saturating_duration_since(self.started).as_secs();
+        self.config.unix_at_start + since as i64
     }
 
     pub fn id(&self) -> InfoHash {
@@ -1627,7 +1633,7 @@ impl Engine {
                 }
                 self.proven(now, from);
                 let created = msg.created.map(|c| {
-                    let age = (unix_seconds() - c).max(0) as u64;
+                    let age = (self.unix_seconds(now) - c).max(0) as u64;
                     now.checked_sub(Duration::from_secs(age)).unwrap_or(now)
                 });
                 for value in msg.values {

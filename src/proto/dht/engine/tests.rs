@@ -35,6 +35,7 @@ impl Net {
                         ipv4: true,
                         ipv6: false,
                         seed: seed.wrapping_add(i as u64),
+                        unix_at_start: 1_800_000_000,
                     },
                     now,
                 )
@@ -578,6 +579,7 @@ fn a_full_node_alone_serves_its_own_values_and_hears_a_client() {
             ipv4: true,
             ipv6: false,
             seed: 99,
+            unix_at_start: 1_800_000_000,
         },
         now,
     );

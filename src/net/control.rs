@@ -354,3 +354,55 @@ impl Exchange {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rerequest_op_and_its_replies_read_as_the_module_doc_writes_them() {
+        let request: Request =
+            serde_json::from_str(r#"{"op":"rerequest","id":"ab12","dir":null,"timeout":60}"#)
+                .unwrap();
+        assert_eq!(
+            request,
+            Request::Rerequest {
+                id: "ab12".into(),
+                dir: None,
+                timeout: 60
+            }
+        );
+        let lines = [
+            (Reply::Handed { pid: 7 }, r#"{"result":"handed","pid":7}"#),
+            (
+                Reply::Progress {
+                    outcome: "asked".into(),
+                    peer_device: Some("d1".into()),
+                    reason: String::new(),
+                },
+                r#"{"result":"progress","outcome":"asked","peer_device":"d1","reason":""}"#,
+            ),
+            (
+                Reply::Kept {
+                    path: "/x/a.pdf".into(),
+                    name: "a.pdf".into(),
+                    size: 3,
+                    sha3_256: "00".into(),
+                },
+                r#"{"result":"kept","path":"/x/a.pdf","name":"a.pdf","size":3,"sha3_256":"00"}"#,
+            ),
+            (
+                Reply::Refused { reason: "r".into() },
+                r#"{"result":"refused","reason":"r"}"#,
+            ),
+            (
+                Reply::Unavailable { reason: "u".into() },
+                r#"{"result":"unavailable","reason":"u"}"#,
+            ),
+        ];
+        for (reply, line) in lines {
+            assert_eq!(serde_json::to_string(&reply).unwrap(), line);
+            assert_eq!(serde_json::from_str::<Reply>(line).unwrap(), reply);
+        }
+    }
+}

@@ -115,6 +115,16 @@ pub enum Event {
         #[serde(skip_serializing_if = "String::is_empty")]
         reason: String,
     },
+    /// Who carries out `ferry rerequest`: `receive`, the running `ferry receive` of this home
+    /// (process `pid`), which takes the offers that arrive for it; or `self`, with the
+    /// `reason` none could.
+    RerequestBy {
+        by: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pid: Option<u32>,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
     /// A signalling value or connection was refused (tampered, replayed, wrong identity).
     Dropped {
         reason: String,

@@ -338,6 +338,13 @@ impl Reporter for Console {
                     "re-request of {interaction}, device {peer_device}: {outcome}{reason}"
                 ))
             }
+            Event::RerequestBy { pid, reason, .. } => match pid {
+                Some(pid) => self.say(&format!(
+                    "handed the re-request to the running `ferry receive` (pid {pid}), \
+                     which takes the offers for this device; following it"
+                )),
+                None => self.say(&format!("{reason}: asking the devices from here")),
+            },
             // Strangers' junk is routine on a public network: shown with -v, logged at debug.
             Event::Dropped { reason, total } => {
                 let line = format!("dropped a request ({total} so far): {reason}");

@@ -45,5 +45,6 @@ pub async fn run(ctx: &Context, args: AcceptArgs) -> Result<()> {
             Ok(())
         }
         Reply::Error { reason } => bail!("{reason}"),
+        other => bail!("the running `ferry receive` answered with {other:?}"),
     }
 }

@@ -5,6 +5,7 @@
 //! the receiver goes on, unless `--once`, where the first transfer the policy lets through
 //! decides the exit status (refused, foreign and failed attempts leave it waiting).
 
+use super::rerequest::{Handovers, Online};
 use super::Context;
 use crate::cli::ReceiveArgs;
 use crate::connector::{self, DirectListener, Handshake, Incoming};
@@ -48,7 +49,16 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     raise_descriptor_limit();
     // One receive per home, found out at once (not after joining the DHT).
     let pending = Arc::new(Pending::default());
-    let _control = control::serve(&ctx.home, pending.clone()).await?;
+    // `ferry rerequest` on this home hands its request over here (this receive takes the
+    // offers that answer it).
+    let handovers = Handovers::new(
+        ctx.home.clone(),
+        dir.clone(),
+        ctx.console.clone(),
+        ctx.interrupt.clone(),
+        args.listen.is_none(),
+    );
+    let _control = control::serve(&ctx.home, pending.clone(), handovers.clone()).await?;
     ctx.console.report(Event::Starting {
         device_id: identity.device.to_string(),
         account_id: identity.account.to_string(),
@@ -124,11 +134,26 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 .map(ToString::to_string)
                 .collect(),
         });
+        handovers.go_online(Online {
+            dht: dht.clone(),
+            identity: identity.clone(),
+        });
         let (incoming, mut connected) = mpsc::channel(16);
         // One UPnP discovery for answering offers and for sending files again.
         let candidates = ctx.candidate_options();
-        // Re-requests from members of this device's conversations (`ferry rerequest`).
-        let (messages, rerequests) = mpsc::channel(16);
+        // Messages: answers to re-requests handed over here go to them; re-requests from
+        // members of this device's conversations (`ferry rerequest`) are answered.
+        let (messages, mut inbound) = mpsc::channel(16);
+        let (to_answer, rerequests) = mpsc::channel(16);
+        let statuses = handovers.clone();
+        background.spawn(async move {
+            while let Some(message) = inbound.recv().await {
+                if !statuses.status(&message) {
+                    // As the connector does: a full queue drops, never stalls the reader.
+                    let _ = to_answer.try_send(message);
+                }
+            }
+        });
         background.spawn(super::rerequest::answer_rerequests(
             super::rerequest::Resender {
                 home: ctx.home.clone(),
@@ -186,6 +211,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         from.clone(),
         args.yes,
         pending,
+        handovers.clone(),
         Duration::from_secs(args.accept_timeout),
         ctx.console.clone(),
     );
@@ -214,7 +240,10 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             decide.clone(),
             ctx.console.clone(),
             ctx.interrupt.clone(),
-            recorder.clone(),
+            Keeper {
+                recorder: recorder.clone(),
+                handovers: handovers.clone(),
+            },
             Gate {
                 slots: slots.clone(),
                 from: from.clone(),
@@ -303,6 +332,12 @@ struct Gate {
     from: Pin,
 }
 
+/// Who learns of a kept file: the history, and a handed-over re-request waiting for it.
+struct Keeper {
+    recorder: Recorder,
+    handovers: Arc<Handovers>,
+}
+
 enum Served {
     /// The connection never became a verified TLS session (scanner, wrong identity, no path).
     NotAPeer(anyhow::Error),
@@ -317,10 +352,14 @@ async fn serve(
     decide: Decide,
     console: Arc<crate::cli::output::Console>,
     interrupt: Interrupt,
-    recorder: Recorder,
+    keeper: Keeper,
     gate: Gate,
 ) -> Served {
     let Gate { slots, from } = gate;
+    let Keeper {
+        recorder,
+        handovers,
+    } = keeper;
     let incoming = match arrival {
         Arrival::Direct(handshake) => handshake.complete().await,
         Arrival::Connected(result) => *result,
@@ -358,6 +397,17 @@ async fn serve(
             })
         }),
     };
+    // The transfer id decided on, so that a handed-over re-request learns how it ended.
+    let offered = Arc::new(std::sync::Mutex::new(None));
+    let decide: Decide = {
+        let offered = offered.clone();
+        Arc::new(move |offer: IncomingOffer| {
+            if let Ok(mut offered) = offered.lock() {
+                *offered = Some(offer.header.transfer_id.clone());
+            }
+            decide(offer)
+        })
+    };
     let result = transfer::receive(
         stream,
         peer,
@@ -391,6 +441,10 @@ async fn serve(
             Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
         );
     }
+    let offered = offered.lock().ok().and_then(|mut o| o.take());
+    if let Some(transfer_id) = offered {
+        handovers.settle(&transfer_id, &peer, &result);
+    }
     match result {
         Ok(Received::RefusedHere(reason)) if policy_refusal => Served::Refused(reason),
         result => Served::Transfer(result),
@@ -422,12 +476,14 @@ fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
     });
 }
 
-/// The decision policy: senders outside `--from` are refused; then `--yes`, a terminal
-/// prompt, or, with neither, the offer waits for `ferry accept` (refused after `wait`).
+/// The decision policy: the offer a handed-over re-request waits for is decided by it (see
+/// `rerequest::Handovers::decide`); senders outside `--from` are refused; then `--yes`, a
+/// terminal prompt, or, with neither, the offer waits for `ferry accept` (refused after `wait`).
 fn decider(
     from: Pin,
     yes: bool,
     pending: Arc<Pending>,
+    handovers: Arc<Handovers>,
     wait: Duration,
     reporter: Arc<crate::cli::output::Console>,
 ) -> Decide {
@@ -437,7 +493,12 @@ fn decider(
         let terminal = terminal.clone();
         let pending = pending.clone();
         let reporter = reporter.clone();
+        // The file a handed-over re-request waits for, or an offer posing as it.
+        let handed = handovers.decide(&offer);
         Box::pin(async move {
+            if let Some(decision) = handed {
+                return decision;
+            }
             if !from.allows(&offer.peer) {
                 return Decision::Refuse(format!(
                     "this receiver does not accept files from {}",

@@ -738,6 +738,12 @@ pub enum Decision {
     Accept,
     /// Accept and save under this name (made safe like any offered name).
     AcceptAs(String),
+    /// Accept and save under this name into this directory instead of the receiver's own (a
+    /// file handed-over `ferry rerequest` waits for goes back where it was kept).
+    AcceptInto {
+        dir: PathBuf,
+        name: String,
+    },
     Refuse(String),
 }
 
@@ -837,9 +843,18 @@ where
             }
         }
     };
-    if let Decision::AcceptAs(name) = &decision {
-        safe = sanitise(name);
-    }
+    let dir = match &decision {
+        Decision::AcceptAs(name) => {
+            safe = sanitise(name);
+            dir.map(Path::to_path_buf)
+        }
+        Decision::AcceptInto { dir, name } => {
+            safe = sanitise(name);
+            Some(dir.clone())
+        }
+        _ => dir.map(Path::to_path_buf),
+    };
+    let dir = dir.as_deref();
     if let Decision::Refuse(reason) = decision {
         last_word(&mut stream, &rx.refuse(&reason)?).await;
         reporter.report(Event::Refused {

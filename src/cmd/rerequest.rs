@@ -38,7 +38,7 @@ const MAX_RESENDS: usize = 2;
 
 /// The requester's side: `ferry rerequest ID`.
 pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
-    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
+    let identity = Arc::new(ctx.identity()?);
     let history = history::load(&ctx.home)?;
     // The newest complete record: a file received again has a newer path.
     let (record, digest) = history

@@ -13,6 +13,13 @@ pub enum Event {
         device_id: String,
         account_id: String,
     },
+    /// A new identity was made in `home` (the first command run with it): this device's
+    /// keys, and a new account's, live there from now on.
+    DeviceCreated {
+        device_id: String,
+        account_id: String,
+        home: String,
+    },
     /// How the DHT is doing: `alone` (no node answered yet; the LAN and direct connections
     /// still work, and it keeps trying), `joined` (`nodes` other nodes known), or `withdrawn`
     /// (a stopping `receive` told the DHT it no longer receives; `detail` says if that failed).

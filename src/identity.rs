@@ -401,9 +401,14 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// Whether `home` holds an identity (else [`Identity::load_or_create`] makes one).
+    pub fn exists(home: &Path) -> bool {
+        home.join(DEVICE_CERT).exists()
+    }
+
     /// Load the identity in `home`, creating a new account and device on first use.
     pub fn load_or_create(home: &Path) -> Result<Identity> {
-        if home.join(DEVICE_CERT).exists() {
+        if Self::exists(home) {
             Self::load(home)
         } else {
             Self::create(home)

@@ -6,9 +6,11 @@
 //! inside the same tree and is a file is sent as that file's content; links to directories
 //! (which could loop) and links leading outside the tree are skipped and listed, as are
 //! sockets, FIFOs and devices. Empty directories are entries of their own, so they arrive.
+//! Each entry carries its modification time, and a file its permission bits (`0o777` only:
+//! setuid, setgid and sticky never travel), taken from what is sent (a link's target).
 
 use crate::proto::name::MAX_PATH_DEPTH;
-use crate::proto::transfer::EntryKind;
+use crate::proto::transfer::{EntryKind, Mtime};
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,10 @@ pub struct SetEntry {
     pub size: u64,
     /// The file to read (a link's target for a link inside the tree); `None` for a directory.
     pub source: Option<PathBuf>,
+    /// Permission bits (within `0o777`) of a file; `None` for a directory.
+    pub mode: Option<u32>,
+    /// Modification time, when it can travel (not before the epoch).
+    pub mtime: Option<Mtime>,
 }
 
 /// Something under a given path that is not sent, and why.
@@ -51,7 +57,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<SetEntry>, Vec<Skipped>)> {
         }
         let meta = std::fs::metadata(&root)?;
         if meta.is_file() {
-            entries.push(file_entry(name, root, meta.len()));
+            entries.push(file_entry(name, root, &meta));
             continue;
         }
         if !meta.is_dir() {
@@ -62,13 +68,22 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<SetEntry>, Vec<Skipped>)> {
     Ok((entries, skipped))
 }
 
-fn file_entry(relative: String, source: PathBuf, size: u64) -> SetEntry {
+/// A file entry; `meta` is the file's own (a link's target's), not the link's.
+fn file_entry(relative: String, source: PathBuf, meta: &std::fs::Metadata) -> SetEntry {
+    use std::os::unix::fs::PermissionsExt;
     SetEntry {
         relative,
         kind: EntryKind::File,
-        size,
+        size: meta.len(),
         source: Some(source),
+        mode: Some(meta.permissions().mode() & 0o777),
+        mtime: mtime_of(meta),
     }
+}
+
+/// The modification time of `meta` as it travels, when it can.
+pub fn mtime_of(meta: &std::fs::Metadata) -> Option<Mtime> {
+    meta.modified().ok().and_then(Mtime::from_system_time)
 }
 
 /// Add `dir` (as `relative`) and everything below it, in name order.
@@ -88,11 +103,14 @@ fn walk(
             dir.display()
         );
     }
+    let meta = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
     entries.push(SetEntry {
         relative: relative.to_string(),
         kind: EntryKind::Directory,
         size: 0,
         source: None,
+        mode: None,
+        mtime: mtime_of(&meta),
     });
     let mut children = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
@@ -106,8 +124,7 @@ fn walk(
         if kind.is_dir() {
             walk(root, &path, &child_relative, depth + 1, entries, skipped)?;
         } else if kind.is_file() {
-            let size = child.metadata()?.len();
-            entries.push(file_entry(child_relative, path, size));
+            entries.push(file_entry(child_relative, path, &child.metadata()?));
         } else if kind.is_symlink() {
             match std::fs::canonicalize(&path) {
                 Ok(target) if !target.starts_with(root) => skipped.push(Skipped {
@@ -115,8 +132,8 @@ fn walk(
                     why: "a symbolic link leading outside the tree",
                 }),
                 Ok(target) if target.is_file() => {
-                    let size = std::fs::metadata(&target)?.len();
-                    entries.push(file_entry(child_relative, target, size));
+                    let meta = std::fs::metadata(&target)?;
+                    entries.push(file_entry(child_relative, target, &meta));
                 }
                 Ok(_) => skipped.push(Skipped {
                     path,
@@ -157,6 +174,9 @@ mod tests {
         std::fs::create_dir_all(root.join("lib/empty")).unwrap();
         std::fs::write(root.join("lib/a.o"), b"aaaa").unwrap();
         std::fs::write(root.join("README"), b"r").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let setgid = std::fs::Permissions::from_mode(0o2640);
+        std::fs::set_permissions(root.join("README"), setgid).unwrap();
         std::os::unix::fs::symlink(root.join("README"), root.join("lib/readme-link")).unwrap();
         std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
         std::os::unix::fs::symlink(root.join("lib"), root.join("loop")).unwrap();
@@ -176,6 +196,15 @@ mod tests {
             ]
         );
         assert_eq!(entries[3].size, 4);
+        // Files carry their own bits (a link: its target's) and time; directories a time.
+        let readme = std::fs::metadata(root.join("README")).unwrap();
+        let time = mtime_of(&readme);
+        assert!(time.is_some());
+        for (n, mode) in [(1, 0o640), (5, 0o640)] {
+            assert_eq!((entries[n].mode, entries[n].mtime), (Some(mode), time));
+        }
+        assert_eq!(entries[0].mode, None);
+        assert!(entries[0].mtime.is_some());
         assert_eq!(
             entries[5].source.as_deref(),
             Some(

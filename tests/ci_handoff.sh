@@ -85,7 +85,8 @@ export FERRY_CANDIDATE_IP="${FERRY_CANDIDATE_IP:-127.0.0.1}"
 # 2. Two devices.
 sender_home="$work/sender-home" receiver_home="$work/receiver-home"
 FERRY_HOME="$sender_home" "$ferry" --json id >/dev/null || fail "ferry id failed (sender)"
-device=$(FERRY_HOME="$receiver_home" "$ferry" --json id | python3 -c 'import json,sys; print(json.load(sys.stdin)["device_id"])') \
+# The ids are the last line (a new home first reports the device it made).
+device=$(FERRY_HOME="$receiver_home" "$ferry" --json id | python3 -c 'import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])["device_id"])') \
   || fail "ferry id failed (receiver)"
 
 # 3. A fake build directory: nested directories, files of varied sizes, an empty file, an

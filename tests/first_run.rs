@@ -330,3 +330,59 @@ fn the_sender_reports_each_phase_with_elapsed_time() {
     receiving.wait_for("done");
     receiving.interrupt();
 }
+
+#[test]
+fn a_new_home_says_once_that_a_device_was_made_there() {
+    let parent = tempfile::tempdir().unwrap();
+    let ferry = |home: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(ferry_bin())
+            .env("FERRY_HOME", home)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // Text: one line on stderr naming the device, its account and the home, the first time.
+    let home = parent.path().join("not/there/yet");
+    let (stdout, stderr) = ferry(&home, &["id"]);
+    let id_of = |label: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (device, account) = (id_of("device "), id_of("account "));
+    let said = format!(
+        "created a new device {device} (account {account}) in {}",
+        home.display()
+    );
+    assert_eq!(stderr.matches(&said).count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let (again, stderr) = ferry(&home, &["id"]);
+    assert_eq!(again, stdout);
+    assert_eq!(stderr, "", "said again on the second run");
+
+    // JSON: a `device_created` event first, then the ids; nothing the second time.
+    let home = parent.path().join("json-home");
+    let (stdout, _) = ferry(&home, &["--json", "id"]);
+    let events = json_events(stdout.as_bytes());
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["event"], "device_created");
+    assert_eq!(events[0]["device_id"], events[1]["device_id"]);
+    assert_eq!(events[0]["account_id"], events[1]["account_id"]);
+    assert_eq!(events[0]["home"], home.display().to_string());
+    let (stdout, _) = ferry(&home, &["--json", "id"]);
+    assert_eq!(json_events(stdout.as_bytes()).len(), 1, "{stdout}");
+
+    // --quiet: the device is made, nothing said.
+    let home = parent.path().join("quiet-home");
+    let (_, stderr) = ferry(&home, &["--quiet", "id"]);
+    assert_eq!(stderr, "");
+    assert!(home.join("device.crt").exists());
+}

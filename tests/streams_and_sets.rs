@@ -575,3 +575,103 @@ fn hostile_set_entries_are_refused_and_leave_nothing_anywhere() {
     assert_tree_kept(&inbox, "build", &expected);
     assert_eq!(entries(&inbox), vec!["build"]);
 }
+
+/// Mode bits (`0o777`) and modification time of `path`, as `ls -l --time-style=full-iso` shows.
+fn mode_and_time(path: &Path) -> (u32, std::time::SystemTime) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = path.symlink_metadata().unwrap();
+    (meta.permissions().mode() & 0o777, meta.modified().unwrap())
+}
+
+/// Give `path` (a file or a directory) the modification time `secs.nanos` after the epoch.
+fn set_mtime(path: &Path, secs: u64, nanos: u32) {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos);
+    std::fs::File::open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[test]
+fn a_set_and_a_single_file_keep_their_modes_and_times() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let proj = work.path().join("proj");
+    std::fs::create_dir_all(proj.join("sub/deeper")).unwrap();
+    let chmod = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    std::fs::write(proj.join("run.sh"), "#!/bin/sh\necho ran\n").unwrap();
+    chmod(&proj.join("run.sh"), 0o755);
+    set_mtime(&proj.join("run.sh"), 1_234_567_890, 500_000_000);
+    std::fs::write(proj.join("notes.txt"), b"old notes").unwrap();
+    chmod(&proj.join("notes.txt"), 0o644);
+    // 2001-09-09 01:46:40 UTC.
+    set_mtime(&proj.join("notes.txt"), 1_000_000_000, 0);
+    std::fs::write(proj.join("sub/private.key"), b"k").unwrap();
+    // Tighter than any umask makes: the exact bits travel, not the receiver's defaults.
+    chmod(&proj.join("sub/private.key"), 0o600);
+    set_mtime(&proj.join("sub/private.key"), 1_100_000_000, 0);
+    // Writable by all there: here the receiver's umask applies, as tar does for a user.
+    std::fs::write(proj.join("sub/shared.txt"), b"s").unwrap();
+    chmod(&proj.join("sub/shared.txt"), 0o666);
+    // setuid is never carried.
+    std::fs::write(proj.join("sub/tool"), b"t").unwrap();
+    chmod(&proj.join("sub/tool"), 0o4750);
+    // Directories last, their contents being in place.
+    set_mtime(&proj.join("sub/deeper"), 1_150_000_000, 0);
+    set_mtime(&proj.join("sub"), 1_200_000_000, 0);
+    set_mtime(&proj, 1_300_000_000, 0);
+    let single = work.path().join("deploy.sh");
+    std::fs::write(&single, "#!/bin/sh\n").unwrap();
+    chmod(&single, 0o750);
+    set_mtime(&single, 1_000_000_123, 0);
+
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes"]);
+    for what in [&proj, &single] {
+        let sent = send_direct(&alice, [what], &bob.device_id, &receiving.addr, &[])
+            .output()
+            .unwrap();
+        assert!(sent.status.success(), "send {what:?}: {sent:?}");
+        receiving.wait_for("done");
+    }
+
+    let umask = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .map(|v| u32::from_str_radix(v.trim(), 8).unwrap())
+        .unwrap();
+    let shared = std::fs::metadata(inbox.join("proj/sub/shared.txt")).unwrap();
+    assert_eq!(shared.permissions().mode() & 0o777, 0o666 & !umask);
+    for (relative, mode) in [
+        ("run.sh", 0o755),
+        ("notes.txt", 0o644),
+        ("sub/private.key", 0o600),
+        ("sub/tool", 0o750),
+        ("sub/deeper", 0),
+        ("sub", 0),
+        ("", 0),
+    ] {
+        let (sent_mode, sent_time) = mode_and_time(&proj.join(relative));
+        let (kept_mode, kept_time) = mode_and_time(&inbox.join("proj").join(relative));
+        if mode != 0 {
+            assert_eq!(
+                (kept_mode, sent_mode & 0o777),
+                (mode, mode),
+                "mode of proj/{relative}: {kept_mode:o}"
+            );
+        }
+        assert_eq!(kept_time, sent_time, "modification time of proj/{relative}");
+    }
+    assert_eq!(
+        mode_and_time(&inbox.join("deploy.sh")),
+        (0o750, mode_and_time(&single).1)
+    );
+    let ran = std::process::Command::new(inbox.join("proj/run.sh"))
+        .output()
+        .unwrap();
+    assert_eq!(ran.stdout, b"ran\n");
+}

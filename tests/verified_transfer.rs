@@ -170,3 +170,62 @@ fn receive_stdout_writes_the_file_to_standard_output() {
         .join("\n");
     assert!(rest.contains("\"event\":\"done\""), "{rest}");
 }
+
+/// `date -d @SECS '+%Y-%m-%d %H:%M:%S'` in the zone `tz`: what a person there reads.
+fn wall_time(secs: u64, tz: &str) -> String {
+    let out = std::process::Command::new("date")
+        .env("TZ", tz)
+        .arg("-d")
+        .arg(format!("@{secs}"))
+        .arg("+%Y-%m-%d %H:%M:%S")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "date: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn history_shows_when_in_local_time_and_json_keeps_the_unix_time() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let source = random_file(work.path(), "dated.bin", 1000);
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
+    let sent = send_direct(&alice, [&source], &bob.device_id, &receiving.addr, &[])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    receiving.wait_for("done");
+    receiving.wait_exit();
+
+    for device in [&alice, &bob] {
+        let out = device.ferry().args(["--json", "history"]).output().unwrap();
+        let records = json_events(&out.stdout);
+        assert_eq!(records.len(), 1, "{records:?}");
+        let at = records[0]["at"].as_u64().expect("`at` stays a Unix time");
+        // A zone half an hour off any whole-hour one; POSIX form where tzdata is missing.
+        let india = if std::path::Path::new("/usr/share/zoneinfo/Asia/Kolkata").exists() {
+            "Asia/Kolkata"
+        } else {
+            "IST-5:30"
+        };
+        let mut seen = Vec::new();
+        for tz in ["UTC", india] {
+            let out = device
+                .ferry()
+                .env("TZ", tz)
+                .arg("history")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            let line = String::from_utf8(out.stdout).unwrap();
+            let expected = wall_time(at, tz);
+            assert!(
+                line.starts_with(&format!("{expected}  ")),
+                "TZ={tz}: expected {expected} (Unix {at}) first in {line:?}"
+            );
+            seen.push(expected);
+        }
+        assert_ne!(seen[0], seen[1], "the two zones show different times");
+    }
+}

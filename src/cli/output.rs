@@ -222,6 +222,15 @@ impl Reporter for Console {
                 "this is device {device_id} (account {account_id}); senders use: ferry send \
                  FILE --to {device_id}"
             )),
+            Event::DeviceCreated {
+                device_id,
+                account_id,
+                home,
+            } => self.say(&format!(
+                "created a new device {device_id} (account {account_id}) in {home}; its keys \
+                 stay there: keep that directory, or back the account up with `ferry account \
+                 export`"
+            )),
             Event::Dht {
                 state: "alone",
                 detail,
@@ -388,6 +397,37 @@ pub fn ago(seconds: u64) -> String {
         7200..=172_799 => format!("{} h", seconds / 3600),
         _ => format!("{} days", seconds / 86_400),
     }
+}
+
+/// Unix time `secs` as local wall time, `2026-12-02 23:41:07`, in the zone `TZ` names (the
+/// system's when unset); the number itself when the C library cannot convert it.
+pub fn local_time(secs: u64) -> String {
+    let Ok(t) = libc::time_t::try_from(secs) else {
+        return secs.to_string();
+    };
+    extern "C" {
+        /// POSIX (not in the `libc` crate for every target): reads `TZ` again.
+        fn tzset();
+    }
+    // SAFETY: `tzset` only reads the environment; `localtime_r` writes only into `tm`, which
+    // lives on this stack frame, and is read only when it reports success.
+    let tm = unsafe {
+        tzset();
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return secs.to_string();
+        }
+        tm
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        i64::from(tm.tm_year) + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
 }
 
 #[cfg(test)]

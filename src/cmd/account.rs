@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, command: AccountCommand) -> Result<()> {
             out,
             passphrase: args,
         } => {
-            Identity::load_or_create(&ctx.home)?;
+            ctx.identity()?;
             if out.exists() {
                 bail!("{} exists: not overwriting it", out.display());
             }

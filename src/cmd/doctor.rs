@@ -9,7 +9,6 @@
 use super::Context;
 use crate::cli::DoctorArgs;
 use crate::config::Settings;
-use crate::identity::Identity;
 use crate::net::ice::local_addresses;
 use crate::net::{turn, upnp};
 use anyhow::{bail, Result};
@@ -30,7 +29,7 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let identity = Identity::load_or_create(&ctx.home)?;
+    let identity = ctx.identity()?;
     if !ctx.console.json() {
         println!("device     {}", identity.device);
         println!(

@@ -1,11 +1,10 @@
 //! `ferry id`: this device's identity, created on first use.
 
 use super::Context;
-use crate::identity::Identity;
 use anyhow::Result;
 
 pub fn run(ctx: &Context) -> Result<()> {
-    let identity = Identity::load_or_create(&ctx.home)?;
+    let identity = ctx.identity()?;
     if ctx.console.json() {
         ctx.console.print_json(&serde_json::json!({
             "account_id": identity.account.to_string(),

@@ -46,13 +46,30 @@ impl Context {
         }
     }
 
+    /// This device's identity, created on first use: a new one is reported (a line, or a
+    /// `device_created` event), since it is who peers will know this machine as from now on.
+    pub fn identity(&self) -> Result<crate::identity::Identity> {
+        use crate::events::Reporter as _;
+        if crate::identity::Identity::exists(&self.home) {
+            return crate::identity::Identity::load(&self.home);
+        }
+        let identity = crate::identity::Identity::create(&self.home)?;
+        self.console.report(crate::events::Event::DeviceCreated {
+            device_id: identity.device.to_string(),
+            account_id: identity.account.to_string(),
+            home: self.home.display().to_string(),
+        });
+        Ok(identity)
+    }
+
     /// Start this device's DHT node with the global options.
     pub async fn start_dht(&self) -> Result<Dht> {
         Dht::start(self.dht.clone()).await
     }
 }
 
-/// `ferry history`: one line (or JSON object) per recorded transfer, oldest first.
+/// `ferry history`: one line (or JSON object) per recorded transfer, oldest first. Lines
+/// show local time (`TZ` honoured); JSON keeps the Unix time `at`.
 fn history(ctx: &Context) -> Result<()> {
     for i in crate::history::load(&ctx.home)? {
         if ctx.console.json() {
@@ -61,7 +78,7 @@ fn history(ctx: &Context) -> Result<()> {
             // Names, ids and interactions come from peers: shown escaped.
             let line = format!(
                 "{}  {:<8} {:<9} {} ({} bytes)  device {}  {}",
-                i.at,
+                crate::cli::output::local_time(i.at),
                 i.direction,
                 i.outcome,
                 i.name,

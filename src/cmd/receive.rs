@@ -36,7 +36,7 @@ enum Arrival {
 }
 
 pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
-    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
+    let identity = Arc::new(ctx.identity()?);
     // --dir, --accept (--yes) and --from as merged with FERRY_* and the configuration file.
     let dir = ctx.settings.dir.value.clone();
     let args = ReceiveArgs {

@@ -83,7 +83,7 @@ async fn ask_here(
     dir: &Path,
     timeout: Duration,
 ) -> Result<()> {
-    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
+    let identity = Arc::new(ctx.identity()?);
     let dht = ctx.start_dht().await?;
     // Listen before asking, so that no answer is missed.
     let (incoming, mut connected) = mpsc::channel(4);

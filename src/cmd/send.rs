@@ -94,7 +94,7 @@ fn set_summary(entries: &[set::SetEntry], skipped: usize) -> String {
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     let (source, name, skipped) = source_of(ctx, &args.paths)?;
     let name = args.name.clone().unwrap_or(name);
-    let identity = Arc::new(Identity::load_or_create(&ctx.home)?);
+    let identity = Arc::new(ctx.identity()?);
     let outgoing = Arc::new(Outgoing {
         source,
         name,
@@ -340,6 +340,8 @@ mod tests {
             kind,
             size,
             source: None,
+            mode: None,
+            mtime: None,
         };
         let entries = [
             entry("build", EntryKind::Directory, 0),

@@ -19,12 +19,18 @@
 //! them; blocks are recycled, so memory stays flat whatever the file size. A part file is
 //! removed when dropped unless it was kept (linked under its final name) or preserved for a
 //! later resume (the connection broke: the verified-later prefix is worth keeping).
+//!
+//! A verified file gets the permission bits the sender gave, less this user's umask (as `tar`
+//! does for ordinary users: a sender cannot make a file writable by others here; without bits,
+//! those of any new file of this user) and its modification time, set on the part file before it is
+//! linked under its final name ([`Hints`]).
 
 use crate::proto::name::numbered;
+use crate::proto::transfer::Mtime;
 use anyhow::{anyhow, bail, Context, Result};
 use sha3::{Digest as _, Sha3_256};
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
+use std::fs::{File, FileTimes, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -176,6 +182,34 @@ fn create_exclusive(path: &Path) -> std::io::Result<File> {
         .mode(0o600)
         .custom_flags(OPEN_FLAGS)
         .open(path)
+}
+
+/// What the sender said about a file besides its bytes (`Ferry-Mode`, `Ferry-Mtime`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// Permission bits; only `0o777` is ever applied.
+    pub mode: Option<u32>,
+    pub mtime: Option<Mtime>,
+}
+
+impl Hints {
+    pub fn of(header: &crate::proto::transfer::Header) -> Hints {
+        Hints {
+            mode: header.mode,
+            mtime: header.mtime,
+        }
+    }
+}
+
+/// Set the modification time of the directory `path` (not through a symbolic link).
+pub fn set_dir_mtime(path: &Path, mtime: Mtime) -> Result<()> {
+    let dir = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    dir.set_times(FileTimes::new().set_modified(mtime.to_system_time()))
+        .with_context(|| format!("setting the time of {}", path.display()))
 }
 
 /// The temporary file a body is written to; removed on drop unless kept or preserved.
@@ -371,23 +405,34 @@ impl PartFile {
     }
 
     /// Write the rest and sync; the file stays where it is (an entry inside a set's directory).
-    pub async fn finish_in_place(mut self) -> Result<()> {
+    pub async fn finish_in_place(mut self, hints: Hints) -> Result<()> {
         self.flush_all().await?;
-        self.open_up()?;
+        self.open_up(hints)?;
         self.preserved = true;
         Ok(())
     }
 
-    /// A verified file gets the mode any new file of this user gets (0666 less the umask):
-    /// 0600 protected it only while it was a part file in the private directory, where no one
-    /// else can swap the name this goes through.
-    fn open_up(&self) -> Result<()> {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            &self.path,
-            std::fs::Permissions::from_mode(0o666 & !process_umask()),
-        )
-        .with_context(|| format!("setting the mode of {}", self.shown.display()))
+    /// A verified file gets the sender's time and permission bits (`& 0o777`, less the umask:
+    /// the executable bits travel, write access for others only if this user allows it), or
+    /// without them the mode any new file of this user gets (0666 less the umask): 0600 protected it
+    /// only while it was a part file in the private directory, where no one else can swap the
+    /// name this goes through. A time that cannot be set is logged, not fatal.
+    fn open_up(&self, hints: Hints) -> Result<()> {
+        // Opened before the mode changes: a mode without read permission is valid.
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(OPEN_FLAGS)
+            .open(&self.path)
+            .with_context(|| format!("opening {}", self.shown.display()))?;
+        if let Some(mtime) = hints.mtime {
+            let times = FileTimes::new().set_modified(mtime.to_system_time());
+            if let Err(err) = file.set_times(times) {
+                tracing::warn!("could not set the time of {}: {err}", self.shown.display());
+            }
+        }
+        let mode = hints.mode.unwrap_or(0o666) & 0o777 & !process_umask();
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting the mode of {}", self.shown.display()))
     }
 
     async fn flush_all(&mut self) -> Result<()> {
@@ -399,13 +444,13 @@ impl PartFile {
 
     /// Write the rest, sync, and link under the first free name in `dir`; the temporary
     /// name goes.
-    pub async fn keep(mut self, dir: &Path, name: &str) -> Result<PathBuf> {
+    pub async fn keep(mut self, dir: &Path, name: &str, hints: Hints) -> Result<PathBuf> {
         self.flush_all().await?;
         if self.to_stdout {
             return Ok(self.path.clone());
         }
         let path = self.path.clone();
-        self.open_up()?;
+        self.open_up(hints)?;
         let kept = move_to_free_name(&path, dir, name);
         if kept.is_ok() {
             self.preserved = true;
@@ -888,7 +933,10 @@ mod tests {
         assert_ne!(one.path(), two.path());
         assert!(one.path().starts_with(parts.path()));
         one.write(b"data").await.unwrap();
-        let kept = one.keep(dir.path(), "a.bin").await.unwrap();
+        let kept = one
+            .keep(dir.path(), "a.bin", Hints::default())
+            .await
+            .unwrap();
         assert_eq!(kept, dir.path().join("a (2).bin"));
         assert_eq!(std::fs::read(&kept).unwrap(), b"data");
         assert_eq!(std::fs::read(&target).unwrap(), bytes);

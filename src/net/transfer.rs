@@ -16,13 +16,14 @@
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
 use crate::net::partfile::{
-    move_to_free_name, resume_key, Opened, PartDir, PartFile, Parts, Resumable,
+    move_to_free_name, resume_key, set_dir_mtime, Hints, Opened, PartDir, PartFile, Parts,
+    Resumable,
 };
 use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
 use crate::proto::transfer::{
-    Digest, EntryKind, Header, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError,
+    Digest, EntryKind, Header, Mtime, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError,
     SEND_RECORD_BYTES,
 };
 use crate::set::SetEntry;
@@ -132,6 +133,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut file = None;
+    let mut hints = (None, None);
     let (size, entries) = match &outgoing.source {
         Source::File(path) => {
             let opened = tokio::fs::File::open(path)
@@ -142,6 +144,7 @@ where
                 bail!("{} is not a regular file", path.display());
             }
             file = Some(opened);
+            hints = file_hints(&meta);
             (Some(meta.len()), None)
         }
         Source::Stdin => (None, None),
@@ -156,6 +159,8 @@ where
         transfer_id: outgoing.transfer_id.clone(),
         sha3_256: outgoing.digest,
         entries,
+        mode: hints.0,
+        mtime: hints.1,
         ..Header::default()
     };
     let tid = header.transfer_id.clone();
@@ -292,6 +297,15 @@ where
         size,
         bytes_sent: link.wire_bytes,
     })
+}
+
+/// The mode (`0o777` bits) and modification time a regular file's header carries.
+fn file_hints(meta: &std::fs::Metadata) -> (Option<u32>, Option<Mtime>) {
+    use std::os::unix::fs::PermissionsExt;
+    (
+        Some(meta.permissions().mode() & 0o777),
+        crate::set::mtime_of(meta),
+    )
 }
 
 /// Where a body's progress stands within the whole offer.
@@ -441,6 +455,8 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 name: path.clone(),
                 transfer_id: self.tid.clone(),
                 kind: entry.kind,
+                mode: entry.mode,
+                mtime: entry.mtime,
                 ..Header::default()
             };
             let bytes = tx.begin_entry(header)?;
@@ -759,7 +775,7 @@ pub enum Received {
         digest: Digest,
         /// Bytes kept (all files of a set).
         size: u64,
-        header: Header,
+        header: Box<Header>,
     },
     RefusedHere(String),
     /// The sender took its offer back (or left) before it was decided.
@@ -806,6 +822,7 @@ where
         }
     };
     let tid = header.transfer_id.clone();
+    log_ignored(&header);
     let mut safe = sanitise(&header.name);
     reporter.report(Event::Offer {
         transfer_id: tid.clone(),
@@ -867,7 +884,12 @@ where
     let prepared = match dir {
         Some(dir) if set => Parts::open(dir)
             .and_then(|parts| PartDir::create(&parts))
-            .map(|part| (Sink::Set(SetSink::new(part, &header)), rx.accept())),
+            .map(|part| {
+                (
+                    Sink::Set(Box::new(SetSink::new(part, &header))),
+                    rx.accept(),
+                )
+            }),
         Some(dir) => prepare_file(dir, &peer, &header, &mut rx).await,
         None => PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept())),
     };
@@ -922,7 +944,9 @@ where
         BodyEnd::Finished { digest, confirm } => {
             let kept = match sink {
                 Sink::File(Target::Ready(file)) => {
-                    file.keep(dir.unwrap_or(Path::new(".")), &safe.name).await
+                    let hints = Hints::of(&header);
+                    file.keep(dir.unwrap_or(Path::new(".")), &safe.name, hints)
+                        .await
                 }
                 Sink::File(_) => Err(anyhow!("the body never started")),
                 Sink::Set(set) => {
@@ -945,7 +969,7 @@ where
                         path,
                         digest,
                         size,
-                        header,
+                        header: Box::new(header),
                     })
                 }
                 Err(err) => {
@@ -1091,7 +1115,7 @@ impl From<TransferError> for BodyError {
 /// Where the bodies of an accepted offer go.
 enum Sink {
     File(Target),
-    Set(SetSink),
+    Set(Box<SetSink>),
 }
 
 /// A single file's destination: ready, or waiting for the sender's answer to a resume offer.
@@ -1175,8 +1199,12 @@ struct SetSink {
     total: u64,
     entries: u64,
     done_bytes: u64,
-    /// The entry being received: offered path, safe components, its file (none for a dir).
-    current: Option<(String, Vec<String>, Option<PartFile>)>,
+    /// The entry being received: offered path, safe components, its file (none for a dir),
+    /// what the sender said of its mode and time.
+    current: Option<(String, Vec<String>, Option<PartFile>, Hints)>,
+    /// Directories with a modification time to set once their contents are in place: safe
+    /// components, time.
+    dir_times: Vec<(Vec<String>, Mtime)>,
     /// Verified files: offered path, safe components, size, digest.
     files: Vec<(String, Vec<String>, u64, Digest)>,
     /// Top-level names in order of arrival.
@@ -1194,6 +1222,7 @@ impl SetSink {
             done_bytes: 0,
             current: None,
             files: Vec::new(),
+            dir_times: Vec::new(),
             top: Vec::new(),
             top_seen: Default::default(),
         }
@@ -1202,6 +1231,7 @@ impl SetSink {
     async fn on(&mut self, rx: &Receiver, event: ReceiverEvent<'_>) -> Result<Step, BodyError> {
         match event {
             ReceiverEvent::Entry(entry) => {
+                log_ignored(&entry);
                 let parts = sanitise_relative(&entry.name).map_err(|why| {
                     BodyError::Protocol(TransferError::InvalidEntry {
                         name: entry.name.chars().take(80).collect(),
@@ -1217,6 +1247,9 @@ impl SetSink {
                         std::fs::create_dir_all(&target)
                             .with_context(|| format!("creating {}", target.display()))
                             .map_err(BodyError::Local)?;
+                        if let Some(mtime) = entry.mtime {
+                            self.dir_times.push((parts.clone(), mtime));
+                        }
                         None
                     }
                     EntryKind::File => {
@@ -1228,25 +1261,28 @@ impl SetSink {
                         Some(PartFile::create(&target).map_err(BodyError::Local)?)
                     }
                 };
-                self.current = Some((entry.name, parts, file));
+                let hints = Hints::of(&entry);
+                self.current = Some((entry.name, parts, file, hints));
                 Ok(Step::Continue)
             }
             ReceiverEvent::Data(data) => match &mut self.current {
-                Some((_, _, Some(file))) => {
+                Some((_, _, Some(file), _)) => {
                     file.write(data).await.map_err(BodyError::Local)?;
                     Ok(Step::Continue)
                 }
                 _ => Err(BodyError::Local(anyhow!("data for no file"))),
             },
             ReceiverEvent::Finished(digest) => {
-                let Some((offered, parts, file)) = self.current.take() else {
+                let Some((offered, parts, file, hints)) = self.current.take() else {
                     return Err(BodyError::Local(anyhow!("an entry ended that never began")));
                 };
                 let size = rx.received();
                 self.done_bytes += size;
                 self.entries -= 1;
                 if let Some(file) = file {
-                    file.finish_in_place().await.map_err(BodyError::Local)?;
+                    file.finish_in_place(hints)
+                        .await
+                        .map_err(BodyError::Local)?;
                     self.files.push((offered, parts, size, digest));
                 }
                 if self.entries == 0 {
@@ -1265,7 +1301,8 @@ impl SetSink {
     /// Move what arrived into `dir` (each top-level entry under a free name; `name` replaces
     /// the only one when there is just one) and report every file where it now is. Top-level
     /// names follow the rules of single files ([`sanitise`]: nothing hidden lands in `dir`);
-    /// below them, a tree keeps its own names (`.gitignore` stays).
+    /// below them, a tree keeps its own names (`.gitignore` stays). Directories get their
+    /// times last, where they now are (a move may touch one), deepest first.
     fn keep(self, dir: &Path, name: &str, tid: &str, reporter: &dyn Reporter) -> Result<PathBuf> {
         let mut placed = std::collections::HashMap::new();
         for top in &self.top {
@@ -1277,10 +1314,20 @@ impl SetSink {
             let path = move_to_free_name(&self.part.path.join(top), dir, &wanted)?;
             placed.insert(top.clone(), path);
         }
-        for (_, parts, size, digest) in &self.files {
-            let path = parts[1..]
+        let place = |parts: &[String]| {
+            parts[1..]
                 .iter()
-                .fold(placed[&parts[0]].clone(), |p, c| p.join(c));
+                .fold(placed[&parts[0]].clone(), |p, c| p.join(c))
+        };
+        let mut dir_times = self.dir_times.iter().collect::<Vec<_>>();
+        dir_times.sort_by_key(|(parts, _)| std::cmp::Reverse(parts.len()));
+        for (parts, mtime) in dir_times {
+            if let Err(err) = set_dir_mtime(&place(parts), *mtime) {
+                tracing::warn!("{err:#}");
+            }
+        }
+        for (_, parts, size, digest) in &self.files {
+            let path = place(parts);
             reporter.report(Event::Entry {
                 transfer_id: tid.to_string(),
                 path: path.display().to_string(),
@@ -1292,6 +1339,16 @@ impl SetSink {
             [only] => placed[only].clone(),
             _ => dir.to_path_buf(),
         })
+    }
+}
+
+/// Log the optional fields a header carried malformed (ignored, not fatal).
+fn log_ignored(header: &Header) {
+    for (field, value) in &header.ignored {
+        tracing::debug!(
+            "ignoring {field} {value:?} of {:?}: not a valid value",
+            header.name
+        );
     }
 }
 

@@ -43,6 +43,16 @@
 //! empty body) followed by its records and `E`; the receiver answers each with `OK digest`
 //! (so every file is verified on its own) and the sender waits for it before the next entry.
 //!
+//! **Modes and times** (optional, in any header: a set's entries and a single file).
+//! `Ferry-Mode: 755` carries a file's permission bits in octal (only `0o777`: never setuid,
+//! setgid or sticky); `Ferry-Mtime: 1700000000.123456789` its modification time, seconds since
+//! the Unix epoch with up to 9 digits of fraction (a directory carries its time too, no mode).
+//! Both may be absent (a stream has neither). They are hints, not part of what is verified: a
+//! receiver that does not know them ignores them like any unknown field, and one that does
+//! ignores a malformed or repeated value (listed in [`Header::ignored`] for its log) instead of
+//! refusing the transfer. The receiver applies the bits `& 0o777` and the time once a file is
+//! verified, a directory's time once everything inside it is in place.
+//!
 //! Limits ([`MAX_HEADER_BYTES`], [`MAX_RECORD_BYTES`], [`MAX_LINE_BYTES`]) bound every buffer a
 //! peer can make us fill. Every way a peer can misbehave is one [`TransferError`] variant.
 
@@ -77,6 +87,76 @@ pub enum EntryKind {
     Directory,
 }
 
+/// Latest modification time accepted (9999-12-31T23:59:59Z): later than any real file's, and
+/// far from where adding it to the epoch could overflow.
+pub const MAX_MTIME_SECS: u64 = 253_402_300_799;
+/// Longest `Ferry-Mode` value: four octal digits (higher bits than `0o7777` are no mode).
+const MAX_MODE_DIGITS: usize = 4;
+/// Ignored values kept per header for the log: a few say what is wrong.
+const MAX_IGNORED: usize = 4;
+
+/// A modification time: whole seconds since the Unix epoch (at most [`MAX_MTIME_SECS`]) and
+/// nanoseconds (below one second).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mtime {
+    pub secs: u64,
+    pub nanos: u32,
+}
+
+impl Mtime {
+    /// `time` as sent; `None` before the epoch or after [`MAX_MTIME_SECS`] (not carried).
+    pub fn from_system_time(time: std::time::SystemTime) -> Option<Mtime> {
+        let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+        (since.as_secs() <= MAX_MTIME_SECS).then(|| Mtime {
+            secs: since.as_secs(),
+            nanos: since.subsec_nanos(),
+        })
+    }
+
+    pub fn to_system_time(self) -> std::time::SystemTime {
+        // In range by construction (`secs` ≤ MAX_MTIME_SECS, `nanos` < 10^9).
+        std::time::UNIX_EPOCH + std::time::Duration::new(self.secs, self.nanos)
+    }
+
+    /// `SECS` or `SECS.NNNNNNNNN`, as `Ferry-Mtime` carries it.
+    pub fn encode(self) -> String {
+        if self.nanos == 0 {
+            self.secs.to_string()
+        } else {
+            format!("{}.{:09}", self.secs, self.nanos)
+        }
+    }
+
+    /// Strictly `DIGITS[.DIGITS]`: at most [`MAX_MTIME_SECS`] seconds, 1 to 9 fraction digits.
+    pub fn parse(value: &str) -> Option<Mtime> {
+        let (secs, fraction) = match value.split_once('.') {
+            Some((secs, fraction)) => (secs, Some(fraction)),
+            None => (value, None),
+        };
+        let secs = parse_decimal(secs).filter(|&s| s <= MAX_MTIME_SECS)?;
+        let nanos = match fraction {
+            None => 0,
+            Some(f) if (1..=9).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => {
+                // Right-padded to nine digits: ".5" is half a second.
+                format!("{f:0<9}").parse().ok()?
+            }
+            Some(_) => return None,
+        };
+        Some(Mtime { secs, nanos })
+    }
+}
+
+/// Strictly 1 to [`MAX_MODE_DIGITS`] octal digits; only the permission bits (`0o777`) kept.
+pub fn parse_mode(value: &str) -> Option<u32> {
+    if value.is_empty()
+        || value.len() > MAX_MODE_DIGITS
+        || !value.bytes().all(|b| (b'0'..=b'7').contains(&b))
+    {
+        return None;
+    }
+    u32::from_str_radix(value, 8).ok().map(|mode| mode & 0o777)
+}
+
 /// The header a sender offers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Header {
@@ -95,6 +175,13 @@ pub struct Header {
     pub entries: Option<u64>,
     /// `Ferry-Entry`: file or directory (entries of a set).
     pub kind: EntryKind,
+    /// `Ferry-Mode`: the file's permission bits (within `0o777`), when the sender gave them.
+    pub mode: Option<u32>,
+    /// `Ferry-Mtime`: the modification time, when the sender gave it.
+    pub mtime: Option<Mtime>,
+    /// Parsed headers only: optional fields whose value was malformed or repeated, ignored
+    /// (the field and the start of the value), for the receiver's log. Never encoded.
+    pub ignored: Vec<(&'static str, String)>,
 }
 
 /// Every way the other side can break the protocol, with what was expected and what arrived.
@@ -183,6 +270,12 @@ impl Header {
         if self.kind == EntryKind::Directory {
             text.push_str("Ferry-Entry: dir\n");
         }
+        if let Some(mode) = self.mode {
+            text.push_str(&format!("Ferry-Mode: {:o}\n", mode & 0o777));
+        }
+        if let Some(mtime) = self.mtime {
+            text.push_str(&format!("Ferry-Mtime: {}\n", mtime.encode()));
+        }
         text.push('\n');
         text.into_bytes()
     }
@@ -229,6 +322,9 @@ struct HeaderFields {
     streamed: Option<bool>,
     entries: Option<u64>,
     kind: Option<EntryKind>,
+    mode: Option<u32>,
+    mtime: Option<Mtime>,
+    ignored: Vec<(&'static str, String)>,
 }
 
 impl HeaderFields {
@@ -292,7 +388,29 @@ impl HeaderFields {
                 };
                 put(&mut self.kind, "Ferry-Entry", kind)
             }
+            // Hints: a bad or repeated value is ignored (and listed), never fatal.
+            "ferry-mode" => {
+                match parse_mode(value).filter(|_| self.mode.is_none()) {
+                    Some(mode) => self.mode = Some(mode),
+                    None => self.ignore("Ferry-Mode", value),
+                }
+                Ok(())
+            }
+            "ferry-mtime" => {
+                match Mtime::parse(value).filter(|_| self.mtime.is_none()) {
+                    Some(mtime) => self.mtime = Some(mtime),
+                    None => self.ignore("Ferry-Mtime", value),
+                }
+                Ok(())
+            }
             _ => Ok(()), // Fields of later versions or of jami-daemon: ignored.
+        }
+    }
+
+    fn ignore(&mut self, field: &'static str, value: &str) {
+        // Bounded: at most MAX_IGNORED entries of at most 80 bytes each.
+        if self.ignored.len() < MAX_IGNORED {
+            self.ignored.push((field, one_line(value, 80)));
         }
     }
 
@@ -340,6 +458,9 @@ impl HeaderFields {
             sha3_256: self.sha3_256,
             entries: self.entries,
             kind: self.kind.unwrap_or_default(),
+            mode: self.mode,
+            mtime: self.mtime,
+            ignored: self.ignored,
         })
     }
 }

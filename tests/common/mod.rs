@@ -41,7 +41,10 @@ impl Device {
             .output()
             .expect("run ferry id");
         assert!(out.status.success(), "ferry id: {out:?}");
-        let id: Value = serde_json::from_slice(&out.stdout).expect("id json");
+        // A new home first says it made a device (a `device_created` event), then the ids.
+        let id = json_events(&out.stdout)
+            .pop()
+            .expect("the ids as a JSON line");
         Device {
             device_id: id["device_id"].as_str().expect("device_id").to_string(),
             account_id: id["account_id"].as_str().expect("account_id").to_string(),

@@ -396,6 +396,116 @@ fn header_field_errors() {
 }
 
 #[test]
+fn modes_and_times_are_encoded_as_octal_and_seconds_dot_nanos() {
+    let h = Header {
+        mode: Some(0o755),
+        mtime: Some(Mtime {
+            secs: 1_700_000_000,
+            nanos: 123_456_789,
+        }),
+        ..header(1)
+    };
+    let text = String::from_utf8(h.encode()).unwrap();
+    assert!(text.contains("\nFerry-Mode: 755\n"), "{text}");
+    assert!(
+        text.contains("\nFerry-Mtime: 1700000000.123456789\n"),
+        "{text}"
+    );
+    let (parsed, _) = Header::parse(text.as_bytes()).unwrap().unwrap();
+    assert_eq!(parsed, h);
+    // Whole seconds travel without a fraction; a short fraction is read as written.
+    let whole = Mtime {
+        secs: 1_000_000_000,
+        nanos: 0,
+    };
+    assert_eq!(whole.encode(), "1000000000");
+    assert_eq!(Mtime::parse("1000000000"), Some(whole));
+    assert_eq!(
+        Mtime::parse("12.5"),
+        Some(Mtime {
+            secs: 12,
+            nanos: 500_000_000
+        })
+    );
+    assert_eq!(Mtime::parse("0.000000001").map(|m| m.nanos), Some(1));
+    // Only the permission bits are ever kept.
+    assert_eq!(parse_mode("4755"), Some(0o755));
+    assert_eq!(parse_mode("7777"), Some(0o777));
+    assert_eq!(parse_mode("0"), Some(0));
+    let setuid = Header {
+        mode: Some(0o4755),
+        ..header(1)
+    };
+    assert!(String::from_utf8(setuid.encode())
+        .unwrap()
+        .contains("Ferry-Mode: 755\n"));
+    // A time the sender's clock cannot carry is not sent.
+    let before_epoch = std::time::UNIX_EPOCH - std::time::Duration::from_secs(1);
+    assert_eq!(Mtime::from_system_time(before_epoch), None);
+    let t = std::time::UNIX_EPOCH + std::time::Duration::new(1_000_000_000, 7);
+    assert_eq!(Mtime::from_system_time(t).unwrap().to_system_time(), t);
+}
+
+#[test]
+fn malformed_modes_and_times_are_ignored_not_fatal() {
+    let bad_modes = [
+        "", "8", "-755", "+755", "0x1ed", "75 5", "17777", "7558", "rwx", "٧٥٥",
+    ];
+    let bad_times = [
+        "",
+        "-1",
+        "+5",
+        "1e9",
+        "1.",
+        ".5",
+        "1.1234567890",
+        "1.-5",
+        "1.5.5",
+        "253402300800",
+        "99999999999999999999999",
+        "0x10",
+    ];
+    for value in bad_modes {
+        let wire = format!("Content-Length: 1\nFerry-Mode: {value}\n\n");
+        let (h, _) = Header::parse(wire.as_bytes()).unwrap().unwrap();
+        assert_eq!(h.mode, None, "{value:?}");
+        assert_eq!(h.ignored, [("Ferry-Mode", value.trim().to_string())]);
+    }
+    for value in bad_times {
+        assert_eq!(Mtime::parse(value), None, "{value:?}");
+        let wire = format!("Content-Length: 1\nFerry-Mtime: {value}\n\n");
+        let (h, _) = Header::parse(wire.as_bytes()).unwrap().unwrap();
+        assert_eq!((h.mtime, h.size), (None, Some(1)), "{value:?}");
+        assert_eq!(h.ignored.len(), 1, "{value:?}");
+    }
+    // A repeated field keeps the first value; the list of what was ignored is bounded.
+    let mut wire = "Content-Length: 1\nFerry-Mode: 644\nFerry-Mtime: 5\n".to_string();
+    for _ in 0..100 {
+        wire.push_str("Ferry-Mode: 777\nFerry-Mtime: 6\n");
+    }
+    wire.push('\n');
+    let (h, _) = Header::parse(wire.as_bytes()).unwrap().unwrap();
+    assert_eq!(h.mode, Some(0o644));
+    assert_eq!(h.mtime, Some(Mtime { secs: 5, nanos: 0 }));
+    assert_eq!(h.ignored.len(), MAX_IGNORED);
+    // A set entry with a bad hint still arrives, without it.
+    let offer = set_header(1, 3);
+    let mut rx = accepted(offer);
+    let mut wire =
+        b"Content-Length: 3\nDisplay-Name: build/x\nFerry-Mode: 999\nFerry-Mtime: 7\n\n".to_vec();
+    wire.extend(data_record(b"abc"));
+    wire.extend(end_record(sha3_256(b"abc")));
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    let Owned::Entry(entry) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(entry.mode, None);
+    assert_eq!(entry.mtime, Some(Mtime { secs: 7, nanos: 0 }));
+    assert_eq!(entry.ignored, [("Ferry-Mode", "999".to_string())]);
+    assert_eq!(events.last(), Some(&Owned::Finished(sha3_256(b"abc"))));
+}
+
+#[test]
 fn jami_style_header_without_ferry_fields_is_accepted() {
     let mut rx = Receiver::new();
     let events = feed_receiver(
@@ -479,9 +589,10 @@ fn sender_bounds_reply_lines() {
 
 proptest! {
     #[test]
-    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(1..=u64::MAX), dir in any::<bool>()) {
+    fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(1..=u64::MAX), dir in any::<bool>(), mode in proptest::option::of(0u32..=0o777), mtime in proptest::option::of((0..=MAX_MTIME_SECS, 0u32..1_000_000_000))) {
         let kind = if dir { EntryKind::Directory } else { EntryKind::File };
-        let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind };
+        let mtime = mtime.map(|(secs, nanos)| Mtime { secs, nanos });
+        let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind, mode, mtime, ignored: vec![] };
         let wire = h.encode();
         let (parsed, used) = Header::parse(&wire).unwrap().unwrap();
         prop_assert_eq!(used, wire.len());

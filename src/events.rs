@@ -59,7 +59,7 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         offered_name: Option<String>,
     },
-    /// An offer waits for `ferry accept ID` (or `--reject`).
+    /// An offer waits for `ferry accept ID` (or `ferry accept --reject ID`).
     Pending {
         id: String,
         transfer_id: String,
@@ -113,8 +113,9 @@ pub enum Event {
         by: &'static str,
         reason: String,
     },
-    /// A re-request: sent (requester, `outcome` = `asked`, `to` the devices asked), answered
-    /// (server: `sending` or `refused` with the reason; requester: `refused` by a member).
+    /// A re-request: sent (requester, `outcome` = `asked`, one event per device asked),
+    /// answered (server: `sending` or `refused` with the reason; requester: `refused` by a
+    /// member).
     Rerequest {
         interaction: String,
         peer_device: String,

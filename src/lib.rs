@@ -3,7 +3,7 @@
 //! The layers, each in its own module (see `README.md` for the protocol):
 //!
 //! ```text
-//! cli  →  cmd/{id,send,receive,accept,rerequest}  →  connector  →  net/*  ↔  proto/*
+//! cli  →  cmd/{id,send,receive,accept,rerequest,account,dht,doctor,generate}  →  connector  →  net/*  ↔  proto/*
 //! ```
 //!
 //! - [`proto`] is pure: protocol machines that take bytes (and, where time matters, `now`) and

@@ -26,6 +26,7 @@ use crate::net::Interrupt;
 use crate::proto::admission::{check_offer, Admission, Refusal};
 use crate::proto::dht::value::Value;
 use crate::proto::ratelog::RateLog;
+use crate::proto::rendezvous::{Answer, Answering, Offering, Step, Tick, ANSWER_TIMEOUT};
 use crate::proto::signal::{
     account_key, device_key, open_announcement, open_message, open_request, peer_key, seal,
     seal_announcement, Announcement, DeviceInfo, Message, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
@@ -39,7 +40,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
@@ -48,10 +49,6 @@ use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for a TLS handshake to complete.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a sender waits for the answer to its offer (dhtnet's `DHT_MSG_TIMEOUT`).
-pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
-/// How often an unanswered offer is put again.
-const OFFER_AGAIN: Duration = Duration::from_secs(6);
 /// How long ICE may take to find a path once both sides have each other's candidates.
 pub const ICE_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -195,31 +192,42 @@ pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     Ok(devices)
 }
 
-/// The devices of `devices` that still receive. Those whose `ferry receive` withdrew its
-/// announcement are named (as a phase); when no device is left, that is the error, at once.
+/// Why `device` is not asked, if its newest announcement withdrew it: "device D stopped
+/// receiving N ago".
+pub fn stopped_receiving(device: &DeviceInfo) -> Option<String> {
+    let now = UnixTime::now().as_secs();
+    device.stopped.then(|| {
+        format!(
+            "device {} stopped receiving {} ago",
+            device.peer.device,
+            crate::cli::output::ago(now.saturating_sub(device.created))
+        )
+    })
+}
+
+/// Fails at once, saying when each stopped, when every device of `devices` withdrew its
+/// announcement (its `ferry receive` exited): nothing could answer.
+pub fn some_still_receive(devices: &[DeviceInfo]) -> Result<()> {
+    let stopped: Vec<String> = devices.iter().filter_map(stopped_receiving).collect();
+    if !devices.is_empty() && stopped.len() == devices.len() {
+        return Err(crate::outcome::Stop::Unreachable(format!(
+            "{}: its `ferry receive` exited; start it again there, then send again",
+            stopped.join("; ")
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The devices of `devices` that still receive; those that withdrew are named (as a phase),
+/// and when none is left, that is the error, at once.
 pub fn still_receiving(
     devices: Vec<DeviceInfo>,
     reporter: &dyn Reporter,
 ) -> Result<Vec<DeviceInfo>> {
+    some_still_receive(&devices)?;
     let (stopped, live): (Vec<_>, Vec<_>) = devices.into_iter().partition(|d| d.stopped);
-    let now = UnixTime::now().as_secs();
-    let left: Vec<String> = stopped
-        .iter()
-        .map(|d| {
-            format!(
-                "device {} stopped receiving {} ago",
-                d.peer.device,
-                crate::cli::output::ago(now.saturating_sub(d.created))
-            )
-        })
-        .collect();
-    if live.is_empty() && !left.is_empty() {
-        return Err(crate::outcome::Stop::Unreachable(format!(
-            "{}: its `ferry receive` exited; start it again there, then send again",
-            left.join("; ")
-        ))
-        .into());
-    }
+    let left: Vec<String> = stopped.iter().filter_map(stopped_receiving).collect();
     if !left.is_empty() {
         crate::events::phase(reporter, format!("{} (not asked)", left.join("; ")));
     }
@@ -300,10 +308,6 @@ pub async fn connect_via_dht(
     dht.put_once(peer_key(&target.peer.device), sealed)
         .await
         .context("publishing the connection request")?;
-    // A busy node may drop the offer or the update that carries it to the device: it is put
-    // again while no answer came (the device drops a copy it already answered as a replay).
-    let mut again =
-        tokio::time::interval_at(tokio::time::Instant::now() + OFFER_AGAIN, OFFER_AGAIN);
     crate::events::phase(
         reporter,
         format!(
@@ -311,73 +315,79 @@ pub async fn connect_via_dht(
             offer.candidates.len()
         ),
     );
+    let mut waiting = Offering::new(Instant::now(), offer.id, device);
     let mut guard = ReplayGuard::default();
-    let answer = tokio::time::timeout(ANSWER_TIMEOUT, async {
-        loop {
-            let event = tokio::select! {
-                e = answers.next() => e,
-                _ = again.tick() => {
-                    // A new value (new id), or storing nodes would take it as a refresh and
-                    // tell no listener.
-                    let value = sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE);
-                    let (dht, key) = (dht.clone(), peer_key(&device));
-                    tokio::spawn(async move {
-                        if let Err(err) = dht.put_once(key, value).await {
-                            tracing::debug!("publishing the offer again: {err:#}");
-                        }
-                    });
-                    continue;
+    let answer = loop {
+        let Some(wake) = waiting.poll_timeout() else {
+            bail!("the wait for the answer ended with no outcome");
+        };
+        let event = tokio::select! {
+            e = answers.next() => e,
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(wake)) => {
+                match waiting.handle_timeout(Instant::now()) {
+                    Some(Tick::PublishAgain) => {
+                        // A new value (new id), or storing nodes would take it as a refresh
+                        // and tell no listener.
+                        let value =
+                            sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE);
+                        let (dht, key) = (dht.clone(), peer_key(&device));
+                        tokio::spawn(async move {
+                            if let Err(err) = dht.put_once(key, value).await {
+                                tracing::debug!("publishing the offer again: {err:#}");
+                            }
+                        });
+                    }
+                    Some(Tick::GaveUp) => {
+                        let age = UnixTime::now().as_secs().saturating_sub(target.created);
+                        return Err(crate::outcome::Stop::Unreachable(format!(
+                            "device {device} did not answer within {}s; it last announced \
+                             itself {} ago, so it has probably stopped: start `ferry receive` \
+                             there, or send again later",
+                            ANSWER_TIMEOUT.as_secs(),
+                            crate::cli::output::ago(age)
+                        ))
+                        .into());
+                    }
+                    None => {}
                 }
-            };
-            let Some(event) = event else {
-                bail!("the DHT node stopped");
-            };
-            let ListenEvent::Values(values) = event else {
                 continue;
-            };
-            for value in values {
-                if value.user_type != REQUEST_USER_TYPE {
-                    continue;
-                }
-                match open_request(
+            }
+        };
+        let Some(event) = event else {
+            bail!("the DHT node stopped");
+        };
+        let ListenEvent::Values(values) = event else {
+            continue;
+        };
+        let opened = values
+            .iter()
+            .filter(|value| value.user_type == REQUEST_USER_TYPE)
+            .filter_map(|value| {
+                open_request(
                     &value.data,
                     identity.enc_secret(),
                     &identity.device,
                     UnixTime::now(),
                     &mut guard,
-                ) {
-                    Ok((r, peer))
-                        if r.is_answer && r.id == offer.id && peer.device == target.peer.device =>
-                    {
-                        return Ok(r);
-                    }
-                    Ok(_) => {}
-                    Err(err) => tracing::debug!("ignoring a value at our key: {err}"),
-                }
+                )
+                .inspect_err(|err| tracing::debug!("ignoring a value at our key: {err}"))
+                .ok()
+            });
+        let mut outcome = None;
+        for (request, signer) in opened {
+            outcome = waiting.handle_request(request, signer.device);
+            if outcome.is_some() {
+                break;
             }
         }
-    })
-    .await
-    .map_err(|_| {
-        let age = UnixTime::now().as_secs().saturating_sub(target.created);
-        crate::outcome::Stop::Unreachable(format!(
-            "device {} did not answer within {}s; it last announced itself {} ago, so it has \
-             probably stopped: start `ferry receive` there, or send again later",
-            target.peer.device,
-            ANSWER_TIMEOUT.as_secs(),
-            crate::cli::output::ago(age)
-        ))
-    })??;
-    if !answer.refused.is_empty() {
-        // Peer text: printable characters only, and not much of it.
-        let reason: String = answer
-            .refused
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        return Err(crate::outcome::Stop::Refused(reason).into());
-    }
+        if let Some(outcome) = outcome {
+            break outcome;
+        }
+    };
+    let answer = match answer {
+        Answer::Accepted(answer) => *answer,
+        Answer::Refused(reason) => return Err(crate::outcome::Stop::Refused(reason).into()),
+    };
     crate::events::phase(
         reporter,
         format!(
@@ -755,19 +765,26 @@ async fn answer(
         candidates: offer.candidates,
         public_addrs: offer.public_addrs,
     };
-    // The peer may dial our relayed address as soon as it reads the answer.
-    gathered.permit_peer(&remote).await;
-    // The answer is on its way once its datagrams are: ICE starts at once, while the storing
-    // nodes acknowledge it in the background. Waiting for every acknowledgement first held a
-    // reachable peer back for as long as the slowest storing node took (past the sender's ICE
-    // deadline under load).
-    let (publisher, key) = (dht.clone(), peer_key(&peer.device));
-    let value = sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE);
-    tokio::spawn(async move {
-        if let Err(err) = publisher.put_once(key, value).await {
-            tracing::warn!("publishing the answer: {err:#}");
+    // Permissions, then the answer, then ICE (`proto::rendezvous::Answering` says why).
+    let mut steps = Answering::new(gathered.relayed());
+    while let Some(step) = steps.next_step() {
+        match step {
+            Step::PermitPeer => gathered.permit_peer(&remote).await,
+            Step::PublishAnswer => {
+                // Once its datagrams are out, not when every storing node acknowledged it:
+                // that held a reachable peer back for as long as the slowest node took (past
+                // the sender's ICE deadline under load).
+                let (publisher, key) = (dht.clone(), peer_key(&peer.device));
+                let value = sealed_value(identity, &reply, &their_key, REQUEST_USER_TYPE);
+                tokio::spawn(async move {
+                    if let Err(err) = publisher.put_once(key, value).await {
+                        tracing::warn!("publishing the answer: {err:#}");
+                    }
+                });
+            }
+            Step::ConnectIce => break,
         }
-    });
+    }
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
         .with_context(|| format!("connecting to device {}", peer.device))?;

@@ -97,12 +97,18 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
     let (alice, carol) = (Device::new(), Device::new());
     let bob1 = Device::new();
     let (bob2, bob3) = (linked_device(&bob1), linked_device(&bob1));
+    let bob4 = linked_device(&bob1);
     let inbox = |n: &str| work.path().join(format!("inbox-{n}"));
 
-    // bob3 announces itself, then goes offline: its announcement stays on the DHT.
-    let offline = Receiving::start_dht(&bob3, &inbox("3"), &dht, &["--yes"]);
-    offline.interrupt();
-    offline.wait_exit();
+    // bob3 announces itself, then stops (Ctrl-C): it withdraws its announcement, so it is
+    // shown as stopped and not asked. bob4 crashes: its announcement stays, and the sender
+    // waits for its answer in vain.
+    let stopped = Receiving::start_dht(&bob3, &inbox("3"), &dht, &["--yes"]);
+    stopped.interrupt();
+    stopped.wait_exit();
+    let mut crashed = Receiving::start_dht(&bob4, &inbox("4"), &dht, &["--yes"]);
+    crashed.child.kill().unwrap();
+    wait_bounded(&mut crashed.child, WAIT);
 
     let mut r1 = Receiving::start_dht(&bob1, &inbox("1"), &dht, &["--yes"]);
     let mut r2 = Receiving::start_dht(
@@ -130,7 +136,8 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
     assert_eq!(code, Some(0), "{summary}");
     assert_eq!(outcome_of(&summary, &bob1), "done", "{summary}");
     assert_eq!(outcome_of(&summary, &bob2), "refused", "{summary}");
-    assert_eq!(outcome_of(&summary, &bob3), "no answer", "{summary}");
+    assert_eq!(outcome_of(&summary, &bob3), "stopped", "{summary}");
+    assert_eq!(outcome_of(&summary, &bob4), "no answer", "{summary}");
     r1.wait_for("done");
     // Refused on its signer when the offer was opened, before anything was gathered.
     r2.wait_for("dropped");
@@ -151,8 +158,16 @@ fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
         &dht,
         &["--yes", "--from", &carol.account_id],
     );
+    let _r4 = Receiving::start_dht(
+        &bob4,
+        &inbox("4"),
+        &dht,
+        &["--yes", "--from", &carol.account_id],
+    );
     let (code, summary) = send_to_all(&alice, &source, &bob1.account_id, &dht);
     assert_eq!(code, Some(1), "{summary}");
     assert_eq!(summary["done"], 0);
-    assert_eq!(summary["refused"], 3, "{summary}");
+    // bob3, started again, is found again (its new announcement is newer than the withdrawal).
+    assert_eq!(outcome_of(&summary, &bob3), "refused", "{summary}");
+    assert_eq!(summary["refused"], 4, "{summary}");
 }

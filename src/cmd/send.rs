@@ -180,8 +180,9 @@ async fn send_via_dht(
         ));
     }
     crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
-    let devices =
-        connector::still_receiving(connector::resolve(&dht, to).await?, ctx.console.as_ref())?;
+    // Devices that withdrew are not asked; they stay in the combined view, as stopped.
+    let devices = connector::resolve(&dht, to).await?;
+    connector::some_still_receive(&devices)?;
     if devices.is_empty() {
         bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
     }
@@ -229,6 +230,9 @@ async fn send_via_dht(
         let interrupt = ctx.interrupt.clone();
         let recorder = recorder.clone();
         set.spawn(async move {
+            if let Some(stopped) = connector::stopped_receiving(&device) {
+                return (device, Err(Stop::Unreachable(stopped).into()));
+            }
             let connect =
                 connector::connect_via_dht(&dht, &identity, &device, &candidates, console.as_ref());
             let gave_up = async {
@@ -278,7 +282,7 @@ fn report_refused(console: &crate::cli::output::Console, transfer_id: &str, err:
 }
 
 /// The combined view: success if any device verified the file; otherwise 1 when every device
-/// refused or never answered, 2 when something else went wrong.
+/// refused, never answered or had stopped receiving, 2 when something else went wrong.
 fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<()> {
     let mut rows = Vec::new();
     let (mut done, mut refused, mut errors) = (0, 0, 0);
@@ -293,6 +297,10 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                 Some(Stop::Refused(r)) | Some(Stop::PeerCancelled(r)) => {
                     refused += 1;
                     ("refused", r.clone())
+                }
+                Some(Stop::Unreachable(r)) if device.stopped => {
+                    refused += 1;
+                    ("stopped", r.clone())
                 }
                 Some(Stop::NoAnswer(r)) | Some(Stop::Unreachable(r)) => {
                     refused += 1;

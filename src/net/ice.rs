@@ -229,6 +229,11 @@ fn candidate_with_priority(
 }
 
 impl Gathered {
+    /// Whether a relayed address is among our candidates.
+    pub fn relayed(&self) -> bool {
+        !self.relays.is_empty()
+    }
+
     /// Let the peer reach our relayed addresses from any of its candidate or public
     /// addresses. The answering side does it before its answer goes out: a peer that dials the
     /// relay before its permission exists is turned away, and under load its checks could run

@@ -6,6 +6,7 @@ pub mod dht;
 pub mod framing;
 pub mod name;
 pub mod ratelog;
+pub mod rendezvous;
 pub mod signal;
 pub mod text;
 pub mod transfer;

@@ -46,8 +46,8 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show this device''s account id, device id and name (created on first use)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a file to a device')
-            [CompletionResult]::new('receive', 'receive', [CompletionResultType]::ParameterValue, 'Stay online and receive files')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send files to a device (--to), or to whoever types the one-time code shown')
+            [CompletionResult]::new('receive', 'receive', [CompletionResultType]::ParameterValue, 'Stay online and receive files, or receive one transfer with a code from `ferry send`')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'List the offers waiting in the running `ferry receive`, or accept or refuse one')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server')
@@ -85,7 +85,9 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;send' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, account id (every device of it), or contact alias')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`')
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one')
+            [CompletionResult]::new('--code-timeout', '--code-timeout', [CompletionResultType]::ParameterName, 'Without --to: how long the code stays valid, in seconds; it works once')
             [CompletionResult]::new('--peer-addr', '--peer-addr', [CompletionResultType]::ParameterName, 'Connect directly to the receiver at this address, without the DHT')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Offer under this name instead of the file''s (or the directory''s) own')
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Limit the sending rate, in bytes per second (suffixes K, M, G)')
@@ -114,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;receive' {
+            [CompletionResult]::new('--save-as', '--save-as', [CompletionResultType]::ParameterName, 'With CODE: keep the sender''s account as a contact under this alias')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Accept direct connections on this address instead of requests through the DHT')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Where received files are saved (default: the configuration file''s `dir`, else the download directory)')
             [CompletionResult]::new('--accept', '--accept', [CompletionResultType]::ParameterName, 'Which offers to accept (default: the configuration file''s `accept`, else ask)')
@@ -132,7 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             [CompletionResult]::new('--dht-port', '--dht-port', [CompletionResultType]::ParameterName, 'UDP port of this device''s DHT node (default: any free port)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Accept every offer (from the senders allowed by --from): `--accept all`')
             [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Exit after one transfer, with its outcome as exit status. Senders refused by --from or as busy, strangers and failed connections leave it waiting')
-            [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error')
+            [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'Write the accepted file to standard output (with --once or a CODE); messages and `--json` events go to standard error')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON event per line on stdout instead of text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -783,8 +786,8 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
         }
         'ferry;help' {
             [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Show this device''s account id, device id and name (created on first use)')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a file to a device')
-            [CompletionResult]::new('receive', 'receive', [CompletionResultType]::ParameterValue, 'Stay online and receive files')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send files to a device (--to), or to whoever types the one-time code shown')
+            [CompletionResult]::new('receive', 'receive', [CompletionResultType]::ParameterValue, 'Stay online and receive files, or receive one transfer with a code from `ferry send`')
             [CompletionResult]::new('accept', 'accept', [CompletionResultType]::ParameterValue, 'List the offers waiting in the running `ferry receive`, or accept or refuse one')
             [CompletionResult]::new('rerequest', 'rerequest', [CompletionResultType]::ParameterValue, 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server')

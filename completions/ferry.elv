@@ -43,8 +43,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand id 'Show this device''s account id, device id and name (created on first use)'
-            cand send 'Send a file to a device'
-            cand receive 'Stay online and receive files'
+            cand send 'Send files to a device (--to), or to whoever types the one-time code shown'
+            cand receive 'Stay online and receive files, or receive one transfer with a code from `ferry send`'
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
             cand rerequest 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
             cand doctor 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'
@@ -80,7 +80,9 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;send'= {
-            cand --to 'The receiving device id, account id (every device of it), or contact alias'
+            cand --to 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`'
+            cand --code 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one'
+            cand --code-timeout 'Without --to: how long the code stays valid, in seconds; it works once'
             cand --peer-addr 'Connect directly to the receiver at this address, without the DHT'
             cand --name 'Offer under this name instead of the file''s (or the directory''s) own'
             cand --limit-rate 'Limit the sending rate, in bytes per second (suffixes K, M, G)'
@@ -108,6 +110,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;receive'= {
+            cand --save-as 'With CODE: keep the sender''s account as a contact under this alias'
             cand --listen 'Accept direct connections on this address instead of requests through the DHT'
             cand --dir 'Where received files are saved (default: the configuration file''s `dir`, else the download directory)'
             cand --accept 'Which offers to accept (default: the configuration file''s `accept`, else ask)'
@@ -126,7 +129,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --dht-port 'UDP port of this device''s DHT node (default: any free port)'
             cand --yes 'Accept every offer (from the senders allowed by --from): `--accept all`'
             cand --once 'Exit after one transfer, with its outcome as exit status. Senders refused by --from or as busy, strangers and failed connections leave it waiting'
-            cand --stdout 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
+            cand --stdout 'Write the accepted file to standard output (with --once or a CODE); messages and `--json` events go to standard error'
             cand --json 'Print one JSON event per line on stdout instead of text'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -734,8 +737,8 @@ set edit:completion:arg-completer[ferry] = {|@words|
         }
         &'ferry;help'= {
             cand id 'Show this device''s account id, device id and name (created on first use)'
-            cand send 'Send a file to a device'
-            cand receive 'Stay online and receive files'
+            cand send 'Send files to a device (--to), or to whoever types the one-time code shown'
+            cand receive 'Stay online and receive files, or receive one transfer with a code from `ferry send`'
             cand accept 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
             cand rerequest 'Ask the conversation''s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
             cand doctor 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'

@@ -45,8 +45,8 @@ complete -c ferry -n "__fish_ferry_needs_command" -l no-upnp -d 'Do not ask the 
 complete -c ferry -n "__fish_ferry_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ferry -n "__fish_ferry_needs_command" -s V -l version -d 'Print version'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_needs_command" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "send" -d 'Send files to a device (--to), or to whoever types the one-time code shown'
+complete -c ferry -n "__fish_ferry_needs_command" -f -a "receive" -d 'Stay online and receive files, or receive one transfer with a code from `ferry send`'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "rerequest" -d 'Ask the conversation\'s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
 complete -c ferry -n "__fish_ferry_needs_command" -f -a "doctor" -d 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'
@@ -75,7 +75,9 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-turn -d 'Never use
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
-complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, account id (every device of it), or contact alias' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l code -d 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l code-timeout -d 'Without --to: how long the code stays valid, in seconds; it works once' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l peer-addr -d 'Connect directly to the receiver at this address, without the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l name -d 'Offer under this name instead of the file\'s (or the directory\'s) own' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l limit-rate -d 'Limit the sending rate, in bytes per second (suffixes K, M, G)' -r
@@ -98,6 +100,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-turn -d 'Never u
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l save-as -d 'With CODE: keep the sender\'s account as a contact under this alias' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l listen -d 'Accept direct connections on this address instead of requests through the DHT' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dir -d 'Where received files are saved (default: the configuration file\'s `dir`, else the download directory)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l accept -d 'Which offers to accept (default: the configuration file\'s `accept`, else ask)' -r -f -a "ask\t'Ask on the terminal; with no terminal, wait for `ferry accept`'
@@ -117,7 +120,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'T
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from): `--accept all`'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status. Senders refused by --from or as busy, strangers and failed connections leave it waiting'
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l stdout -d 'Write the accepted file to standard output (with --once); messages and `--json` events go to standard error'
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l stdout -d 'Write the accepted file to standard output (with --once or a CODE); messages and `--json` events go to standard error'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s q -l quiet -d 'Print only errors'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -s v -l verbose -d 'More detail (repeat for debug logs)'
@@ -573,8 +576,8 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "id" -d 'Show this device\'s account id, device id and name (created on first use)'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "send" -d 'Send a file to a device'
-complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "send" -d 'Send files to a device (--to), or to whoever types the one-time code shown'
+complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "receive" -d 'Stay online and receive files, or receive one transfer with a code from `ferry send`'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "accept" -d 'List the offers waiting in the running `ferry receive`, or accept or refuse one'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "rerequest" -d 'Ask the conversation\'s other members to send a recorded transfer again; kept only if its SHA3-256 matches the recorded one'
 complete -c ferry -n "__fish_ferry_using_subcommand help; and not __fish_seen_subcommand_from id send receive accept rerequest doctor history contacts account dht generate help" -f -a "doctor" -d 'Show the settings and where each comes from; check the DHT, candidates, UPnP and the TURN server'

@@ -35,6 +35,19 @@ pub enum Event {
         account_id: String,
         dht: Vec<String>,
     },
+    /// `send` without `--to`: the code to give the receiver (`ferry receive CODE`), valid
+    /// once until `expires` (unix seconds), `expires_in` seconds from now.
+    Code {
+        code: String,
+        expires: u64,
+        expires_in: u64,
+    },
+    /// The code paired this device with another: the device, verified (its certificate chain
+    /// and key), that the transfer is now pinned to.
+    Paired {
+        peer_device: String,
+        peer_account: String,
+    },
     /// `receive` is ready for connections on this address.
     Listening {
         addr: String,

@@ -125,9 +125,9 @@ pub struct Cli {
 pub enum Command {
     /// Show this device's account id, device id and name (created on first use).
     Id,
-    /// Send a file to a device.
+    /// Send files to a device (--to), or to whoever types the one-time code shown.
     Send(SendArgs),
-    /// Stay online and receive files.
+    /// Stay online and receive files, or receive one transfer with a code from `ferry send`.
     Receive(ReceiveArgs),
     /// List the offers waiting in the running `ferry receive`, or accept or refuse one.
     Accept(AcceptArgs),
@@ -163,11 +163,20 @@ pub struct SendArgs {
     /// followed out of the tree, empty directories kept, every file verified).
     #[arg(required = true, num_args = 1.., value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The receiving device id, account id (every device of it), or contact alias.
-    #[arg(long, value_name = "PEER")]
-    pub to: String,
+    /// The receiving device id, account id (every device of it), or contact alias. Without
+    /// it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other
+    /// device as `ferry receive CODE`.
+    #[arg(long, value_name = "PEER", conflicts_with = "code")]
+    pub to: Option<String>,
+    /// Without --to: use this code (a number from 1 to 999 and three BIP39 English words)
+    /// instead of a random one.
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    /// Without --to: how long the code stays valid, in seconds; it works once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub code_timeout: u64,
     /// Connect directly to the receiver at this address, without the DHT.
-    #[arg(long, value_name = "ADDR:PORT")]
+    #[arg(long, value_name = "ADDR:PORT", requires = "to")]
     pub peer_addr: Option<SocketAddr>,
     /// Offer under this name instead of the file's (or the directory's) own.
     #[arg(long, value_name = "NAME")]
@@ -179,6 +188,14 @@ pub struct SendArgs {
 
 #[derive(Debug, Args)]
 pub struct ReceiveArgs {
+    /// The code `ferry send` showed on the other device (`7-guitar-orbit-lunch`, or its
+    /// parts as separate words): pair with that device, receive its one offer, and exit, as
+    /// --once. Only that device is accepted (--from does not apply).
+    #[arg(value_name = "CODE", conflicts_with = "listen")]
+    pub code: Vec<String>,
+    /// With CODE: keep the sender's account as a contact under this alias.
+    #[arg(long, value_name = "ALIAS")]
+    pub save_as: Option<String>,
     /// Accept direct connections on this address instead of requests through the DHT.
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
@@ -201,9 +218,9 @@ pub struct ReceiveArgs {
     /// as busy, strangers and failed connections leave it waiting.
     #[arg(long)]
     pub once: bool,
-    /// Write the accepted file to standard output (with --once); messages and `--json`
-    /// events go to standard error.
-    #[arg(long, requires = "once")]
+    /// Write the accepted file to standard output (with --once or a CODE); messages and
+    /// `--json` events go to standard error.
+    #[arg(long)]
     pub stdout: bool,
     /// Transfers at once; offers beyond are refused as busy (never queued).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]

@@ -215,6 +215,22 @@ impl Reporter for Console {
         }
         match &event {
             Event::Listening { addr } => self.say(&format!("listening on {addr}")),
+            // The one thing the user must see, even with -q.
+            Event::Code {
+                code, expires_in, ..
+            } if !self.json => eprintln!(
+                "code: {code}\non the other device run: ferry receive {code}\n(valid once, \
+                 for {} min {} s; waiting for the receiver)",
+                expires_in / 60,
+                expires_in % 60
+            ),
+            Event::Code { .. } => {}
+            Event::Paired {
+                peer_device,
+                peer_account,
+            } => self.say(&format!(
+                "paired with device {peer_device} (account {peer_account}) through the code"
+            )),
             Event::Starting {
                 device_id,
                 account_id,

@@ -4,6 +4,10 @@
 //! `--listen`, as direct connections. Transfers run concurrently; a failed one is reported and
 //! the receiver goes on, unless `--once`, where the first transfer the policy lets through
 //! decides the exit status (refused, foreign and failed attempts leave it waiting).
+//!
+//! `receive CODE` pairs with the device showing the code (`proto::pairing`) instead of
+//! announcing itself, then serves offers from that device alone, once: a failed connection
+//! from it, or none within a minute, ends the command.
 
 use super::rerequest::{Handovers, Online};
 use super::Context;
@@ -24,6 +28,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+/// With a code: how long the paired device has to connect (its offer waits up to 30 s for
+/// an answer, then ICE up to 15 s).
+const PAIRED_CONNECT_WAIT: Duration = Duration::from_secs(60);
 /// How long running transfers get to tell their peers after Ctrl-C.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
@@ -44,28 +51,47 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         from: ctx.settings.from.value.clone(),
         ..args
     };
+    let code = match args.code.as_slice() {
+        [] => None,
+        parts => Some(crate::proto::pairing::Code::parse(&parts.join(" ")).context("CODE")?),
+    };
+    if args.stdout && !args.once && code.is_none() {
+        anyhow::bail!("--stdout needs --once (or a CODE): it writes one file");
+    }
+    if args.save_as.is_some() && code.is_none() {
+        anyhow::bail!("--save-as names the sender of a CODE: give the code too");
+    }
+    // A code is one transfer from one device.
+    let args = ReceiveArgs {
+        once: args.once || code.is_some(),
+        ..args
+    };
+    let paired_code = code.is_some();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     check_writable(&dir)?;
     raise_descriptor_limit();
     // One receive per home, found out at once (not after joining the DHT).
     let pending = Arc::new(Pending::default());
     // `ferry rerequest` on this home hands its request over here (this receive takes the
-    // offers that answer it).
+    // offers that answer it); not to a receive with a code, which serves one device once.
     let handovers = Handovers::new(
         ctx.home.clone(),
         dir.clone(),
         ctx.console.clone(),
         ctx.interrupt.clone(),
-        args.listen.is_none(),
+        args.listen.is_none() && code.is_none(),
     );
     let _control = control::serve(&ctx.home, pending.clone(), handovers.clone()).await?;
-    ctx.console.report(Event::Starting {
-        device_id: identity.device.to_string(),
-        account_id: identity.account.to_string(),
-    });
+    if code.is_none() {
+        // Who senders name with --to (a code names nobody).
+        ctx.console.report(Event::Starting {
+            device_id: identity.device.to_string(),
+            account_id: identity.account.to_string(),
+        });
+    }
     // --from is known before anything listens: strangers are refused in the TLS handshake
     // (direct mode) or when their offer is opened (DHT), before they can take a slot.
-    let from = Pin::to(
+    let mut from = Pin::to(
         args.from
             .iter()
             .map(|peer| crate::contacts::resolve(&ctx.home, peer))
@@ -96,6 +122,55 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             loop {
                 let handshake = listener.accept().await;
                 if arrivals.send(Arrival::Direct(handshake)).await.is_err() {
+                    return;
+                }
+            }
+        });
+    } else if let Some(code) = code {
+        let dht = join_as_client(ctx).await?;
+        let paired = pair(ctx, &dht, &identity, code).await?;
+        // Only the paired device, whatever --from says.
+        from = Pin::to([paired.device]);
+        if let Some(alias) = &args.save_as {
+            crate::contacts::add(&ctx.home, alias, paired.account)
+                .with_context(|| format!("saving the sender as contact {alias:?}"))?;
+            ctx.console.say(&format!(
+                "saved account {} as contact {alias:?}",
+                paired.account
+            ));
+        }
+        let (incoming, mut connected) = mpsc::channel(16);
+        let reporter: Arc<dyn Reporter> = ctx.console.clone();
+        let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
+        let policy = connector::OfferPolicy {
+            candidates: ctx.candidate_options(),
+            from: from.clone(),
+            slots: Some(slots.clone()),
+            replay_file: Some(connector::replay_file(&ctx.home)),
+        };
+        background.spawn(async move {
+            if let Err(err) = connector::serve_offers(
+                dht,
+                identity,
+                incoming,
+                None,
+                policy,
+                reporter.clone(),
+                interrupt,
+            )
+            .await
+            {
+                report_error(reporter.as_ref(), &err);
+            }
+        });
+        let arrivals = arrivals.clone();
+        background.spawn(async move {
+            while let Some(c) = connected.recv().await {
+                if arrivals
+                    .send(Arrival::Connected(Box::new(c)))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -220,10 +295,24 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     // with --once, a task's outcome may end the command: a kept file, or a refusal here by the
     // user. Refused (busy, --from), foreign and failed attempts leave it waiting.
     let mut running: JoinSet<Option<Result<()>>> = JoinSet::new();
+    // With a code, the paired device alone may connect, and it does at once: bounded.
+    let mut connect_by = paired_code.then(|| tokio::time::Instant::now() + PAIRED_CONNECT_WAIT);
     let outcome = loop {
         let arrival = tokio::select! {
             a = arriving.recv() => a,
             _ = interrupt.wait() => break Err(Stop::Interrupted.into()),
+            _ = async {
+                match connect_by {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                break Err(anyhow::anyhow!(
+                    "the paired device did not connect within {}s; nothing was received (is \
+                     its `ferry send` still running?)",
+                    PAIRED_CONNECT_WAIT.as_secs()
+                ));
+            }
             Some(done) = running.join_next(), if !running.is_empty() => {
                 if let Ok(Some(outcome)) = done {
                     break outcome;
@@ -234,6 +323,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let Some(arrival) = arrival else {
             break Err(Stop::Interrupted.into());
         };
+        connect_by = None;
         let serve = serve(
             arrival,
             (!args.stdout).then(|| dir.clone()),
@@ -252,6 +342,8 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         let (console, once) = (ctx.console.clone(), args.once);
         running.spawn(async move {
             match serve.await {
+                // The paired device failed to connect: nobody else will.
+                Served::NotAPeer(err) if paired_code => Some(Err(err)),
                 Served::NotAPeer(err) => {
                     report_error(console.as_ref(), &err);
                     None
@@ -324,6 +416,47 @@ async fn withdraw(
         nodes: 0,
         detail,
     });
+}
+
+/// A client DHT node for a receive with a code, once it knows another node (the sender's
+/// own node on an offline LAN, found by multicast).
+async fn join_as_client(ctx: &Context) -> Result<crate::net::dht::Dht> {
+    let mut config = ctx.dht.clone();
+    config.client_only = true;
+    let dht = crate::net::dht::Dht::start(config).await?;
+    if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+        return Err(crate::net::dht::no_node_answered(
+            &ctx.dht,
+            crate::net::dht::JOIN_WAIT,
+        ));
+    }
+    Ok(dht)
+}
+
+/// Pair with the device that shows `code` (`proto::pairing`): who it is, verified.
+async fn pair(
+    ctx: &Context,
+    dht: &crate::net::dht::Dht,
+    identity: &Arc<Identity>,
+    code: crate::proto::pairing::Code,
+) -> Result<crate::identity::PeerIdentity> {
+    use crate::net::pairing::{feed, now_us, own, Rendezvous};
+    let mut rendezvous = Rendezvous::new(dht.clone(), code.rendezvous_key());
+    let mut machine =
+        crate::proto::pairing::Receiver::new(code, own(identity), rand::random(), now_us());
+    // Listening first, so that nothing put after the snapshot is missed.
+    let mut listening = rendezvous.listen().await?;
+    feed(&mut machine, &rendezvous.get().await?);
+    machine.handle_snapshot(now_us());
+    let mut interrupt = ctx.interrupt.clone();
+    let peer = rendezvous
+        .drive(&mut machine, &mut listening, &mut interrupt)
+        .await?;
+    ctx.console.report(Event::Paired {
+        peer_device: peer.peer.device.to_string(),
+        peer_account: peer.peer.account.to_string(),
+    });
+    Ok(peer.peer)
 }
 
 /// What a connection passes before its offer is decided: a transfer slot and `--from`.

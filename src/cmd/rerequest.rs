@@ -848,7 +848,10 @@ impl Handovers {
         let error = |reason: String| Reply::Error { reason };
         if !self.uses_dht {
             return Err(Reply::Unavailable {
-                reason: "the running `ferry receive` listens without the DHT (--listen)".into(),
+                reason:
+                    "the running `ferry receive` does not take re-requests: it listens without \
+                         the DHT (--listen), or receives with a code"
+                        .into(),
             });
         }
         let slot = self.slots.clone().try_acquire_owned().map_err(|_| {

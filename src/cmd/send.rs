@@ -5,6 +5,10 @@
 //! sub-transfer each, accepted, refused or failing on its own. The combined outcome is
 //! optimistic, as jami-daemon's: success when any device verified the file; once one has,
 //! devices that have not even answered get a short grace period, then are given up.
+//!
+//! Without `--to`, a one-time code is shown instead (`proto::pairing`): the device that types
+//! it with `ferry receive CODE` is learnt and verified through the DHT, and the file goes to
+//! it exactly as to `--to DEVICE`.
 
 use super::Context;
 use crate::cli::SendArgs;
@@ -102,10 +106,14 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         limit_rate: args.limit_rate,
         digest: None,
     });
-    let to = crate::contacts::resolve(&ctx.home, &args.to)?;
-    let sent = match args.peer_addr {
-        None => send_via_dht(ctx, identity, to, outgoing.clone()).await,
-        Some(addr) => {
+    let sent = match (&args.to, args.peer_addr) {
+        (None, _) => send_with_code(ctx, identity, &args, outgoing.clone()).await,
+        (Some(to), None) => {
+            let to = crate::contacts::resolve(&ctx.home, to)?;
+            send_via_dht(ctx, identity, to, outgoing.clone()).await
+        }
+        (Some(to), Some(addr)) => {
+            let to = crate::contacts::resolve(&ctx.home, to)?;
             let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
             let recorder = recorder(ctx, &identity);
             deliver(
@@ -268,6 +276,116 @@ async fn send_via_dht(
     }
     ctx.console.finish_group(&outgoing.transfer_id);
     summarize(ctx, outcomes)
+}
+
+/// How long a sender showing a code waits for a first DHT node: past it the code is shown
+/// anyway (alone, the node keeps its own values, so a receiver on the LAN still finds it).
+const CODE_NODE_WAIT: Duration = Duration::from_secs(2);
+
+/// `send` without `--to`: show a one-time code, pair with the device that types it
+/// (`proto::pairing`), then the ordinary connector and transfer, pinned to that device.
+async fn send_with_code(
+    ctx: &Context,
+    identity: Arc<Identity>,
+    args: &SendArgs,
+    outgoing: Arc<Outgoing>,
+) -> Result<()> {
+    use crate::net::pairing::{now_us, own, Rendezvous};
+    use crate::proto::pairing::{Code, Sender};
+    let given = args
+        .code
+        .as_deref()
+        .map(Code::parse)
+        .transpose()
+        .context("--code")?;
+    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
+    // A full node: it stays up as long as the code is valid, and alone on a LAN it is where
+    // the receiver finds the code.
+    let dht = ctx.start_dht().await?;
+    if dht.has_bootstrap && dht.wait_for_nodes(1, CODE_NODE_WAIT).await? == 0 {
+        crate::events::phase(
+            ctx.console.as_ref(),
+            "no DHT node answered yet: the code works for devices on this LAN (and on the \
+             DHT as soon as a node answers)",
+        );
+    }
+    // A chosen code must not be one another pairing uses right now. A random one is not
+    // looked up first: two of 2 million rendezvous meeting by chance is rarer than a lookup
+    // is slow on the public DHT, and a receiver takes the newest open start anyway.
+    let code = match given {
+        Some(code) => {
+            let values = Rendezvous::new(dht.clone(), code.rendezvous_key())
+                .get()
+                .await
+                .unwrap_or_default();
+            if rendezvous_in_use(&values) {
+                bail!(
+                    "code {}-... is in use by another pairing right now: choose another \
+                     --code, or leave --code out for a random one",
+                    code.public_part()
+                );
+            }
+            code
+        }
+        None => Code::generate(&mut rand::thread_rng()),
+    };
+    let timeout = Duration::from_secs(args.code_timeout);
+    let mut machine = Sender::new(code, own(&identity), timeout, rand::random(), now_us());
+    let mut rendezvous = Rendezvous::new(dht.clone(), code.rendezvous_key());
+    let mut listening = rendezvous.listen().await?;
+    // The start is stored before the code is shown.
+    rendezvous.flush(&mut machine).await?;
+    ctx.console.report(Event::Code {
+        code: code.to_string(),
+        expires: machine.expires_us() / 1_000_000,
+        expires_in: timeout.as_secs(),
+    });
+    let mut interrupt = ctx.interrupt.clone();
+    let peer = rendezvous
+        .drive(&mut machine, &mut listening, &mut interrupt)
+        .await?;
+    drop(listening);
+    ctx.console.report(Event::Paired {
+        peer_device: peer.peer.device.to_string(),
+        peer_account: peer.peer.account.to_string(),
+    });
+    let (stream, tls_peer) = connector::connect_via_dht(
+        &dht,
+        &identity,
+        &peer,
+        &ctx.candidate_options(),
+        ctx.console.as_ref(),
+    )
+    .await
+    .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
+    deliver(
+        &ctx.console,
+        ctx.interrupt.clone(),
+        &recorder(ctx, &identity),
+        stream,
+        tls_peer,
+        &outgoing,
+    )
+    .await
+}
+
+/// Whether the values at a rendezvous hold a pairing still open (a start not yet closed,
+/// aborted or expired).
+fn rendezvous_in_use(values: &[crate::proto::dht::value::Value]) -> bool {
+    use crate::proto::pairing::{Wire, CODE_USER_TYPE};
+    let wires: Vec<Wire> = values
+        .iter()
+        .filter(|v| v.user_type == CODE_USER_TYPE)
+        .filter_map(|v| Wire::decode(&v.data))
+        .collect();
+    let now = crate::net::pairing::now_us() / 1_000_000;
+    wires.iter().any(|start| {
+        start.kind == "start"
+            && start.expires > now
+            && !wires.iter().any(|w| {
+                w.session == start.session && matches!(w.kind.as_str(), "closed" | "abort")
+            })
+    })
 }
 
 /// A refusal the receiver sent in answer to the offer (`--from`, busy), as the `refused` event

@@ -5,6 +5,7 @@ pub mod control;
 pub mod dht;
 pub mod dns;
 pub mod ice;
+pub mod pairing;
 pub mod partfile;
 pub mod tls;
 pub mod transfer;

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod dht;
 pub mod framing;
 pub mod name;
+pub mod pairing;
 pub mod ratelog;
 pub mod rendezvous;
 pub mod signal;

@@ -204,6 +204,25 @@ fn verify_signed(
     Ok(peer)
 }
 
+/// `body` signed by this device: msgpack `Signed { body: msgpack body, sig }` (what a pairing
+/// hello is, `proto::pairing`).
+pub fn sign_body<T: Serialize>(body: &T, signer: &dyn Signer) -> Vec<u8> {
+    sign(rmp_serde::to_vec_named(body).unwrap_or_default(), signer)
+}
+
+/// Open bytes made by [`sign_body`] whose body names its signer's certificate chain (`chain`):
+/// the body, once the chain verifies and the signature is that device's, and who signed it.
+pub fn open_signed<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    chain: impl Fn(&T) -> &[ByteBuf],
+    now: UnixTime,
+) -> Result<(T, PeerIdentity), SignalError> {
+    let signed: Signed = rmp_serde::from_slice(bytes).map_err(|_| SignalError::Malformed)?;
+    let body: T = rmp_serde::from_slice(&signed.body).map_err(|_| SignalError::Malformed)?;
+    let peer = verify_signed(&signed, chain(&body), now)?;
+    Ok((body, peer))
+}
+
 pub fn seal_announcement(announcement: &Announcement, signer: &dyn Signer) -> Vec<u8> {
     sign(
         rmp_serde::to_vec_named(announcement).unwrap_or_default(),

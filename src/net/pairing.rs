@@ -1,0 +1,187 @@
+//! Drives a pairing machine (`proto::pairing`) on the DHT: puts its values at the code's
+//! rendezvous key (kept alive until the pairing ends, then left to expire), feeds it what is
+//! read there (the receiver first gets everything stored, then listens; the sender listens),
+//! and wakes it at its deadlines. Ctrl-C closes the code for any receiver before it returns.
+
+use crate::identity::Identity;
+use crate::net::dht::{Dht, ListenEvent, Listening, PutHandle};
+use crate::net::Interrupt;
+use crate::outcome::Stop;
+use crate::proto::dht::value::Value;
+use crate::proto::dht::InfoHash;
+use crate::proto::pairing::{Own, PairingEvent, Receiver, Sender, CODE_USER_TYPE};
+use crate::proto::signal::DeviceInfo;
+use anyhow::{bail, Context as _, Result};
+use serde_bytes::ByteBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long the last values (an abort, a close) may take to be stored after Ctrl-C.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// The wall clock, unix microseconds: the machines' time.
+pub fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// This device as the pairing presents it.
+pub fn own(identity: &Arc<Identity>) -> Own {
+    Own {
+        chain: identity
+            .tls_chain()
+            .iter()
+            .map(|c| ByteBuf::from(c.to_vec()))
+            .collect(),
+        enc_key: identity.enc_public(),
+        signer: identity.clone(),
+        device: identity.device,
+    }
+}
+
+/// What the driver needs of either machine.
+pub trait Machine {
+    fn handle_value(&mut self, bytes: &[u8], now_us: u64);
+    fn handle_timeout(&mut self, now_us: u64);
+    fn poll_write(&mut self) -> Option<Vec<u8>>;
+    fn poll_event(&mut self) -> Option<PairingEvent>;
+    fn poll_timeout(&self) -> Option<u64>;
+    /// Ctrl-C: stop, leaving what the other side should know among the writes.
+    fn close(&mut self);
+}
+
+impl Machine for Sender {
+    fn handle_value(&mut self, bytes: &[u8], now_us: u64) {
+        Sender::handle_value(self, bytes, now_us)
+    }
+    fn handle_timeout(&mut self, now_us: u64) {
+        Sender::handle_timeout(self, now_us)
+    }
+    fn poll_write(&mut self) -> Option<Vec<u8>> {
+        Sender::poll_write(self)
+    }
+    fn poll_event(&mut self) -> Option<PairingEvent> {
+        Sender::poll_event(self)
+    }
+    fn poll_timeout(&self) -> Option<u64> {
+        Sender::poll_timeout(self)
+    }
+    fn close(&mut self) {
+        Sender::close(self)
+    }
+}
+
+impl Machine for Receiver {
+    fn handle_value(&mut self, bytes: &[u8], now_us: u64) {
+        Receiver::handle_value(self, bytes, now_us)
+    }
+    fn handle_timeout(&mut self, now_us: u64) {
+        Receiver::handle_timeout(self, now_us)
+    }
+    fn poll_write(&mut self) -> Option<Vec<u8>> {
+        Receiver::poll_write(self)
+    }
+    fn poll_event(&mut self) -> Option<PairingEvent> {
+        Receiver::poll_event(self)
+    }
+    fn poll_timeout(&self) -> Option<u64> {
+        Receiver::poll_timeout(self)
+    }
+    fn close(&mut self) {}
+}
+
+/// The rendezvous key and the values this side keeps there.
+pub struct Rendezvous {
+    dht: Dht,
+    key: InfoHash,
+    /// Our values, re-put while the pairing runs; dropped, they live out their 10 minutes.
+    handles: Vec<PutHandle>,
+}
+
+impl Rendezvous {
+    pub fn new(dht: Dht, key: InfoHash) -> Rendezvous {
+        Rendezvous {
+            dht,
+            key,
+            handles: Vec::new(),
+        }
+    }
+
+    /// Put every value the machine has to write, in order, each once stored.
+    pub async fn flush(&mut self, machine: &mut impl Machine) -> Result<()> {
+        while let Some(bytes) = machine.poll_write() {
+            let value = Value::new(rand::random::<u64>() | 1, 0, bytes, CODE_USER_TYPE);
+            let handle = self
+                .dht
+                .put(self.key, value)
+                .await
+                .context("putting a pairing value on the DHT")?;
+            self.handles.push(handle);
+        }
+        Ok(())
+    }
+
+    pub async fn listen(&self) -> Result<Listening> {
+        self.dht.listen(self.key).await
+    }
+
+    /// Everything stored at the key now.
+    pub async fn get(&self) -> Result<Vec<Value>> {
+        self.dht
+            .get(self.key)
+            .await
+            .context("reading the code's rendezvous on the DHT")
+    }
+
+    /// Run `machine` until it pairs or fails: the other device, or the reason as an error.
+    pub async fn drive(
+        &mut self,
+        machine: &mut impl Machine,
+        listening: &mut Listening,
+        interrupt: &mut Interrupt,
+    ) -> Result<DeviceInfo> {
+        loop {
+            self.flush(machine).await?;
+            if let Some(event) = machine.poll_event() {
+                self.flush(machine).await?;
+                return match event {
+                    PairingEvent::Paired(info) => Ok(info),
+                    PairingEvent::Failed(err) => Err(err.into()),
+                };
+            }
+            let wait = machine
+                .poll_timeout()
+                .map(|at| Duration::from_micros(at.saturating_sub(now_us())));
+            let timer = async {
+                match wait {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                event = listening.next() => match event {
+                    None => bail!("the DHT node stopped"),
+                    Some(ListenEvent::Values(values)) => feed(machine, &values),
+                    Some(ListenEvent::Expired(_)) => {}
+                },
+                _ = timer => machine.handle_timeout(now_us()),
+                _ = interrupt.wait() => {
+                    machine.close();
+                    let _ = tokio::time::timeout(CLOSE_WAIT, self.flush(machine)).await;
+                    return Err(Stop::Interrupted.into());
+                }
+            }
+        }
+    }
+}
+
+/// Hand the pairing values among `values` to the machine.
+pub fn feed(machine: &mut impl Machine, values: &[Value]) {
+    for value in values {
+        if value.user_type == CODE_USER_TYPE {
+            machine.handle_value(&value.data, now_us());
+        }
+    }
+}

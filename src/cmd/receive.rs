@@ -139,42 +139,21 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 paired.account
             ));
         }
-        let (incoming, mut connected) = mpsc::channel(16);
-        let reporter: Arc<dyn Reporter> = ctx.console.clone();
-        let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
         let policy = connector::OfferPolicy {
             candidates: ctx.candidate_options(),
             from: from.clone(),
             slots: Some(slots.clone()),
             replay_file: Some(connector::replay_file(&ctx.home)),
         };
-        background.spawn(async move {
-            if let Err(err) = connector::serve_offers(
-                dht,
-                identity,
-                incoming,
-                None,
-                policy,
-                reporter.clone(),
-                interrupt,
-            )
-            .await
-            {
-                report_error(reporter.as_ref(), &err);
-            }
-        });
-        let arrivals = arrivals.clone();
-        background.spawn(async move {
-            while let Some(c) = connected.recv().await {
-                if arrivals
-                    .send(Arrival::Connected(Box::new(c)))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
+        serve_offers(
+            ctx,
+            &mut background,
+            dht,
+            &identity,
+            None,
+            policy,
+            &arrivals,
+        );
     } else {
         let dht = ctx.start_dht().await?;
         announced_on = Some(dht.clone());
@@ -213,7 +192,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             dht: dht.clone(),
             identity: identity.clone(),
         });
-        let (incoming, mut connected) = mpsc::channel(16);
         // One UPnP discovery for answering offers and for sending files again.
         let candidates = ctx.candidate_options();
         // Messages: answers to re-requests handed over here go to them; re-requests from
@@ -240,41 +218,21 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
             },
             rerequests,
         ));
-        let reporter: Arc<dyn Reporter> = ctx.console.clone();
-        let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
         let policy = connector::OfferPolicy {
             candidates,
             from: from.clone(),
             slots: Some(slots.clone()),
             replay_file: Some(connector::replay_file(&ctx.home)),
         };
-        background.spawn(async move {
-            if let Err(err) = connector::serve_offers(
-                dht,
-                identity,
-                incoming,
-                Some(messages),
-                policy,
-                reporter.clone(),
-                interrupt,
-            )
-            .await
-            {
-                report_error(reporter.as_ref(), &err);
-            }
-        });
-        let arrivals = arrivals.clone();
-        background.spawn(async move {
-            while let Some(c) = connected.recv().await {
-                if arrivals
-                    .send(Arrival::Connected(Box::new(c)))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
+        serve_offers(
+            ctx,
+            &mut background,
+            dht,
+            &identity,
+            Some(messages),
+            policy,
+            &arrivals,
+        );
     }
     drop(arrivals);
 
@@ -457,6 +415,49 @@ async fn pair(
         peer_account: peer.peer.account.to_string(),
     });
     Ok(peer.peer)
+}
+
+/// Answer the offers that reach this device through `dht` under `policy` (and pass its
+/// messages on, if wanted); each connection set up becomes an arrival.
+fn serve_offers(
+    ctx: &Context,
+    background: &mut JoinSet<()>,
+    dht: crate::net::dht::Dht,
+    identity: &Arc<Identity>,
+    messages: Option<mpsc::Sender<connector::InboundMessage>>,
+    policy: connector::OfferPolicy,
+    arrivals: &mpsc::Sender<Arrival>,
+) {
+    let (incoming, mut connected) = mpsc::channel(16);
+    let reporter: Arc<dyn Reporter> = ctx.console.clone();
+    let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
+    background.spawn(async move {
+        if let Err(err) = connector::serve_offers(
+            dht,
+            identity,
+            incoming,
+            messages,
+            policy,
+            reporter.clone(),
+            interrupt,
+        )
+        .await
+        {
+            report_error(reporter.as_ref(), &err);
+        }
+    });
+    let arrivals = arrivals.clone();
+    background.spawn(async move {
+        while let Some(c) = connected.recv().await {
+            if arrivals
+                .send(Arrival::Connected(Box::new(c)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
 }
 
 /// What a connection passes before its offer is decided: a transfer slot and `--from`.

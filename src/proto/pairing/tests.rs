@@ -157,6 +157,19 @@ fn failed(event: &PairingEvent) -> &PairingError {
 
 /// The keys of a run as the sender seeded with `seed` computes them, from the receiver's reply
 /// (what a man in the middle would need the code for).
+/// Alice's sender (seed 1) has put its start; Bob's receiver (seed 2) read it and replied.
+/// Returns both machines, the start and the reply.
+fn replied(alice: &Arc<Identity>, bob: &Arc<Identity>, now: u64) -> (Sender, Receiver, Wire, Wire) {
+    let mut key = Key::default();
+    let mut sender = Sender::new(code(CODE), own(alice), DEFAULT_TIMEOUT, [1; 32], now);
+    key.values.push(sender.poll_write().unwrap());
+    let start = Wire::decode(&key.values[0]).unwrap();
+    let mut receiver = Receiver::new(code(CODE), own(bob), [2; 32], now);
+    join(&key, &mut receiver, now);
+    let reply = Wire::decode(&receiver.poll_write().unwrap()).unwrap();
+    (sender, receiver, start, reply)
+}
+
 fn sender_keys(seed: u8, start: &Wire, reply: &Wire) -> Keys {
     let mut rng = StdRng::from_seed([seed; 32]);
     let _session: u64 = rand::Rng::gen(&mut rng);
@@ -345,13 +358,7 @@ fn a_tampered_reply_or_confirmation_fails_both_sides() {
 fn a_hello_from_another_run_is_refused() {
     let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
     let now = T0;
-    let mut key = Key::default();
-    let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
-    key.values.push(sender.poll_write().unwrap());
-    let start = Wire::decode(&key.values[0]).unwrap();
-    let mut receiver = Receiver::new(code(CODE), own(&bob), [2; 32], now);
-    join(&key, &mut receiver, now);
-    let reply = Wire::decode(&receiver.poll_write().unwrap()).unwrap();
+    let (mut sender, _receiver, start, reply) = replied(&alice, &bob, now);
     // Mallory's hello, validly signed, from a run of her own with the same code.
     let mut other_sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [8; 32], now);
     let other_start = other_sender.poll_write().unwrap();
@@ -383,13 +390,7 @@ fn a_hello_from_another_run_is_refused() {
 fn a_swapped_identity_fails_the_confirmation() {
     let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
     let now = T0;
-    let mut key = Key::default();
-    let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
-    key.values.push(sender.poll_write().unwrap());
-    let start = Wire::decode(&key.values[0]).unwrap();
-    let mut receiver = Receiver::new(code(CODE), own(&bob), [2; 32], now);
-    join(&key, &mut receiver, now);
-    let reply = Wire::decode(&receiver.poll_write().unwrap()).unwrap();
+    let (mut sender, mut receiver, start, reply) = replied(&alice, &bob, now);
     let keys = sender_keys(1, &start, &reply);
     let mut forged = reply.clone();
     forged.ct = ByteBuf::from(seal(

@@ -85,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'ferry' -ScriptBlock {
             break
         }
         'ferry;send' {
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'Send this short text instead of a file (a token, a URL; at most 64 KiB of UTF-8): the receiver prints it on standard output, verified, and keeps no file')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`')
             [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one')
             [CompletionResult]::new('--code-timeout', '--code-timeout', [CompletionResultType]::ParameterName, 'Without --to: how long the code stays valid, in seconds; it works once')

@@ -2254,12 +2254,16 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__send)
-            opts="-q -v -h --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --text --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --text)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -80,6 +80,7 @@ set edit:completion:arg-completer[ferry] = {|@words|
             cand --help 'Print help'
         }
         &'ferry;send'= {
+            cand --text 'Send this short text instead of a file (a token, a URL; at most 64 KiB of UTF-8): the receiver prints it on standard output, verified, and keeps no file'
             cand --to 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`'
             cand --code 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one'
             cand --code-timeout 'Without --to: how long the code stays valid, in seconds; it works once'

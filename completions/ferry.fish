@@ -75,6 +75,7 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-turn -d 'Never use
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l relay-only -d 'Offer only the TURN-relayed address as a candidate (no direct path)'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l no-upnp -d 'Do not ask the LAN\'s UPnP gateway for a port mapping'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s h -l help -d 'Print help'
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l text -d 'Send this short text instead of a file (a token, a URL; at most 64 KiB of UTF-8): the receiver prints it on standard output, verified, and keeps no file' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l to -d 'The receiving device id, account id (every device of it), or contact alias. Without it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other device as `ferry receive CODE`' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l code -d 'Without --to: use this code (a number from 1 to 999 and three BIP39 English words) instead of a random one' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l code-timeout -d 'Without --to: how long the code stays valid, in seconds; it works once' -r

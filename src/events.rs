@@ -94,6 +94,12 @@ pub enum Event {
         /// `null` when streamed.
         total: Option<u64>,
     },
+    /// A text sent with `send --text`, verified (receiver). Without `--json` it is written to
+    /// standard output: byte for byte into a pipe or file, escaped on a terminal.
+    Text {
+        transfer_id: String,
+        text: String,
+    },
     /// The transfer is complete and verified on both sides.
     Done {
         transfer_id: String,

@@ -113,6 +113,76 @@ fn a_file_goes_with_a_code_and_the_code_works_once() {
     assert!(files_in(again_inbox.path()).is_empty());
 }
 
+/// `ferry send --text TEXT` with a code: the receiver writes exactly the text on standard
+/// output (a pipe gets it byte for byte, escape characters included), or a `text` event with
+/// `--json`; both sides agree on its SHA3-256 and no file is kept. A text too long for
+/// `--text` is refused before any network is used.
+#[test]
+fn a_text_goes_with_a_code_and_is_printed_as_sent() {
+    if !have_dhtnode() {
+        return;
+    }
+    let node = DhtNode::start(None);
+    let (alice, bob) = (Device::new(), Device::new());
+    let text = "token=s3cr3t-\u{fc}\nhttps://example.org/a?b=c\t\x1b[31m\n";
+    let scratch = tempfile::tempdir().unwrap();
+    let as_file = scratch.path().join("text");
+    std::fs::write(&as_file, text).unwrap();
+    let sha3 = python_sha3(&as_file);
+    for json in [false, true] {
+        let inbox = tempfile::tempdir().unwrap();
+        let mut send = alice.ferry();
+        dht_env(&mut send, &node.addr());
+        send.args(["--json", "send", "--text", text]);
+        let sending = Receiving::spawn(send, "code");
+        let code = sending.seen.last().expect("the code event")["code"]
+            .as_str()
+            .expect("code")
+            .to_string();
+        let mut receive = bob.ferry();
+        dht_env(&mut receive, &node.addr());
+        if json {
+            receive.arg("--json");
+        }
+        receive
+            .args(["receive", &code, "--yes", "--dir"])
+            .arg(inbox.path());
+        let received = Running::spawn(receive).finish(WAIT);
+        println!(
+            "receive CODE of a text (json: {json}): {:.2} s",
+            received.elapsed.as_secs_f64()
+        );
+        assert!(received.status.success(), "{}", received.stderr);
+        if json {
+            let shown = received.event("text").expect("text event");
+            assert_eq!(shown["text"], text);
+            let done = received.event("done").expect("done event");
+            assert_eq!(done["sha3_256"], sha3.as_str());
+            assert!(done.get("path").is_none(), "{done}");
+        } else {
+            assert_eq!(received.stdout, text, "{}", received.stderr);
+            assert!(received.stderr.contains("verified"), "{}", received.stderr);
+        }
+        assert!(files_in(inbox.path()).is_empty(), "a text keeps no file");
+        let (status, stderr, events) = sending.wait_exit();
+        assert!(status.success(), "{stderr}");
+        let done = events.iter().find(|e| e["event"] == "done").unwrap();
+        assert_eq!(done["sha3_256"], sha3.as_str());
+    }
+
+    let too_long = "x".repeat(64 * 1024 + 1);
+    let started = Instant::now();
+    let refused = alice
+        .ferry()
+        .args(["send", "--text", &too_long, "--bootstrap", "none"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("at most 65536"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
 #[test]
 fn a_wrong_code_fails_on_both_sides_and_nothing_is_kept() {
     if !have_dhtnode() {

@@ -98,3 +98,88 @@ fn home_networks_cannot_reach_each_other_directly() {
         assert!(!out.status.success(), "home1 reached {target}");
     }
 }
+
+/// Both devices behind NAT and the relay unusable: the send fails (exit 2) with an error that
+/// names each of the receiver's candidates it dialled and how that ended, and what the relay
+/// said; the same for a relay with the wrong password and a relay that is down. Both cases run
+/// at once in one lab.
+#[test]
+fn with_no_path_the_error_says_what_was_tried() {
+    let Some(lab) = NatLab::up() else { return };
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let pub_ns = lab.ns("pub");
+    let node = DhtNode::spawn(lab.command("pub", "dhtnode"));
+    let turn = Coturn::start_at(&["ip", "netns", "exec", &pub_ns], PUBLIC, false);
+    let dht = format!("{PUBLIC}:{}", node.port);
+    let work = tempfile::tempdir().unwrap();
+    // (what is wrong with the relay, its settings, what the error must say about it)
+    let cases = [
+        (
+            "wrong password",
+            format!("turn:{PUBLIC}:{}", turn.port),
+            "wrong-password",
+            "refused the credentials",
+        ),
+        (
+            "down",
+            format!("turn:{PUBLIC}:9"),
+            Coturn::PASSWORD,
+            "onnection refused",
+        ),
+    ];
+    let mut running = Vec::new();
+    for (n, (case, url, password, _)) in cases.iter().enumerate() {
+        let (alice, bob) = (Device::new(), Device::new());
+        let relay = |cmd: &mut Command| {
+            cmd.env("FERRY_TURN", url)
+                .env("FERRY_TURN_PASSWORD", password);
+        };
+        let mut receiver = ferry_in(&lab, "home2", &bob, &dht, &turn);
+        relay(&mut receiver);
+        receiver
+            .args(["--json", "receive", "--yes", "--dir"])
+            .arg(work.path().join(format!("inbox{n}")));
+        let receiving = Receiving::spawn(receiver, "online");
+        let source = random_file(work.path(), &format!("never{n}.bin"), 1024);
+        let mut sender = ferry_in(&lab, "home1", &alice, &dht, &turn);
+        relay(&mut sender);
+        sender
+            .arg("send")
+            .arg(&source)
+            .args(["--to", &bob.device_id]);
+        running.push((*case, receiving, procs::Running::spawn(sender)));
+    }
+    for ((case, _receiving, sending), (_, _, _, relay_says)) in running.into_iter().zip(&cases) {
+        let out = sending.finish(std::time::Duration::from_secs(60));
+        println!(
+            "relay {case}: the send failed after {:.1} s",
+            out.elapsed.as_secs_f64()
+        );
+        assert_eq!(out.status.code(), Some(2), "{case}: {}", out.stderr);
+        let said = &out.stderr;
+        println!("{said}");
+        assert!(
+            said.contains("no path to the peer within"),
+            "{case}: {said}"
+        );
+        // The receiver's private address, dialled from the other home: no answer.
+        let dialled = said
+            .split("198.51.100.10:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{case}: the receiver's address is not named: {said}"));
+        assert!(
+            ["no answer within", "unreachable", "refused"]
+                .iter()
+                .any(|outcome| dialled.split(';').next().unwrap().contains(outcome)),
+            "{case}: {said}"
+        );
+        assert!(said.contains(&format!("turn:{PUBLIC}")), "{case}: {said}");
+        assert!(said.contains(relay_says), "{case}: {said}");
+        assert!(said.contains("ferry doctor"), "{case}: {said}");
+        // Neither side offered its loopback address to a peer on another machine.
+        assert!(!said.contains("127.0.0.1"), "{case}: {said}");
+        assert!(!said.contains("::1"), "{case}: {said}");
+    }
+}

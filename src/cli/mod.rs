@@ -161,8 +161,12 @@ pub struct SendArgs {
     /// What to send: one file, `-` for standard input (size unknown, digest at the end), or
     /// several files and directories as one offer (relative paths kept, symbolic links not
     /// followed out of the tree, empty directories kept, every file verified).
-    #[arg(required = true, num_args = 1.., value_name = "PATH")]
+    #[arg(required_unless_present = "text", num_args = 1.., value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Send this short text instead of a file (a token, a URL; at most 64 KiB of UTF-8): the
+    /// receiver prints it on standard output, verified, and keeps no file.
+    #[arg(long, value_name = "TEXT", conflicts_with = "paths")]
+    pub text: Option<String>,
     /// The receiving device id, account id (every device of it), or contact alias. Without
     /// it, ferry shows a one-time code (like 7-guitar-orbit-lunch) to type on the other
     /// device as `ferry receive CODE`.

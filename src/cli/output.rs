@@ -116,6 +116,21 @@ impl Console {
         let _ = out.flush();
     }
 
+    /// Write a received text on standard output, even with `-q` (it is the data): exactly as
+    /// sent into a pipe or file, each line escaped and ended on a terminal (a stranger's text
+    /// must not drive the terminal).
+    fn show_text(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        if out.is_terminal() {
+            for line in text.lines() {
+                let _ = writeln!(out, "{}", for_terminal(line));
+            }
+        } else {
+            let _ = out.write_all(text.as_bytes());
+        }
+        let _ = out.flush();
+    }
+
     fn bar_for(
         &self,
         state: &mut ConsoleState,
@@ -310,6 +325,7 @@ impl Reporter for Console {
                 "{name:?} waits for a decision: `ferry accept {id}` or `ferry accept {id} --reject`"
             )),
             Event::Refused { reason, .. } => self.say(&format!("refused: {reason}")),
+            Event::Text { text, .. } if !self.json || self.json_to_stderr => self.show_text(text),
             Event::Done {
                 transfer_id,
                 name,
@@ -379,7 +395,7 @@ impl Reporter for Console {
                     tracing::debug!("{line}")
                 }
             }
-            Event::Progress { .. } => {}
+            Event::Progress { .. } | Event::Text { .. } => {}
         }
     }
 }

@@ -310,7 +310,9 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                     tracing::info!("refused an offer: {reason}");
                     None
                 }
-                Served::Transfer(Ok(Received::Kept { .. })) if once => Some(Ok(())),
+                Served::Transfer(Ok(Received::Kept { .. } | Received::Text { .. })) if once => {
+                    Some(Ok(()))
+                }
                 Served::Transfer(Ok(Received::RefusedHere(reason))) if once => {
                     Some(Err(Stop::Declined(reason).into()))
                 }
@@ -575,6 +577,21 @@ async fn serve(
             Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
         );
     }
+    if let Ok(Received::Text {
+        text,
+        digest,
+        header,
+    }) = &result
+    {
+        recorder.record(
+            "received",
+            &peer,
+            &header.transfer_id,
+            "text",
+            text.len() as u64,
+            Ok((Some(hex::encode(digest)), None)),
+        );
+    }
     let offered = offered.lock().ok().and_then(|mut o| o.take());
     if let Some(transfer_id) = offered {
         handovers.settle(&transfer_id, &peer, &result);
@@ -669,6 +686,7 @@ fn decider(
                 };
             }
             let size = match (offer.header.size, offer.header.entries) {
+                (Some(size), _) if offer.header.text => format!("a text of {size} bytes"),
                 (None, _) => "a stream of unknown size".to_string(),
                 (Some(size), None) => format!("{size} bytes"),
                 (Some(size), Some(n)) => format!("{n} entries, {size} bytes"),

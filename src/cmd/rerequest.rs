@@ -155,6 +155,7 @@ async fn ask_here(
                     }
                     Ok(Received::RefusedHere(reason)) => tracing::info!("refused an offer: {reason}"),
                     Ok(Received::Withdrawn(reason)) => tracing::info!("{reason}"),
+                    Ok(Received::Text { .. }) => tracing::info!("a text arrived, not the file"),
                     Err(err) => ctx.console.report(Event::Error {
                         transfer_id: Some(record.interaction.clone()),
                         reason: format!("{err:#}"),
@@ -472,7 +473,10 @@ fn check_offer(
         ))
     } else if offer.header.transfer_id != record.interaction {
         Decision::Refuse(format!("this device waits for {} only", record.interaction))
-    } else if offer.header.sha3_256 != Some(digest) || offer.header.entries.is_some() {
+    } else if offer.header.sha3_256 != Some(digest)
+        || offer.header.entries.is_some()
+        || offer.header.text
+    {
         Decision::Refuse("not the recorded file (its SHA3-256 differs)".into())
     } else {
         Decision::AcceptAs(record.name.clone())
@@ -817,6 +821,8 @@ impl Handovers {
             Ok(Received::RefusedHere(reason)) | Ok(Received::Withdrawn(reason)) => {
                 Arrived::Failed(reason.clone())
             }
+            // Refused by `check_offer` before it could arrive.
+            Ok(Received::Text { .. }) => Arrived::Failed("a text, not the file".into()),
             Err(err) => Arrived::Failed(format!("{err:#}")),
         };
         // One transfer at a time per re-request: the channel has room for its outcome.

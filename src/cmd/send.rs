@@ -80,6 +80,18 @@ fn source_of(ctx: &Context, paths: &[PathBuf]) -> Result<(Source, String, usize)
     Ok((Source::Set(entries), name, skipped.len()))
 }
 
+/// A text to send (`--text`), within what a receiver holds in memory.
+fn text_source(text: &str) -> Result<Source> {
+    let limit = crate::proto::transfer::MAX_TEXT_BYTES;
+    if text.len() as u64 > limit {
+        bail!(
+            "the text is {} bytes; --text carries at most {limit}: put it in a file and send that",
+            text.len()
+        );
+    }
+    Ok(Source::Text(text.to_string()))
+}
+
 /// The line that ends a set's send: what went, each file verified by the receiver.
 fn set_summary(entries: &[set::SetEntry], skipped: usize) -> String {
     let files: Vec<_> = entries
@@ -96,7 +108,10 @@ fn set_summary(entries: &[set::SetEntry], skipped: usize) -> String {
 }
 
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
-    let (source, name, skipped) = source_of(ctx, &args.paths)?;
+    let (source, name, skipped) = match &args.text {
+        Some(text) => (text_source(text)?, "text".to_string(), 0),
+        None => source_of(ctx, &args.paths)?,
+    };
     let name = args.name.clone().unwrap_or(name);
     let identity = Arc::new(ctx.identity()?);
     let outgoing = Arc::new(Outgoing {

@@ -13,6 +13,7 @@ use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::net::AbortOnDrop;
 use crate::proto::admission::{dialable, MAX_CANDIDATES};
+use crate::proto::attempts::{Attempts, DialOutcome};
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::BytesMut;
@@ -177,10 +178,14 @@ pub struct Gathered {
     /// Candidate lines, as carried in the offer or answer.
     pub candidates: Vec<String>,
     controlling: bool,
+    /// How each TURN allocation tried went, for the error when no path is found.
+    relay_outcomes: Vec<String>,
 }
 
 /// The local addresses to offer: `only` when given, else every interface address except
-/// IPv6 link-local ones (they need a scope the candidate line cannot carry).
+/// IPv6 link-local ones (they need a scope the candidate line cannot carry) and loopback ones:
+/// a remote peer would dial its own machine. Loopback is offered only by a machine with no
+/// other address, where it is the one way two devices (two homes) on it can meet.
 pub fn local_addresses(only: &[IpAddr]) -> Vec<IpAddr> {
     if !only.is_empty() {
         return only.to_vec();
@@ -192,8 +197,9 @@ pub fn local_addresses(only: &[IpAddr]) -> Vec<IpAddr> {
         IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) != 0xfe80 && !v6.is_unspecified(),
         IpAddr::V4(v4) => !v4.is_unspecified(),
     });
-    // Loopback last: it only helps two devices on one machine.
-    ips.sort_by_key(|ip| ip.is_loopback());
+    if ips.iter().any(|ip| !ip.is_loopback()) {
+        ips.retain(|ip| !ip.is_loopback());
+    }
     ips.dedup();
     ips
 }
@@ -328,13 +334,24 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
     let mut relays = Vec::new();
     let mut public_addrs = Vec::new();
     let mut turn_errors = Vec::new();
+    let mut relay_outcomes = Vec::new();
     if let Some(turn) = &options.turn {
         if controlling && !options.relay_only {
             // The offering side dials; the peer must permit our public address, which an
             // allocation reports (and which checks the credentials). It is released at once.
             match crate::net::turn::allocate(turn, false).await {
-                Ok(relay) => public_addrs.push(relay.mapped.ip().to_string()),
-                Err(err) => turn_errors.push(format!("{err:#}")),
+                Ok(relay) => {
+                    relay_outcomes.push(format!(
+                        "{} (IPv4): works, our public address {}; the peer offers the relayed \
+                         addresses",
+                        turn.server, relay.mapped
+                    ));
+                    public_addrs.push(relay.mapped.ip().to_string())
+                }
+                Err(err) => {
+                    relay_outcomes.push(format!("{} (IPv4): {err:#}", turn.server));
+                    turn_errors.push(format!("{err:#}"))
+                }
             }
         } else {
             // The answering side offers a relayed address (IPv4 and IPv6: separate allocations);
@@ -343,7 +360,14 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                 crate::net::turn::allocate(turn, false),
                 crate::net::turn::allocate(turn, true)
             );
-            for result in [v4, v6] {
+            for (result, family) in [(v4, "IPv4"), (v6, "IPv6")] {
+                match &result {
+                    Ok(relay) => relay_outcomes.push(format!(
+                        "{} ({family}): allocated {}",
+                        turn.server, relay.relayed
+                    )),
+                    Err(err) => relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server)),
+                }
                 match result {
                     Ok(relay) => {
                         let candidate = candidate_with_priority(
@@ -407,6 +431,7 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         pwd: credentials.pwd,
         candidates,
         controlling,
+        relay_outcomes,
     })
 }
 
@@ -424,6 +449,13 @@ enum ConnMsg {
     Closed {
         peer: SocketAddr,
     },
+    /// How dialling one of the peer's candidates ended.
+    Dialled {
+        peer: SocketAddr,
+        outcome: DialOutcome,
+    },
+    /// The peer opened a connection to us (a listener or the relay).
+    Inbound,
 }
 
 enum ConnCmd {
@@ -543,17 +575,27 @@ pub async fn connect(
         .map(|(_, a)| a.ip())
         .chain(local.relays.iter().map(|r| r.relayed.ip()))
         .collect();
+    let mut attempts = Attempts::new(offered.clone(), std::mem::take(&mut local.relay_outcomes));
+    let started = tokio::time::Instant::now();
     for line in remote.candidates.iter().take(MAX_CANDIDATES) {
         match unmarshal_candidate(line) {
             Ok(c) if !dialable(c.addr().ip(), &offered) => {
                 tracing::debug!("not dialling candidate {line:?}: outside the scopes offered here");
+                attempts.not_dialled(line, "a loopback or link-local address not offered here");
             }
             Ok(c) => {
+                // Active candidates (port 9) are never dialled: they dial us.
+                if c.tcp_type() != TcpType::Active {
+                    attempts.candidate(c.addr(), c.priority() <= RELAY_PRIORITY);
+                }
                 if local.agent.add_remote_candidate(c).is_ok() {
                     accepted_remote += 1;
                 }
             }
-            Err(err) => tracing::debug!("ignoring candidate {line:?}: {err}"),
+            Err(err) => {
+                tracing::debug!("ignoring candidate {line:?}: {err}");
+                attempts.not_dialled(line, "not a candidate this side can read");
+            }
         }
     }
     tracing::debug!(
@@ -586,6 +628,7 @@ pub async fn connect(
         tasks.push(AbortOnDrop(tokio::spawn(async move {
             let mut conns = Vec::new();
             while let Some((stream, peer)) = rx.recv().await {
+                let _ = to_agent.send(ConnMsg::Inbound).await;
                 conns.push(AbortOnDrop(tokio::spawn(run_connection(
                     stream,
                     relayed,
@@ -602,6 +645,7 @@ pub async fn connect(
             let mut conns = Vec::new();
             while let Ok((stream, peer)) = listener.accept().await {
                 let _ = stream.set_nodelay(true);
+                let _ = to_agent.send(ConnMsg::Inbound).await;
                 conns.push(AbortOnDrop(tokio::spawn(run_connection(
                     stream,
                     addr,
@@ -629,11 +673,16 @@ pub async fn connect(
                 let to_agent = to_agent.clone();
                 tasks.push(AbortOnDrop(tokio::spawn(async move {
                     match dial(from_ip, peer).await {
-                        Some(stream) => {
+                        Ok(stream) => {
+                            let outcome = DialOutcome::Connected;
+                            let _ = to_agent.send(ConnMsg::Dialled { peer, outcome }).await;
                             let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
                             run_connection(stream, local, peer, to_agent).await;
                         }
-                        None => {
+                        Err(outcome) => {
+                            if let Some(outcome) = outcome {
+                                let _ = to_agent.send(ConnMsg::Dialled { peer, outcome }).await;
+                            }
                             // Dial again on a later check: a TURN relay turns away a peer
                             // whose permission is not there yet, a listener may come late.
                             tokio::time::sleep(REDIAL_WAIT).await;
@@ -668,7 +717,7 @@ pub async fn connect(
                     return Ok(stream);
                 }
                 IceEvent::ConnectionStateChange(ConnectionState::Failed) => {
-                    bail!("ICE failed: no candidate pair connected")
+                    bail!("{}", attempts.no_path(started.elapsed()))
                 }
                 _ => {}
             }
@@ -702,6 +751,8 @@ pub async fn connect(
                         tracing::debug!("ICE ignored a message from {peer}: {err}");
                     }
                 }
+                Some(ConnMsg::Dialled { peer, outcome }) => attempts.dialled(peer, outcome),
+                Some(ConnMsg::Inbound) => attempts.inbound(),
                 Some(ConnMsg::Closed { peer }) => {
                     tracing::debug!("ICE: connection to {peer} closed");
                     conns.remove(&peer);
@@ -712,7 +763,7 @@ pub async fn connect(
             },
             _ = tokio::time::sleep_until(wake) => {
                 if tokio::time::Instant::now() >= deadline {
-                    bail!("no direct path to the peer within {}s", limit.as_secs());
+                    bail!("{}", attempts.no_path(limit));
                 }
                 let _ = agent.handle_timeout(Instant::now());
             }
@@ -720,23 +771,26 @@ pub async fn connect(
     }
 }
 
-async fn dial(from: IpAddr, to: SocketAddr) -> Option<TcpStream> {
+/// Connect from `from` to the peer's candidate `to`; how it failed when it did (`None`: not a
+/// dial at all, the families differ).
+async fn dial(from: IpAddr, to: SocketAddr) -> Result<TcpStream, Option<DialOutcome>> {
     if from.is_ipv4() != to.is_ipv4() {
-        return None;
+        return Err(None);
     }
+    let failed = |err: io::Error| Some(DialOutcome::of_io(&err));
     let socket = if to.is_ipv4() {
         TcpSocket::new_v4()
     } else {
         TcpSocket::new_v6()
     }
-    .ok()?;
-    socket.bind(SocketAddr::new(from, 0)).ok()?;
+    .map_err(failed)?;
+    socket.bind(SocketAddr::new(from, 0)).map_err(failed)?;
     let stream = tokio::time::timeout(DIAL_TIMEOUT, socket.connect(to))
         .await
-        .ok()?
-        .ok()?;
+        .map_err(|_| Some(DialOutcome::TimedOut(DIAL_TIMEOUT)))?
+        .map_err(failed)?;
     let _ = stream.set_nodelay(true);
-    Some(stream)
+    Ok(stream)
 }
 
 #[cfg(test)]

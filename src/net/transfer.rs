@@ -65,6 +65,9 @@ pub enum Source {
     Stdin,
     /// Several files and directories (`send DIR`, `send A B`), one offer for all.
     Set(Vec<SetEntry>),
+    /// A short text the receiver shows instead of keeping a file (`send --text`), at most
+    /// [`MAX_TEXT_BYTES`](crate::proto::transfer::MAX_TEXT_BYTES).
+    Text(String),
 }
 
 /// What to send, and how.
@@ -148,6 +151,7 @@ where
             (Some(meta.len()), None)
         }
         Source::Stdin => (None, None),
+        Source::Text(text) => (Some(text.len() as u64), None),
         Source::Set(entries) => (
             Some(entries.iter().map(|e| e.size).sum()),
             Some(entries.len() as u64),
@@ -161,6 +165,7 @@ where
         entries,
         mode: hints.0,
         mtime: hints.1,
+        text: matches!(outgoing.source, Source::Text(_)),
         ..Header::default()
     };
     let tid = header.transfer_id.clone();
@@ -273,6 +278,17 @@ where
                 .file_body(&mut tx, &mut stdin, Progress::whole(None), reporter)
                 .await?;
             (digest, tx.sent())
+        }
+        Source::Text(text) => {
+            let digest = link
+                .file_body(
+                    &mut tx,
+                    &mut text.as_bytes(),
+                    Progress::whole(size),
+                    reporter,
+                )
+                .await?;
+            (digest, size.unwrap_or(0))
         }
         Source::Set(entries) => {
             let total = size.unwrap_or(0);
@@ -777,6 +793,12 @@ pub enum Received {
         size: u64,
         header: Box<Header>,
     },
+    /// A text (`send --text`), verified and shown (never written to disk).
+    Text {
+        text: String,
+        digest: Digest,
+        header: Box<Header>,
+    },
     RefusedHere(String),
     /// The sender took its offer back (or left) before it was decided.
     Withdrawn(String),
@@ -837,7 +859,7 @@ where
         Decision::Refuse(
             "this receiver does not start files in the middle (Offset must be 0)".into(),
         )
-    } else if set && dir.is_none() {
+    } else if set && dir.is_none() && !header.text {
         Decision::Refuse("a set of files cannot be written to standard output".into())
     } else {
         let offer = IncomingOffer {
@@ -882,6 +904,10 @@ where
     }
 
     let prepared = match dir {
+        _ if header.text => Ok((
+            Sink::Text(Vec::with_capacity(header.size.unwrap_or(0) as usize)),
+            rx.accept(),
+        )),
         Some(dir) if set => Parts::open(dir)
             .and_then(|parts| PartDir::create(&parts))
             .map(|part| {
@@ -941,6 +967,35 @@ where
     };
     let (size, _) = sink.progress(&rx);
     match end {
+        BodyEnd::Finished { digest, confirm } if header.text => {
+            let Sink::Text(bytes) = sink else {
+                return Err(anyhow!("a text arrived in a file's sink"));
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
+                let why = "the text is not UTF-8: not shown";
+                last_word(&mut stream, &rx.fail(why)).await;
+                bail!("{why}");
+            };
+            last_word(&mut stream, &rx.confirm(&confirm)).await;
+            reporter.report(Event::Text {
+                transfer_id: tid.clone(),
+                text: text.clone(),
+            });
+            reporter.report(Event::Done {
+                transfer_id: tid,
+                name: safe.name,
+                size,
+                sha3_256: hex::encode(digest),
+                path: None,
+                seconds: started.elapsed().as_secs_f64(),
+                bytes_sent: None,
+            });
+            Ok(Received::Text {
+                text,
+                digest,
+                header: Box::new(header),
+            })
+        }
         BodyEnd::Finished { digest, confirm } => {
             let kept = match sink {
                 Sink::File(Target::Ready(file)) => {
@@ -948,7 +1003,7 @@ where
                     file.keep(dir.unwrap_or(Path::new(".")), &safe.name, hints)
                         .await
                 }
-                Sink::File(_) => Err(anyhow!("the body never started")),
+                Sink::File(_) | Sink::Text(_) => Err(anyhow!("the body never started")),
                 Sink::Set(set) => {
                     set.keep(dir.unwrap_or(Path::new(".")), &safe.name, &tid, reporter)
                 }
@@ -1116,6 +1171,9 @@ impl From<TransferError> for BodyError {
 enum Sink {
     File(Target),
     Set(Box<SetSink>),
+    /// A text (`Ferry-Text`), held in memory: the header bounds it to `MAX_TEXT_BYTES` and
+    /// the receiver machine refuses a body longer than declared.
+    Text(Vec<u8>),
 }
 
 /// A single file's destination: ready, or waiting for the sender's answer to a resume offer.
@@ -1154,7 +1212,15 @@ impl Sink {
                 confirm: digest,
             })),
             (Sink::Set(set), event) => set.on(rx, event).await,
-            (Sink::File(_), _) => Ok(Step::Continue),
+            (Sink::Text(text), ReceiverEvent::Data(data)) => {
+                text.extend_from_slice(data);
+                Ok(Step::Continue)
+            }
+            (Sink::Text(_), ReceiverEvent::Finished(digest)) => Ok(Step::End(BodyEnd::Finished {
+                digest,
+                confirm: digest,
+            })),
+            (Sink::File(_) | Sink::Text(_), _) => Ok(Step::Continue),
         }
     }
 
@@ -1180,7 +1246,7 @@ impl Sink {
 
     fn progress(&self, rx: &Receiver) -> (u64, Option<u64>) {
         match self {
-            Sink::File(_) => (rx.received(), rx.declared()),
+            Sink::File(_) | Sink::Text(_) => (rx.received(), rx.declared()),
             Sink::Set(set) => {
                 let current = if set.current.is_some() {
                     rx.received()

@@ -2,6 +2,7 @@
 //! file or the clock, so every rule is tested in memory (see each module's tests).
 
 pub mod admission;
+pub mod attempts;
 pub mod dht;
 pub mod framing;
 pub mod name;

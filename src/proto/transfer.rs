@@ -43,6 +43,11 @@
 //! empty body) followed by its records and `E`; the receiver answers each with `OK digest`
 //! (so every file is verified on its own) and the sender waits for it before the next entry.
 //!
+//! **Texts** (`send --text`). `Ferry-Text: yes` marks a body that is a short UTF-8 text to
+//! show, not a file to keep: its `Content-Length` is at most [`MAX_TEXT_BYTES`] and it is never
+//! a set or a stream. It travels and is verified like a file; a receiver that does not know
+//! the field would save it as a file named by `Display-Name`, which is harmless.
+//!
 //! **Modes and times** (optional, in any header: a set's entries and a single file).
 //! `Ferry-Mode: 755` carries a file's permission bits in octal (only `0o777`: never setuid,
 //! setgid or sticky); `Ferry-Mtime: 1700000000.123456789` its modification time, seconds since
@@ -72,6 +77,8 @@ pub const SEND_RECORD_BYTES: usize = 256 * 1024;
 pub const MAX_LINE_BYTES: usize = 1024;
 /// Longest reason text carried in a refusal, cancel or error.
 pub const MAX_REASON_BYTES: usize = 200;
+/// Largest text (`Ferry-Text`): a token, a URL, a few lines; a receiver holds it in memory.
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024;
 
 const TAG_DATA: u8 = b'D';
 const TAG_END: u8 = b'E';
@@ -179,6 +186,8 @@ pub struct Header {
     pub mode: Option<u32>,
     /// `Ferry-Mtime`: the modification time, when the sender gave it.
     pub mtime: Option<Mtime>,
+    /// `Ferry-Text`: the body is a text to show (at most [`MAX_TEXT_BYTES`]), not a file.
+    pub text: bool,
     /// Parsed headers only: optional fields whose value was malformed or repeated, ignored
     /// (the field and the start of the value), for the receiver's log. Never encoded.
     pub ignored: Vec<(&'static str, String)>,
@@ -276,6 +285,9 @@ impl Header {
         if let Some(mtime) = self.mtime {
             text.push_str(&format!("Ferry-Mtime: {}\n", mtime.encode()));
         }
+        if self.text {
+            text.push_str("Ferry-Text: yes\n");
+        }
         text.push('\n');
         text.into_bytes()
     }
@@ -324,6 +336,7 @@ struct HeaderFields {
     kind: Option<EntryKind>,
     mode: Option<u32>,
     mtime: Option<Mtime>,
+    text: Option<bool>,
     ignored: Vec<(&'static str, String)>,
 }
 
@@ -375,6 +388,14 @@ impl HeaderFields {
                     _ => return Err(invalid("Ferry-Streamed")),
                 };
                 put(&mut self.streamed, "Ferry-Streamed", yes)
+            }
+            "ferry-text" => {
+                let yes = match value.to_ascii_lowercase().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(invalid("Ferry-Text")),
+                };
+                put(&mut self.text, "Ferry-Text", yes)
             }
             "ferry-entries" => {
                 let n = parse_decimal(value).ok_or_else(|| invalid("Ferry-Entries"))?;
@@ -450,6 +471,23 @@ impl HeaderFields {
                 value: "0 (a set has at least one entry)".into(),
             });
         }
+        let text = self.text.unwrap_or(false);
+        if text {
+            let why = match (size, self.entries) {
+                (None, _) => Some("a text must declare its size".to_string()),
+                (Some(_), Some(_)) => Some("a text is not a set".to_string()),
+                (Some(n), None) if n > MAX_TEXT_BYTES => {
+                    Some(format!("a text of {n} bytes (at most {MAX_TEXT_BYTES})"))
+                }
+                _ => None,
+            };
+            if let Some(value) = why {
+                return Err(TransferError::InvalidField {
+                    field: "Ferry-Text",
+                    value,
+                });
+            }
+        }
         Ok(Header {
             size,
             name: self.name.unwrap_or_default(),
@@ -460,6 +498,7 @@ impl HeaderFields {
             kind: self.kind.unwrap_or_default(),
             mode: self.mode,
             mtime: self.mtime,
+            text,
             ignored: self.ignored,
         })
     }

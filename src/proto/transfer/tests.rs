@@ -396,6 +396,54 @@ fn header_field_errors() {
 }
 
 #[test]
+fn a_text_travels_marked_and_bounded() {
+    let h = Header {
+        text: true,
+        ..header(MAX_TEXT_BYTES)
+    };
+    let wire = h.encode();
+    assert!(String::from_utf8_lossy(&wire).contains("\nFerry-Text: yes\n"));
+    let (parsed, _) = Header::parse(&wire).unwrap().unwrap();
+    assert_eq!(parsed, h);
+    let invalid = |value: &str| TransferError::InvalidField {
+        field: "Ferry-Text",
+        value: value.into(),
+    };
+    let too_long = format!(
+        "Content-Length: {}\nFerry-Text: yes\n\n",
+        MAX_TEXT_BYTES + 1
+    );
+    let cases: &[(&[u8], TransferError)] = &[
+        (
+            too_long.as_bytes(),
+            invalid(&format!(
+                "a text of {} bytes (at most {MAX_TEXT_BYTES})",
+                MAX_TEXT_BYTES + 1
+            )),
+        ),
+        (
+            b"Ferry-Streamed: yes\nFerry-Text: yes\n\n",
+            invalid("a text must declare its size"),
+        ),
+        (
+            b"Content-Length: 5\nFerry-Entries: 1\nFerry-Text: yes\n\n",
+            invalid("a text is not a set"),
+        ),
+        (
+            b"Content-Length: 5\nFerry-Text: maybe\n\n",
+            invalid("maybe"),
+        ),
+        (
+            b"Content-Length: 5\nFerry-Text: yes\nFerry-Text: yes\n\n",
+            TransferError::DuplicateField {
+                field: "Ferry-Text",
+            },
+        ),
+    ];
+    refused_headers(cases);
+}
+
+#[test]
 fn modes_and_times_are_encoded_as_octal_and_seconds_dot_nanos() {
     let h = Header {
         mode: Some(0o755),
@@ -592,7 +640,7 @@ proptest! {
     fn header_round_trips(size in any::<u64>(), name in "[^\\p{Cc}]{0,300}", digest in proptest::option::of(any::<[u8; 32]>()), entries in proptest::option::of(1..=u64::MAX), dir in any::<bool>(), mode in proptest::option::of(0u32..=0o777), mtime in proptest::option::of((0..=MAX_MTIME_SECS, 0u32..1_000_000_000))) {
         let kind = if dir { EntryKind::Directory } else { EntryKind::File };
         let mtime = mtime.map(|(secs, nanos)| Mtime { secs, nanos });
-        let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind, mode, mtime, ignored: vec![] };
+        let h = Header { size: Some(size), name: name.trim().to_string(), offset: size / 3, transfer_id: "ab-12".into(), sha3_256: digest, entries, kind, mode, mtime, text: false, ignored: vec![] };
         let wire = h.encode();
         let (parsed, used) = Header::parse(&wire).unwrap().unwrap();
         prop_assert_eq!(used, wire.len());

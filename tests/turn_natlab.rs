@@ -42,6 +42,20 @@ fn transfer(receiver_host: &str, expected_path: &str) {
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
+    // Bystanders: a receiving device in each home, whose DHT nodes the other home cannot
+    // reach (it knows them through the public node). Searches must not wait for them each time.
+    let _bystanders: Vec<Receiving> = ["home1", "home2"]
+        .iter()
+        .map(|home| {
+            let device = Device::new();
+            let mut cmd = ferry_in(&lab, home, &device, &dht, &turn);
+            cmd.args(["--json", "receive", "--yes", "--dir"])
+                .arg(work.path().join(format!("bystander-{home}")));
+            Receiving::spawn(cmd, "online")
+        })
+        .collect();
+    // Time for the public node to hand them out in its replies.
+    std::thread::sleep(std::time::Duration::from_secs(2));
     let mut receiver = ferry_in(&lab, receiver_host, &bob, &dht, &turn);
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
@@ -63,6 +77,14 @@ fn transfer(receiver_host: &str, expected_path: &str) {
         );
     }
     let events = String::from_utf8_lossy(&out.stdout).to_string();
+    let answered = json_events(&out.stdout)
+        .into_iter()
+        .find(|e| e["event"] == "phase" && e["what"].as_str().unwrap_or("").contains("answered"))
+        .expect("an answered phase");
+    println!(
+        "receiver on {receiver_host}: answered {:.2} s after the send started",
+        answered["seconds"].as_f64().unwrap()
+    );
     assert!(
         events.contains(&format!("\"path\":\"{expected_path}\"")),
         "{events}"

@@ -49,6 +49,14 @@ pub const FIRST_WAIT: Duration = Duration::from_millis(500);
 /// it answers later). The public DHT is full of nodes that left, and each would otherwise
 /// delay every put and get near it by its full retransmission time (~4 s).
 pub const SLOW_NODE: Duration = FIRST_WAIT;
+/// How long a node that let a request go unanswered for [`SLOW_NODE`] is remembered as
+/// silent: the next searches do not wait for it again (they still ask it; any reply from it
+/// ends its silence). One process's get, then put, then the peer's answer near the same
+/// unreachable node (a node behind a NAT, seen through its mapping by others only) would each
+/// otherwise wait [`SLOW_NODE`] for it: a fixed second and a half before every connection.
+pub const SILENT_MEMORY: Duration = Duration::from_secs(60);
+/// Most silent nodes remembered (a hostile routing table cannot grow it further).
+const MAX_SILENT: usize = 512;
 /// Sends of one request before its node counts as gone (`MAX_ATTEMPT_COUNT`).
 pub const MAX_ATTEMPTS: u8 = 3;
 /// A get or put that has not finished by then reports what it has.
@@ -209,11 +217,16 @@ impl Search {
         self.nodes.iter().filter(|n| n.state != NodeState::Failed)
     }
 
-    /// The closest live nodes have all answered (nodes silent for [`SLOW_NODE`] aside).
-    fn synced(&self, now: Instant) -> bool {
+    /// The closest live nodes have all answered (nodes silent for [`SLOW_NODE`] aside, and
+    /// nodes already known as `silent`).
+    fn synced(&self, now: Instant, silent: &HashMap<SocketAddr, Instant>) -> bool {
         let mut any = false;
         let responsive = self.live().filter(|n| {
-            !(n.state == NodeState::Asked && n.asked_at.is_some_and(|at| now >= at + SLOW_NODE))
+            let slow = n.asked_at.is_some_and(|at| now >= at + SLOW_NODE)
+                || silent
+                    .get(&n.info.addr)
+                    .is_some_and(|since| now < *since + SILENT_MEMORY);
+            !(n.state == NodeState::Asked && slow)
         });
         for node in responsive.take(SYNC_NODES) {
             any = true;
@@ -340,6 +353,8 @@ pub struct Engine {
     /// The `now` given to [`Engine::new`], when the wall clock read [`Config::unix_at_start`].
     started: Instant,
     public_addr: Option<IpAddr>,
+    /// Nodes that recently let a request go unanswered for [`SLOW_NODE`], and since when.
+    silent: HashMap<SocketAddr, Instant>,
 }
 
 fn is_martian(addr: &SocketAddr) -> bool {
@@ -393,6 +408,7 @@ impl Engine {
             now,
             started: now,
             public_addr: None,
+            silent: HashMap::new(),
         }
     }
 
@@ -755,6 +771,14 @@ impl Engine {
                 }
                 continue;
             }
+            if p.attempts == 1 {
+                // A whole first wait without a reply: later searches need not wait for it.
+                let to = p.to;
+                self.note_silent(now, to);
+            }
+            let Some(p) = self.pending.get_mut(&tid) else {
+                continue;
+            };
             p.attempts += 1;
             let jitter = Duration::from_millis(self.rng.gen_range(0..250));
             p.wait = p.wait * 2 + jitter;
@@ -762,6 +786,15 @@ impl Engine {
             for bytes in p.datagrams.clone() {
                 self.out.push_back(Transmit { to: p.to, bytes });
             }
+        }
+    }
+
+    fn note_silent(&mut self, now: Instant, addr: SocketAddr) {
+        if self.silent.len() >= MAX_SILENT {
+            self.silent.retain(|_, since| now < *since + SILENT_MEMORY);
+        }
+        if self.silent.len() < MAX_SILENT {
+            self.silent.entry(addr).or_insert(now);
         }
     }
 
@@ -818,8 +851,9 @@ impl Engine {
         }
         self.finish_ops(now);
         // Searches with no operation left end once they have done their lookup.
+        let silent = &self.silent;
         self.searches
-            .retain(|_, s| !s.ops.is_empty() || !(s.synced(now) || s.exhausted()));
+            .retain(|_, s| !s.ops.is_empty() || !(s.synced(now, silent) || s.exhausted()));
     }
 
     fn step(&mut self, now: Instant, sid: SearchId) {
@@ -870,7 +904,7 @@ impl Engine {
                 to_ask.push(n.info.addr);
             }
         }
-        let synced = search.synced(now);
+        let synced = search.synced(now, &self.silent);
         // 2. Once synced: puts to the closest nodes, listens to the very closest.
         let mut put_to = Vec::new();
         let mut listen_to = Vec::new();
@@ -997,7 +1031,9 @@ impl Engine {
                 .iter()
                 .filter_map(|s| self.searches.get(s))
                 .collect();
-            let all_settled = searches.iter().all(|s| s.synced(now) || s.exhausted());
+            let all_settled = searches
+                .iter()
+                .all(|s| s.synced(now, &self.silent) || s.exhausted());
             let any_replied = searches
                 .iter()
                 .any(|s| s.nodes.iter().any(|n| n.state == NodeState::Replied));
@@ -1032,7 +1068,7 @@ impl Engine {
                     let vid = value.id;
                     let (mut acked, mut pending, mut targets) = (0, 0, 0);
                     for s in &searches {
-                        if !s.synced(now) {
+                        if !s.synced(now, &self.silent) {
                             if !s.exhausted() {
                                 pending += 1;
                             }
@@ -1304,6 +1340,7 @@ impl Engine {
         };
         self.table(from.is_ipv6()).heard(sender, from, now, true);
         self.proven(now, from);
+        self.silent.remove(&from);
         if let Some(ip) = msg.seen_addr {
             self.public_addr = Some(ip);
         }

@@ -625,3 +625,32 @@ fn a_full_node_alone_serves_its_own_values_and_hears_a_client() {
     });
     assert_eq!(heard, vec![answer]);
 }
+
+#[test]
+fn a_node_silent_in_one_search_does_not_hold_the_next_back() {
+    // The get, the put and the peer's answer of one connection all search near the same
+    // nodes: one that did not answer the first (behind a NAT, reachable by others only) must
+    // not cost SLOW_NODE again in the second. It is still asked, and heard if it answers.
+    let mut net = Net::new(6, 11);
+    net.bootstrap_all();
+    net.dead.insert(addr(3));
+    let key = InfoHash::of("peer:somebody");
+    let now = net.now;
+    let get = net.nodes[2].get(now, key);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 2, get, &mut seen).0);
+    let first = net.now - now;
+    let value = Value::new(7, 0, b"offer".to_vec(), "peer_request");
+    let start = net.now;
+    let put = net.nodes[2].put(start, key, value, false);
+    assert!(wait_done(&mut net, 2, put, &mut seen).0);
+    let second = net.now - start;
+    assert!(
+        first >= SLOW_NODE,
+        "the first search waits for the silent node: {first:?}"
+    );
+    assert!(
+        second < SLOW_NODE,
+        "the next search near it waited {second:?} (the first took {first:?})"
+    );
+}

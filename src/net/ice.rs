@@ -51,7 +51,10 @@ const FAILED_TIMEOUT: Duration = Duration::from_secs(10);
 /// a dial that is turned away (no permission yet, a listener not up) must be tried again.
 /// RFC 8445 lets a check retransmit for about 40 s; 5 s is plenty on any real path.
 const PAIR_CHECK_WINDOW: Duration = Duration::from_secs(5);
-/// How long a working relayed pair waits for a direct pair before it may be selected.
+/// How long the controlling side checks the peer's direct candidates before its relayed ones
+/// join: a working direct pair must win, and rtc-ice would nominate whichever pair works first
+/// (a relayed address travels as a host candidate of low priority, see [`RELAY_PRIORITY`], so
+/// the agent's own wait for relay candidates never applies to it).
 const RELAY_WAIT: Duration = Duration::from_millis(500);
 /// How long after a failed connection attempt the same address may be dialled again.
 const REDIAL_WAIT: Duration = Duration::from_millis(250);
@@ -577,6 +580,8 @@ pub async fn connect(
         .collect();
     let mut attempts = Attempts::new(offered.clone(), std::mem::take(&mut local.relay_outcomes));
     let started = tokio::time::Instant::now();
+    // The controlling side's relayed remote candidates, held back while direct ones are tried.
+    let mut held_relayed = Vec::new();
     for line in remote.candidates.iter().take(MAX_CANDIDATES) {
         match unmarshal_candidate(line) {
             Ok(c) if !dialable(c.addr().ip(), &offered) => {
@@ -584,11 +589,15 @@ pub async fn connect(
                 attempts.not_dialled(line, "a loopback or link-local address not offered here");
             }
             Ok(c) => {
+                let relayed = c.priority() <= RELAY_PRIORITY;
                 // Active candidates (port 9) are never dialled: they dial us.
                 if c.tcp_type() != TcpType::Active {
-                    attempts.candidate(c.addr(), c.priority() <= RELAY_PRIORITY);
+                    attempts.candidate(c.addr(), relayed);
                 }
-                if local.agent.add_remote_candidate(c).is_ok() {
+                if relayed && local.controlling {
+                    held_relayed.push(c);
+                    accepted_remote += 1;
+                } else if local.agent.add_remote_candidate(c).is_ok() {
                     accepted_remote += 1;
                 }
             }
@@ -605,6 +614,16 @@ pub async fn connect(
     if accepted_remote == 0 {
         bail!("the peer offered no usable candidate");
     }
+    // With nothing direct to try, the relay is tried at once.
+    let mut release_relayed = Some(
+        started
+            + if accepted_remote == held_relayed.len() {
+                Duration::ZERO
+            } else {
+                RELAY_WAIT
+            },
+    )
+    .filter(|_| !held_relayed.is_empty());
     local
         .agent
         .start_connectivity_checks(
@@ -722,11 +741,21 @@ pub async fn connect(
                 _ => {}
             }
         }
+        if release_relayed.is_some_and(|at| tokio::time::Instant::now() >= at) {
+            release_relayed = None;
+            for c in held_relayed.drain(..) {
+                if let Err(err) = agent.add_remote_candidate(c) {
+                    tracing::debug!("ICE: a relayed candidate was not added: {err}");
+                }
+            }
+            continue;
+        }
         let wake = agent
             .poll_timeout()
             .map(|at| tokio::time::Instant::now() + at.saturating_duration_since(Instant::now()))
             .unwrap_or(deadline)
-            .min(deadline);
+            .min(deadline)
+            .min(release_relayed.unwrap_or(deadline));
         tokio::select! {
             msg = from_conns.recv() => match msg {
                 Some(ConnMsg::Opened { peer, local, commands }) => {
@@ -905,6 +934,50 @@ mod tests {
             sb.read_exact(&mut got).await.unwrap();
             assert_eq!(&got, b"through", "close: {close}");
         }
+    }
+
+    /// The relayed path answers at once, the direct one only after 100 ms (its first dial is
+    /// refused): the direct pair must still be the one selected, on both sides.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_working_direct_pair_wins_over_a_relayed_one_that_answered_first() {
+        let loopback = [IpAddr::from([127, 0, 0, 1])];
+        let options = CandidateOptions::only(&loopback);
+        let a = gather(true, &options).await.unwrap();
+        let b = gather(false, &options).await.unwrap();
+        let passive = b
+            .candidates
+            .iter()
+            .map(|line| unmarshal_candidate(line).unwrap())
+            .find(|c| c.addr().port() != ACTIVE_PORT)
+            .unwrap();
+        let direct = late_gate(passive.addr(), Duration::from_millis(100), false).await;
+        let relay = late_gate(passive.addr(), Duration::ZERO, false).await;
+        let mut towards_b = params(&b);
+        towards_b.candidates = vec![
+            host_candidate(direct.ip(), direct.port(), TcpType::Passive)
+                .unwrap()
+                .marshal(),
+            candidate_with_priority(relay.ip(), relay.port(), TcpType::Passive, RELAY_PRIORITY)
+                .unwrap()
+                .marshal(),
+        ];
+        let mut towards_a = params(&a);
+        towards_a
+            .candidates
+            .retain(|line| line.contains("tcptype active"));
+        let limit = Duration::from_secs(10);
+        let (sa, sb) = tokio::join!(connect(a, &towards_b, limit), connect(b, &towards_a, limit));
+        let (mut sa, mut sb) = (sa.unwrap(), sb.unwrap());
+        assert_eq!(
+            sa.peer_addr().unwrap(),
+            direct,
+            "the relayed pair was selected"
+        );
+        assert!(!sa.relayed);
+        sa.write_all(b"direct").await.unwrap();
+        let mut got = [0u8; 6];
+        sb.read_exact(&mut got).await.unwrap();
+        assert_eq!(&got, b"direct");
     }
 
     #[tokio::test]

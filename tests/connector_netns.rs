@@ -74,3 +74,84 @@ fn two_hosts_on_a_veth_link_over_ipv4() {
 fn two_hosts_on_a_veth_link_over_ipv6_only() {
     transfer_across(false, true, "2001:db8::1", "2001:db8::");
 }
+
+/// IPv6 only, each host behind a firewall that drops inbound TCP connections (as home routers
+/// do for IPv6): no direct path, so the transfer goes through an IPv6 relay allocation (RFC
+/// 6156) on the TURN server of host a, which is the one port host a lets in.
+#[test]
+fn ipv6_only_hosts_behind_firewalls_meet_through_an_ipv6_relay() {
+    let Some(pair) = Pair::up(false, true) else {
+        return;
+    };
+    if !have_dhtnode() || !have_coturn() {
+        return;
+    }
+    let node = DhtNode::spawn(pair.command("a", "dhtnode"));
+    let a_ns = pair.ns("a");
+    let turn = Coturn::start_at(&["ip", "netns", "exec", &a_ns], "2001:db8::1", false);
+    let turn_port = turn.port.to_string();
+    let firewall: [(&str, Vec<&str>); 2] = [
+        (
+            "a",
+            vec!["-p", "tcp", "--dport", &turn_port, "-j", "ACCEPT"],
+        ),
+        ("b", vec![]),
+    ];
+    for (host, allow) in &firewall {
+        let rules: [&[&str]; 3] = [
+            &["-A", "INPUT", "-i", "lo", "-j", "ACCEPT"],
+            &[&["-A", "INPUT"][..], &allow[..]].concat(),
+            &["-A", "INPUT", "-p", "tcp", "--syn", "-j", "DROP"],
+        ];
+        for rule in rules.iter().filter(|r| r.len() > 2) {
+            let status = pair
+                .command(host, "ip6tables")
+                .args(*rule)
+                .status()
+                .unwrap();
+            assert!(status.success(), "ip6tables {rule:?} on {host}");
+        }
+    }
+    let bootstrap = format!("[2001:db8::1]:{}", node.port);
+    let relay = |cmd: &mut Command| {
+        cmd.env_remove("FERRY_NO_TURN")
+            .env("FERRY_TURN", format!("turn:[2001:db8::1]:{}", turn.port))
+            .env("FERRY_TURN_USER", Coturn::USER)
+            .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
+            .env("FERRY_TURN_REALM", Coturn::REALM)
+            .env("FERRY_NO_UPNP", "1");
+    };
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiver = ferry_in(&pair, "b", &bob, &bootstrap);
+    relay(&mut receiver);
+    receiver
+        .args(["--json", "receive", "--yes", "--once", "--dir"])
+        .arg(&inbox);
+    let mut receiving = Receiving::spawn(receiver, "online");
+    let source = random_file(work.path(), "v6-relayed.bin", 1 << 20);
+    let mut sender = ferry_in(&pair, "a", &alice, &bootstrap);
+    relay(&mut sender);
+    let out = sender
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let connected = receiving.wait_for("connected");
+    assert_eq!(connected["path"], "relay", "{connected}");
+    assert!(
+        connected["addr"].as_str().unwrap().contains("2001:db8::1"),
+        "{connected}"
+    );
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+}

@@ -342,18 +342,23 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         if controlling && !options.relay_only {
             // The offering side dials; the peer must permit our public address, which an
             // allocation reports (and which checks the credentials). It is released at once.
-            match crate::net::turn::allocate(turn, false).await {
-                Ok(relay) => {
-                    relay_outcomes.push(format!(
-                        "{} (IPv4): works, our public address {}; the peer offers the relayed \
-                         addresses",
-                        turn.server, relay.mapped
-                    ));
-                    public_addrs.push(relay.mapped.ip().to_string())
-                }
-                Err(err) => {
-                    relay_outcomes.push(format!("{} (IPv4): {err:#}", turn.server));
-                    turn_errors.push(format!("{err:#}"))
+            // IPv4 first; an IPv6-only host (or server) tries IPv6.
+            for (ipv6, family) in [(false, "IPv4"), (true, "IPv6")] {
+                match crate::net::turn::allocate(turn, ipv6).await {
+                    Ok(relay) => {
+                        relay_outcomes.push(format!(
+                            "{} ({family}): works, our public address {}; the peer offers the \
+                             relayed addresses",
+                            turn.server, relay.mapped
+                        ));
+                        public_addrs.push(relay.mapped.ip().to_string());
+                        turn_errors.clear();
+                        break;
+                    }
+                    Err(err) => {
+                        relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server));
+                        turn_errors.push(format!("{err:#}"))
+                    }
                 }
             }
         } else {

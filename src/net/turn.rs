@@ -168,11 +168,16 @@ pub async fn public_address(config: &TurnConfig, ipv6: bool) -> Result<SocketAdd
     .await
 }
 
-/// Allocate a TCP relay on the server (IPv4 or IPv6: separate allocations, RFC 6156).
+/// Allocate a TCP relay on the server (IPv4 or IPv6: separate allocations, RFC 6156), reached
+/// over the same family as the relayed address asked for.
 pub async fn allocate(config: &TurnConfig, ipv6: bool) -> Result<Relay> {
     let (server, mut control) = open_control(config, ipv6).await?;
     let mut client = config.client()?;
-    client.allocate(Instant::now());
+    if ipv6 {
+        client.allocate_ipv6(Instant::now());
+    } else {
+        client.allocate(Instant::now());
+    }
     let (relayed, mapped) = drive_until(&mut client, &mut control, |e| match e {
         TurnEvent::Allocated {
             relayed, mapped, ..

@@ -38,6 +38,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest STUN message accepted.
 const MAX_MESSAGE: usize = 64 * 1024;
 const PROTO_TCP: u8 = 6;
+/// REQUESTED-ADDRESS-FAMILY's value for IPv6 (RFC 6156 §4.1.1).
+const FAMILY_IPV6: u8 = 2;
 
 /// Long-term credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +130,8 @@ impl Kind {
 #[derive(Debug, Clone)]
 struct Pending {
     kind: Kind,
+    /// Allocate: ask for an IPv6 relayed address (REQUESTED-ADDRESS-FAMILY, RFC 6156).
+    ipv6_relay: bool,
     peers: Vec<SocketAddr>,
     lifetime: Option<u32>,
     deadline: Instant,
@@ -224,6 +228,9 @@ impl Client {
         m.write_header();
         if kind == Kind::Allocate {
             m.add(ATTR_REQUESTED_TRANSPORT, &[PROTO_TCP, 0, 0, 0]);
+            if p.ipv6_relay {
+                m.add(ATTR_REQUESTED_ADDRESS_FAMILY, &[FAMILY_IPV6, 0, 0, 0]);
+            }
         }
         if let Some(lifetime) = p.lifetime {
             m.add(ATTR_LIFETIME, &lifetime.to_be_bytes());
@@ -262,8 +269,24 @@ impl Client {
     }
 
     fn request(&mut self, now: Instant, kind: Kind, peers: Vec<SocketAddr>, lifetime: Option<u32>) {
+        self.queue(now, kind, peers, lifetime, false);
+    }
+
+    fn request_with(&mut self, now: Instant, kind: Kind, lifetime: Option<u32>, ipv6_relay: bool) {
+        self.queue(now, kind, vec![], lifetime, ipv6_relay);
+    }
+
+    fn queue(
+        &mut self,
+        now: Instant,
+        kind: Kind,
+        peers: Vec<SocketAddr>,
+        lifetime: Option<u32>,
+        ipv6_relay: bool,
+    ) {
         let mut p = Pending {
             kind,
+            ipv6_relay,
             peers,
             lifetime,
             deadline: now + REQUEST_TIMEOUT,
@@ -283,9 +306,16 @@ impl Client {
         self.request(now, Kind::Binding, vec![], None);
     }
 
-    /// Ask for a TCP allocation.
+    /// Ask for a TCP allocation with an IPv4 relayed address (RFC 6156's default, whatever
+    /// the family of the connection to the server).
     pub fn allocate(&mut self, now: Instant) {
         self.request(now, Kind::Allocate, vec![], Some(LIFETIME.as_secs() as u32));
+    }
+
+    /// Ask for a TCP allocation with an IPv6 relayed address: REQUESTED-ADDRESS-FAMILY IPv6
+    /// (RFC 6156 §4.1.1), which a server without IPv6 relays answers with 440.
+    pub fn allocate_ipv6(&mut self, now: Instant) {
+        self.request_with(now, Kind::Allocate, Some(LIFETIME.as_secs() as u32), true);
     }
 
     /// Allow peers at these addresses (only the IP counts) to connect to the relayed address.

@@ -351,3 +351,26 @@ fn connect_opens_the_outgoing_direction() {
         "the client still works after a refused Connect"
     );
 }
+
+#[test]
+fn an_ipv6_allocation_asks_for_the_ipv6_family_also_after_the_challenge() {
+    let now = Instant::now();
+    let mut c = client(PASS);
+    c.allocate_ipv6(now);
+    let first = parse(&c.poll_write().unwrap());
+    assert_eq!(
+        first.get(ATTR_REQUESTED_ADDRESS_FAMILY).unwrap(),
+        vec![2, 0, 0, 0]
+    );
+    c.handle_read(now, &error(&first, 401, Some("nonce-1")));
+    let second = parse(&c.poll_write().unwrap());
+    assert!(second.contains(ATTR_MESSAGE_INTEGRITY));
+    assert_eq!(
+        second.get(ATTR_REQUESTED_ADDRESS_FAMILY).unwrap(),
+        vec![2, 0, 0, 0]
+    );
+    // An IPv4 allocation leaves the family to the default.
+    let mut v4 = client(PASS);
+    v4.allocate(now);
+    assert!(!parse(&v4.poll_write().unwrap()).contains(ATTR_REQUESTED_ADDRESS_FAMILY));
+}

@@ -236,7 +236,7 @@ _ferry() {
 
     case "${cmd}" in
         ferry)
-            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
+            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,6 +278,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -290,7 +294,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__accept)
-            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +340,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -348,7 +356,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help export import help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +398,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -402,7 +414,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__export)
-            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,6 +465,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -524,7 +540,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__import)
-            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +590,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -586,7 +606,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +648,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -640,7 +664,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__add)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +703,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -764,7 +792,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__list)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,6 +831,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -818,7 +850,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__remove)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +892,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -872,7 +908,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +950,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -926,7 +966,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__get)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +1005,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1078,7 +1122,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__listen)
-            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,6 +1168,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1136,7 +1184,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__node)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,6 +1223,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1190,7 +1242,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__ping)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1229,6 +1281,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1244,7 +1300,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__put)
-            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1339,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1298,7 +1358,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__doctor)
-            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1337,6 +1397,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1352,7 +1416,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help man man-pages completions help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help man man-pages completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,6 +1458,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1406,7 +1474,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,6 +1513,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1530,7 +1602,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1569,6 +1641,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1584,7 +1660,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man__subcmd__pages)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1623,6 +1699,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2002,7 +2082,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__history)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,6 +2121,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2056,7 +2140,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__id)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2098,6 +2182,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2110,7 +2198,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__receive)
-            opts="-q -v -h --save-as --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --save-as --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2180,6 +2268,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2192,7 +2284,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__rerequest)
-            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2242,6 +2334,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --turn-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dht-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2254,7 +2350,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__send)
-            opts="-q -v -h --text --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --text --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2321,6 +2417,10 @@ _ferry() {
                     return 0
                     ;;
                 --turn-realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --turn-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ferry_global_optspecs
-    string join \n home= config= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= turn= turn-user= turn-password= turn-password-file= turn-realm= no-turn relay-only no-upnp dht-port= h/help V/version
+    string join \n home= config= json q/quiet v/verbose no-progress bootstrap= no-discovery candidate-ip= turn= turn-user= turn-password= turn-password-file= turn-realm= turn-ca= no-turn relay-only no-upnp dht-port= h/help V/version
 end
 
 function __fish_ferry_needs_command
@@ -28,11 +28,12 @@ complete -c ferry -n "__fish_ferry_needs_command" -l home -d 'Directory holding 
 complete -c ferry -n "__fish_ferry_needs_command" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_needs_command" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_needs_command" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_needs_command" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_needs_command" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_needs_command" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_needs_command" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_needs_command" -s q -l quiet -d 'Print only errors'
@@ -60,11 +61,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand id" -l home -d 'Directory ho
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand id" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand id" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand id" -s q -l quiet -d 'Print only errors'
@@ -86,11 +88,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand send" -l home -d 'Directory 
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand send" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand send" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand send" -s q -l quiet -d 'Print only errors'
@@ -113,11 +116,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand receive" -l home -d 'Directo
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand receive" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l yes -d 'Accept every offer (from the senders allowed by --from): `--accept all`'
 complete -c ferry -n "__fish_ferry_using_subcommand receive" -l once -d 'Exit after one transfer, with its outcome as exit status. Senders refused by --from or as busy, strangers and failed connections leave it waiting'
@@ -136,11 +140,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand accept" -l home -d 'Director
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand accept" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l reject -d 'Refuse the offer instead'
 complete -c ferry -n "__fish_ferry_using_subcommand accept" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -158,11 +163,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l home -d 'Direc
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand rerequest" -s q -l quiet -d 'Print only errors'
@@ -177,11 +183,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l home -d 'Director
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l config-only -d 'Only show the settings and their sources; no network checks'
 complete -c ferry -n "__fish_ferry_using_subcommand doctor" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -197,11 +204,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand history" -l home -d 'Directo
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand history" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand history" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand history" -s q -l quiet -d 'Print only errors'
@@ -216,11 +224,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_see
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print only errors'
@@ -239,11 +248,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors'
@@ -258,11 +268,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
@@ -277,11 +288,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand contacts; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors'
@@ -300,11 +312,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand account; and not __fish_seen_subcommand_from export import help" -s q -l quiet -d 'Print only errors'
@@ -325,11 +338,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
@@ -346,11 +360,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand account; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
@@ -368,11 +383,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_sub
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and not __fish_seen_subcommand_from ping get put listen node help" -s q -l quiet -d 'Print only errors'
@@ -393,11 +409,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from ping" -s q -l quiet -d 'Print only errors'
@@ -412,11 +429,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors'
@@ -431,11 +449,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l keep -d 'Stay online and keep the value alive until Ctrl-C'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from put" -l json -d 'Print one JSON event per line on stdout instead of text'
@@ -452,11 +471,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only errors'
@@ -471,11 +491,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcomm
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand dht; and __fish_seen_subcommand_from node" -s q -l quiet -d 'Print only errors'
@@ -496,11 +517,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_see
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and not __fish_seen_subcommand_from man man-pages completions help" -s q -l quiet -d 'Print only errors'
@@ -519,11 +541,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
@@ -538,11 +561,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from man-pages" -s q -l quiet -d 'Print only errors'
@@ -557,11 +581,12 @@ complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_su
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Configuration file (TOML; default: config.toml in the home given by --home, else in the platform configuration directory). A setting is taken from its flag, else its environment variable, else this file, else the default; `ferry doctor --config-only` shows each value and where it came from' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bootstrap -d 'DHT node to join through (repeatable; default bootstrap.jami.net:4222; `none`: LAN discovery only)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l candidate-ip -d 'Offer only this local address as an ICE candidate (repeatable; default: every interface address)' -r
-complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478)' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn -d 'TURN server for the relay fallback (default: Jami\'s, turn:turn.jami.net:3478); `turns:HOST:PORT` reaches it over TLS' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-user -d 'TURN user name' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password -d 'TURN password (visible to other users in the process list: prefer --turn-password-file)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-password-file -d 'File whose first line is the TURN password (should be readable by its owner only)' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-realm -d 'TURN realm' -r
+complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l turn-ca -d 'PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides the public roots' -r -F
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l dht-port -d 'UDP port of this device\'s DHT node (default: any free port)' -r
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON event per line on stdout instead of text'
 complete -c ferry -n "__fish_ferry_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'

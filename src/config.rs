@@ -21,6 +21,7 @@
 //! user = "ring"
 //! password = "ring"                       # or password_file = "turn.pass" (its first line)
 //! realm = "ring"
+//! ca = "turn-ca.pem"                       # for a turns: server with a private CA
 //!
 //! [receive]
 //! dir = "~/Downloads"   # `~/` is the user's home; a relative path is relative to this file
@@ -72,6 +73,8 @@ pub struct TurnSection {
     /// A file whose first line is the password (relative to this file), instead of `password`.
     pub password_file: Option<PathBuf>,
     pub realm: Option<String>,
+    /// PEM certificates trusted for a `turns:` server (relative to this file).
+    pub ca: Option<PathBuf>,
 }
 
 /// `[receive]`: where `ferry receive` saves files and which offers it takes.
@@ -243,6 +246,7 @@ pub struct Given {
     /// At most one of `turn_password` and this is `Some` (the one from the higher layer).
     pub turn_password_file: Option<Setting<PathBuf>>,
     pub turn_realm: Option<Setting<String>>,
+    pub turn_ca: Option<Setting<PathBuf>>,
     pub dir: Option<Setting<PathBuf>>,
     pub accept: Option<Setting<Accept>>,
     pub from: Option<Setting<Vec<String>>>,
@@ -317,6 +321,7 @@ impl Given {
             turn_password,
             turn_password_file,
             turn_realm: top.one("turn_realm"),
+            turn_ca: top.one("turn_ca"),
             dir,
             accept,
             from: sub.many("from"),
@@ -491,6 +496,8 @@ pub struct Settings {
     /// The file the password is read from, when one was named and won.
     pub turn_password_file: Option<Setting<PathBuf>>,
     pub turn_realm: Setting<String>,
+    /// Trusted for a `turns:` server besides the public roots, when one was named.
+    pub turn_ca: Option<Setting<PathBuf>>,
     pub dir: Setting<PathBuf>,
     pub accept: Setting<Accept>,
     pub from: Setting<Vec<String>>,
@@ -553,6 +560,13 @@ impl Settings {
             turn_password,
             turn_password_file,
             turn_realm: pick(given.turn_realm, t.realm, at, || turn::DEFAULT_REALM.into()),
+            turn_ca: given.turn_ca.or_else(|| {
+                let (ca, at) = t.ca.zip(at)?;
+                Some(Setting {
+                    value: in_file(&ca, base),
+                    source: Source::File(at.to_path_buf()),
+                })
+            }),
             dir,
             accept: pick(given.accept, f.receive.accept, at, || Accept::Ask),
             from: pick(given.from, f.receive.from, at, Vec::new),
@@ -569,6 +583,7 @@ impl Settings {
             username: self.turn_user.value.clone(),
             password: self.turn_password.value.clone(),
             realm: self.turn_realm.value.clone(),
+            ca: self.turn_ca.as_ref().map(|ca| ca.value.clone()),
         })
     }
 
@@ -593,8 +608,11 @@ impl Settings {
         if let Some(file) = &self.turn_password_file {
             entries.push(path("turn.password_file", file));
         }
+        entries.push(entry("turn.realm", &self.turn_realm));
+        if let Some(ca) = &self.turn_ca {
+            entries.push(path("turn.ca", ca));
+        }
         entries.extend([
-            entry("turn.realm", &self.turn_realm),
             path("receive.dir", &self.dir),
             entry("receive.accept", &self.accept),
             entry("receive.from", &self.from),
@@ -725,6 +743,7 @@ from = ["bob"]
                 password: Some("s3cret".into()),
                 password_file: None,
                 realm: Some("example".into()),
+                ca: None,
             }
         );
         assert_eq!(

@@ -72,7 +72,8 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub candidate_ip: Vec<std::net::IpAddr>,
-    /// TURN server for the relay fallback (default: Jami's, turn:turn.jami.net:3478).
+    /// TURN server for the relay fallback (default: Jami's, turn:turn.jami.net:3478);
+    /// `turns:HOST:PORT` reaches it over TLS.
     #[arg(long, global = true, env = "FERRY_TURN", value_name = "turn:HOST:PORT")]
     pub turn: Option<String>,
     /// TURN user name.
@@ -99,6 +100,10 @@ pub struct Cli {
     /// TURN realm.
     #[arg(long, global = true, env = "FERRY_TURN_REALM", value_name = "REALM")]
     pub turn_realm: Option<String>,
+    /// PEM file of certificates to trust for a `turns:` TURN server (TURN over TLS) besides
+    /// the public roots.
+    #[arg(long, global = true, env = "FERRY_TURN_CA", value_name = "FILE")]
+    pub turn_ca: Option<PathBuf>,
     /// Never use a TURN relay.
     #[arg(long, global = true, env = "FERRY_NO_TURN", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_turn: bool,

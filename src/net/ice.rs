@@ -9,6 +9,7 @@
 //! ephemeral port, so connections are looked up by the peer's address; the peer-reflexive
 //! nomination wait is zero; mDNS is off; data is never mistaken for STUN (the handover frame).
 
+use crate::net::conn::Conn;
 use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::net::AbortOnDrop;
@@ -64,7 +65,7 @@ const ACTIVE_PORT: u16 = 9;
 /// A TCP connection whose first bytes may already have been read (after the handover).
 #[derive(Debug)]
 pub struct IceStream {
-    inner: TcpStream,
+    inner: Conn,
     prefix: Vec<u8>,
     pos: usize,
     /// Whether the path goes through a TURN relay.
@@ -83,7 +84,7 @@ impl IceStream {
     /// A connection with nothing read ahead (direct mode).
     pub fn plain(inner: TcpStream) -> IceStream {
         IceStream {
-            inner,
+            inner: Conn::Tcp(inner),
             prefix: Vec::new(),
             pos: 0,
             relayed: false,
@@ -473,7 +474,7 @@ enum ConnCmd {
 
 /// One TCP connection during the checks: STUN frames to and from the agent, then the handover.
 async fn connection(
-    mut stream: TcpStream,
+    mut stream: Conn,
     local: SocketAddr,
     peer: SocketAddr,
     to_agent: mpsc::Sender<ConnMsg>,
@@ -547,7 +548,7 @@ async fn connection(
 
 /// Announce a new connection to the agent loop, then serve it.
 async fn run_connection(
-    stream: TcpStream,
+    stream: Conn,
     local: SocketAddr,
     peer: SocketAddr,
     to_agent: mpsc::Sender<ConnMsg>,
@@ -671,7 +672,7 @@ pub async fn connect(
                 let _ = stream.set_nodelay(true);
                 let _ = to_agent.send(ConnMsg::Inbound).await;
                 conns.push(AbortOnDrop(tokio::spawn(run_connection(
-                    stream,
+                    stream.into(),
                     addr,
                     peer,
                     to_agent.clone(),
@@ -701,7 +702,7 @@ pub async fn connect(
                             let outcome = DialOutcome::Connected;
                             let _ = to_agent.send(ConnMsg::Dialled { peer, outcome }).await;
                             let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
-                            run_connection(stream, local, peer, to_agent).await;
+                            run_connection(stream.into(), local, peer, to_agent).await;
                         }
                         Err(outcome) => {
                             if let Some(outcome) = outcome {

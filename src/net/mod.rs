@@ -1,6 +1,7 @@
 //! I/O at the edges: each module drives one `proto` machine (or rustls) with real sockets,
 //! timers and files.
 
+pub mod conn;
 pub mod control;
 pub mod dht;
 pub mod dns;

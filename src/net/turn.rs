@@ -1,10 +1,16 @@
 //! The TURN-TCP client on real sockets: a control connection driving `proto::turn`, and one
 //! new data connection per peer, bound with ConnectionBind, that then carries the peer's bytes.
+//! A `turns:HOST:PORT` server is reached over TLS (rustls; the server's certificate checked
+//! against the Mozilla roots of `webpki-roots`, or the CA file of `--turn-ca`), the control
+//! connection and every data connection alike.
 
+use crate::net::conn::Conn;
 use crate::proto::turn::{connection_bind_result, message_len, Client, Credentials, TurnEvent};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -27,11 +33,76 @@ pub struct TurnConfig {
     pub password: String,
     /// The realm the user expects; the server's own realm (from its 401) is what is used.
     pub realm: String,
+    /// PEM certificates trusted for a `turns:` server besides the usual public roots.
+    pub ca: Option<PathBuf>,
 }
 
 impl TurnConfig {
     fn host_port(&self) -> &str {
-        self.server.strip_prefix("turn:").unwrap_or(&self.server)
+        let s = &self.server;
+        s.strip_prefix("turns:")
+            .or_else(|| s.strip_prefix("turn:"))
+            .unwrap_or(s)
+    }
+
+    /// Whether the server is reached over TLS (`turns:`).
+    pub fn tls(&self) -> bool {
+        self.server.starts_with("turns:")
+    }
+
+    /// A connection to `server`, inside TLS for `turns:`.
+    async fn connect(&self, server: SocketAddr) -> Result<Conn> {
+        let tcp = tokio::time::timeout(SETUP_TIMEOUT, TcpStream::connect(server))
+            .await
+            .map_err(|_| anyhow!("no connection to the TURN server {server}"))?
+            .with_context(|| format!("connecting to the TURN server {server}"))?;
+        tcp.set_nodelay(true)?;
+        if !self.tls() {
+            return Ok(Conn::Tcp(tcp));
+        }
+        let host = self
+            .host_port()
+            .rsplit_once(':')
+            .map_or(self.host_port(), |(host, _)| host)
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let name = rustls::pki_types::ServerName::try_from(host.to_string())
+            .map_err(|_| anyhow!("{host:?} is not a name a TLS certificate can carry"))?;
+        let connector = tokio_rustls::TlsConnector::from(self.tls_config()?);
+        let tls = tokio::time::timeout(SETUP_TIMEOUT, connector.connect(name, tcp))
+            .await
+            .map_err(|_| anyhow!("no TLS handshake with the TURN server {server}"))?
+            .with_context(|| format!("TLS with the TURN server {} ({server})", self.server))?;
+        Ok(Conn::Tls(Box::new(tls)))
+    }
+
+    fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>> {
+        let mut roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        if let Some(path) = &self.ca {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("reading the TURN CA file {}", path.display()))?;
+            let mut added = 0;
+            use rustls::pki_types::pem::PemObject as _;
+            for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+                let cert = cert.map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                added += 1;
+            }
+            if added == 0 {
+                bail!("{} holds no PEM certificate", path.display());
+            }
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| anyhow!("TLS for TURN: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Arc::new(config))
     }
 
     async fn resolve(&self, ipv6: bool) -> Result<SocketAddr> {
@@ -70,7 +141,7 @@ pub struct Relay {
     pub relayed: SocketAddr,
     pub mapped: SocketAddr,
     commands: mpsc::UnboundedSender<Command>,
-    connections: mpsc::Receiver<(TcpStream, SocketAddr)>,
+    connections: mpsc::Receiver<(Conn, SocketAddr)>,
 }
 
 impl Relay {
@@ -87,12 +158,12 @@ impl Relay {
     }
 
     /// The next peer connection through the relay: a data connection, already bound.
-    pub async fn next_connection(&mut self) -> Option<(TcpStream, SocketAddr)> {
+    pub async fn next_connection(&mut self) -> Option<(Conn, SocketAddr)> {
         self.connections.recv().await
     }
 
     /// Send every future peer connection to `tx` instead (the relay itself stays owned).
-    pub fn forward_to(&mut self, tx: mpsc::Sender<(TcpStream, SocketAddr)>) {
+    pub fn forward_to(&mut self, tx: mpsc::Sender<(Conn, SocketAddr)>) {
         let (_, empty) = mpsc::channel(1);
         let mut connections = std::mem::replace(&mut self.connections, empty);
         tokio::spawn(async move {
@@ -108,7 +179,7 @@ impl Relay {
 /// Drive the machine until `done` picks an event, writing what it asks and reading replies.
 async fn drive_until<T>(
     client: &mut Client,
-    control: &mut TcpStream,
+    control: &mut Conn,
     mut done: impl FnMut(TurnEvent) -> Option<Result<T>>,
 ) -> Result<T> {
     let mut buf = vec![0u8; 4096];
@@ -117,6 +188,7 @@ async fn drive_until<T>(
         while let Some(bytes) = client.poll_write() {
             control.write_all(&bytes).await?;
         }
+        control.flush().await?;
         while let Some(event) = client.poll_event() {
             if let Some(result) = done(event) {
                 return result;
@@ -145,13 +217,9 @@ async fn drive_until<T>(
     }
 }
 
-async fn open_control(config: &TurnConfig, ipv6: bool) -> Result<(SocketAddr, TcpStream)> {
+async fn open_control(config: &TurnConfig, ipv6: bool) -> Result<(SocketAddr, Conn)> {
     let server = config.resolve(ipv6).await?;
-    let control = tokio::time::timeout(SETUP_TIMEOUT, TcpStream::connect(server))
-        .await
-        .map_err(|_| anyhow!("no connection to the TURN server {server}"))?
-        .with_context(|| format!("connecting to the TURN server {server}"))?;
-    control.set_nodelay(true)?;
+    let control = config.connect(server).await?;
     Ok((server, control))
 }
 
@@ -190,7 +258,14 @@ pub async fn allocate(config: &TurnConfig, ipv6: bool) -> Result<Relay> {
     .await?;
     let (commands, rx) = mpsc::unbounded_channel();
     let (found, connections) = mpsc::channel(16);
-    tokio::spawn(run_allocation(client, control, server, rx, found));
+    tokio::spawn(run_allocation(
+        client,
+        control,
+        config.clone(),
+        server,
+        rx,
+        found,
+    ));
     Ok(Relay {
         relayed,
         mapped,
@@ -202,10 +277,11 @@ pub async fn allocate(config: &TurnConfig, ipv6: bool) -> Result<Relay> {
 /// Keep the allocation: refreshes, permissions, and a data connection per peer.
 async fn run_allocation(
     mut client: Client,
-    mut control: TcpStream,
+    mut control: Conn,
+    config: TurnConfig,
     server: SocketAddr,
     mut commands: mpsc::UnboundedReceiver<Command>,
-    found: mpsc::Sender<(TcpStream, SocketAddr)>,
+    found: mpsc::Sender<(Conn, SocketAddr)>,
 ) {
     let mut buf = vec![0u8; 4096];
     let mut permits: VecDeque<oneshot::Sender<Result<()>>> = VecDeque::new();
@@ -214,6 +290,9 @@ async fn run_allocation(
             if control.write_all(&bytes).await.is_err() {
                 return;
             }
+        }
+        if control.flush().await.is_err() {
+            return;
         }
         while let Some(event) = client.poll_event() {
             match event {
@@ -227,8 +306,9 @@ async fn run_allocation(
                     tracing::debug!("TURN: connection {id} from {peer}");
                     let bind = client.connection_bind(id);
                     let found = found.clone();
+                    let config = config.clone();
                     tokio::spawn(async move {
-                        match bind_data_connection(server, &bind).await {
+                        match bind_data_connection(&config, server, &bind).await {
                             Ok(stream) => {
                                 let _ = found.send((stream, peer)).await;
                             }
@@ -278,6 +358,7 @@ async fn run_allocation(
                     while let Some(bytes) = client.poll_write() {
                         let _ = control.write_all(&bytes).await;
                     }
+                    let _ = control.flush().await;
                     return;
                 }
             },
@@ -287,12 +368,17 @@ async fn run_allocation(
 }
 
 /// Open a data connection to the server and bind it to a peer connection.
-async fn bind_data_connection(server: SocketAddr, bind: &[u8]) -> Result<TcpStream> {
-    let mut stream = tokio::time::timeout(SETUP_TIMEOUT, TcpStream::connect(server))
+async fn bind_data_connection(
+    config: &TurnConfig,
+    server: SocketAddr,
+    bind: &[u8],
+) -> Result<Conn> {
+    let mut stream = config
+        .connect(server)
         .await
-        .map_err(|_| anyhow!("no data connection to {server}"))??;
-    stream.set_nodelay(true)?;
+        .context("opening a data connection")?;
     stream.write_all(bind).await?;
+    stream.flush().await?;
     let mut header = [0u8; 20];
     tokio::time::timeout(SETUP_TIMEOUT, stream.read_exact(&mut header))
         .await

@@ -205,6 +205,17 @@ impl Coturn {
     /// Start on loopback (`listen` and relay addresses `ip`), optionally through `prefix`
     /// (for example `ip netns exec NS`).
     pub fn start_at(prefix: &[&str], ip: &str, loopback_peers: bool) -> Coturn {
+        Coturn::start_with(prefix, ip, loopback_peers, None)
+    }
+
+    /// As [`Coturn::start_at`], also serving TURN over TLS on `tls.0` with the PEM certificate
+    /// and key files `tls.1` and `tls.2`.
+    pub fn start_with(
+        prefix: &[&str],
+        ip: &str,
+        loopback_peers: bool,
+        tls: Option<(u16, &std::path::Path, &std::path::Path)>,
+    ) -> Coturn {
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_tcp_port();
         let mut args: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
@@ -224,7 +235,6 @@ impl Coturn {
             &port.to_string(),
             "--no-udp-relay",
             "--no-cli",
-            "--no-tls",
             "--no-dtls",
             "--log-file",
             "stdout",
@@ -233,6 +243,17 @@ impl Coturn {
             args.push(a.to_string());
         }
         args.push(dir.path().join("turn.pid").display().to_string());
+        match tls {
+            Some((tls_port, cert, key)) => {
+                args.push("--tls-listening-port".into());
+                args.push(tls_port.to_string());
+                args.push("--cert".into());
+                args.push(cert.display().to_string());
+                args.push("--pkey".into());
+                args.push(key.display().to_string());
+            }
+            None => args.push("--no-tls".into()),
+        }
         if loopback_peers {
             args.push("--allow-loopback-peers".into());
         }

@@ -620,9 +620,14 @@ impl Settings {
         entries
     }
 
-    /// The `config` JSON event: `file` is the file read (or null), `path` where it was looked
-    /// for, and each setting `{"value", "source"}` (plus `"env"`: the variable's name).
+    /// [`Settings::config_event`] as JSON.
     pub fn report(&self) -> Value {
+        serde_json::to_value(self.config_event()).unwrap_or_default()
+    }
+
+    /// The `config` event: `file` is the file read (or null), `path` where it was looked
+    /// for, and each setting `{"value", "source"}` (plus `"env"`: the variable's name).
+    pub fn config_event(&self) -> crate::events::Event {
         let settings: serde_json::Map<String, Value> = self
             .entries()
             .into_iter()
@@ -635,12 +640,11 @@ impl Settings {
             })
             .collect();
         let shown = |p: &PathBuf| p.display().to_string();
-        json!({
-            "event": "config",
-            "file": self.path.as_ref().filter(|_| self.file_read).map(shown),
-            "path": self.path.as_ref().map(shown),
-            "settings": settings,
-        })
+        crate::events::Event::Config {
+            file: self.path.as_ref().filter(|_| self.file_read).map(shown),
+            path: self.path.as_ref().map(shown),
+            settings,
+        }
     }
 }
 

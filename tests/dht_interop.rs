@@ -112,7 +112,7 @@ fn ferry_listen_sees_a_value_put_later_through_dhtnode() {
     std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
     assert!(status.success(), "{}", String::from_utf8_lossy(&out));
     let events = json_lines(&out);
-    assert!(events.iter().any(|e| e["event"] == "listening"));
+    assert!(events.iter().any(|e| e["event"] == "watching"));
     assert!(
         events
             .iter()

@@ -101,6 +101,13 @@ impl Console {
         }
     }
 
+    /// Print an event as a JSON line (only with `--json`: commands print their own text).
+    pub fn emit_json(&self, event: &Event) {
+        if self.json {
+            self.print_json(&serde_json::to_value(event).unwrap_or_default());
+        }
+    }
+
     /// Print one JSON value as a line on stdout, with the characters serde_json leaves raw
     /// (C1, DEL, bidi controls) written as `\u` escapes.
     pub fn print_json(&self, value: &serde_json::Value) {
@@ -396,6 +403,20 @@ impl Reporter for Console {
                 }
             }
             Event::Progress { .. } | Event::Text { .. } => {}
+            // Results of the commands that print their own text (`emit_json`).
+            Event::Summary { .. }
+            | Event::Identity { .. }
+            | Event::Imported { .. }
+            | Event::PendingOffers { .. }
+            | Event::Doctor { .. }
+            | Event::Config { .. }
+            | Event::Pong { .. }
+            | Event::Value(_)
+            | Event::Stored(_)
+            | Event::Watching { .. }
+            | Event::Expired { .. }
+            | Event::Node { .. }
+            | Event::Stats { .. } => {}
         }
     }
 }

@@ -19,7 +19,7 @@ pub async fn run(ctx: &Context, args: AcceptArgs) -> Result<()> {
         Reply::Offers { offers } => {
             if ctx.console.json() {
                 ctx.console
-                    .print_json(&serde_json::json!({"event": "pending_offers", "offers": offers}));
+                    .emit_json(&crate::events::Event::PendingOffers { offers });
             } else if offers.is_empty() {
                 println!("no offer is waiting");
             } else {

@@ -58,11 +58,10 @@ pub fn run(ctx: &Context, command: AccountCommand) -> Result<()> {
             let pass = passphrase(&args, false)?;
             let identity = Identity::import_account(&ctx.home, &archive, &pass)?;
             if ctx.console.json() {
-                ctx.console.print_json(&serde_json::json!({
-                    "event": "imported",
-                    "account_id": identity.account.to_string(),
-                    "device_id": identity.device.to_string(),
-                }));
+                ctx.console.emit_json(&crate::events::Event::Imported {
+                    account_id: identity.account.to_string(),
+                    device_id: identity.device.to_string(),
+                });
             } else {
                 println!("account {}", identity.account);
                 println!("device  {} (new)", identity.device);

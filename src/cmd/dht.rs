@@ -4,6 +4,7 @@
 
 use super::Context;
 use crate::cli::DhtCommand;
+use crate::events::{DhtValue, Event};
 use crate::net::dht::ListenEvent;
 use crate::outcome::Stop;
 use crate::proto::dht::value::Value;
@@ -31,9 +32,11 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             let id = dht.ping(target).await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             if ctx.console.json() {
-                ctx.console.print_json(&serde_json::json!({
-                    "event": "pong", "addr": target.to_string(), "id": id.to_string(), "ms": ms,
-                }));
+                ctx.console.emit_json(&Event::Pong {
+                    addr: target.to_string(),
+                    id: id.to_string(),
+                    ms,
+                });
             } else {
                 println!("{target}: node {id} answered in {ms:.1} ms");
             }
@@ -71,11 +74,9 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await?;
             let hash = InfoHash::from_user_key(&key);
             let mut listening = dht.listen(hash).await?;
-            if ctx.console.json() {
-                ctx.console.print_json(&serde_json::json!({
-                    "event": "listening", "key": hash.to_string(),
-                }));
-            }
+            ctx.console.emit_json(&Event::Watching {
+                key: hash.to_string(),
+            });
             let mut interrupt = ctx.interrupt.clone();
             let mut seen = 0;
             loop {
@@ -96,9 +97,10 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
                     Some(ListenEvent::Expired(ids)) => {
                         for id in ids {
                             if ctx.console.json() {
-                                ctx.console.print_json(&serde_json::json!({
-                                    "event": "expired", "key": hash.to_string(), "id": id,
-                                }));
+                                ctx.console.emit_json(&Event::Expired {
+                                    key: hash.to_string(),
+                                    id,
+                                });
                             } else {
                                 println!("expired {id:016x}");
                             }
@@ -111,9 +113,11 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
         DhtCommand::Node => {
             let status = dht.status().await?;
             if ctx.console.json() {
-                ctx.console.print_json(&serde_json::json!({
-                    "event": "node", "id": status.id, "ipv4": status.ipv4, "ipv6": status.ipv6,
-                }));
+                ctx.console.emit_json(&Event::Node {
+                    id: status.id.clone(),
+                    ipv4: status.ipv4.clone(),
+                    ipv6: status.ipv6.clone(),
+                });
             } else {
                 println!("node {} on {:?} {:?}", status.id, status.ipv4, status.ipv6);
             }
@@ -121,8 +125,9 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
             interrupt.wait().await;
             let status = dht.status().await?;
             if ctx.console.json() {
-                ctx.console
-                    .print_json(&serde_json::json!({"event": "stats", "status": status}));
+                ctx.console.emit_json(&Event::Stats {
+                    status: status.clone(),
+                });
             } else {
                 println!(
                     "{} datagrams received, {} malformed and {} others dropped, {} values stored",
@@ -141,17 +146,21 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
 fn print_value(ctx: &Context, key: &InfoHash, value: &Value, event: &str) {
     let text = std::str::from_utf8(&value.data).ok();
     if ctx.console.json() {
-        ctx.console.print_json(&serde_json::json!({
-            "event": event,
-            "key": key.to_string(),
-            "id": value.id,
-            "type": value.value_type,
-            "user_type": value.user_type,
-            "data": text,
-            "data_hex": hex::encode(&value.data),
-            "encrypted": value.cypher.is_some(),
-            "signed": value.owner.is_some(),
-        }));
+        let shown = DhtValue {
+            key: key.to_string(),
+            id: value.id,
+            value_type: value.value_type,
+            user_type: value.user_type.clone(),
+            data: text.map(str::to_string),
+            data_hex: hex::encode(&value.data),
+            encrypted: value.cypher.is_some(),
+            signed: value.owner.is_some(),
+        };
+        ctx.console.emit_json(&if event == "stored" {
+            Event::Stored(shown)
+        } else {
+            Event::Value(shown)
+        });
     } else {
         let shown = match (text, &value.cypher) {
             (_, Some(c)) => format!("<encrypted, {} bytes>", c.len()),

@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     }
     if args.config_only {
         if ctx.console.json() {
-            ctx.console.print_json(&ctx.settings.report());
+            ctx.console.emit_json(&ctx.settings.config_event());
         }
         return Ok(());
     }
@@ -113,16 +113,15 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     };
 
     if ctx.console.json() {
-        ctx.console.print_json(&json!({
-            "event": "doctor",
-            "device_id": identity.device.to_string(),
-            "account_id": identity.account.to_string(),
-            "dht": dht_report,
-            "candidates": candidates,
-            "upnp": upnp_report,
-            "turn": turn_report,
-        }));
-        ctx.console.print_json(&ctx.settings.report());
+        ctx.console.emit_json(&crate::events::Event::Doctor {
+            device_id: identity.device.to_string(),
+            account_id: identity.account.to_string(),
+            dht: dht_report,
+            candidates: candidates.clone(),
+            upnp: upnp_report,
+            turn: turn_report,
+        });
+        ctx.console.emit_json(&ctx.settings.config_event());
     } else {
         println!(
             "DHT        {}",

@@ -6,12 +6,12 @@ use anyhow::Result;
 pub fn run(ctx: &Context) -> Result<()> {
     let identity = ctx.identity()?;
     if ctx.console.json() {
-        ctx.console.print_json(&serde_json::json!({
-            "account_id": identity.account.to_string(),
-            "device_id": identity.device.to_string(),
-            "name": identity.name,
-            "home": ctx.home.display().to_string(),
-        }));
+        ctx.console.emit_json(&crate::events::Event::Identity {
+            account_id: identity.account.to_string(),
+            device_id: identity.device.to_string(),
+            name: identity.name.clone(),
+            home: ctx.home.display().to_string(),
+        });
     } else {
         println!("account {}", identity.account);
         println!("device  {}", identity.device);

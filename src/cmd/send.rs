@@ -445,21 +445,24 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                 }
             },
         };
-        rows.push(serde_json::json!({
-            "device": device.peer.device.to_string(), "outcome": state, "reason": reason,
-        }));
         if !ctx.console.json() {
             ctx.console.say(&format!(
                 "  device {}: {state} {reason}",
                 device.peer.device
             ));
         }
+        rows.push(crate::events::DeviceOutcome {
+            device: device.peer.device.to_string(),
+            outcome: state,
+            reason,
+        });
     }
-    if ctx.console.json() {
-        ctx.console.print_json(&serde_json::json!({
-            "event": "summary", "devices": rows, "done": done, "refused": refused, "errors": errors,
-        }));
-    }
+    ctx.console.emit_json(&Event::Summary {
+        devices: rows,
+        done,
+        refused,
+        errors,
+    });
     if done > 0 {
         Ok(())
     } else if errors == 0 {

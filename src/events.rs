@@ -332,6 +332,18 @@ mod schema {
         }
     }
 
+    /// The fields of a [`DhtValue`].
+    const DHT_VALUE: &[&str] = &[
+        "key",
+        "id",
+        "type",
+        "user_type",
+        "data",
+        "data_hex",
+        "encrypted",
+        "signed",
+    ];
+
     /// Each event's fields, `event` aside: (name, always present, present when known).
     const SCHEMA: &[(&str, &[&str], &[&str])] = &[
         ("starting", &["device_id", "account_id"], &[]),
@@ -395,34 +407,8 @@ mod schema {
         ),
         ("config", &["file", "path", "settings"], &[]),
         ("pong", &["addr", "id", "ms"], &[]),
-        (
-            "value",
-            &[
-                "key",
-                "id",
-                "type",
-                "user_type",
-                "data",
-                "data_hex",
-                "encrypted",
-                "signed",
-            ],
-            &[],
-        ),
-        (
-            "stored",
-            &[
-                "key",
-                "id",
-                "type",
-                "user_type",
-                "data",
-                "data_hex",
-                "encrypted",
-                "signed",
-            ],
-            &[],
-        ),
+        ("value", DHT_VALUE, &[]),
+        ("stored", DHT_VALUE, &[]),
         ("watching", &["key"], &[]),
         ("expired", &["key", "id"], &[]),
         ("node", &["id", "ipv4", "ipv6"], &[]),

@@ -40,29 +40,15 @@ fn transfer_across(ipv4: bool, ipv6: bool, dht_host_addr: &str, expect_prefix: &
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
-    let mut receiving = Receiving::spawn(receiver, "online");
+    let receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "across.bin", 2 << 20);
-    let out = ferry_in(&pair, "a", &alice, &bootstrap)
-        .args(["--json", "send"])
-        .arg(&source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let connected = receiving.wait_for("connected");
+    let sender = ferry_in(&pair, "a", &alice, &bootstrap);
+    let (_, connected) = sent_verified(sender, &bob, receiving, &source, "direct");
     let addr = connected["addr"].as_str().unwrap();
     assert!(
         addr.contains(expect_prefix),
         "the path used {addr}, not the veth link"
     );
-    let done = receiving.wait_for("done");
-    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
-    let (status, stderr, _) = receiving.wait_exit();
-    assert!(status.success(), "{stderr}");
 }
 
 #[test]
@@ -129,29 +115,13 @@ fn ipv6_only_hosts_behind_firewalls_meet_through_an_ipv6_relay() {
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
-    let mut receiving = Receiving::spawn(receiver, "online");
+    let receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "v6-relayed.bin", 1 << 20);
     let mut sender = ferry_in(&pair, "a", &alice, &bootstrap);
     relay(&mut sender);
-    let out = sender
-        .args(["--json", "send"])
-        .arg(&source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let connected = receiving.wait_for("connected");
-    assert_eq!(connected["path"], "relay", "{connected}");
+    let (_, connected) = sent_verified(sender, &bob, receiving, &source, "relay");
     assert!(
         connected["addr"].as_str().unwrap().contains("2001:db8::1"),
         "{connected}"
     );
-    let done = receiving.wait_for("done");
-    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
-    let (status, stderr, _) = receiving.wait_exit();
-    assert!(status.success(), "{stderr}");
 }

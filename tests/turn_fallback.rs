@@ -65,49 +65,7 @@ fn relayed_send_is_verified(
     let source = random_file(work.path(), name, len);
     let mut cmd = alice.ferry();
     with_turn(&mut cmd, &node.addr(), turn, Coturn::PASSWORD);
-    sent_through_the_relay(cmd, &bob, receiving, &source)
-}
-
-/// Run `send` (`cmd`, a sender's command with its TURN settings) of `source` to `bob`, whom
-/// `receiving` serves with `--once`: both sides must report the relay and the receiver must keep
-/// the file verified. Returns how long the send took.
-fn sent_through_the_relay(
-    mut cmd: Command,
-    bob: &Device,
-    mut receiving: Receiving,
-    source: &std::path::Path,
-) -> Duration {
-    let started = Instant::now();
-    let out = cmd
-        .args(["--json", "send"])
-        .arg(source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
-    let took = started.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let sender_events = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        sender_events.contains("\"path\":\"relay\""),
-        "{sender_events}"
-    );
-    let events = json_events(&out.stdout);
-    assert_eq!(
-        only_event(&events, "connected")["path"],
-        "relay",
-        "{events:#?}"
-    );
-    let connected = receiving.wait_for("connected");
-    assert_eq!(connected["path"], "relay");
-    let done = receiving.wait_for("done");
-    assert_eq!(done["sha3_256"], python_sha3(source).as_str());
-    let (status, stderr, _) = receiving.wait_exit();
-    assert!(status.success(), "{stderr}");
-    took
+    sent_verified(cmd, &bob, receiving, &source, "relay").0
 }
 
 #[test]
@@ -140,7 +98,7 @@ fn a_relay_only_sender_is_reached_through_its_own_relay() {
     let mut cmd = alice.ferry();
     with_turn(&mut cmd, &node.addr(), &turn, Coturn::PASSWORD);
     cmd.env("FERRY_RELAY_ONLY", "1");
-    sent_through_the_relay(cmd, &bob, receiving, &source);
+    sent_verified(cmd, &bob, receiving, &source, "relay");
 }
 
 /// A TCP proxy to `target` that holds every chunk for `delay` each way, as a TURN server far

@@ -30,15 +30,24 @@ fn ferry_in(lab: &NatLab, host: &str, device: &Device, dht: &str, turn: &Coturn)
     cmd
 }
 
-fn transfer(receiver_host: &str, expected_path: &str) {
-    let Some(lab) = NatLab::up() else { return };
+/// The NAT lab with a `dhtnode` and coturn on its public segment, and the DHT's address;
+/// `None` (skipped, with the reason printed) when the lab or the programs are missing.
+fn lab_with_dht_and_turn() -> Option<(NatLab, DhtNode, Coturn, String)> {
+    let lab = NatLab::up()?;
     if !have_dhtnode() || !have_coturn() {
-        return;
+        return None;
     }
     let pub_ns = lab.ns("pub");
     let node = DhtNode::spawn(lab.command("pub", "dhtnode"));
     let turn = Coturn::start_at(&["ip", "netns", "exec", &pub_ns], PUBLIC, false);
     let dht = format!("{PUBLIC}:{}", node.port);
+    Some((lab, node, turn, dht))
+}
+
+fn transfer(receiver_host: &str, expected_path: &str) {
+    let Some((lab, _node, turn, dht)) = lab_with_dht_and_turn() else {
+        return;
+    };
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
@@ -127,14 +136,9 @@ fn home_networks_cannot_reach_each_other_directly() {
 /// at once in one lab.
 #[test]
 fn with_no_path_the_error_says_what_was_tried() {
-    let Some(lab) = NatLab::up() else { return };
-    if !have_dhtnode() || !have_coturn() {
+    let Some((lab, _node, turn, dht)) = lab_with_dht_and_turn() else {
         return;
-    }
-    let pub_ns = lab.ns("pub");
-    let node = DhtNode::spawn(lab.command("pub", "dhtnode"));
-    let turn = Coturn::start_at(&["ip", "netns", "exec", &pub_ns], PUBLIC, false);
-    let dht = format!("{PUBLIC}:{}", node.port);
+    };
     let work = tempfile::tempdir().unwrap();
     // (what is wrong with the relay, its settings, what the error must say about it)
     let cases = [

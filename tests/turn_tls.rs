@@ -51,7 +51,7 @@ fn a_relay_only_transfer_goes_through_turn_over_tls() {
         .env("FERRY_RELAY_ONLY", "1")
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
-    let mut receiving = Receiving::spawn(receiver, "online");
+    let receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "over-tls.bin", 2 << 20);
 
     // Without the CA, the server's certificate is refused: nothing goes, and the error says so.
@@ -73,23 +73,7 @@ fn a_relay_only_transfer_goes_through_turn_over_tls() {
     let mut sender = alice.ferry();
     dht_env(&mut sender, &node.addr());
     with_tls_turn(&mut sender, &url, Some(&cert));
-    let out = sender
-        .args(["--json", "send"])
-        .arg(&source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let events = json_events(&out.stdout);
-    assert_eq!(only_event(&events, "connected")["path"], "relay");
-    let done = receiving.wait_for("done");
-    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
-    let (status, stderr, _) = receiving.wait_exit();
-    assert!(status.success(), "{stderr}");
+    sent_verified(sender, &bob, receiving, &source, "relay");
 }
 
 /// `iptables` rules in host `host`: only loopback, UDP (the DHT), packets of connections
@@ -147,23 +131,7 @@ fn with_only_tcp_443_open_the_transfer_goes_through_turn_over_tls_on_443() {
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
-    let mut receiving = Receiving::spawn(receiver, "online");
+    let receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "through-443.bin", 1 << 20);
-    let out = ferry_in("a", &alice)
-        .args(["--json", "send"])
-        .arg(&source)
-        .args(["--to", &bob.device_id])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let connected = receiving.wait_for("connected");
-    assert_eq!(connected["path"], "relay", "{connected}");
-    let done = receiving.wait_for("done");
-    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
-    let (status, stderr, _) = receiving.wait_exit();
-    assert!(status.success(), "{stderr}");
+    sent_verified(ferry_in("a", &alice), &bob, receiving, &source, "relay");
 }

@@ -863,6 +863,16 @@ mod tests {
         assert_eq!(&back, b"and back");
     }
 
+    /// The address of `g`'s passive (listening) candidate.
+    fn passive_of(g: &Gathered) -> SocketAddr {
+        g.candidates
+            .iter()
+            .map(|line| unmarshal_candidate(line).unwrap())
+            .find(|c| c.addr().port() != ACTIVE_PORT)
+            .unwrap()
+            .addr()
+    }
+
     /// What stands between a dialling agent and its peer's listener at `to`, on a port of
     /// its own: for the first `turned_away` it refuses connections (nothing listens yet) or,
     /// with `close`, accepts and closes them at once (a TURN relay before the permission
@@ -913,13 +923,7 @@ mod tests {
         for close in [false, true] {
             let a = gather(true, &options).await.unwrap();
             let b = gather(false, &options).await.unwrap();
-            let passive = b
-                .candidates
-                .iter()
-                .map(|line| unmarshal_candidate(line).unwrap())
-                .find(|c| c.addr().port() != ACTIVE_PORT)
-                .unwrap();
-            let gate = late_gate(passive.addr(), Duration::from_millis(1500), close).await;
+            let gate = late_gate(passive_of(&b), Duration::from_millis(1500), close).await;
             // `a` knows `b` only behind the gate; `b` cannot dial `a` (active candidates only).
             let mut towards_b = params(&b);
             towards_b.candidates = vec![host_candidate(gate.ip(), gate.port(), TcpType::Passive)
@@ -950,14 +954,8 @@ mod tests {
         let options = CandidateOptions::only(&loopback);
         let a = gather(true, &options).await.unwrap();
         let b = gather(false, &options).await.unwrap();
-        let passive = b
-            .candidates
-            .iter()
-            .map(|line| unmarshal_candidate(line).unwrap())
-            .find(|c| c.addr().port() != ACTIVE_PORT)
-            .unwrap();
-        let direct = late_gate(passive.addr(), Duration::from_millis(100), false).await;
-        let relay = late_gate(passive.addr(), Duration::ZERO, false).await;
+        let direct = late_gate(passive_of(&b), Duration::from_millis(100), false).await;
+        let relay = late_gate(passive_of(&b), Duration::ZERO, false).await;
         let mut towards_b = params(&b);
         towards_b.candidates = vec![
             host_candidate(direct.ip(), direct.port(), TcpType::Passive)

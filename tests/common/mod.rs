@@ -346,3 +346,42 @@ pub async fn raw_tls(
         .await
         .expect("TLS handshake")
 }
+
+/// Run `send` (`cmd`: a sender's command with its settings) of `source` to `bob`, whom
+/// `receiving` serves with `--once`: both sides must report `path` (`direct` or `relay`) and
+/// the receiver must keep the file verified. Returns how long the send took and the receiver's
+/// `connected` event.
+pub fn sent_verified(
+    mut cmd: Command,
+    bob: &Device,
+    mut receiving: Receiving,
+    source: &Path,
+    path: &str,
+) -> (Duration, Value) {
+    let started = Instant::now();
+    let out = cmd
+        .args(["--json", "send"])
+        .arg(source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_events(&out.stdout);
+    assert_eq!(
+        only_event(&events, "connected")["path"],
+        path,
+        "{events:#?}"
+    );
+    let connected = receiving.wait_for("connected");
+    assert_eq!(connected["path"], path, "{connected}");
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+    (took, connected)
+}

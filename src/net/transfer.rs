@@ -129,8 +129,8 @@ struct SendLink<W> {
     /// Set when the receiver's TLS verifier turned this device away (`--from`).
     refused_in_tls: Arc<std::sync::atomic::AtomicBool>,
     /// The receiver's bytes read (also while a write was blocked) and not yet given to the
-    /// machine; at most [`MAX_INBOX_BYTES`].
-    inbox: Vec<u8>,
+    /// machine.
+    inbox: Inbox,
     /// The files of a set the receiver confirmed so far, in order: path and digest.
     verified: Vec<(String, Digest)>,
 }
@@ -194,7 +194,7 @@ where
         started: Instant::now(),
         wire_bytes: 0,
         refused_in_tls,
-        inbox: Vec::new(),
+        inbox: Inbox::default(),
         verified: Vec::new(),
     };
 
@@ -547,29 +547,9 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         None
     }
 
-    /// The next event in what the receiver sent so far ([`SendLink::inbox`]), if complete.
+    /// The next event in what the receiver sent so far, if complete.
     fn take_event(&mut self, tx: &mut Sender) -> Result<Option<SenderEvent>> {
-        let mut used = 0;
-        let mut event = None;
-        while used < self.inbox.len() && event.is_none() {
-            let (n, found) = tx.handle_read(&self.inbox[used..])?;
-            used += n;
-            event = found;
-        }
-        self.inbox.drain(..used);
-        Ok(event)
-    }
-
-    /// Keep bytes the receiver sent, within [`MAX_INBOX_BYTES`].
-    fn keep_peer_bytes(inbox: &mut Vec<u8>, bytes: &[u8]) -> Result<()> {
-        if inbox.len() + bytes.len() > MAX_INBOX_BYTES {
-            bail!(
-                "the receiver sent more than {MAX_INBOX_BYTES} bytes of answers unread: more \
-                 than it could have to say"
-            );
-        }
-        inbox.extend_from_slice(bytes);
-        Ok(())
+        self.inbox.next_event(tx)
     }
 
     /// Without waiting: handle everything the receiver sent so far. Confirmations of a set's
@@ -582,7 +562,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 }
             }
             match self.from_peer.try_recv() {
-                Ok(bytes) => Self::keep_peer_bytes(&mut self.inbox, &bytes)?,
+                Ok(bytes) => self.inbox.push(&bytes)?,
                 // Closed: the next write or wait says so.
                 Err(_) => return Ok(()),
             }
@@ -614,7 +594,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 _ = tokio::time::sleep(STREAM_KEEPALIVE) => StreamWake::Quiet,
             };
             match woke {
-                StreamWake::Peer(Some(bytes)) => Self::keep_peer_bytes(&mut self.inbox, &bytes)?,
+                StreamWake::Peer(Some(bytes)) => self.inbox.push(&bytes)?,
                 StreamWake::Peer(None) => {
                     bail!("the receiver closed the connection while the input was silent")
                 }
@@ -664,7 +644,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 _ = self.interrupt.wait() => break WriteOutcome::Interrupted,
                 result = &mut write => break WriteOutcome::Written(result),
                 bytes = self.from_peer.recv(), if peer_open => match bytes {
-                    Some(bytes) => Self::keep_peer_bytes(&mut self.inbox, &bytes)?,
+                    Some(bytes) => self.inbox.push(&bytes)?,
                     None => peer_open = false,
                 },
                 _ = tokio::time::sleep_until(stalled) => break WriteOutcome::Stalled,
@@ -723,7 +703,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 Err(_) => return None,
             }
             match tokio::time::timeout_at(deadline, self.from_peer.recv()).await {
-                Ok(Some(bytes)) => Self::keep_peer_bytes(&mut self.inbox, &bytes).ok()?,
+                Ok(Some(bytes)) => self.inbox.push(&bytes).ok()?,
                 _ => return None,
             }
         }
@@ -771,8 +751,44 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 }
                 bail!("the receiver closed the connection before answering {waiting_for}");
             };
-            Self::keep_peer_bytes(&mut self.inbox, &bytes)?;
+            self.inbox.push(&bytes)?;
         }
+    }
+}
+
+/// The receiver's bytes not yet given to the sender machine: at most [`MAX_INBOX_BYTES`] unread.
+#[derive(Default)]
+struct Inbox {
+    bytes: Vec<u8>,
+    /// How many of `bytes` the machine used already (dropped at the next push, so that taking
+    /// a thousand `OK`s one by one does not move the rest each time).
+    read: usize,
+}
+
+impl Inbox {
+    fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        self.bytes.drain(..self.read);
+        self.read = 0;
+        if self.bytes.len() + bytes.len() > MAX_INBOX_BYTES {
+            bail!(
+                "the receiver sent more than {MAX_INBOX_BYTES} bytes of answers unread: more \
+                 than it could have to say"
+            );
+        }
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The next event in the unread bytes, if complete (a partial line is kept in the machine).
+    fn next_event(&mut self, tx: &mut Sender) -> Result<Option<SenderEvent>> {
+        while self.read < self.bytes.len() {
+            let (used, event) = tx.handle_read(&self.bytes[self.read..])?;
+            self.read += used;
+            if event.is_some() {
+                return Ok(event);
+            }
+        }
+        Ok(None)
     }
 }
 

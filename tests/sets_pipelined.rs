@@ -132,6 +132,25 @@ fn a_full_disk_in_the_middle_of_a_pipelined_set_stops_both_sides_and_keeps_nothi
     assert_eq!(sent.status.code(), Some(2), "sender: {}", sent.stderr);
     assert!(tx_events.iter().all(|e| e["event"] != "done"));
     assert!(confirmed < FILES, "{confirmed} confirmed");
+    // Confirmed means written: the file the disk failed on, and any after it, never was.
+    let reason = error["reason"].as_str().unwrap();
+    let failed = reason
+        .find("tree/f")
+        .map(|at| reason[at..at + "tree/f00000".len()].to_string())
+        .unwrap_or_else(|| panic!("the error names no file: {reason}"));
+    let confirmed_paths: Vec<&str> = tx_events
+        .iter()
+        .filter(|e| e["event"] == "entry")
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        confirmed_paths.iter().all(|p| *p < failed.as_str()),
+        "{failed} failed, yet confirmed: {:?}",
+        confirmed_paths
+            .iter()
+            .filter(|p| **p >= failed.as_str())
+            .collect::<Vec<_>>()
+    );
     // Nothing under a final name, no part file or set directory left on the full disk.
     assert!(
         entries(disk.path()).is_empty(),

@@ -705,13 +705,17 @@ enum SetOp {
     Write(Vec<u8>),
     /// The file is complete and verified: give it its mode and time, close it.
     Close(Hints),
+    /// Everything before is done: say so.
+    Settled(tokio::sync::oneshot::Sender<()>),
 }
 
 /// The files of a set, written by one thread for the whole set, in the order they come: the
 /// network task hands each file's bytes over and goes on with the next entry at once (no thread
-/// per file, no wait per file). Files are not synced one by one: [`PartDir::sync`] syncs the
-/// set once, after [`SetWriter::finish`]. The first failure stops the thread; it is seen by
-/// [`SetWriter::check`] (between entries) and [`SetWriter::finish`]. Dropped early (the set
+/// per file, no wait per file); [`SetWriter::settle`] waits for what was handed over, once per
+/// read, before the `OK`s of the files it finished. Files are not synced one by one:
+/// [`PartDir::sync`] syncs the set once, after [`SetWriter::finish`]. The first failure stops
+/// the thread; it is seen by [`SetWriter::check`], [`SetWriter::settle`] and
+/// [`SetWriter::finish`]. Dropped early (the set
 /// failed), the thread skips what is queued and is waited for, so nothing is written into the
 /// set's directory after it is removed.
 pub struct SetWriter {
@@ -804,6 +808,19 @@ impl SetWriter {
         self.send(SetOp::Close(hints)).await
     }
 
+    /// Wait until every file handed over so far is written and closed (not synced); the
+    /// first error if any.
+    pub async fn settle(&mut self) -> Result<()> {
+        let (done, settled) = tokio::sync::oneshot::channel();
+        self.send(SetOp::Settled(done)).await?;
+        if settled.await.is_err() {
+            // The thread stopped before: its error says why.
+            self.check()?;
+            bail!("the disk writer stopped");
+        }
+        self.check()
+    }
+
     /// Wait until everything queued is written (not synced); the first error if any.
     pub async fn finish(mut self) -> Result<()> {
         self.ops = None;
@@ -843,6 +860,9 @@ fn set_op(current: &mut Option<(File, PathBuf)>, op: SetOp) -> Result<()> {
         SetOp::Close(hints) => {
             let (file, path) = current.take().context("closing no file")?;
             apply_hints(&file, &path, hints)?;
+        }
+        SetOp::Settled(done) => {
+            let _ = done.send(());
         }
     }
     Ok(())

@@ -17,8 +17,9 @@
 //! moved into place once every file was verified. Its files are not synced one by one (a sync
 //! each cost about 4 ms on ext4: 40 s for 10,000 small files): the whole set is synced once
 //! (`syncfs`) before it is moved into place and the last `OK` goes out, so that `OK` still means
-//! "kept on disk". The `OK`s of the entries before it mean "verified", and go out together,
-//! once per read, not one write each.
+//! "kept on disk". The `OK`s of the entries before it mean "verified and written" (not yet
+//! synced): the set's files are written by one thread, the `OK`s of one read's entries go out
+//! together once their files are written, not one wait and one write each.
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
@@ -1288,6 +1289,15 @@ impl Sink {
         }
     }
 
+    /// Wait until the files of the entries verified so far are written (a set's files are
+    /// written by a thread of their own), before their `OK`s.
+    async fn settle(&mut self) -> Result<(), BodyError> {
+        match self {
+            Sink::Set(set) => set.writer.settle().await.map_err(BodyError::Local),
+            Sink::File(_) => Ok(()),
+        }
+    }
+
     /// Longest silence accepted from the sender now: while it hashes its own copy of a
     /// resumed prefix (before its `O` record), as long as that may take, plus the usual.
     fn allowed_silence(&self) -> Duration {
@@ -1539,9 +1549,18 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
                 .map_err(|err| BodyError::Connection(err.into()))?;
             return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
-        let handled = handle_input(rx, sink, &buf[..n], &mut replies).await;
-        // The entries' `OK`s for this read, in one write, before anything else is said (the
-        // verdict on the last entry, or an `ERR` about a later one).
+        let mut handled = handle_input(rx, sink, &buf[..n], &mut replies).await;
+        // The entries' `OK`s for this read, in one write, once their files are written, and
+        // before anything else is said (the verdict on the last entry, or an `ERR` about a
+        // later one). A file that could not be written stops the set instead.
+        if !replies.is_empty() {
+            if let Err(err) = sink.settle().await {
+                replies.clear();
+                if handled.is_ok() {
+                    handled = Err(err);
+                }
+            }
+        }
         if !replies.is_empty() {
             let reply = async {
                 stream.write_all(&replies).await?;

@@ -711,11 +711,11 @@ enum SetOp {
 
 /// The files of a set, written by one thread for the whole set, in the order they come: the
 /// network task hands each file's bytes over and goes on with the next entry at once (no thread
-/// per file, no wait per file); [`SetWriter::settle`] waits for what was handed over, once per
-/// read, before the `OK`s of the files it finished. Files are not synced one by one:
-/// [`PartDir::sync`] syncs the set once, after [`SetWriter::finish`]. The first failure stops
-/// the thread; it is seen by [`SetWriter::check`], [`SetWriter::settle`] and
-/// [`SetWriter::finish`]. Dropped early (the set
+/// per file, no wait per file), and learns how many files are written so far
+/// ([`SetWriter::written`], woken by [`SetWriter::progress_signal`]) to send their `OK`s. Files are
+/// not synced one by one: [`PartDir::sync`] syncs the set once, after [`SetWriter::finish`].
+/// The first failure stops the thread; it is seen by [`SetWriter::check`],
+/// [`SetWriter::settle`] and [`SetWriter::finish`]. Dropped early (the set
 /// failed), the thread skips what is queued and is waited for, so nothing is written into the
 /// set's directory after it is removed.
 pub struct SetWriter {
@@ -724,6 +724,9 @@ pub struct SetWriter {
     thread: Option<std::thread::JoinHandle<()>>,
     /// The thread's first error, as a message.
     failed: Arc<Mutex<Option<String>>>,
+    /// Files written and closed so far, and the signal that this (or `failed`) changed.
+    written: Arc<std::sync::atomic::AtomicU64>,
+    progress: Arc<tokio::sync::Notify>,
     /// Set on drop: skip what is still queued.
     abandoned: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -733,7 +736,10 @@ impl SetWriter {
         let (ops, mut queue) = mpsc::channel::<SetOp>(SET_OPS_IN_FLIGHT);
         let failed = Arc::new(Mutex::new(None));
         let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let progress = Arc::new(tokio::sync::Notify::new());
         let (fail, abandon) = (failed.clone(), abandoned.clone());
+        let (count, signal) = (written.clone(), progress.clone());
         let thread = std::thread::Builder::new()
             .name("ferry-set-disk".into())
             .spawn(move || {
@@ -742,11 +748,17 @@ impl SetWriter {
                     if abandon.load(std::sync::atomic::Ordering::Relaxed) {
                         return;
                     }
+                    let closing = matches!(op, SetOp::Close(_));
                     if let Err(err) = set_op(&mut current, op) {
                         if let Ok(mut slot) = fail.lock() {
                             *slot = Some(format!("{err:#}"));
                         }
+                        signal.notify_one();
                         return;
+                    }
+                    if closing {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Release);
+                        signal.notify_one();
                     }
                 }
             })
@@ -756,8 +768,21 @@ impl SetWriter {
             block: Vec::new(),
             thread: Some(thread),
             failed,
+            written,
+            progress,
             abandoned,
         })
+    }
+
+    /// Files written and closed so far, in the order they were handed over.
+    pub fn written(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Signalled each time another file was written, or the thread failed (a signal given
+    /// while nobody waits is kept for the next wait).
+    pub fn progress_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.progress.clone()
     }
 
     /// The disk thread's error, if it failed.

@@ -18,8 +18,8 @@
 //! each cost about 4 ms on ext4: 40 s for 10,000 small files): the whole set is synced once
 //! (`syncfs`) before it is moved into place and the last `OK` goes out, so that `OK` still means
 //! "kept on disk". The `OK`s of the entries before it mean "verified and written" (not yet
-//! synced): the set's files are written by one thread, the `OK`s of one read's entries go out
-//! together once their files are written, not one wait and one write each.
+//! synced): the set's files are written by one thread, and their `OK`s go out as it writes
+//! them, gathered into one write, while the next entries are read (no wait per file).
 
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
@@ -1071,6 +1071,8 @@ where
     let (size, _) = sink.progress(&rx);
     match end {
         BodyEnd::Finished { digest, confirm } => {
+            // A set's `OK`s still waiting for their files go out before the last one.
+            let mut verdict = Vec::new();
             let kept = match sink {
                 Sink::File(Target::Ready(file)) => {
                     let hints = Hints::of(&header);
@@ -1078,14 +1080,16 @@ where
                         .await
                 }
                 Sink::File(_) => Err(anyhow!("the body never started")),
-                Sink::Set(set) => {
+                Sink::Set(mut set) => {
+                    verdict = set.take_pending_oks();
                     set.keep(dir.unwrap_or(Path::new(".")), &safe.name, &tid, reporter)
                         .await
                 }
             };
             match kept {
                 Ok(path) => {
-                    last_word(&mut stream, &rx.confirm(&confirm)).await;
+                    verdict.extend(rx.confirm(&confirm));
+                    last_word(&mut stream, &verdict).await;
                     reporter.report(Event::Done {
                         transfer_id: tid,
                         name: safe.name,
@@ -1259,9 +1263,6 @@ enum Target {
 /// What a sink asks of the body loop after an event.
 enum Step {
     Continue,
-    /// Write these bytes to the sender (an entry's `OK`, with the others of the same read)
-    /// and go on.
-    Reply(Vec<u8>),
     End(BodyEnd),
 }
 
@@ -1289,12 +1290,29 @@ impl Sink {
         }
     }
 
-    /// Wait until the files of the entries verified so far are written (a set's files are
-    /// written by a thread of their own), before their `OK`s.
-    async fn settle(&mut self) -> Result<(), BodyError> {
+    /// Add to `out` the `OK`s of a set's entries whose files are written by now; a file that
+    /// could not be written is the set's error.
+    fn ready_replies(&mut self, out: &mut Vec<u8>) -> Result<(), BodyError> {
         match self {
-            Sink::Set(set) => set.writer.settle().await.map_err(BodyError::Local),
+            Sink::Set(set) => set.ready_oks(out).map_err(BodyError::Local),
             Sink::File(_) => Ok(()),
+        }
+    }
+
+    /// [`Sink::ready_replies`] once every file handed over so far is written.
+    async fn settle_replies(&mut self, out: &mut Vec<u8>) -> Result<(), BodyError> {
+        if let Sink::Set(set) = self {
+            set.writer.settle().await.map_err(BodyError::Local)?;
+        }
+        self.ready_replies(out)
+    }
+
+    /// What signals that `OK`s may have become ready (a set's disk thread wrote a file, or
+    /// failed), when some are waiting.
+    fn progress_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        match self {
+            Sink::Set(set) if !set.pending_oks.is_empty() => Some(set.writer.progress_signal()),
+            _ => None,
         }
     }
 
@@ -1355,6 +1373,11 @@ struct SetSink {
     top_seen: std::collections::HashSet<String>,
     /// Directories already made for files (most files share theirs with the one before).
     made_dirs: std::collections::HashSet<PathBuf>,
+    /// Files handed to the writer so far.
+    files_queued: u64,
+    /// The `OK`s of verified entries, each sent once the writer has written the first `.0`
+    /// files (all of the set's files up to that entry).
+    pending_oks: std::collections::VecDeque<(u64, Vec<u8>)>,
 }
 
 impl SetSink {
@@ -1371,6 +1394,8 @@ impl SetSink {
             top: Vec::new(),
             top_seen: Default::default(),
             made_dirs: Default::default(),
+            files_queued: 0,
+            pending_oks: Default::default(),
         })
     }
 
@@ -1434,8 +1459,9 @@ impl SetSink {
                 if file {
                     self.writer.close(hints).await.map_err(BodyError::Local)?;
                     self.files.push((offered, parts, size, digest));
+                    self.files_queued += 1;
                 }
-                // A file the disk failed on earlier stops the set here, before its `OK`.
+                // A file the disk failed on earlier stops the set here.
                 self.writer.check().map_err(BodyError::Local)?;
                 if self.entries == 0 {
                     let listed: Vec<_> = self.files.iter().map(|f| (f.0.clone(), f.3)).collect();
@@ -1444,10 +1470,32 @@ impl SetSink {
                         confirm: digest,
                     }));
                 }
-                Ok(Step::Reply(rx.confirm(&digest)))
+                // Its `OK` goes out once its file (and every one before) is written.
+                self.pending_oks
+                    .push_back((self.files_queued, rx.confirm(&digest)));
+                Ok(Step::Continue)
             }
             _ => Ok(Step::Continue),
         }
+    }
+
+    /// Add to `out` the `OK`s whose files are written by now, in order.
+    fn ready_oks(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.writer.check()?;
+        let written = self.writer.written();
+        while let Some((needed, ok)) = self.pending_oks.pop_front() {
+            if needed > written {
+                self.pending_oks.push_front((needed, ok));
+                break;
+            }
+            out.extend_from_slice(&ok);
+        }
+        Ok(())
+    }
+
+    /// Every `OK` still waiting (to send once the whole set is written and kept).
+    fn take_pending_oks(&mut self) -> Vec<u8> {
+        self.pending_oks.drain(..).flat_map(|(_, ok)| ok).collect()
     }
 
     /// Wait for every file to be written, sync the set once, then move what arrived into
@@ -1532,48 +1580,56 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     interrupt: &mut Interrupt,
 ) -> Result<BodyEnd, BodyError> {
     let mut replies = Vec::new();
+    let mut heard = tokio::time::Instant::now();
     loop {
+        // The `OK`s of a set's entries whose files are written by now, in one write (a file
+        // that could not be written stops the set instead).
+        sink.ready_replies(&mut replies)?;
+        if !replies.is_empty() {
+            let reply = async {
+                stream.write_all(&replies).await?;
+                stream.flush().await
+            };
+            reply.await.map_err(|e| BodyError::Connection(e.into()))?;
+            replies.clear();
+        }
         let silence = sink.allowed_silence();
+        let signal = sink.progress_signal();
+        let progressed = async move {
+            match signal {
+                Some(signal) => signal.notified().await,
+                None => std::future::pending().await,
+            }
+        };
         let n = tokio::select! {
             biased;
             _ = interrupt.wait() => return Ok(BodyEnd::Interrupted),
+            // More files written: more `OK`s to send, without waiting for the next read.
+            _ = progressed => continue,
             n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
                 format!("the connection failed after {} bytes", rx.received()))))?,
-            _ = tokio::time::sleep(silence) => return Err(BodyError::Connection(anyhow!(
-                "the sender went silent for {}s after {} bytes",
+            _ = tokio::time::sleep_until(heard + silence) => return Err(BodyError::Connection(
+                anyhow!("the sender went silent for {}s after {} bytes",
                 silence.as_secs(), rx.received()))),
         };
+        heard = tokio::time::Instant::now();
         if n == 0 {
             // Nobody left to tell: a broken connection, whose resumable prefix is kept.
             rx.handle_eof()
                 .map_err(|err| BodyError::Connection(err.into()))?;
             return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
-        let mut handled = handle_input(rx, sink, &buf[..n], &mut replies).await;
-        // The entries' `OK`s for this read, in one write, once their files are written, and
-        // before anything else is said (the verdict on the last entry, or an `ERR` about a
-        // later one). A file that could not be written stops the set instead.
-        if !replies.is_empty() {
-            if let Err(err) = sink.settle().await {
-                replies.clear();
-                if handled.is_ok() {
-                    handled = Err(err);
+        match handle_input(rx, sink, &buf[..n]).await {
+            Ok(Some(end)) => return Ok(end),
+            Ok(None) => {}
+            Err(err) => {
+                // Before the `ERR`: the `OK`s of the entries before, once their files are
+                // written (none if the disk failed).
+                if sink.settle_replies(&mut replies).await.is_ok() && !replies.is_empty() {
+                    let _ = stream.write_all(&replies).await;
                 }
+                return Err(err);
             }
-        }
-        if !replies.is_empty() {
-            let reply = async {
-                stream.write_all(&replies).await?;
-                stream.flush().await
-            };
-            let sent = reply.await;
-            replies.clear();
-            if let (Ok(_), Err(e)) = (&handled, sent) {
-                return Err(BodyError::Connection(e.into()));
-            }
-        }
-        if let Some(end) = handled? {
-            return Ok(end);
         }
         let (bytes, total) = sink.progress(rx);
         reporter.report(Event::Progress {
@@ -1584,13 +1640,11 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-/// Give one read's bytes to the machine and the sink: the end of the body if it came, with
-/// the `OK`s of the set's entries verified meanwhile added to `replies`.
+/// Give one read's bytes to the machine and the sink: the end of the body if it came.
 async fn handle_input(
     rx: &mut Receiver,
     sink: &mut Sink,
     mut input: &[u8],
-    replies: &mut Vec<u8>,
 ) -> Result<Option<BodyEnd>, BodyError> {
     while !input.is_empty() {
         let (used, event) = rx.handle_read(input)?;
@@ -1600,7 +1654,6 @@ async fn handle_input(
         };
         match sink.on(rx, event).await? {
             Step::Continue => {}
-            Step::Reply(bytes) => replies.extend_from_slice(&bytes),
             Step::End(BodyEnd::Finished { .. }) if !input.is_empty() => {
                 return Err(TransferError::DataAfterEnd.into());
             }

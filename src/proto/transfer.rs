@@ -58,8 +58,8 @@
 //! each entry as it read it, and read the next one right after, so a pipelining sender works
 //! with it (its answers, at most one line per entry in the window, fit in socket buffers even
 //! while neither side reads; this sender reads them while it writes anyway). An older sender
-//! waits for each `OK`, which this receiver sends at the latest once it has read everything
-//! that had arrived, so it works as before, one round trip per entry.
+//! waits for each `OK`, which this receiver sends as soon as that entry is verified and its
+//! file written, so it works as before, one round trip per entry.
 //!
 //! **Modes and times** (optional, in any header: a set's entries and a single file).
 //! `Ferry-Mode: 755` carries a file's permission bits in octal (only `0o777`: never setuid,

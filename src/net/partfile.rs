@@ -16,7 +16,9 @@
 //!
 //! Writes happen on a thread of their own, fed blocks of [`WRITE_BUFFER_BYTES`] through a
 //! bounded channel, so disk time overlaps with decryption and hashing instead of adding to
-//! them; blocks are recycled, so memory stays flat whatever the file size. A part file is
+//! them; blocks are recycled, so memory stays flat whatever the file size. The files of a set
+//! share one such thread for the whole set ([`SetWriter`]), are not synced one by one, and the
+//! set is synced once before it is moved into place ([`PartDir::sync`]). A part file is
 //! removed when dropped unless it was kept (linked under its final name) or preserved for a
 //! later resume (the connection broke: the verified-later prefix is worth keeping).
 //!
@@ -238,15 +240,6 @@ pub struct PartFile {
 const BLOCKS_IN_FLIGHT: usize = 4;
 
 impl PartFile {
-    /// A new file at `path`, which must not exist (a file inside a set's private directory).
-    pub fn create(path: &Path) -> Result<PartFile> {
-        let file =
-            create_exclusive(path).with_context(|| format!("creating {}", path.display()))?;
-        PartFile::start(path.to_path_buf(), path.to_path_buf(), false, file, |f| {
-            f.sync_all()
-        })
-    }
-
     /// A one-shot part file (not resumable) under a fresh random name in `parts`.
     pub fn create_once(parts: &Arc<Parts>) -> Result<PartFile> {
         for _ in 0..RANDOM_NAME_ATTEMPTS {
@@ -424,15 +417,7 @@ impl PartFile {
             .custom_flags(OPEN_FLAGS)
             .open(&self.path)
             .with_context(|| format!("opening {}", self.shown.display()))?;
-        if let Some(mtime) = hints.mtime {
-            let times = FileTimes::new().set_modified(mtime.to_system_time());
-            if let Err(err) = file.set_times(times) {
-                tracing::warn!("could not set the time of {}: {err}", self.shown.display());
-            }
-        }
-        let mode = hints.mode.unwrap_or(0o666) & 0o777 & !process_umask();
-        file.set_permissions(std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("setting the mode of {}", self.shown.display()))
+        apply_hints(&file, &self.shown, hints)
     }
 
     async fn flush_all(&mut self) -> Result<()> {
@@ -459,9 +444,29 @@ impl PartFile {
     }
 }
 
+/// Give the open file `file` (named `shown` in messages) the sender's time and permission bits,
+/// as [`PartFile`] explains.
+fn apply_hints(file: &File, shown: &Path, hints: Hints) -> Result<()> {
+    if let Some(mtime) = hints.mtime {
+        let times = FileTimes::new().set_modified(mtime.to_system_time());
+        if let Err(err) = file.set_times(times) {
+            tracing::warn!("could not set the time of {}: {err}", shown.display());
+        }
+    }
+    let mode = hints.mode.unwrap_or(0o666) & 0o777 & !process_umask();
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("setting the mode of {}", shown.display()))
+}
+
 /// This process's umask, read without changing it (`umask(2)` can only set it); 022 when
 /// `/proc` does not say.
 fn process_umask() -> u32 {
+    // Read once: ferry never changes it, and a set applies it to every file.
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(read_umask)
+}
+
+fn read_umask() -> u32 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
@@ -686,6 +691,218 @@ pub fn hash_prefix(source: impl Read, limit: u64) -> std::io::Result<(u64, Sha3_
     Ok((read, hasher))
 }
 
+/// Bytes a set's writer takes in one block: small enough that [`SET_OPS_IN_FLIGHT`] of them
+/// bound the memory a set holds (16 MiB).
+const SET_WRITE_BLOCK_BYTES: usize = 256 * 1024;
+/// Operations queued for a set's disk thread: enough that a run of small files never waits for
+/// the disk (three each: create, write, close).
+const SET_OPS_IN_FLIGHT: usize = 64;
+
+/// What a set's disk thread does, in order.
+enum SetOp {
+    /// Create this file (it must not exist), the next writes go to it.
+    Create(PathBuf),
+    Write(Vec<u8>),
+    /// The file is complete and verified: give it its mode and time, close it.
+    Close(Hints),
+    /// Everything before is done: say so.
+    Settled(tokio::sync::oneshot::Sender<()>),
+}
+
+/// The files of a set, written by one thread for the whole set, in the order they come: the
+/// network task hands each file's bytes over and goes on with the next entry at once (no thread
+/// per file, no wait per file), and learns how many files are written so far
+/// ([`SetWriter::written`], woken by [`SetWriter::progress_signal`]) to send their `OK`s. Files are
+/// not synced one by one: [`PartDir::sync`] syncs the set once, after [`SetWriter::finish`].
+/// The first failure stops the thread; it is seen by [`SetWriter::check`],
+/// [`SetWriter::settle`] and [`SetWriter::finish`]. Dropped early (the set
+/// failed), the thread skips what is queued and is waited for, so nothing is written into the
+/// set's directory after it is removed.
+pub struct SetWriter {
+    ops: Option<mpsc::Sender<SetOp>>,
+    block: Vec<u8>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// The thread's first error, as a message.
+    failed: Arc<Mutex<Option<String>>>,
+    /// Files written and closed so far, and the signal that this (or `failed`) changed.
+    written: Arc<std::sync::atomic::AtomicU64>,
+    progress: Arc<tokio::sync::Notify>,
+    /// Set on drop: skip what is still queued.
+    abandoned: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SetWriter {
+    pub fn start() -> Result<SetWriter> {
+        let (ops, mut queue) = mpsc::channel::<SetOp>(SET_OPS_IN_FLIGHT);
+        let failed = Arc::new(Mutex::new(None));
+        let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let progress = Arc::new(tokio::sync::Notify::new());
+        let (fail, abandon) = (failed.clone(), abandoned.clone());
+        let (count, signal) = (written.clone(), progress.clone());
+        let thread = std::thread::Builder::new()
+            .name("ferry-set-disk".into())
+            .spawn(move || {
+                let mut current: Option<(File, PathBuf)> = None;
+                while let Some(op) = queue.blocking_recv() {
+                    if abandon.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let closing = matches!(op, SetOp::Close(_));
+                    if let Err(err) = set_op(&mut current, op) {
+                        if let Ok(mut slot) = fail.lock() {
+                            *slot = Some(format!("{err:#}"));
+                        }
+                        signal.notify_one();
+                        return;
+                    }
+                    if closing {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Release);
+                        signal.notify_one();
+                    }
+                }
+            })
+            .context("starting the disk writer")?;
+        Ok(SetWriter {
+            ops: Some(ops),
+            block: Vec::new(),
+            thread: Some(thread),
+            failed,
+            written,
+            progress,
+            abandoned,
+        })
+    }
+
+    /// Files written and closed so far, in the order they were handed over.
+    pub fn written(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Signalled each time another file was written, or the thread failed (a signal given
+    /// while nobody waits is kept for the next wait).
+    pub fn progress_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.progress.clone()
+    }
+
+    /// The disk thread's error, if it failed.
+    pub fn check(&self) -> Result<()> {
+        match self.failed.lock().ok().and_then(|slot| slot.clone()) {
+            Some(err) => Err(anyhow!(err)),
+            None => Ok(()),
+        }
+    }
+
+    async fn send(&mut self, op: SetOp) -> Result<()> {
+        let sent = match &self.ops {
+            Some(ops) => ops.send(op).await.is_ok(),
+            None => false,
+        };
+        if !sent {
+            // The thread stopped: its error says why.
+            self.check()?;
+            bail!("the disk writer stopped");
+        }
+        Ok(())
+    }
+
+    /// Start the next file at `path` (which must not exist).
+    pub async fn create(&mut self, path: PathBuf) -> Result<()> {
+        self.send(SetOp::Create(path)).await
+    }
+
+    pub async fn write(&mut self, mut data: &[u8]) -> Result<()> {
+        while !data.is_empty() {
+            let take = (SET_WRITE_BLOCK_BYTES - self.block.len()).min(data.len());
+            self.block.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.block.len() == SET_WRITE_BLOCK_BYTES {
+                let block = std::mem::take(&mut self.block);
+                self.send(SetOp::Write(block)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The current file is complete: what is left of it goes out, then its mode and time.
+    pub async fn close(&mut self, hints: Hints) -> Result<()> {
+        if !self.block.is_empty() {
+            let block = std::mem::take(&mut self.block);
+            self.send(SetOp::Write(block)).await?;
+        }
+        self.send(SetOp::Close(hints)).await
+    }
+
+    /// Wait until every file handed over so far is written and closed (not synced); the
+    /// first error if any.
+    pub async fn settle(&mut self) -> Result<()> {
+        let (done, settled) = tokio::sync::oneshot::channel();
+        self.send(SetOp::Settled(done)).await?;
+        if settled.await.is_err() {
+            // The thread stopped before: its error says why.
+            self.check()?;
+            bail!("the disk writer stopped");
+        }
+        self.check()
+    }
+
+    /// Wait until everything queued is written (not synced); the first error if any.
+    pub async fn finish(mut self) -> Result<()> {
+        self.ops = None;
+        if let Some(thread) = self.thread.take() {
+            tokio::task::spawn_blocking(move || thread.join())
+                .await
+                .context("waiting for the disk writer")?
+                .map_err(|_| anyhow!("the disk writer crashed"))?;
+        }
+        self.check()
+    }
+}
+
+impl Drop for SetWriter {
+    fn drop(&mut self) {
+        self.abandoned
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.ops = None;
+        if let Some(thread) = self.thread.take() {
+            // Short: the operation under way, then the thread sees `abandoned`.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One operation of a set's disk thread on its current file.
+fn set_op(current: &mut Option<(File, PathBuf)>, op: SetOp) -> Result<()> {
+    match op {
+        SetOp::Create(path) => {
+            let file = create_exclusive(&path).map_err(|e| disk_error(e, &path, "create"))?;
+            *current = Some((file, path));
+        }
+        SetOp::Write(block) => {
+            let (file, path) = current.as_mut().context("data for no file")?;
+            std::io::Write::write_all(file, &block).map_err(|e| disk_error(e, path, "write"))?;
+        }
+        SetOp::Close(hints) => {
+            let (file, path) = current.take().context("closing no file")?;
+            apply_hints(&file, &path, hints)?;
+        }
+        SetOp::Settled(done) => {
+            let _ = done.send(());
+        }
+    }
+    Ok(())
+}
+
+/// An I/O error on `path`, saying so plainly when the disk is full.
+fn disk_error(err: std::io::Error, path: &Path, doing: &str) -> anyhow::Error {
+    let what = if err.raw_os_error() == Some(libc::ENOSPC) {
+        "the disk is full".to_string()
+    } else {
+        format!("cannot {doing}")
+    };
+    anyhow!(err).context(format!("{what}: {}", path.display()))
+}
+
 /// A set's temporary directory (`set-RANDOM/` in [`PARTS_DIR`]): removed with its contents
 /// when dropped, unless everything in it was moved to its final place.
 pub struct PartDir {
@@ -709,6 +926,31 @@ impl PartDir {
             }
         }
         bail!("no free part-directory name in {}", parts.shown.display())
+    }
+}
+
+impl PartDir {
+    /// Make everything written into the set durable at once: `syncfs(2)` on the filesystem
+    /// that holds it (one journal commit, where a sync per file costs one each), on a blocking
+    /// thread. Its error (a failed writeback) is the set's.
+    pub async fn sync(&self) -> Result<()> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || -> Result<()> {
+            let dir = OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            use std::os::fd::AsRawFd;
+            // SAFETY: `dir` is an open descriptor for the duration of the call.
+            if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+                let err = std::io::Error::last_os_error();
+                return Err(anyhow!(err).context(format!("syncing {}", path.display())));
+            }
+            Ok(())
+        })
+        .await
+        .context("syncing the set")?
     }
 }
 

@@ -1,6 +1,7 @@
 //! Runs the real `ferry` binary in temporary homes, on loopback, with a bound on every wait.
 #![allow(dead_code)]
 
+pub mod delay_proxy;
 pub mod natlab;
 pub mod netns;
 pub mod procs;

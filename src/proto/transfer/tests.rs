@@ -1119,20 +1119,21 @@ fn a_set_with_a_directory_arrives_entry_by_entry_each_verified() {
         assert_eq!(body_of(&events), *body, "entry {n}");
         let digest = sha3_256(body);
         assert_eq!(events.last(), Some(&Owned::Finished(digest)), "entry {n}");
-        // The sender may not begin the next entry before this one is confirmed.
-        if n + 1 < files.len() {
-            assert!(matches!(
-                tx.begin_entry(files[n + 1].0.clone()),
-                Err(TransferError::WrongState { .. })
-            ));
-        }
+        assert_eq!(tx.unconfirmed(), 1);
+        assert!(!tx.finished());
         assert_eq!(
             feed_sender(&mut tx, &rx.confirm(&digest)).unwrap(),
-            vec![SenderEvent::Confirmed(digest)],
+            vec![SenderEvent::EntryConfirmed(SentEntry {
+                name: head.name.clone(),
+                kind: head.kind,
+                size: body.len() as u64,
+                digest
+            })],
             "entry {n}"
         );
     }
     assert_eq!(tx.entries_left(), 0);
+    assert!(tx.finished());
     // Both are done: nothing more may come, and the end of the stream is clean.
     assert!(tx.begin_entry(entry("more", 0, EntryKind::File)).is_err());
     assert_eq!(
@@ -1294,6 +1295,275 @@ fn a_long_cancel_reason_is_read_whole() {
     assert_eq!(rx.handle_eof(), Ok(()));
 }
 
+// ---- Sets, pipelined --------------------------------------------------------------------------
+
+/// A set of `n` one-byte files named `f0`, `f1`, ... (byte `i` for file `i`), its sender past
+/// `GO`, and its receiver past the offer.
+fn small_set(n: usize) -> (Sender, Receiver, Vec<(Header, Vec<u8>)>) {
+    let files: Vec<(Header, Vec<u8>)> = (0..n)
+        .map(|i| (entry(&format!("f{i}"), 1, EntryKind::File), vec![i as u8]))
+        .collect();
+    let (tx, rx) = accepted_pair(set_header(n as u64, n as u64));
+    (tx, rx, files)
+}
+
+/// Begin `head` and send `body` in one record: the entry's bytes on the wire.
+fn send_entry(tx: &mut Sender, head: &Header, body: &[u8]) -> Vec<u8> {
+    let mut wire = tx.begin_entry(head.clone()).unwrap();
+    wire.extend(sender_body(tx, body, 1 << 20));
+    wire
+}
+
+/// The `OK` line the receiver writes for `body`.
+fn ok(body: &[u8]) -> Vec<u8> {
+    format!("OK {}\n", hex::encode(sha3_256(body))).into_bytes()
+}
+
+/// The names of the entries a list of sender events confirmed, in order.
+fn confirmed_names(events: &[SenderEvent]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| match e {
+            SenderEvent::EntryConfirmed(entry) => entry.name.clone(),
+            other => panic!("not a confirmation: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn entries_go_out_back_to_back_and_late_batched_oks_confirm_them_in_order() {
+    let (mut tx, mut rx, files) = small_set(10);
+    // All ten entries leave before any `OK` came back.
+    let mut wire = Vec::new();
+    for (head, body) in &files {
+        assert!(tx.window_open());
+        wire.extend(send_entry(&mut tx, head, body));
+    }
+    assert_eq!((tx.entries_left(), tx.unconfirmed()), (0, 10));
+    assert!(!tx.window_open() && !tx.finished());
+    // The receiver reads them all in one go: each verified on its own.
+    let finished: Vec<_> = feed_receiver(&mut rx, &wire)
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e {
+            Owned::Finished(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        finished,
+        files.iter().map(|(_, b)| sha3_256(b)).collect::<Vec<_>>()
+    );
+    // Three `OK`s in one read, then one split across reads, then the rest at once.
+    let oks: Vec<Vec<u8>> = files.iter().map(|(_, b)| ok(b)).collect();
+    let first = oks[..3].concat();
+    let events = feed_sender(&mut tx, &first).unwrap();
+    assert_eq!(confirmed_names(&events), ["f0", "f1", "f2"]);
+    let (a, b) = oks[3].split_at(20);
+    assert_eq!(feed_sender(&mut tx, a).unwrap(), vec![]);
+    assert_eq!(confirmed_names(&feed_sender(&mut tx, b).unwrap()), ["f3"]);
+    assert!(!tx.finished());
+    let events = feed_sender(&mut tx, &oks[4..].concat()).unwrap();
+    assert_eq!(
+        confirmed_names(&events),
+        ["f4", "f5", "f6", "f7", "f8", "f9"]
+    );
+    assert!(tx.finished());
+    assert_eq!(tx.unconfirmed(), 0);
+    // Nothing is left to confirm: one more `OK` is a protocol error.
+    assert!(matches!(
+        feed_sender(&mut tx, &oks[0]),
+        Err(TransferError::UnexpectedReply { .. })
+    ));
+}
+
+#[test]
+fn oks_may_come_while_the_next_entry_is_being_sent() {
+    let (mut tx, _, files) = small_set(3);
+    send_entry(&mut tx, &files[0].0, &files[0].1);
+    tx.begin_entry(files[1].0.clone()).unwrap();
+    // Mid-body of entry 1, the `OK` of entry 0 arrives.
+    assert_eq!(
+        confirmed_names(&feed_sender(&mut tx, &ok(&files[0].1)).unwrap()),
+        ["f0"]
+    );
+    tx.data_frame(&files[1].1).unwrap();
+    tx.end_frame().unwrap();
+    send_entry(&mut tx, &files[2].0, &files[2].1);
+    let events = feed_sender(&mut tx, &[ok(&files[1].1), ok(&files[2].1)].concat()).unwrap();
+    assert_eq!(confirmed_names(&events), ["f1", "f2"]);
+    assert!(tx.finished());
+}
+
+#[test]
+fn an_ok_for_another_entry_than_the_oldest_is_a_mismatch_naming_it() {
+    let (mut tx, _, files) = small_set(3);
+    for (head, body) in &files[..2] {
+        send_entry(&mut tx, head, body);
+    }
+    // The receiver answers for f1 first (or for something never sent): not f0's digest.
+    for wrong in [ok(&files[1].1), ok(b"never sent")] {
+        let mut tx2 = Sender::new(set_header(3, 3));
+        feed_sender(&mut tx2, b"GO\n").unwrap();
+        for (head, body) in &files[..2] {
+            send_entry(&mut tx2, head, body);
+        }
+        let digest = String::from_utf8(wrong.clone()).unwrap()[3..67].to_string();
+        assert_eq!(
+            feed_sender(&mut tx2, &wrong),
+            Err(TransferError::ConfirmationMismatch {
+                name: "f0".into(),
+                confirmed: digest,
+                sent: hex::encode(sha3_256(&files[0].1)),
+            })
+        );
+        // The sender is closed: no further entry.
+        assert!(!tx2.window_open());
+        assert!(tx2.begin_entry(files[2].0.clone()).is_err());
+    }
+    // In order, the same two lines confirm both.
+    let events = feed_sender(&mut tx, &[ok(&files[0].1), ok(&files[1].1)].concat()).unwrap();
+    assert_eq!(confirmed_names(&events), ["f0", "f1"]);
+    // An `OK` with nothing sent and unconfirmed, or not a digest.
+    let (mut tx, _, _) = small_set(2);
+    assert!(matches!(
+        feed_sender(&mut tx, &ok(b"x")),
+        Err(TransferError::UnexpectedReply { .. })
+    ));
+    let (mut tx, _, files) = small_set(2);
+    send_entry(&mut tx, &files[0].0, &files[0].1);
+    assert!(matches!(
+        feed_sender(&mut tx, b"OK not-a-digest\n"),
+        Err(TransferError::UnexpectedReply { .. })
+    ));
+}
+
+#[test]
+fn a_full_window_of_entries_blocks_the_next_until_the_oldest_is_confirmed() {
+    let n = WINDOW_ENTRIES + 2;
+    let (mut tx, _, files) = small_set(n);
+    for (head, body) in &files[..WINDOW_ENTRIES] {
+        assert!(tx.window_open(), "{}", head.name);
+        send_entry(&mut tx, head, body);
+    }
+    assert!(!tx.window_open());
+    assert_eq!(
+        tx.begin_entry(files[WINDOW_ENTRIES].0.clone()),
+        Err(TransferError::WrongState {
+            action: "starting an entry",
+            state: "waiting for confirmations: the window is full"
+        })
+    );
+    assert_eq!(tx.entries_left(), 2, "the refused entry was not counted");
+    // One `OK` makes room for exactly one more.
+    feed_sender(&mut tx, &ok(&files[0].1)).unwrap();
+    assert!(tx.window_open());
+    send_entry(&mut tx, &files[WINDOW_ENTRIES].0, &files[WINDOW_ENTRIES].1);
+    assert!(!tx.window_open());
+}
+
+#[test]
+fn a_window_of_bytes_blocks_the_next_entry_until_confirmed() {
+    // Entries of a quarter of the byte window: four fill it, whatever the count.
+    let quarter = (WINDOW_BYTES / 4) as usize;
+    let body = vec![7u8; quarter];
+    let files: Vec<Header> = (0..6)
+        .map(|i| entry(&format!("big{i}"), quarter as u64, EntryKind::File))
+        .collect();
+    let (mut tx, _) = accepted_pair(set_header(6, 6 * quarter as u64));
+    for head in &files[..4] {
+        assert!(tx.window_open());
+        tx.begin_entry(head.clone()).unwrap();
+        for piece in body.chunks(MAX_RECORD_BYTES as usize) {
+            tx.data_frame(piece).unwrap();
+        }
+        tx.end_frame().unwrap();
+    }
+    assert_eq!(tx.unconfirmed(), 4);
+    assert!(!tx.window_open(), "{} bytes unconfirmed", WINDOW_BYTES);
+    assert!(tx.begin_entry(files[4].clone()).is_err());
+    let events = feed_sender(&mut tx, &ok(&body)).unwrap();
+    assert_eq!(confirmed_names(&events), ["big0"]);
+    assert!(tx.window_open());
+}
+
+#[test]
+fn an_err_or_cancel_in_the_middle_stops_a_pipelined_set() {
+    for (line, expected) in [
+        (
+            &b"ERR cannot write: the disk is full\n"[..],
+            SenderEvent::ReceiverFailed("cannot write: the disk is full".into()),
+        ),
+        (
+            b"CANCEL the receiver interrupted the transfer\n",
+            SenderEvent::Cancelled("the receiver interrupted the transfer".into()),
+        ),
+    ] {
+        let (mut tx, _, files) = small_set(6);
+        for (head, body) in &files[..4] {
+            send_entry(&mut tx, head, body);
+        }
+        tx.begin_entry(files[4].0.clone()).unwrap();
+        // f0 and f1 were kept; then the receiver stops, while f4 is being sent.
+        let mut input = [ok(&files[0].1), ok(&files[1].1)].concat();
+        input.extend_from_slice(line);
+        let events = feed_sender(&mut tx, &input).unwrap();
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert_eq!(confirmed_names(&events[..2]), ["f0", "f1"]);
+        assert_eq!(events[2], expected);
+        assert!(!tx.finished());
+        assert!(!tx.window_open());
+        assert!(matches!(
+            tx.data_frame(&files[4].1),
+            Err(TransferError::WrongState { .. })
+        ));
+        // Whatever else the receiver says afterwards is not taken for a confirmation.
+        assert!(feed_sender(&mut tx, &ok(&files[2].1)).is_err());
+        assert!(!tx.finished());
+    }
+}
+
+#[test]
+fn a_pipelined_set_through_the_receiver_machine_with_answers_in_random_batches() {
+    // Two peers in memory: the sender writes whatever its window allows, the receiver reads
+    // whatever arrived and answers every entry, the answers come back in batches.
+    let n = 3 * WINDOW_ENTRIES + 7;
+    let (mut tx, mut rx, files) = small_set(n);
+    let mut next = 0;
+    let mut answers: Vec<u8> = Vec::new();
+    let mut confirmed = Vec::new();
+    let mut round_trips = 0;
+    // Bounded: each round moves at least one entry or one answer.
+    for _ in 0..=(2 * n) {
+        if tx.finished() {
+            break;
+        }
+        let mut wire = Vec::new();
+        while next < n && tx.window_open() {
+            wire.extend(send_entry(&mut tx, &files[next].0, &files[next].1));
+            next += 1;
+        }
+        for event in feed_receiver(&mut rx, &wire).unwrap() {
+            if let Owned::Finished(digest) = event {
+                answers.extend(rx.confirm(&digest));
+            }
+        }
+        // Half of what is in flight comes back this round (a line may be cut).
+        let take = answers.len().div_ceil(2);
+        let back: Vec<u8> = answers.drain(..take).collect();
+        confirmed.extend(confirmed_names(&feed_sender(&mut tx, &back).unwrap()));
+        round_trips += 1;
+    }
+    assert!(tx.finished(), "stuck after {next} entries sent");
+    let names: Vec<String> = files.iter().map(|(h, _)| h.name.clone()).collect();
+    assert_eq!(confirmed, names);
+    assert!(
+        round_trips < n / 10,
+        "{round_trips} rounds for {n} entries: not pipelined"
+    );
+    assert_eq!(rx.handle_eof(), Ok(()));
+}
+
 proptest! {
     #[test]
     fn a_set_of_random_files_split_anywhere_arrives_intact(
@@ -1324,9 +1594,10 @@ proptest! {
             wire.extend(sender_body(&mut tx, body, chunk));
             // The receiver's answer, as it will compute it.
             let ok = format!("OK {}\n", hex::encode(sha3_256(body)));
-            prop_assert_eq!(
-                feed_sender(&mut tx, ok.as_bytes()).unwrap(),
-                vec![SenderEvent::Confirmed(sha3_256(body))]
+            let events = feed_sender(&mut tx, ok.as_bytes()).unwrap();
+            prop_assert!(
+                matches!(&events[..], [SenderEvent::EntryConfirmed(e)] if e.digest == sha3_256(body)),
+                "{:?}", events
             );
         }
 

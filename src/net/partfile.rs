@@ -885,6 +885,9 @@ fn set_op(current: &mut Option<(File, PathBuf)>, op: SetOp) -> Result<()> {
         SetOp::Close(hints) => {
             let (file, path) = current.take().context("closing no file")?;
             apply_hints(&file, &path, hints)?;
+            // Closed here, not dropped: a network file system reports write errors on close.
+            nix::unistd::close(file)
+                .map_err(|errno| disk_error(std::io::Error::from(errno), &path, "close"))?;
         }
         SetOp::Settled(done) => {
             let _ = done.send(());

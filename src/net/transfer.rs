@@ -1712,22 +1712,28 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
         let n = tokio::select! {
             biased;
             _ = interrupt.wait() => return Ok(BodyEnd::Interrupted),
-            // More files written: more `OK`s to send, without waiting for the next read.
-            _ = progressed => continue,
+            // More files written: more `OK`s to send, without waiting for the next read. A
+            // sender whose window is full waits for them: its silence is ours, not its own.
+            _ = progressed => {
+                heard = tokio::time::Instant::now();
+                continue;
+            }
             n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
                 format!("the connection failed after {} bytes", rx.received()))))?,
             _ = tokio::time::sleep_until(heard + silence) => return Err(BodyError::Connection(
                 anyhow!("the sender went silent for {}s after {} bytes",
                 silence.as_secs(), rx.received()))),
         };
-        heard = tokio::time::Instant::now();
         if n == 0 {
             // Nobody left to tell: a broken connection, whose resumable prefix is kept.
             rx.handle_eof()
                 .map_err(|err| BodyError::Connection(err.into()))?;
             return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
-        match handle_input(rx, sink, &buf[..n]).await {
+        let handled = handle_input(rx, sink, &buf[..n]).await;
+        // Time spent waiting for this side's disk is not the sender's silence.
+        heard = tokio::time::Instant::now();
+        match handled {
             Ok(Some(end)) => return Ok(end),
             Ok(None) => {}
             Err(err) => {

@@ -793,8 +793,9 @@ impl Engine {
         if self.silent.len() >= MAX_SILENT {
             self.silent.retain(|_, since| now < *since + SILENT_MEMORY);
         }
-        if self.silent.len() < MAX_SILENT {
-            self.silent.entry(addr).or_insert(now);
+        if self.silent.len() < MAX_SILENT || self.silent.contains_key(&addr) {
+            // Silent again: from now (a node that stays unreachable stays skipped).
+            self.silent.insert(addr, now);
         }
     }
 

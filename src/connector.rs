@@ -288,6 +288,16 @@ pub async fn connect_via_dht(
     reporter: &dyn Reporter,
 ) -> Result<(PeerStream, PeerIdentity)> {
     let device = target.peer.device;
+    if let Some(turn) = &candidates.turn {
+        // Up to 10 s when the server does not answer: not in silence.
+        crate::events::phase(
+            reporter,
+            format!(
+                "asking the TURN server {} for our public address",
+                turn.server
+            ),
+        );
+    }
     let gathered = ice::gather(true, candidates).await?;
     let offer = Request {
         id: random_nonzero(),

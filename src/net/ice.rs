@@ -343,9 +343,24 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         if controlling && !options.relay_only {
             // The offering side dials; the peer must permit our public address, which an
             // allocation reports (and which checks the credentials). It is released at once.
-            // IPv4 first; an IPv6-only host (or server) tries IPv6.
-            for (ipv6, family) in [(false, "IPv4"), (true, "IPv6")] {
-                match crate::net::turn::allocate(turn, ipv6).await {
+            // IPv4 is used when it works; IPv6 runs meanwhile (an IPv6-only host or server),
+            // so a blackholed IPv4 costs one wait, not two; it is dropped when IPv4 answers.
+            let mut v6 = {
+                let turn = turn.clone();
+                AbortOnDrop(tokio::spawn(async move {
+                    crate::net::turn::allocate(&turn, true).await
+                }))
+            };
+            let mut tried = vec![("IPv4", crate::net::turn::allocate(turn, false).await)];
+            if tried[0].1.is_err() {
+                let v6 = match (&mut v6.0).await {
+                    Ok(result) => result,
+                    Err(err) => Err(anyhow!("allocating over IPv6: {err}")),
+                };
+                tried.push(("IPv6", v6));
+            }
+            for (family, result) in tried {
+                match result {
                     Ok(relay) => {
                         relay_outcomes.push(format!(
                             "{} ({family}): works, our public address {}; the peer offers the \
@@ -354,7 +369,6 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                         ));
                         public_addrs.push(relay.mapped.ip().to_string());
                         turn_errors.clear();
-                        break;
                     }
                     Err(err) => {
                         relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server));
@@ -370,15 +384,12 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                 crate::net::turn::allocate(turn, true)
             );
             for (result, family) in [(v4, "IPv4"), (v6, "IPv6")] {
-                match &result {
-                    Ok(relay) => relay_outcomes.push(format!(
-                        "{} ({family}): allocated {}",
-                        turn.server, relay.relayed
-                    )),
-                    Err(err) => relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server)),
-                }
                 match result {
                     Ok(relay) => {
+                        relay_outcomes.push(format!(
+                            "{} ({family}): allocated {}",
+                            turn.server, relay.relayed
+                        ));
                         let candidate = candidate_with_priority(
                             relay.relayed.ip(),
                             relay.relayed.port(),
@@ -391,7 +402,10 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                         public_addrs.push(relay.mapped.ip().to_string());
                         relays.push(relay);
                     }
-                    Err(err) => turn_errors.push(format!("{err:#}")),
+                    Err(err) => {
+                        relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server));
+                        turn_errors.push(format!("{err:#}"));
+                    }
                 }
             }
             if !relays.is_empty() {

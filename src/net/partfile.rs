@@ -389,20 +389,7 @@ impl PartFile {
     }
 
     fn io_error(&self, err: std::io::Error) -> anyhow::Error {
-        let what = if err.raw_os_error() == Some(28) {
-            "the disk is full"
-        } else {
-            "cannot write"
-        };
-        anyhow!(err).context(format!("{what}: {}", self.shown.display()))
-    }
-
-    /// Write the rest and sync; the file stays where it is (an entry inside a set's directory).
-    pub async fn finish_in_place(mut self, hints: Hints) -> Result<()> {
-        self.flush_all().await?;
-        self.open_up(hints)?;
-        self.preserved = true;
-        Ok(())
+        disk_error(err, &self.shown, "write")
     }
 
     /// A verified file gets the sender's time and permission bits (`& 0o777`, less the umask:

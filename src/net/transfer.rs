@@ -581,16 +581,11 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         None
     }
 
-    /// The next event in what the receiver sent so far, if complete.
-    fn take_event(&mut self, tx: &mut Sender) -> Result<Option<SenderEvent>> {
-        self.inbox.next_event(tx)
-    }
-
     /// Without waiting: handle everything the receiver sent so far. Confirmations of a set's
     /// entries are recorded; `CANCEL` or `ERR` ends the transfer with its reason.
     fn poll_peer(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<()> {
         loop {
-            while let Some(event) = self.take_event(tx)? {
+            while let Some(event) = self.inbox.next_event(tx)? {
                 if let Some(event) = self.on_event(event, reporter) {
                     return peer_stopped(event, &self.tid, reporter);
                 }
@@ -614,7 +609,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         buf: &mut [u8],
     ) -> Result<StreamRead> {
         loop {
-            if let Some(event) = self.take_event(tx)? {
+            if let Some(event) = self.inbox.next_event(tx)? {
                 return Ok(StreamRead::PeerStopped(event));
             }
             // `read` on a tokio reader is cancel-safe: bytes are never lost to the other arms.
@@ -728,7 +723,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     ) -> Option<anyhow::Error> {
         let deadline = tokio::time::Instant::now() + CANCEL_GRACE;
         loop {
-            match self.take_event(tx) {
+            match self.inbox.next_event(tx) {
                 Ok(Some(event)) => match self.on_event(event, reporter) {
                     Some(event) => return peer_stopped::<()>(event, &self.tid, reporter).err(),
                     None => continue,
@@ -766,7 +761,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     ) -> Result<SenderEvent> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
-            if let Some(event) = self.take_event(tx)? {
+            if let Some(event) = self.inbox.next_event(tx)? {
                 return Ok(event);
             }
             let bytes = tokio::select! {

@@ -414,19 +414,11 @@ impl HeaderFields {
                 put(&mut self.sha3_256, "Ferry-Sha3-256", digest)
             }
             "ferry-streamed" => {
-                let yes = match value.to_ascii_lowercase().as_str() {
-                    "yes" => true,
-                    "no" => false,
-                    _ => return Err(invalid("Ferry-Streamed")),
-                };
+                let yes = parse_yes_no(value).ok_or_else(|| invalid("Ferry-Streamed"))?;
                 put(&mut self.streamed, "Ferry-Streamed", yes)
             }
             "ferry-text" => {
-                let yes = match value.to_ascii_lowercase().as_str() {
-                    "yes" => true,
-                    "no" => false,
-                    _ => return Err(invalid("Ferry-Text")),
-                };
+                let yes = parse_yes_no(value).ok_or_else(|| invalid("Ferry-Text"))?;
                 put(&mut self.text, "Ferry-Text", yes)
             }
             "ferry-entries" => {
@@ -533,6 +525,15 @@ impl HeaderFields {
             text,
             ignored: self.ignored,
         })
+    }
+}
+
+/// A `yes`/`no` field value, in any case.
+fn parse_yes_no(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
     }
 }
 

@@ -1,33 +1,32 @@
-//! ICE over TCP (RFC 6544) with the sans-I/O `rtc-ice` agent: gather host candidates, run
-//! connectivity checks over real TCP connections framed per RFC 4571, and hand the selected
-//! connection over to TLS (`proto::framing`).
+//! ICE over TCP (RFC 6544), the sockets side: gather host candidates (a listener per local
+//! address, UPnP mappings, TURN relays), then drive `proto::ice_tcp::IceTcp` over real TCP
+//! connections framed per RFC 4571, and hand the selected connection over to TLS
+//! (`proto::framing`).
 //!
-//! The agent owns no sockets, so this module does: one listener per local address (a passive
-//! candidate), active candidates (port 9, as RFC 6544 writes them) that dial the peer's passive
-//! candidates, and one task per TCP connection that frames the agent's STUN out and deframes the
-//! peer's in. Traps handled (DESIGN.md §4): checks from an active candidate arrive from an
-//! ephemeral port, so connections are looked up by the peer's address; the peer-reflexive
-//! nomination wait is zero; mDNS is off; data is never mistaken for STUN (the handover frame).
+//! The machine decides what to dial, when to dial again, where each STUN message goes and which
+//! connection is selected; this module opens what it says: one listener per local address (a
+//! passive candidate), dials from active candidates (port 9, as RFC 6544 writes them) to the
+//! peer's passive ones, and one task per TCP connection that frames the agent's STUN out and
+//! deframes the peer's in. Traps handled (DESIGN.md §4): checks from an active candidate arrive
+//! from an ephemeral port, so connections are looked up by the peer's address; the
+//! peer-reflexive nomination wait is zero; mDNS is off; data is never mistaken for STUN (the
+//! handover frame).
 
 use crate::net::conn::Conn;
 use crate::net::turn::{Relay, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::net::AbortOnDrop;
-use crate::proto::admission::{dialable, MAX_CANDIDATES};
-use crate::proto::attempts::{Attempts, DialOutcome};
+use crate::proto::attempts::DialOutcome;
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
+use crate::proto::ice_tcp::{
+    candidate_with_priority, host_candidate, new_agent, Action, IceTcp, ACTIVE_PORT,
+};
+pub use crate::proto::ice_tcp::{RemoteParams, RELAY_PRIORITY};
 use anyhow::{anyhow, bail, Context, Result};
-use bytes::BytesMut;
-use rtc_ice::candidate::candidate_host::CandidateHostConfig;
-use rtc_ice::candidate::{unmarshal_candidate, CandidateConfig};
-use rtc_ice::mdns::MulticastDnsMode;
-use rtc_ice::network_type::NetworkType;
-use rtc_ice::state::ConnectionState;
+use rtc_ice::candidate::unmarshal_candidate;
 use rtc_ice::tcp_type::TcpType;
-use rtc_ice::{Agent, AgentConfig, Event as IceEvent};
-use rtc_shared::{TaggedBytesMut, TransportContext, TransportProtocol};
-use sansio::Protocol;
-use std::collections::{HashMap, HashSet};
+use rtc_ice::Agent;
+use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -42,25 +41,6 @@ use tokio::sync::{mpsc, oneshot};
 const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the handover may take once a pair is selected.
 const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
-/// Agent pacing: checks every 50 ms while connecting, failure after 10 s of silence.
-const CHECK_INTERVAL: Duration = Duration::from_millis(50);
-const FAILED_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a candidate pair is checked before it counts as failed. rtc-ice sends one check
-/// per pair each `CHECK_INTERVAL` and gives up after `max_binding_requests` (7 by default:
-/// 350 ms). A pair through a TURN-TCP relay needs a ConnectionAttempt, a new data connection
-/// and a ConnectionBind before the first check crosses, three round trips to the server; and
-/// a dial that is turned away (no permission yet, a listener not up) must be tried again.
-/// RFC 8445 lets a check retransmit for about 40 s; 5 s is plenty on any real path.
-const PAIR_CHECK_WINDOW: Duration = Duration::from_secs(5);
-/// How long the controlling side checks the peer's direct candidates before its relayed ones
-/// join: a working direct pair must win, and rtc-ice would nominate whichever pair works first
-/// (a relayed address travels as a host candidate of low priority, see [`RELAY_PRIORITY`], so
-/// the agent's own wait for relay candidates never applies to it).
-const RELAY_WAIT: Duration = Duration::from_millis(500);
-/// How long after a failed connection attempt the same address may be dialled again.
-const REDIAL_WAIT: Duration = Duration::from_millis(250);
-/// The port active TCP candidates are written with (RFC 6544 §4.5).
-const ACTIVE_PORT: u16 = 9;
 
 /// A TCP connection whose first bytes may already have been read (after the handover).
 #[derive(Debug)]
@@ -132,16 +112,6 @@ impl AsyncWrite for IceStream {
     }
 }
 
-/// What the other side sent in its signalling.
-#[derive(Debug, Clone)]
-pub struct RemoteParams {
-    pub ufrag: String,
-    pub pwd: String,
-    pub candidates: Vec<String>,
-    /// Addresses the peer is seen from on the Internet (for TURN permissions).
-    pub public_addrs: Vec<String>,
-}
-
 /// Which local addresses to offer, and the UPnP gateway if one answered.
 #[derive(Clone, Default)]
 pub struct CandidateOptions {
@@ -164,13 +134,10 @@ impl CandidateOptions {
     }
 }
 
-/// Priority of a relayed candidate: type preference 0 (RFC 8445 §5.1.2), so any direct pair
-/// that works is preferred, and the peer can tell a relay from the priority alone.
-pub const RELAY_PRIORITY: u32 = (65535 << 8) | 255;
-
 /// Local candidates, gathered and listening, ready to be offered.
 pub struct Gathered {
-    agent: Agent,
+    /// Taken by [`connect`].
+    agent: Option<Agent>,
     relays: Vec<Relay>,
     /// Our public addresses as the TURN server reported them.
     pub public_addrs: Vec<String>,
@@ -181,7 +148,6 @@ pub struct Gathered {
     pub pwd: String,
     /// Candidate lines, as carried in the offer or answer.
     pub candidates: Vec<String>,
-    controlling: bool,
     /// How each TURN allocation tried went, for the error when no path is found.
     relay_outcomes: Vec<String>,
 }
@@ -206,36 +172,6 @@ pub fn local_addresses(only: &[IpAddr]) -> Vec<IpAddr> {
     }
     ips.dedup();
     ips
-}
-
-fn host_candidate(
-    ip: IpAddr,
-    port: u16,
-    tcp_type: TcpType,
-) -> Result<rtc_ice::candidate::Candidate> {
-    candidate_with_priority(ip, port, tcp_type, 0)
-}
-
-/// A TCP candidate; priority 0 lets rtc-ice compute a host priority.
-fn candidate_with_priority(
-    ip: IpAddr,
-    port: u16,
-    tcp_type: TcpType,
-    priority: u32,
-) -> Result<rtc_ice::candidate::Candidate> {
-    CandidateHostConfig {
-        base_config: CandidateConfig {
-            network: "tcp".to_owned(),
-            address: ip.to_string(),
-            port,
-            component: 1,
-            priority,
-            ..Default::default()
-        },
-        tcp_type,
-    }
-    .new_candidate_host()
-    .map_err(|e| anyhow!("candidate {ip}:{port}: {e}"))
 }
 
 impl Gathered {
@@ -290,28 +226,7 @@ impl Drop for Gathered {
 /// Open a passive candidate on each address and create the agent; with a UPnP gateway, map
 /// the first private IPv4 passive candidate and offer the mapped address too.
 pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gathered> {
-    let config = AgentConfig {
-        multicast_dns_mode: MulticastDnsMode::Disabled,
-        network_types: vec![NetworkType::Tcp4, NetworkType::Tcp6],
-        is_controlling: controlling,
-        check_interval: CHECK_INTERVAL,
-        max_binding_requests: Some(
-            (PAIR_CHECK_WINDOW.as_millis() / CHECK_INTERVAL.as_millis()) as u16,
-        ),
-        failed_timeout: Some(FAILED_TIMEOUT),
-        disconnected_timeout: Some(FAILED_TIMEOUT),
-        keepalive_interval: Some(Duration::ZERO),
-        host_acceptance_min_wait: Some(Duration::ZERO),
-        prflx_acceptance_min_wait: Some(Duration::ZERO),
-        srflx_acceptance_min_wait: Some(Duration::ZERO),
-        // A relay is a last resort: give direct pairs a moment to win first.
-        relay_acceptance_min_wait: Some(RELAY_WAIT),
-        ..Default::default()
-    };
-    let provider =
-        rtc_ice::crypto::default_provider().map_err(|e| anyhow!("ICE crypto provider: {e}"))?;
-    let mut agent = Agent::new(Instant::now(), Arc::new(config), provider)
-        .map_err(|e| anyhow!("ICE agent: {e}"))?;
+    let mut agent = new_agent(Instant::now(), controlling)?;
     let mut listeners = Vec::new();
     let hosts = if options.relay_only {
         Vec::new()
@@ -445,7 +360,7 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         }
     }
     Ok(Gathered {
-        agent,
+        agent: Some(agent),
         relays,
         public_addrs,
         mappings,
@@ -453,7 +368,6 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         ufrag: credentials.ufrag,
         pwd: credentials.pwd,
         candidates,
-        controlling,
         relay_outcomes,
     })
 }
@@ -582,82 +496,34 @@ async fn run_connection(
 }
 
 /// Run the checks against the peer's candidates and return the selected connection, after the
-/// handover, ready for TLS. The offerer controls.
+/// handover, ready for TLS. The offerer controls. [`IceTcp`] decides; this drives its sockets.
 pub async fn connect(
     mut local: Gathered,
     remote: &RemoteParams,
     limit: Duration,
 ) -> Result<IceStream> {
-    let deadline = tokio::time::Instant::now() + limit;
-    let mut accepted_remote = 0;
-    // The scopes we offer ourselves: a peer's loopback or link-local candidate is dialled only
-    // if we are in that scope too (`proto::admission::dialable`).
     let offered: Vec<IpAddr> = local
         .listeners
         .iter()
         .map(|(_, a)| a.ip())
         .chain(local.relays.iter().map(|r| r.relayed.ip()))
         .collect();
-    let mut attempts = Attempts::new(offered.clone(), std::mem::take(&mut local.relay_outcomes));
-    let started = tokio::time::Instant::now();
-    // The controlling side's relayed remote candidates, held back while direct ones are tried.
-    let mut held_relayed = Vec::new();
-    for line in remote.candidates.iter().take(MAX_CANDIDATES) {
-        match unmarshal_candidate(line) {
-            Ok(c) if !dialable(c.addr().ip(), &offered) => {
-                tracing::debug!("not dialling candidate {line:?}: outside the scopes offered here");
-                attempts.not_dialled(line, "a loopback or link-local address not offered here");
-            }
-            Ok(c) => {
-                let relayed = c.priority() <= RELAY_PRIORITY;
-                // Active candidates (port 9) are never dialled: they dial us.
-                if c.tcp_type() != TcpType::Active {
-                    attempts.candidate(c.addr(), relayed);
-                }
-                if relayed && local.controlling {
-                    held_relayed.push(c);
-                    accepted_remote += 1;
-                } else if local.agent.add_remote_candidate(c).is_ok() {
-                    accepted_remote += 1;
-                }
-            }
-            Err(err) => {
-                tracing::debug!("ignoring candidate {line:?}: {err}");
-                attempts.not_dialled(line, "not a candidate this side can read");
-            }
-        }
-    }
-    tracing::debug!(
-        "ICE: {accepted_remote} remote candidate(s): {:?}",
-        remote.candidates
-    );
-    if accepted_remote == 0 {
-        bail!("the peer offered no usable candidate");
-    }
-    // With nothing direct to try, the relay is tried at once.
-    let mut release_relayed = Some(
-        started
-            + if accepted_remote == held_relayed.len() {
-                Duration::ZERO
-            } else {
-                RELAY_WAIT
-            },
-    )
-    .filter(|_| !held_relayed.is_empty());
-    local
-        .agent
-        .start_connectivity_checks(
-            Instant::now(),
-            local.controlling,
-            remote.ufrag.clone(),
-            remote.pwd.clone(),
-        )
-        .map_err(|e| anyhow!("starting ICE: {e}"))?;
+    let mut relays = std::mem::take(&mut local.relays);
+    let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
+    let agent = local.agent.take().context("ICE agent already used")?;
+    tracing::debug!("ICE: remote candidates {:?}", remote.candidates);
+    let mut ice = IceTcp::new(
+        agent,
+        remote,
+        offered,
+        relayed_locals.clone(),
+        std::mem::take(&mut local.relay_outcomes),
+        Instant::now(),
+        limit,
+    )?;
 
     let (to_agent, mut from_conns) = mpsc::channel::<ConnMsg>(256);
     let mut tasks: Vec<AbortOnDrop<()>> = Vec::new();
-    let mut relays = std::mem::take(&mut local.relays);
-    let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
     for relay in relays.iter_mut() {
         // Peer connections through the relay are served like accepted ones, on the relayed
         // address (which is our local candidate for them).
@@ -694,52 +560,36 @@ pub async fn connect(
             }
         })));
     }
-    let mut conns: HashMap<SocketAddr, (SocketAddr, mpsc::Sender<ConnCmd>)> = HashMap::new();
-    let mut waiting: HashMap<SocketAddr, Vec<Vec<u8>>> = HashMap::new();
-    let mut dialing: HashSet<SocketAddr> = HashSet::new();
-    let agent = &mut local.agent;
+    // The write side of each open connection, by the peer's address.
+    let mut conns: HashMap<SocketAddr, mpsc::Sender<ConnCmd>> = HashMap::new();
     loop {
-        while let Some(out) = agent.poll_write() {
-            let peer = out.transport.peer_addr;
-            let bytes = frame(&out.message);
-            if let Some((_, tx)) = conns.get(&peer) {
-                let _ = tx.try_send(ConnCmd::Write(bytes));
-                continue;
-            }
-            waiting.entry(peer).or_default().push(bytes);
-            if dialing.insert(peer) {
-                let from_ip = out.transport.local_addr.ip();
-                let to_agent = to_agent.clone();
-                tasks.push(AbortOnDrop(tokio::spawn(async move {
-                    match dial(from_ip, peer).await {
-                        Ok(stream) => {
-                            let outcome = DialOutcome::Connected;
-                            let _ = to_agent.send(ConnMsg::Dialled { peer, outcome }).await;
-                            let local = stream.local_addr().unwrap_or(SocketAddr::new(from_ip, 0));
-                            run_connection(stream.into(), local, peer, to_agent).await;
-                        }
-                        Err(outcome) => {
-                            if let Some(outcome) = outcome {
-                                let _ = to_agent.send(ConnMsg::Dialled { peer, outcome }).await;
+        while let Some(action) = ice.poll_action() {
+            match action {
+                Action::Dial { from, to } => {
+                    let to_agent = to_agent.clone();
+                    tasks.push(AbortOnDrop(tokio::spawn(async move {
+                        match dial(from, to).await {
+                            Ok(stream) => {
+                                let outcome = DialOutcome::Connected;
+                                let _ = to_agent.send(ConnMsg::Dialled { peer: to, outcome }).await;
+                                let local = stream.local_addr().unwrap_or(SocketAddr::new(from, 0));
+                                run_connection(stream.into(), local, to, to_agent).await;
                             }
-                            // Dial again on a later check: a TURN relay turns away a peer
-                            // whose permission is not there yet, a listener may come late.
-                            tokio::time::sleep(REDIAL_WAIT).await;
-                            let _ = to_agent.send(ConnMsg::Closed { peer }).await;
+                            Err(outcome) => {
+                                let _ = to_agent.send(ConnMsg::Dialled { peer: to, outcome }).await;
+                            }
                         }
+                    })));
+                }
+                Action::Send { peer, message } => {
+                    if let Some(tx) = conns.get(&peer) {
+                        let _ = tx.try_send(ConnCmd::Write(frame(&message)));
                     }
-                })));
-            }
-        }
-        while let Some(tagged) = agent.poll_event() {
-            match tagged.event {
-                IceEvent::SelectedCandidatePairChange(local_candidate, remote_candidate) => {
-                    let peer = remote_candidate.addr();
-                    let relayed = relayed_locals.contains(&local_candidate.addr())
-                        || remote_candidate.priority() <= RELAY_PRIORITY;
-                    let (_, tx) = conns
+                }
+                Action::HandOver { peer, relayed } => {
+                    let tx = conns
                         .get(&peer)
-                        .with_context(|| format!("ICE selected {peer}, which has no connection"))?;
+                        .with_context(|| format!("the selected connection to {peer} closed"))?;
                     let (reply, result) = oneshot::channel();
                     tx.send(ConnCmd::Handover(reply))
                         .await
@@ -748,85 +598,48 @@ pub async fn connect(
                         .await
                         .map_err(|_| anyhow!("the selected connection to {peer} closed"))?
                         .with_context(|| format!("handing the connection to {peer} over to TLS"))?;
-                    let _ = agent.close();
                     stream.relayed = relayed;
                     if relayed {
                         stream._relays = std::mem::take(&mut relays);
                     }
                     return Ok(stream);
                 }
-                IceEvent::ConnectionStateChange(ConnectionState::Failed) => {
-                    bail!("{}", attempts.no_path(started.elapsed()))
-                }
-                _ => {}
+                Action::GiveUp(err) => return Err(err.into()),
             }
         }
-        if release_relayed.is_some_and(|at| tokio::time::Instant::now() >= at) {
-            release_relayed = None;
-            for c in held_relayed.drain(..) {
-                if let Err(err) = agent.add_remote_candidate(c) {
-                    tracing::debug!("ICE: a relayed candidate was not added: {err}");
-                }
-            }
-            continue;
-        }
-        let wake = agent
+        let wake = ice
             .poll_timeout()
-            .map(|at| tokio::time::Instant::now() + at.saturating_duration_since(Instant::now()))
-            .unwrap_or(deadline)
-            .min(deadline)
-            .min(release_relayed.unwrap_or(deadline));
+            .map(tokio::time::Instant::from_std)
+            .context("ICE stopped without a result")?;
         tokio::select! {
             msg = from_conns.recv() => match msg {
                 Some(ConnMsg::Opened { peer, local, commands }) => {
                     tracing::debug!("ICE: connection {local} <-> {peer}");
-                    for bytes in waiting.remove(&peer).unwrap_or_default() {
-                        let _ = commands.try_send(ConnCmd::Write(bytes));
-                    }
-                    conns.insert(peer, (local, commands));
+                    conns.insert(peer, commands);
+                    ice.connection_opened(peer, local);
                 }
                 Some(ConnMsg::Frame { peer, local, bytes }) => {
-                    let message = TaggedBytesMut {
-                        now: Instant::now(),
-                        transport: TransportContext {
-                            local_addr: local,
-                            peer_addr: peer,
-                            transport_protocol: TransportProtocol::TCP,
-                            ecn: None,
-                        },
-                        message: BytesMut::from(&bytes[..]),
-                    };
-                    if let Err(err) = agent.handle_read(message) {
-                        tracing::debug!("ICE ignored a message from {peer}: {err}");
-                    }
+                    ice.handle_message(peer, local, &bytes, Instant::now());
                 }
-                Some(ConnMsg::Dialled { peer, outcome }) => attempts.dialled(peer, outcome),
-                Some(ConnMsg::Inbound) => attempts.inbound(),
+                Some(ConnMsg::Dialled { peer, outcome }) => {
+                    ice.dial_ended(peer, outcome, Instant::now());
+                }
+                Some(ConnMsg::Inbound) => ice.inbound(),
                 Some(ConnMsg::Closed { peer }) => {
                     tracing::debug!("ICE: connection to {peer} closed");
                     conns.remove(&peer);
-                    dialing.remove(&peer);
-                    waiting.remove(&peer);
+                    ice.connection_closed(peer);
                 }
                 None => bail!("ICE connections ended"),
             },
-            _ = tokio::time::sleep_until(wake) => {
-                if tokio::time::Instant::now() >= deadline {
-                    bail!("{}", attempts.no_path(limit));
-                }
-                let _ = agent.handle_timeout(Instant::now());
-            }
+            _ = tokio::time::sleep_until(wake) => ice.handle_timeout(Instant::now()),
         }
     }
 }
 
-/// Connect from `from` to the peer's candidate `to`; how it failed when it did (`None`: not a
-/// dial at all, the families differ).
-async fn dial(from: IpAddr, to: SocketAddr) -> Result<TcpStream, Option<DialOutcome>> {
-    if from.is_ipv4() != to.is_ipv4() {
-        return Err(None);
-    }
-    let failed = |err: io::Error| Some(DialOutcome::of_io(&err));
+/// Connect from `from` to the peer's candidate `to`; how it failed when it did.
+async fn dial(from: IpAddr, to: SocketAddr) -> Result<TcpStream, DialOutcome> {
+    let failed = |err: io::Error| DialOutcome::of_io(&err);
     let socket = if to.is_ipv4() {
         TcpSocket::new_v4()
     } else {
@@ -836,7 +649,7 @@ async fn dial(from: IpAddr, to: SocketAddr) -> Result<TcpStream, Option<DialOutc
     socket.bind(SocketAddr::new(from, 0)).map_err(failed)?;
     let stream = tokio::time::timeout(DIAL_TIMEOUT, socket.connect(to))
         .await
-        .map_err(|_| Some(DialOutcome::TimedOut(DIAL_TIMEOUT)))?
+        .map_err(|_| DialOutcome::TimedOut(DIAL_TIMEOUT))?
         .map_err(failed)?;
     let _ = stream.set_nodelay(true);
     Ok(stream)

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod attempts;
 pub mod dht;
 pub mod framing;
+pub mod ice_tcp;
 pub mod name;
 pub mod pairing;
 pub mod ratelog;

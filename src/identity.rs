@@ -10,7 +10,9 @@
 //! - the device id is computed from the device key, the account id from the account key;
 //! - a [`Pin`] then says whether that device, or any device of that account, is the one wanted.
 //!
-//! Keys live in `FERRY_HOME` with mode 0600, created on first use.
+//! Keys live in `FERRY_HOME` with mode 0600, created on first use. The pure rules (ids, pins,
+//! the chain check) are `proto::identity`, re-exported here; this module stores keys and seals
+//! the account archive.
 
 use anyhow::{bail, Context, Result};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -21,13 +23,14 @@ use rcgen::{
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
-use sha1::{Digest as _, Sha1};
-use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
+
+pub use crate::proto::identity::{
+    device_signing_key, subject_public_key_info, verify_chain, Id, IdentityError, PeerIdentity, Pin,
+};
 
 const ACCOUNT_KEY: &str = "account.key";
 const ACCOUNT_CERT: &str = "account.crt";
@@ -184,174 +187,6 @@ pub fn check_passphrase(passphrase: &str, context: &[&str]) -> Result<(), WeakPa
 /// Certificates are long-lived: the account key, not expiry, is what revokes trust.
 const CERT_VALIDITY_DAYS: i64 = 20 * 365;
 
-/// An account or device id: SHA-1 of a public key, shown as 40 lowercase hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id(pub [u8; 20]);
-
-impl Id {
-    /// The id of the public key in `spki_der` (a DER SubjectPublicKeyInfo).
-    pub fn of_public_key(spki_der: &[u8]) -> Id {
-        Id(Sha1::digest(spki_der).into())
-    }
-}
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-impl fmt::Debug for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Id({self})")
-    }
-}
-
-impl FromStr for Id {
-    type Err = IdentityError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bytes = hex::decode(s.trim()).map_err(|_| IdentityError::BadId(s.to_string()))?;
-        let bytes: [u8; 20] = bytes
-            .try_into()
-            .map_err(|_| IdentityError::BadId(s.to_string()))?;
-        Ok(Id(bytes))
-    }
-}
-
-/// Who a verified peer is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PeerIdentity {
-    pub device: Id,
-    pub account: Id,
-}
-
-impl fmt::Display for PeerIdentity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "device {} of account {}", self.device, self.account)
-    }
-}
-
-/// Which peers are acceptable: any listed id, as a device id or an account id. Empty: any
-/// peer with a valid chain.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pin {
-    ids: Vec<Id>,
-}
-
-impl Pin {
-    pub fn any() -> Self {
-        Pin::default()
-    }
-
-    pub fn to(ids: impl IntoIterator<Item = Id>) -> Self {
-        Pin {
-            ids: ids.into_iter().collect(),
-        }
-    }
-
-    pub fn is_any(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    pub fn allows(&self, peer: &PeerIdentity) -> bool {
-        self.is_any()
-            || self
-                .ids
-                .iter()
-                .any(|id| *id == peer.device || *id == peer.account)
-    }
-
-    /// Check `peer` against the pin, with an error that names both sides.
-    pub fn check(&self, peer: &PeerIdentity) -> Result<(), IdentityError> {
-        if self.allows(peer) {
-            return Ok(());
-        }
-        Err(IdentityError::Mismatch {
-            expected: self.to_string(),
-            got: *peer,
-        })
-    }
-}
-
-impl fmt::Display for Pin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_any() {
-            return f.write_str("any device");
-        }
-        let ids: Vec<String> = self.ids.iter().map(Id::to_string).collect();
-        f.write_str(&ids.join(" or "))
-    }
-}
-
-/// What can be wrong with an identity a peer presents.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdentityError {
-    #[error("{0:?} is not an id (40 hex digits)")]
-    BadId(String),
-    #[error("the peer presented {0} certificate(s); a device certificate and its account certificate are required")]
-    IncompleteChain(usize),
-    #[error("the peer's certificate could not be parsed: {0}")]
-    Unparsable(String),
-    #[error("the peer's device certificate is not validly issued by its account: {0}")]
-    BadChain(String),
-    #[error("identity mismatch: expected {expected}, but the peer is {got}")]
-    Mismatch { expected: String, got: PeerIdentity },
-}
-
-/// Verify a presented chain `[device, account, ...]` and say who it belongs to.
-pub fn verify_chain(
-    chain: &[CertificateDer<'_>],
-    now: UnixTime,
-) -> Result<PeerIdentity, IdentityError> {
-    let [device_der, account_der, ..] = chain else {
-        return Err(IdentityError::IncompleteChain(chain.len()));
-    };
-    let device_spki = subject_public_key_info(device_der)?;
-    let account_spki = subject_public_key_info(account_der)?;
-    let anchor = webpki::anchor_from_trusted_cert(account_der)
-        .map_err(|e| IdentityError::Unparsable(format!("account certificate: {e:?}")))?;
-    let device = webpki::EndEntityCert::try_from(device_der)
-        .map_err(|e| IdentityError::Unparsable(format!("device certificate: {e:?}")))?;
-    // Device certificates carry both TLS usages, so one check serves client and server.
-    device
-        .verify_for_usage(
-            &[webpki::ring::ED25519],
-            &[anchor],
-            &[],
-            now,
-            webpki::KeyUsage::server_auth(),
-            None,
-            None,
-        )
-        .map_err(|e| IdentityError::BadChain(format!("{e:?}")))?;
-    Ok(PeerIdentity {
-        device: Id::of_public_key(&device_spki),
-        account: Id::of_public_key(&account_spki),
-    })
-}
-
-/// The raw Ed25519 public key of a device certificate, to check its signatures.
-pub fn device_signing_key(der: &[u8]) -> Result<Vec<u8>, IdentityError> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der)
-        .map_err(|e| IdentityError::Unparsable(e.to_string()))?;
-    let key = cert
-        .tbs_certificate
-        .subject_pki
-        .subject_public_key
-        .data
-        .to_vec();
-    if key.len() != 32 {
-        return Err(IdentityError::Unparsable("not an Ed25519 key".into()));
-    }
-    Ok(key)
-}
-
-fn subject_public_key_info(der: &[u8]) -> Result<Vec<u8>, IdentityError> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der)
-        .map_err(|e| IdentityError::Unparsable(e.to_string()))?;
-    Ok(cert.tbs_certificate.subject_pki.raw.to_vec())
-}
-
 /// The account key and certificate in a sealed archive, checked to belong together.
 fn open_archive(archive: &[u8], passphrase: &str) -> Result<(KeyPair, String), ArchiveError> {
     let sealed: SealedArchive =
@@ -451,10 +286,6 @@ impl Identity {
                 ),
             }
         }
-        let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
-            device_key.secret_pkcs8_der(),
-        )
-        .map_err(|e| anyhow::anyhow!("the device key is not Ed25519: {e}"))?;
         let enc_path = home.join(DEVICE_ENC_KEY);
         if !enc_path.exists() {
             let secret = x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng());
@@ -464,6 +295,26 @@ impl Identity {
             .ok()
             .and_then(|b| b.try_into().ok())
             .with_context(|| format!("{} is not an X25519 key", enc_path.display()))?;
+        Self::assemble(
+            peer,
+            account_cert,
+            device_cert,
+            device_key,
+            x25519_dalek::StaticSecret::from(enc_bytes),
+        )
+    }
+
+    fn assemble(
+        peer: PeerIdentity,
+        account_cert: CertificateDer<'static>,
+        device_cert: CertificateDer<'static>,
+        device_key: PrivatePkcs8KeyDer<'static>,
+        enc_secret: x25519_dalek::StaticSecret,
+    ) -> Result<Identity> {
+        let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
+            device_key.secret_pkcs8_der(),
+        )
+        .map_err(|e| anyhow::anyhow!("the device key is not Ed25519: {e}"))?;
         Ok(Identity {
             account: peer.account,
             device: peer.device,
@@ -472,22 +323,36 @@ impl Identity {
             device_cert,
             device_key,
             signing,
-            enc_secret: x25519_dalek::StaticSecret::from(enc_bytes),
+            enc_secret,
         })
+    }
+
+    /// A new account and device held in memory only, nothing written: for tests of the
+    /// protocol machines, which sign and seal but must not touch the disk.
+    pub fn in_memory() -> Result<Identity> {
+        let (account_key, account_cert_pem) = new_account()?;
+        let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
+        let device_cert = issue_device_cert(&device_key, &account_key, &account_cert_pem)?;
+        let account_cert = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
+            .context("reading the account certificate")?;
+        let device_cert = device_cert.der().clone();
+        let peer = verify_chain(
+            &[device_cert.clone(), account_cert.clone()],
+            UnixTime::now(),
+        )?;
+        Self::assemble(
+            peer,
+            account_cert,
+            device_cert,
+            PrivatePkcs8KeyDer::from(device_key.serialize_der()),
+            x25519_dalek::StaticSecret::random_from_rng(rand::thread_rng()),
+        )
     }
 
     /// Create a new account with this machine as its first device.
     pub fn create(home: &Path) -> Result<Identity> {
-        let account_key = KeyPair::generate_for(&PKCS_ED25519)?;
-        let account = Id::of_public_key(&account_key.public_key_der());
-        let mut params = base_params(&format!("ferry account {account}"))?;
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let account_cert = params.self_signed(&account_key)?;
-        Self::create_device(home, &account_key, &account_cert.pem())
+        let (account_key, account_cert_pem) = new_account()?;
+        Self::create_device(home, &account_key, &account_cert_pem)
     }
 
     /// Make this machine a new device of the account whose key and certificate are given.
@@ -606,6 +471,20 @@ impl crate::proto::signal::Signer for Identity {
     fn sign(&self, message: &[u8]) -> Vec<u8> {
         self.signing.sign(message).as_ref().to_vec()
     }
+}
+
+/// A new account key and its self-signed CA certificate (PEM).
+fn new_account() -> Result<(KeyPair, String)> {
+    let account_key = KeyPair::generate_for(&PKCS_ED25519)?;
+    let account = Id::of_public_key(&account_key.public_key_der());
+    let mut params = base_params(&format!("ferry account {account}"))?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let account_cert = params.self_signed(&account_key)?;
+    Ok((account_key, account_cert.pem()))
 }
 
 fn base_params(common_name: &str) -> Result<CertificateParams> {

@@ -12,7 +12,7 @@
 //!
 //! Pure: time is an argument; nothing here touches a socket or the clock.
 
-use crate::identity::{Id, PeerIdentity, Pin};
+use crate::proto::identity::{Id, PeerIdentity, Pin};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};

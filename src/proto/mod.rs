@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod dht;
 pub mod framing;
 pub mod ice_tcp;
+pub mod identity;
 pub mod name;
 pub mod pairing;
 pub mod ratelog;

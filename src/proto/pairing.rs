@@ -51,8 +51,8 @@
 //! receiver) and `handle_timeout`, then drain `poll_write` (put each, in order), then
 //! `poll_event`, then sleep until `poll_timeout`.
 
-use crate::identity::{Id, PeerIdentity};
 use crate::proto::dht::InfoHash;
+use crate::proto::identity::{Id, PeerIdentity};
 use crate::proto::signal::{open_signed, sign_body, DeviceInfo, SignalError, Signer};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};

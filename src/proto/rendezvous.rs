@@ -16,7 +16,7 @@
 //! address as soon as it reads the answer; a relay turns it away until the permission exists,
 //! and under load its checks could run out first (the bug of commit bf97552 published first).
 
-use crate::identity::Id;
+use crate::proto::identity::Id;
 use crate::proto::signal::Request;
 use std::time::{Duration, Instant};
 

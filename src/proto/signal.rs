@@ -26,8 +26,8 @@
 //! value re-sealed to another device is refused there; the timestamp is recent and the (device, id,
 //! direction) was not seen before. Each failure is one [`SignalError`]; callers drop and count.
 
-use crate::identity::{device_signing_key, verify_chain, Id, IdentityError, PeerIdentity};
 use crate::proto::dht::InfoHash;
+use crate::proto::identity::{device_signing_key, verify_chain, Id, IdentityError, PeerIdentity};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hkdf::Hkdf;

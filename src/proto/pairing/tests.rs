@@ -7,10 +7,10 @@ use proptest::prelude::*;
 
 const T0: u64 = 1_800_000_000_000_000;
 
-fn device() -> (tempfile::TempDir, Arc<Identity>) {
-    let dir = tempfile::tempdir().unwrap();
-    let id = Identity::create(dir.path()).unwrap();
-    (dir, Arc::new(id))
+/// A new account and device, in memory: nothing is written.
+fn device() -> Arc<Identity> {
+    let id = Identity::in_memory().unwrap();
+    Arc::new(id)
 }
 
 fn own(id: &Arc<Identity>) -> Own {
@@ -192,7 +192,7 @@ const CODE: &str = "7-guitar-orbit-lunch";
 
 #[test]
 fn an_honest_pair_agrees_and_learns_each_others_device() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -219,7 +219,7 @@ fn an_honest_pair_agrees_and_learns_each_others_device() {
 
 #[test]
 fn a_receiver_waiting_for_the_start_pairs_when_it_arrives() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut receiver = Receiver::new(code(CODE), own(&bob), [2; 32], now);
@@ -233,7 +233,7 @@ fn a_receiver_waiting_for_the_start_pairs_when_it_arrives() {
 
 #[test]
 fn a_wrong_code_fails_on_both_sides() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -249,7 +249,7 @@ fn a_wrong_code_fails_on_both_sides() {
 
 #[test]
 fn a_guess_spends_the_code_and_the_honest_receiver_is_told() {
-    let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+    let (alice, bob, mallory) = (device(), device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -279,7 +279,7 @@ fn a_guess_spends_the_code_and_the_honest_receiver_is_told() {
 
 #[test]
 fn a_second_reply_is_ignored_and_its_receiver_learns_the_code_is_used() {
-    let ((_a, alice), (_b, bob), (_c, carol)) = (device(), device(), device());
+    let (alice, bob, carol) = (device(), device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -303,7 +303,7 @@ fn a_second_reply_is_ignored_and_its_receiver_learns_the_code_is_used() {
 
 #[test]
 fn a_finished_code_cannot_be_used_again() {
-    let ((_a, alice), (_b, bob), (_c, carol)) = (device(), device(), device());
+    let (alice, bob, carol) = (device(), device(), device());
     let mut key = Key::default();
     let mut now = T0;
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -324,7 +324,7 @@ fn a_finished_code_cannot_be_used_again() {
 #[test]
 fn a_tampered_reply_or_confirmation_fails_both_sides() {
     for target in ["reply", "confirm"] {
-        let ((_a, alice), (_b, bob)) = (device(), device());
+        let (alice, bob) = (device(), device());
         let mut key = Key::default();
         let mut now = T0;
         let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], now);
@@ -356,7 +356,7 @@ fn a_tampered_reply_or_confirmation_fails_both_sides() {
 /// hello is bound to its own run's transcript, so the sender refuses it.
 #[test]
 fn a_hello_from_another_run_is_refused() {
-    let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+    let (alice, bob, mallory) = (device(), device(), device());
     let now = T0;
     let (mut sender, _receiver, start, reply) = replied(&alice, &bob, now);
     // Mallory's hello, validly signed, from a run of her own with the same code.
@@ -388,7 +388,7 @@ fn a_hello_from_another_run_is_refused() {
 /// sender's against its own hello and refuses, and the sender never gets an ack.
 #[test]
 fn a_swapped_identity_fails_the_confirmation() {
-    let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+    let (alice, bob, mallory) = (device(), device(), device());
     let now = T0;
     let (mut sender, mut receiver, start, reply) = replied(&alice, &bob, now);
     let keys = sender_keys(1, &start, &reply);
@@ -415,7 +415,7 @@ fn a_swapped_identity_fails_the_confirmation() {
 
 #[test]
 fn an_unused_code_expires_and_a_late_receiver_is_told() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let now = T0;
     let mut sender = Sender::new(
@@ -448,7 +448,7 @@ fn an_unused_code_expires_and_a_late_receiver_is_told() {
 
 #[test]
 fn nobody_at_the_code_is_said_after_the_wait() {
-    let (_b, bob) = device();
+    let bob = device();
     let mut receiver = Receiver::new(code(CODE), own(&bob), [2; 32], T0);
     receiver.handle_snapshot(T0);
     assert!(receiver.poll_event().is_none());
@@ -466,7 +466,7 @@ fn nobody_at_the_code_is_said_after_the_wait() {
 
 #[test]
 fn a_sender_without_an_ack_gives_up_at_its_deadline() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let mut sender = Sender::new(code(CODE), own(&alice), DEFAULT_TIMEOUT, [1; 32], T0);
     key.values.push(sender.poll_write().unwrap());
@@ -527,7 +527,7 @@ fn codes_are_parsed_leniently_and_wrong_ones_explained() {
 
 #[test]
 fn junk_at_the_rendezvous_is_ignored() {
-    let ((_a, alice), (_b, bob)) = (device(), device());
+    let (alice, bob) = (device(), device());
     let mut key = Key::default();
     let mut now = T0;
     // A malformed start and random bytes before the real start.

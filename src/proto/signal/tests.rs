@@ -3,10 +3,10 @@
 use super::*;
 use crate::identity::Identity;
 
-fn device() -> (tempfile::TempDir, Identity) {
-    let dir = tempfile::tempdir().unwrap();
-    let id = Identity::create(dir.path()).unwrap();
-    (dir, id)
+/// A new account and device, in memory: nothing is written.
+fn device() -> Identity {
+    let id = Identity::in_memory().unwrap();
+    id
 }
 
 fn chain_of(id: &Identity) -> Vec<ByteBuf> {
@@ -66,9 +66,9 @@ fn open_request_once(sealed: &[u8], to: &Identity) -> Result<(Request, PeerIdent
 
 #[test]
 fn a_request_opens_for_its_recipient_only() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
-    let (_c, carol) = device();
+    let alice = device();
+    let bob = device();
+    let carol = device();
     let req = request(&alice, &bob, now().as_secs());
     let sealed = seal_to(&req, &alice, &bob);
     let (opened, peer) = open_request_once(&sealed, &bob).unwrap();
@@ -82,8 +82,8 @@ fn a_request_opens_for_its_recipient_only() {
 
 #[test]
 fn a_flipped_bit_anywhere_is_refused() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
+    let alice = device();
+    let bob = device();
     let sealed = offer(&alice, &bob);
     for i in (0..sealed.len()).step_by(7) {
         let mut tampered = sealed.clone();
@@ -95,9 +95,9 @@ fn a_flipped_bit_anywhere_is_refused() {
 
 #[test]
 fn a_request_signed_by_another_device_is_refused() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
-    let (_m, mallory) = device();
+    let alice = device();
+    let bob = device();
+    let mallory = device();
     // Mallory presents Alice's chain but can only sign with her own key.
     let sealed = seal_to(&request(&alice, &bob, now().as_secs()), &mallory, &bob);
     assert_eq!(
@@ -108,8 +108,8 @@ fn a_request_signed_by_another_device_is_refused() {
 
 #[test]
 fn replays_and_stale_requests_are_refused() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
+    let alice = device();
+    let bob = device();
     let mut guard = ReplayGuard::default();
     let sealed = offer(&alice, &bob);
     open_request(&sealed, bob.enc_secret(), &bob.device, now(), &mut guard).unwrap();
@@ -126,8 +126,8 @@ fn replays_and_stale_requests_are_refused() {
 
 #[test]
 fn an_offer_nobody_waits_for_is_stale_before_an_answer_is() {
-    let (_a, alice) = device();
-    let (_b, bob) = device();
+    let alice = device();
+    let bob = device();
     let at = |age: u64, is_answer: bool| {
         let mut r = request(&alice, &bob, now().as_secs() - age);
         r.is_answer = is_answer;
@@ -148,8 +148,8 @@ fn an_offer_nobody_waits_for_is_stale_before_an_answer_is() {
 
 #[test]
 fn announcements_verify_and_forgeries_do_not() {
-    let (_a, alice) = device();
-    let (_m, mallory) = device();
+    let alice = device();
+    let mallory = device();
     let a = Announcement {
         chain: chain_of(&alice),
         enc_key: ByteBuf::from(alice.enc_public().to_vec()),
@@ -177,7 +177,7 @@ fn announcements_verify_and_forgeries_do_not() {
 
 #[test]
 fn a_stopped_announcement_says_so_and_older_announcements_order_by_seconds() {
-    let (_a, alice) = device();
+    let alice = device();
     let live = Announcement {
         chain: chain_of(&alice),
         enc_key: ByteBuf::from(alice.enc_public().to_vec()),

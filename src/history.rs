@@ -17,16 +17,14 @@ const FILE: &str = "history.jsonl";
 pub struct Interaction {
     pub conversation: String,
     pub interaction: String,
-    /// `sent` or `received`.
-    pub direction: String,
+    pub direction: Direction,
     pub name: String,
     pub size: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha3_256: Option<String>,
     pub peer_device: String,
     pub peer_account: String,
-    /// `done`, `refused`, `cancelled` or `error`.
-    pub outcome: String,
+    pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Unix seconds.
@@ -36,7 +34,7 @@ pub struct Interaction {
 impl Interaction {
     /// Done, with the digest of what was kept.
     pub fn is_complete(&self) -> bool {
-        self.outcome == "done" && self.sha3_256.is_some()
+        self.outcome == Outcome::Done && self.sha3_256.is_some()
     }
 
     /// The recorded SHA3-256, when there is a valid one.
@@ -44,6 +42,60 @@ impl Interaction {
         self.sha3_256
             .as_deref()
             .and_then(crate::proto::transfer::parse_digest)
+    }
+}
+
+/// Which way a recorded transfer went, written `sent` or `received`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Sent,
+    Received,
+}
+
+/// How a recorded transfer ended, written `done`, `refused`, `cancelled` or `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Verified and kept (the receiver) or confirmed (the sender).
+    Done,
+    /// Refused or declined by either side.
+    Refused,
+    /// Cancelled by the peer or interrupted here.
+    Cancelled,
+    /// Anything else went wrong.
+    Error,
+}
+
+impl Outcome {
+    /// How a transfer that failed with `err` is recorded.
+    pub fn of_error(err: &anyhow::Error) -> Outcome {
+        use crate::outcome::Stop;
+        match err.chain().find_map(|cause| cause.downcast_ref::<Stop>()) {
+            Some(Stop::Refused(_) | Stop::Declined(_)) => Outcome::Refused,
+            Some(Stop::PeerCancelled(_) | Stop::Interrupted) => Outcome::Cancelled,
+            _ => Outcome::Error,
+        }
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Direction::Sent => "sent",
+            Direction::Received => "received",
+        })
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Outcome::Done => "done",
+            Outcome::Refused => "refused",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Error => "error",
+        })
     }
 }
 
@@ -95,7 +147,7 @@ impl Recorder {
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
-        direction: &str,
+        direction: Direction,
         peer: &crate::identity::PeerIdentity,
         interaction: &str,
         name: &str,
@@ -103,28 +155,19 @@ impl Recorder {
         result: std::result::Result<(Option<String>, Option<String>), &anyhow::Error>,
     ) {
         let (outcome, sha3_256, path) = match result {
-            Ok((digest, path)) => ("done", digest, path),
-            Err(err) => {
-                let outcome = match err.downcast_ref::<crate::outcome::Stop>() {
-                    Some(crate::outcome::Stop::Refused(_))
-                    | Some(crate::outcome::Stop::Declined(_)) => "refused",
-                    Some(crate::outcome::Stop::PeerCancelled(_))
-                    | Some(crate::outcome::Stop::Interrupted) => "cancelled",
-                    _ => "error",
-                };
-                (outcome, None, None)
-            }
+            Ok((digest, path)) => (Outcome::Done, digest, path),
+            Err(err) => (Outcome::of_error(err), None, None),
         };
         let entry = Interaction {
             conversation: conversation(&self.account, &peer.account),
             interaction: interaction.to_string(),
-            direction: direction.to_string(),
+            direction,
             name: name.to_string(),
             size,
             sha3_256,
             peer_device: peer.device.to_string(),
             peer_account: peer.account.to_string(),
-            outcome: outcome.to_string(),
+            outcome,
             path,
             at: now(),
         };
@@ -152,18 +195,37 @@ mod tests {
         let i = Interaction {
             conversation: conversation(&a, &b),
             interaction: "t1".into(),
-            direction: "sent".into(),
+            direction: Direction::Sent,
             name: "x".into(),
             size: 1,
             sha3_256: Some("ab".into()),
             peer_device: "d".into(),
             peer_account: b.to_string(),
-            outcome: "done".into(),
+            outcome: Outcome::Done,
             path: None,
             at: 5,
         };
         record(home.path(), &i).unwrap();
         record(home.path(), &i).unwrap();
         assert_eq!(load(home.path()).unwrap(), vec![i.clone(), i]);
+        // The stored words are the ones older versions wrote.
+        let text = std::fs::read_to_string(home.path().join(FILE)).unwrap();
+        assert!(text.contains(r#""direction":"sent""#), "{text}");
+        assert!(text.contains(r#""outcome":"done""#), "{text}");
+    }
+
+    #[test]
+    fn an_ended_transfer_is_recorded_by_how_it_stopped() {
+        use crate::outcome::Stop;
+        let of = |stop: Stop| Outcome::of_error(&anyhow::Error::new(stop).context("sending x"));
+        assert_eq!(of(Stop::Refused("no".into())), Outcome::Refused);
+        assert_eq!(of(Stop::Declined("no".into())), Outcome::Refused);
+        assert_eq!(of(Stop::PeerCancelled("x".into())), Outcome::Cancelled);
+        assert_eq!(of(Stop::Interrupted), Outcome::Cancelled);
+        assert_eq!(of(Stop::Unreachable("x".into())), Outcome::Error);
+        assert_eq!(
+            Outcome::of_error(&anyhow::anyhow!("disk full")),
+            Outcome::Error
+        );
     }
 }

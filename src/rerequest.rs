@@ -276,13 +276,13 @@ mod tests {
         vec![Interaction {
             conversation: conversation(&id(1), &id(2)),
             interaction: "t1".into(),
-            direction: "sent".into(),
+            direction: crate::history::Direction::Sent,
             name: "report.pdf".into(),
             size: 3,
             sha3_256: Some("ab".repeat(32)),
             peer_device: id(20).to_string(),
             peer_account: id(2).to_string(),
-            outcome: "done".into(),
+            outcome: crate::history::Outcome::Done,
             path: Some("/data/report.pdf".into()),
             at: 1,
         }]
@@ -357,7 +357,7 @@ mod tests {
     #[test]
     fn a_transfer_that_did_not_complete_cannot_be_sent_again() {
         let mut history = alice_history();
-        history[0].outcome = "error".into();
+        history[0].outcome = crate::history::Outcome::Error;
         history[0].path = None;
         let conv = conversation(&id(1), &id(2));
         let bob = peer(2, 21);

@@ -569,7 +569,7 @@ async fn serve(
         };
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         recorder.record(
-            "received",
+            crate::history::Direction::Received,
             &peer,
             &header.transfer_id,
             &name,
@@ -584,7 +584,7 @@ async fn serve(
     }) = &result
     {
         recorder.record(
-            "received",
+            crate::history::Direction::Received,
             &peer,
             &header.transfer_id,
             "text",

@@ -144,7 +144,7 @@ async fn ask_here(
                     Ok(Received::Kept { path, digest, size, .. }) => {
                         let path = std::fs::canonicalize(&path).unwrap_or(path);
                         recorder.record(
-                            "received",
+                            crate::history::Direction::Received,
                             &peer,
                             &record.interaction,
                             &record.name,

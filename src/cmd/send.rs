@@ -173,7 +173,7 @@ pub(super) async fn deliver(
         _ => None,
     };
     recorder.record(
-        "sent",
+        crate::history::Direction::Sent,
         &peer,
         &outgoing.transfer_id,
         &outgoing.name,

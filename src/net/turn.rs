@@ -320,13 +320,7 @@ async fn run_allocation(
                     if let Some(tx) = permits.pop_front() {
                         let _ = tx.send(Err(anyhow!(err.clone())));
                     }
-                    if !matches!(
-                        err,
-                        crate::proto::turn::TurnError::Refused {
-                            request: "CreatePermission",
-                            ..
-                        }
-                    ) {
+                    if err.ends_allocation() {
                         tracing::info!("TURN allocation ended: {err}");
                         return;
                     }

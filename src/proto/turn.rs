@@ -57,16 +57,30 @@ pub enum TurnError {
     AllocationMismatch,
     #[error("the TURN server refused {request}: {code} {reason}")]
     Refused {
-        request: &'static str,
+        request: Request,
         code: u16,
         reason: String,
     },
     #[error("the TURN server did not answer {request} within {secs}s")]
-    Timeout { request: &'static str, secs: u64 },
+    Timeout { request: Request, secs: u64 },
     #[error("the TURN server sent a malformed message")]
     Malformed,
     #[error("the TURN server closed the control connection")]
     Closed,
+}
+
+impl TurnError {
+    /// Whether the allocation is over: a refused permission costs only the peers it named
+    /// (a loopback address towards a public relay, say); anything else ends the allocation.
+    pub fn ends_allocation(&self) -> bool {
+        !matches!(
+            self,
+            TurnError::Refused {
+                request: Request::Permission,
+                ..
+            }
+        )
+    }
 }
 
 /// What the client reports.
@@ -96,40 +110,51 @@ pub enum TurnEvent {
     Failed(TurnError),
 }
 
+/// A request to the TURN server, named in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Request {
     Binding,
     Allocate,
     Refresh,
     Permission,
     Connect,
+    /// On a data connection (RFC 6062 §4.3), outside the control connection's machine.
+    ConnectionBind,
 }
 
-impl Kind {
+impl std::fmt::Display for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Request {
     fn name(self) -> &'static str {
         match self {
-            Kind::Binding => "Binding",
-            Kind::Allocate => "Allocate",
-            Kind::Refresh => "Refresh",
-            Kind::Permission => "CreatePermission",
-            Kind::Connect => "Connect",
+            Request::Binding => "Binding",
+            Request::Allocate => "Allocate",
+            Request::Refresh => "Refresh",
+            Request::Permission => "CreatePermission",
+            Request::Connect => "Connect",
+            Request::ConnectionBind => "ConnectionBind",
         }
     }
 
     fn method(self) -> Method {
         match self {
-            Kind::Binding => METHOD_BINDING,
-            Kind::Allocate => METHOD_ALLOCATE,
-            Kind::Refresh => METHOD_REFRESH,
-            Kind::Permission => METHOD_CREATE_PERMISSION,
-            Kind::Connect => METHOD_CONNECT,
+            Request::Binding => METHOD_BINDING,
+            Request::Allocate => METHOD_ALLOCATE,
+            Request::Refresh => METHOD_REFRESH,
+            Request::Permission => METHOD_CREATE_PERMISSION,
+            Request::Connect => METHOD_CONNECT,
+            Request::ConnectionBind => METHOD_CONNECTION_BIND,
         }
     }
 }
 
 #[derive(Debug, Clone)]
 struct Pending {
-    kind: Kind,
+    kind: Request,
     /// Allocate: ask for an IPv6 relayed address (REQUESTED-ADDRESS-FAMILY, RFC 6156).
     ipv6_relay: bool,
     peers: Vec<SocketAddr>,
@@ -217,7 +242,7 @@ impl Client {
     /// Build a request; authenticated once the server has told us its realm and nonce.
     fn build(
         &self,
-        kind: Kind,
+        kind: Request,
         id: TransactionId,
         p: &Pending,
         class: MessageClass,
@@ -226,7 +251,7 @@ impl Client {
         m.set_type(MessageType::new(kind.method(), class));
         m.transaction_id = id;
         m.write_header();
-        if kind == Kind::Allocate {
+        if kind == Request::Allocate {
             m.add(ATTR_REQUESTED_TRANSPORT, &[PROTO_TCP, 0, 0, 0]);
             if p.ipv6_relay {
                 m.add(ATTR_REQUESTED_ADDRESS_FAMILY, &[FAMILY_IPV6, 0, 0, 0]);
@@ -243,7 +268,8 @@ impl Client {
             .add_to_as(&mut m, ATTR_XOR_PEER_ADDRESS)
             .ok()?;
         }
-        let authenticated = kind != Kind::Binding && self.realm.is_some() && self.nonce.is_some();
+        let authenticated =
+            kind != Request::Binding && self.realm.is_some() && self.nonce.is_some();
         if authenticated {
             TextAttribute::new(ATTR_USERNAME, self.credentials.username.clone())
                 .add_to(&mut m)
@@ -268,18 +294,30 @@ impl Client {
         Some((m.raw.clone(), authenticated))
     }
 
-    fn request(&mut self, now: Instant, kind: Kind, peers: Vec<SocketAddr>, lifetime: Option<u32>) {
+    fn request(
+        &mut self,
+        now: Instant,
+        kind: Request,
+        peers: Vec<SocketAddr>,
+        lifetime: Option<u32>,
+    ) {
         self.queue(now, kind, peers, lifetime, false);
     }
 
-    fn request_with(&mut self, now: Instant, kind: Kind, lifetime: Option<u32>, ipv6_relay: bool) {
+    fn request_with(
+        &mut self,
+        now: Instant,
+        kind: Request,
+        lifetime: Option<u32>,
+        ipv6_relay: bool,
+    ) {
         self.queue(now, kind, vec![], lifetime, ipv6_relay);
     }
 
     fn queue(
         &mut self,
         now: Instant,
-        kind: Kind,
+        kind: Request,
         peers: Vec<SocketAddr>,
         lifetime: Option<u32>,
         ipv6_relay: bool,
@@ -303,19 +341,29 @@ impl Client {
 
     /// Ask for our public address (a Binding request, no credentials needed).
     pub fn binding(&mut self, now: Instant) {
-        self.request(now, Kind::Binding, vec![], None);
+        self.request(now, Request::Binding, vec![], None);
     }
 
     /// Ask for a TCP allocation with an IPv4 relayed address (RFC 6156's default, whatever
     /// the family of the connection to the server).
     pub fn allocate(&mut self, now: Instant) {
-        self.request(now, Kind::Allocate, vec![], Some(LIFETIME.as_secs() as u32));
+        self.request(
+            now,
+            Request::Allocate,
+            vec![],
+            Some(LIFETIME.as_secs() as u32),
+        );
     }
 
     /// Ask for a TCP allocation with an IPv6 relayed address: REQUESTED-ADDRESS-FAMILY IPv6
     /// (RFC 6156 §4.1.1), which a server without IPv6 relays answers with 440.
     pub fn allocate_ipv6(&mut self, now: Instant) {
-        self.request_with(now, Kind::Allocate, Some(LIFETIME.as_secs() as u32), true);
+        self.request_with(
+            now,
+            Request::Allocate,
+            Some(LIFETIME.as_secs() as u32),
+            true,
+        );
     }
 
     /// Allow peers at these addresses (only the IP counts) to connect to the relayed address.
@@ -324,18 +372,18 @@ impl Client {
             return;
         }
         let peers = ips.iter().map(|ip| SocketAddr::new(*ip, 0)).collect();
-        self.request(now, Kind::Permission, peers, None);
+        self.request(now, Request::Permission, peers, None);
     }
 
     /// Open a connection from the relay to `peer` (the outgoing direction).
     pub fn connect(&mut self, now: Instant, peer: SocketAddr) {
-        self.request(now, Kind::Connect, vec![peer], None);
+        self.request(now, Request::Connect, vec![peer], None);
     }
 
     /// Release the allocation (Refresh with LIFETIME 0).
     pub fn release(&mut self, now: Instant) {
         if self.relayed.is_some() {
-            self.request(now, Kind::Refresh, vec![], Some(0));
+            self.request(now, Request::Refresh, vec![], Some(0));
             self.relayed = None;
             self.expires = None;
         }
@@ -445,12 +493,12 @@ impl Client {
                 401 => TurnError::Unauthorized,
                 437 => TurnError::AllocationMismatch,
                 _ => TurnError::Refused {
-                    request: p.kind.name(),
+                    request: p.kind,
                     code,
                     reason,
                 },
             };
-            if p.kind == Kind::Permission || p.kind == Kind::Connect {
+            if p.kind == Request::Permission || p.kind == Request::Connect {
                 self.events.push_back(TurnEvent::Failed(err));
             } else {
                 self.fail(err);
@@ -472,12 +520,12 @@ impl Client {
             }
         }
         match p.kind {
-            Kind::Binding => {
+            Request::Binding => {
                 if let Some(mapped) = xor_addr(&m, ATTR_XORMAPPED_ADDRESS) {
                     self.events.push_back(TurnEvent::Mapped(mapped));
                 }
             }
-            Kind::Allocate => {
+            Request::Allocate => {
                 let (Some(relayed), Some(mapped)) = (
                     xor_addr(&m, ATTR_XOR_RELAYED_ADDRESS),
                     xor_addr(&m, ATTR_XORMAPPED_ADDRESS),
@@ -495,7 +543,7 @@ impl Client {
                     lifetime,
                 });
             }
-            Kind::Refresh => {
+            Request::Refresh => {
                 if p.lifetime == Some(0) {
                     return;
                 }
@@ -504,17 +552,19 @@ impl Client {
                 self.expires = Some(now + lifetime);
                 self.events.push_back(TurnEvent::Refreshed { lifetime });
             }
-            Kind::Permission => {
+            Request::Permission => {
                 let ips = p.peers.iter().map(SocketAddr::ip).collect();
                 self.events.push_back(TurnEvent::PermissionGranted(ips));
             }
-            Kind::Connect => {
+            Request::Connect => {
                 if let (Some(id), Some(peer)) = (u32_attr(&m, ATTR_CONNECTION_ID), p.peers.first())
                 {
                     self.events
                         .push_back(TurnEvent::Connected { id, peer: *peer });
                 }
             }
+            // Never sent on the control connection: see `connection_bind_result`.
+            Request::ConnectionBind => {}
         }
     }
 
@@ -528,16 +578,21 @@ impl Client {
         for id in expired {
             if let Some(p) = self.pending.remove(&id) {
                 self.fail(TurnError::Timeout {
-                    request: p.kind.name(),
+                    request: p.kind,
                     secs: REQUEST_TIMEOUT.as_secs(),
                 });
             }
         }
         if let Some(expires) = self.expires {
             let refresh_at = expires.checked_sub(REFRESH_MARGIN).unwrap_or(expires);
-            let refreshing = self.pending.values().any(|p| p.kind == Kind::Refresh);
+            let refreshing = self.pending.values().any(|p| p.kind == Request::Refresh);
             if now >= refresh_at && !refreshing && !self.failed {
-                self.request(now, Kind::Refresh, vec![], Some(LIFETIME.as_secs() as u32));
+                self.request(
+                    now,
+                    Request::Refresh,
+                    vec![],
+                    Some(LIFETIME.as_secs() as u32),
+                );
             }
         }
     }
@@ -579,7 +634,7 @@ pub fn connection_bind_result(raw: &[u8]) -> Result<(), TurnError> {
     }
     let (code, reason) = error_of(&m);
     Err(TurnError::Refused {
-        request: "ConnectionBind",
+        request: Request::ConnectionBind,
         code,
         reason,
     })

@@ -236,7 +236,7 @@ fn refresh_goes_out_before_expiry_and_its_failure_is_reported() {
     assert!(matches!(
         events(&mut c)[..],
         [TurnEvent::Failed(TurnError::Refused {
-            request: "Refresh",
+            request: Request::Refresh,
             code: 508,
             ..
         })]
@@ -253,7 +253,7 @@ fn server_silence_times_out() {
     assert_eq!(
         events(&mut c),
         vec![TurnEvent::Failed(TurnError::Timeout {
-            request: "Allocate",
+            request: Request::Allocate,
             secs: 5
         })]
     );
@@ -340,7 +340,7 @@ fn connect_opens_the_outgoing_direction() {
     assert!(matches!(
         events(&mut c)[..],
         [TurnEvent::Failed(TurnError::Refused {
-            request: "Connect",
+            request: Request::Connect,
             code: 447,
             ..
         })]
@@ -373,4 +373,21 @@ fn an_ipv6_allocation_asks_for_the_ipv6_family_also_after_the_challenge() {
     let mut v4 = client(PASS);
     v4.allocate(now);
     assert!(!parse(&v4.poll_write().unwrap()).contains(ATTR_REQUESTED_ADDRESS_FAMILY));
+}
+
+#[test]
+fn only_a_refused_permission_leaves_the_allocation_standing() {
+    let refused = |request| TurnError::Refused {
+        request,
+        code: 403,
+        reason: "Forbidden IP".into(),
+    };
+    assert!(!refused(Request::Permission).ends_allocation());
+    assert!(refused(Request::Refresh).ends_allocation());
+    assert!(refused(Request::Connect).ends_allocation());
+    assert!(TurnError::Closed.ends_allocation());
+    assert_eq!(
+        refused(Request::Permission).to_string(),
+        "the TURN server refused CreatePermission: 403 Forbidden IP"
+    );
 }

@@ -27,4 +27,5 @@ pub mod net;
 pub mod outcome;
 pub mod proto;
 pub mod rerequest;
+pub mod session;
 pub mod set;

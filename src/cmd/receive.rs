@@ -9,20 +9,18 @@
 //! announcing itself, then serves offers from that device alone, once: a failed connection
 //! from it, or none within a minute, ends the command.
 
-use super::rerequest::{Handovers, Online};
 use super::Context;
 use crate::cli::ReceiveArgs;
-use crate::connector::{self, DirectListener, Handshake, Incoming};
+use crate::connector::{self, DirectListener};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Identity, Pin};
-use crate::net::control::{self, Pending, PendingOffer};
-use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received};
-use crate::net::Interrupt;
+use crate::net::control::{self, Pending};
+use crate::net::transfer::Received;
 use crate::outcome::Stop;
+use crate::session::rerequest::{Handovers, Online};
+use crate::session::serve::*;
 use anyhow::{Context as _, Result};
-use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -33,14 +31,6 @@ use tokio::task::JoinSet;
 const PAIRED_CONNECT_WAIT: Duration = Duration::from_secs(60);
 /// How long running transfers get to tell their peers after Ctrl-C.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
-
-/// A connection on its way to becoming a transfer.
-enum Arrival {
-    /// A direct TCP connection; its TLS handshake is still to be done.
-    Direct(Handshake),
-    /// A connection set up through the DHT (or the error that stopped it).
-    Connected(Box<Result<Incoming>>),
-}
 
 pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     let identity = Arc::new(ctx.identity()?);
@@ -207,8 +197,8 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
                 }
             }
         });
-        background.spawn(super::rerequest::answer_rerequests(
-            super::rerequest::Resender {
+        background.spawn(crate::session::rerequest::answer_rerequests(
+            crate::session::rerequest::Resender {
                 home: ctx.home.clone(),
                 identity: identity.clone(),
                 dht: dht.clone(),
@@ -417,347 +407,6 @@ async fn pair(
         peer_account: peer.peer.account.to_string(),
     });
     Ok(peer.peer)
-}
-
-/// Answer the offers that reach this device through `dht` under `policy` (and pass its
-/// messages on, if wanted); each connection set up becomes an arrival.
-fn serve_offers(
-    ctx: &Context,
-    background: &mut JoinSet<()>,
-    dht: crate::net::dht::Dht,
-    identity: &Arc<Identity>,
-    messages: Option<mpsc::Sender<connector::InboundMessage>>,
-    policy: connector::OfferPolicy,
-    arrivals: &mpsc::Sender<Arrival>,
-) {
-    let (incoming, mut connected) = mpsc::channel(16);
-    let reporter: Arc<dyn Reporter> = ctx.console.clone();
-    let (identity, interrupt) = (identity.clone(), ctx.interrupt.clone());
-    background.spawn(async move {
-        if let Err(err) = connector::serve_offers(
-            dht,
-            identity,
-            incoming,
-            messages,
-            policy,
-            reporter.clone(),
-            interrupt,
-        )
-        .await
-        {
-            report_error(reporter.as_ref(), &err);
-        }
-    });
-    let arrivals = arrivals.clone();
-    background.spawn(async move {
-        while let Some(c) = connected.recv().await {
-            if arrivals
-                .send(Arrival::Connected(Box::new(c)))
-                .await
-                .is_err()
-            {
-                return;
-            }
-        }
-    });
-}
-
-/// What a connection passes before its offer is decided: a transfer slot and `--from`.
-struct Gate {
-    slots: Arc<tokio::sync::Semaphore>,
-    from: Pin,
-}
-
-/// Who learns of a kept file: the history, and a handed-over re-request waiting for it.
-struct Keeper {
-    recorder: Recorder,
-    handovers: Arc<Handovers>,
-}
-
-enum Served {
-    /// The connection never became a verified TLS session (scanner, wrong identity, no path).
-    NotAPeer(anyhow::Error),
-    /// Refused by policy, not by the user: busy, or a sender --from does not allow.
-    Refused(String),
-    Transfer(Result<Received>),
-}
-
-async fn serve(
-    arrival: Arrival,
-    dir: Option<PathBuf>,
-    decide: Decide,
-    console: Arc<crate::cli::output::Console>,
-    interrupt: Interrupt,
-    keeper: Keeper,
-    gate: Gate,
-) -> Served {
-    let Gate { slots, from } = gate;
-    let Keeper {
-        recorder,
-        handovers,
-    } = keeper;
-    let incoming = match arrival {
-        Arrival::Direct(handshake) => handshake.complete().await,
-        Arrival::Connected(result) => *result,
-    };
-    let Incoming {
-        stream,
-        peer,
-        addr,
-        slot,
-    } = match incoming {
-        Ok(i) => i,
-        Err(err) => return Served::NotAPeer(err),
-    };
-    console.report(Event::Connected {
-        addr: addr.to_string(),
-        peer_device: peer.device.to_string(),
-        peer_account: peer.account.to_string(),
-        path: if stream.get_ref().0.relayed {
-            "relay"
-        } else {
-            "direct"
-        },
-    });
-    // A slot for the whole transfer (an offer through the DHT brings the one it took when it
-    // was admitted); without one, the offer is refused at once as busy.
-    let slot = slot.or_else(|| slots.try_acquire_owned().ok());
-    let policy_refusal = slot.is_none() || !from.allows(&peer);
-    let decide: Decide = match &slot {
-        Some(_) => decide,
-        None => Arc::new(|_| {
-            Box::pin(async {
-                Decision::Refuse(
-                    "the receiver is busy with other transfers; try again later".into(),
-                )
-            })
-        }),
-    };
-    // The transfer id decided on, so that a handed-over re-request learns how it ended.
-    let offered = Arc::new(std::sync::Mutex::new(None));
-    let decide: Decide = {
-        let offered = offered.clone();
-        Arc::new(move |offer: IncomingOffer| {
-            if let Ok(mut offered) = offered.lock() {
-                *offered = Some(offer.header.transfer_id.clone());
-            }
-            decide(offer)
-        })
-    };
-    let result = transfer::receive(
-        stream,
-        peer,
-        dir.as_deref(),
-        decide,
-        console.as_ref(),
-        interrupt,
-    )
-    .await;
-    drop(slot);
-    if let Ok(Received::Kept {
-        path,
-        digest,
-        size,
-        header,
-    }) = &result
-    {
-        // A set of several top-level entries is kept in the directory itself: name it as
-        // offered (made safe), not after the download directory.
-        let name = match path.file_name() {
-            Some(n) if dir.as_deref() != Some(path.as_path()) => n.to_string_lossy().into_owned(),
-            _ => crate::proto::name::sanitise(&header.name).name,
-        };
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        recorder.record(
-            crate::history::Direction::Received,
-            &peer,
-            &header.transfer_id,
-            &name,
-            *size,
-            Ok((Some(hex::encode(digest)), Some(path.display().to_string()))),
-        );
-    }
-    if let Ok(Received::Text {
-        text,
-        digest,
-        header,
-    }) = &result
-    {
-        recorder.record(
-            crate::history::Direction::Received,
-            &peer,
-            &header.transfer_id,
-            "text",
-            text.len() as u64,
-            Ok((Some(hex::encode(digest)), None)),
-        );
-    }
-    let offered = offered.lock().ok().and_then(|mut o| o.take());
-    if let Some(transfer_id) = offered {
-        handovers.settle(&transfer_id, &peer, &result);
-    }
-    match result {
-        Ok(Received::RefusedHere(reason)) if policy_refusal => Served::Refused(reason),
-        result => Served::Transfer(result),
-    }
-}
-
-/// Raise the soft limit on open descriptors to the hard one: a receiver serving many
-/// connections should run out later, not at a distribution's default of 1024 (or less).
-fn raise_descriptor_limit() {
-    use nix::sys::resource::{getrlimit, setrlimit, Resource};
-    match getrlimit(Resource::RLIMIT_NOFILE) {
-        Ok((soft, hard)) if soft < hard => {
-            if let Err(err) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
-                tracing::debug!("raising the descriptor limit from {soft} to {hard}: {err}");
-            }
-        }
-        Ok(_) => {}
-        Err(err) => tracing::debug!("reading the descriptor limit: {err}"),
-    }
-}
-
-fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
-    if matches!(err.downcast_ref::<Stop>(), Some(Stop::Interrupted)) {
-        return;
-    }
-    reporter.report(Event::Error {
-        transfer_id: None,
-        reason: format!("{err:#}"),
-    });
-}
-
-/// The decision policy: the offer a handed-over re-request waits for is decided by it (see
-/// `rerequest::Handovers::decide`); senders outside `--from` are refused; then `--yes`, a
-/// terminal prompt, or, with neither, the offer waits for `ferry accept` (refused after `wait`).
-fn decider(
-    from: Pin,
-    yes: bool,
-    pending: Arc<Pending>,
-    handovers: Arc<Handovers>,
-    wait: Duration,
-    reporter: Arc<crate::cli::output::Console>,
-) -> Decide {
-    let terminal = Arc::new(Terminal::default());
-    Arc::new(move |offer: IncomingOffer| {
-        let from = from.clone();
-        let terminal = terminal.clone();
-        let pending = pending.clone();
-        let reporter = reporter.clone();
-        // The file a handed-over re-request waits for, or an offer posing as it.
-        let handed = handovers.decide(&offer);
-        Box::pin(async move {
-            if let Some(decision) = handed {
-                return decision;
-            }
-            if !from.allows(&offer.peer) {
-                return Decision::Refuse(format!(
-                    "this receiver does not accept files from {}",
-                    offer.peer
-                ));
-            }
-            if yes {
-                return Decision::Accept;
-            }
-            if !std::io::stdin().is_terminal() {
-                let (id, decided) = pending.add(PendingOffer {
-                    id: String::new(),
-                    peer_device: offer.peer.device.to_string(),
-                    peer_account: offer.peer.account.to_string(),
-                    name: offer.safe_name.clone(),
-                    size: offer.header.size,
-                });
-                // Listed by `ferry accept` only while this waits: not after a decision, a
-                // timeout, or its sender leaving (this future is then dropped).
-                let _listed = Listed {
-                    pending: &pending,
-                    id: id.clone(),
-                };
-                reporter.report(Event::Pending {
-                    id: id.clone(),
-                    transfer_id: offer.header.transfer_id.clone(),
-                    name: offer.safe_name.clone(),
-                    size: offer.header.size,
-                    peer_device: offer.peer.device.to_string(),
-                });
-                return match tokio::time::timeout(wait, decided).await {
-                    Ok(Ok(decision)) => decision,
-                    _ => Decision::Refuse(format!("no decision within {}s", wait.as_secs())),
-                };
-            }
-            let size = match (offer.header.size, offer.header.entries) {
-                (Some(size), _) if offer.header.text => format!("a text of {size} bytes"),
-                (None, _) => "a stream of unknown size".to_string(),
-                (Some(size), None) => format!("{size} bytes"),
-                (Some(size), Some(n)) => format!("{n} entries, {size} bytes"),
-            };
-            let question = format!(
-                "Accept {:?} ({size}) from {}? [y/N] ",
-                offer.safe_name, offer.peer
-            );
-            match terminal.ask(question).await {
-                Some(line) if matches!(line.trim(), "y" | "Y" | "yes") => Decision::Accept,
-                _ => Decision::Refuse("declined by the user".into()),
-            }
-        })
-    })
-}
-
-/// An offer listed for `ferry accept`, unlisted when its wait ends, however it ends.
-struct Listed<'a> {
-    pending: &'a Pending,
-    id: String,
-}
-
-impl Drop for Listed<'_> {
-    fn drop(&mut self) {
-        self.pending.remove(&self.id);
-    }
-}
-
-/// Questions on the terminal, one at a time. One thread reads standard input for the whole run:
-/// a question taken back while it waits (its sender left) leaves no reader behind to swallow
-/// the answer to the next one, and what was typed before a question is not taken as its answer.
-#[derive(Default)]
-struct Terminal {
-    lines: tokio::sync::Mutex<Option<mpsc::Receiver<String>>>,
-}
-
-impl Terminal {
-    /// Ask `question`; the line typed, or `None` when standard input ended.
-    async fn ask(&self, question: String) -> Option<String> {
-        let mut lines = self.lines.lock().await;
-        let lines = lines.get_or_insert_with(|| {
-            let (tx, rx) = mpsc::channel(4);
-            std::thread::spawn(move || {
-                for line in std::io::stdin().lines() {
-                    let Ok(line) = line else { return };
-                    if tx.blocking_send(line).is_err() {
-                        return;
-                    }
-                }
-            });
-            rx
-        });
-        while lines.try_recv().is_ok() {}
-        eprint!("{question}");
-        let mut unanswered = Unanswered(true);
-        let line = lines.recv().await;
-        unanswered.0 = false;
-        line
-    }
-}
-
-/// Ends the prompt's line when its question is taken back unanswered, so that what is said
-/// next (why) starts on a line of its own.
-struct Unanswered(bool);
-
-impl Drop for Unanswered {
-    fn drop(&mut self) {
-        if self.0 {
-            eprintln!();
-        }
-    }
 }
 
 /// How long `receive` waits for a first DHT node before saying it has none.

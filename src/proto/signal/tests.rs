@@ -5,8 +5,7 @@ use crate::identity::Identity;
 
 /// A new account and device, in memory: nothing is written.
 fn device() -> Identity {
-    let id = Identity::in_memory().unwrap();
-    id
+    Identity::in_memory().unwrap()
 }
 
 fn chain_of(id: &Identity) -> Vec<ByteBuf> {

@@ -64,7 +64,37 @@ impl Context {
 
     /// Start this device's DHT node with the global options.
     pub async fn start_dht(&self) -> Result<Dht> {
-        Dht::start(self.dht.clone()).await
+        self.start_dht_with(self.dht.clone()).await
+    }
+
+    /// Start a DHT node as `config` says: on UDP, through the proxy (which must answer: a
+    /// proxy that is down is an error now, not a silent wait), or on UDP with the proxy as
+    /// the fallback. The one place every command starts its node.
+    pub async fn start_dht_with(&self, config: DhtConfig) -> Result<Dht> {
+        let dht = Dht::start(config.clone()).await?;
+        if let crate::proto::dht::proxy::ProxyMode::Always(_) = &config.proxy {
+            if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+                return Err(crate::net::dht::no_node_answered(
+                    &config,
+                    crate::net::dht::JOIN_WAIT,
+                ));
+            }
+        }
+        Ok(dht)
+    }
+
+    /// A short-lived client node that knows another node, or the error saying what was tried.
+    pub async fn join_dht(&self) -> Result<Dht> {
+        let mut config = self.dht.clone();
+        config.client_only = true;
+        let dht = self.start_dht_with(config).await?;
+        if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+            return Err(crate::net::dht::no_node_answered(
+                &self.dht,
+                crate::net::dht::JOIN_WAIT,
+            ));
+        }
+        Ok(dht)
     }
 }
 
@@ -132,6 +162,9 @@ pub async fn run(
             port: cli.dht_port,
             bootstrap: settings.bootstrap.value.clone(),
             discovery: settings.discovery.value,
+            proxy: crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value).map_err(
+                |e| anyhow::anyhow!("{e} (dht.proxy from {})", settings.dht_proxy.source),
+            )?,
             ..DhtConfig::default()
         },
         candidate_ips: cli.candidate_ip.clone(),

@@ -16,7 +16,6 @@ use crate::connector::{self, PeerStream};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Identity, PeerIdentity, Pin};
-use crate::net::dht::Dht;
 use crate::net::transfer::{self, Outgoing, Source};
 use crate::outcome::Stop;
 use crate::proto::signal::DeviceInfo;
@@ -192,16 +191,8 @@ async fn send_via_dht(
     outgoing: Arc<Outgoing>,
 ) -> Result<()> {
     let candidates = ctx.candidate_options();
-    let mut config = ctx.dht.clone();
-    config.client_only = true;
     crate::events::phase(ctx.console.as_ref(), "joining the DHT");
-    let dht = Dht::start(config).await?;
-    if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
-        return Err(crate::net::dht::no_node_answered(
-            &ctx.dht,
-            crate::net::dht::JOIN_WAIT,
-        ));
-    }
+    let dht = ctx.join_dht().await?;
     crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
     // Devices that withdrew are not asked; they stay in the combined view, as stopped.
     let devices = connector::resolve(&dht, to).await?;

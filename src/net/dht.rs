@@ -6,6 +6,7 @@
 
 use crate::proto::dht::discovery::{self, Packet};
 use crate::proto::dht::engine::{Config, Engine, Event, OpId, Stats};
+use crate::proto::dht::proxy::{ProxyMode, ProxyUrl};
 use crate::proto::dht::{value::Value, InfoHash};
 use anyhow::{bail, Context, Result};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -41,6 +42,8 @@ pub struct DhtConfig {
     pub discovery: bool,
     /// A short-lived client: other nodes keep it out of their routing tables.
     pub client_only: bool,
+    /// Whether the DHT goes through OpenDHT's REST proxy (`net::dht_proxy`).
+    pub proxy: ProxyMode,
 }
 
 impl Default for DhtConfig {
@@ -53,11 +56,12 @@ impl Default for DhtConfig {
             network: 0,
             discovery: true,
             client_only: false,
+            proxy: ProxyMode::Off,
         }
     }
 }
 
-enum Command {
+pub(super) enum Command {
     Get(InfoHash, mpsc::UnboundedSender<Event>),
     Put(
         InfoHash,
@@ -90,6 +94,12 @@ pub struct Status {
     pub dropped_malformed: u64,
     pub dropped_other: u64,
     pub received: u64,
+    /// The DHT proxy in use, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Why the proxy does not answer, while it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy_error: Option<String>,
 }
 
 /// A handle to the running node.
@@ -212,6 +222,13 @@ pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
     } else {
         format!("bootstrap {}", config.bootstrap.join(", "))
     };
+    if let ProxyMode::Always(url) = &config.proxy {
+        return anyhow::anyhow!(
+            "the DHT proxy {url} did not answer within {}s: check that it runs and its URL \
+             (--dht-proxy), or use UDP (--dht-proxy off)",
+            waited.as_secs()
+        );
+    }
     let lan = if config.discovery {
         "LAN discovery on"
     } else {
@@ -229,8 +246,12 @@ pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
 const BOOTSTRAP_RETRY: Duration = Duration::from_secs(30);
 
 impl Dht {
-    /// Bind the sockets, start the node and begin bootstrapping.
+    /// Bind the sockets, start the node and begin bootstrapping; or, with a proxy always in
+    /// use, start the proxy client instead.
     pub async fn start(config: DhtConfig) -> Result<Dht> {
+        if let ProxyMode::Always(url) = &config.proxy {
+            return Ok(Dht::through_proxy(url.clone()));
+        }
         let mut rng_seed = [0u8; 8];
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rng_seed);
         let id = InfoHash::random(&mut rand::thread_rng());
@@ -318,6 +339,20 @@ impl Dht {
             });
         }
         Ok(dht)
+    }
+
+    /// A node that reaches the DHT only through the proxy at `url` (no socket of its own).
+    pub fn through_proxy(url: ProxyUrl) -> Dht {
+        let id = InfoHash::random(&mut rand::thread_rng());
+        let (commands, rx) = mpsc::unbounded_channel();
+        super::dht_proxy::spawn(url, id, rx);
+        Dht {
+            commands,
+            id,
+            addr4: None,
+            addr6: None,
+            has_bootstrap: true,
+        }
     }
 
     fn send(&self, command: Command) -> Result<()> {
@@ -409,12 +444,20 @@ impl Dht {
         rx.await.context("the DHT node stopped")
     }
 
-    /// Wait until the node knows at least `n` other nodes, or `limit` passes.
+    /// Wait until the node knows at least `n` other nodes, or `limit` passes. Through a proxy
+    /// that does not answer, the error says so at once: waiting longer would not help.
     pub async fn wait_for_nodes(&self, n: usize, limit: Duration) -> Result<usize> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             let s = self.status().await?;
             let known = s.nodes_ipv4 + s.nodes_ipv6;
+            if let (0, Some(err)) = (known, &s.proxy_error) {
+                bail!(
+                    "{err}: check that the proxy runs and its URL (--dht-proxy, \
+                     FERRY_DHT_PROXY or [dht] proxy in the configuration file), or use UDP \
+                     (--dht-proxy off)"
+                );
+            }
             if known >= n || tokio::time::Instant::now() >= deadline {
                 return Ok(known);
             }
@@ -632,6 +675,8 @@ impl Driver {
                         + s.unexpected_replies
                         + s.parts_dropped,
                     received: s.received,
+                    proxy: None,
+                    proxy_error: None,
                 });
             }
         }

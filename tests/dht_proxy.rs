@@ -165,6 +165,66 @@ fn both_sides_without_udp_meet_through_the_proxy() {
     );
 }
 
+#[test]
+fn auto_falls_back_to_the_proxy_when_udp_finds_no_node_and_says_so() {
+    let Some(lab) = lab() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let (mut receiving, _) = lab.receive("a", &bob, None, &inbox);
+    let source = random_file(work.path(), "auto.bin", 4 << 20);
+    let started = Instant::now();
+    let out = lab
+        .ferry("b", &alice, Some(&format!("auto:{PROXY}")))
+        .args(["--json", "send"])
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = json_events(&out.stdout);
+    let switched = only_event(&events, "dht_proxy");
+    assert_eq!(switched["url"], PROXY, "{switched}");
+    assert!(
+        switched["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no DHT node answered over UDP"),
+        "{switched}"
+    );
+    assert_eq!(only_event(&events, "connected")["path"], "direct");
+    let done = receiving.wait_for("done");
+    assert_eq!(done["sha3_256"], python_sha3(&source).as_str());
+    let (status, stderr, _) = receiving.wait_exit();
+    assert!(status.success(), "{stderr}");
+
+    // The same in text.
+    let (receiving, _) = lab.receive("a", &bob, None, &work.path().join("inbox2"));
+    let out = lab
+        .ferry("b", &alice, Some(&format!("auto:{PROXY}")))
+        .arg("send")
+        .arg(&source)
+        .args(["--to", &bob.device_id])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("over UDP within 5s: using the DHT proxy {PROXY}")),
+        "{said}"
+    );
+    drop(receiving);
+    eprintln!(
+        "auto: switched to the proxy and sent 4 MiB, verified, in {:.2}s",
+        took.as_secs_f64()
+    );
+}
+
 /// A command that reaches nothing but `proxy` (no bootstrap, no LAN, no TURN).
 fn only_proxy(device: &Device, proxy: &str) -> Command {
     let mut cmd = device.ferry();

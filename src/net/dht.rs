@@ -249,8 +249,17 @@ impl Dht {
     /// Bind the sockets, start the node and begin bootstrapping; or, with a proxy always in
     /// use, start the proxy client instead.
     pub async fn start(config: DhtConfig) -> Result<Dht> {
-        if let ProxyMode::Always(url) = &config.proxy {
-            return Ok(Dht::through_proxy(url.clone()));
+        match &config.proxy {
+            ProxyMode::Off => {}
+            ProxyMode::Always(url) => return Ok(Dht::through_proxy(url.clone())),
+            ProxyMode::Auto(url) => {
+                let udp = Box::pin(Dht::start(DhtConfig {
+                    proxy: ProxyMode::Off,
+                    ..config.clone()
+                }))
+                .await?;
+                return Ok(Dht::with_fallback(udp, url.clone()));
+            }
         }
         let mut rng_seed = [0u8; 8];
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rng_seed);
@@ -353,6 +362,30 @@ impl Dht {
             addr6: None,
             has_bootstrap: true,
         }
+    }
+
+    /// `udp`, and the proxy at `url` in its place once no UDP node answered within
+    /// [`AUTO_SWITCH_AFTER`] (see [`Fallback`]).
+    fn with_fallback(udp: Dht, url: ProxyUrl) -> Dht {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let handle = Dht {
+            commands,
+            id: udp.id,
+            addr4: udp.addr4,
+            addr6: udp.addr6,
+            has_bootstrap: udp.has_bootstrap,
+        };
+        tokio::spawn(
+            Fallback {
+                udp: udp.commands.clone(),
+                proxy: None,
+                url,
+                ops: HashMap::new(),
+                next_op: 1,
+            }
+            .run(udp, rx),
+        );
+        handle
     }
 
     fn send(&self, command: Command) -> Result<()> {
@@ -462,6 +495,168 @@ impl Dht {
                 return Ok(known);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// With `--dht-proxy auto`: how long UDP alone is given to reach a node before the proxy is
+/// used (half the join wait, so that a command waiting [`JOIN_WAIT`] still sees the proxy).
+pub const AUTO_SWITCH_AFTER: Duration = Duration::from_secs(5);
+
+/// Where an operation runs, and what it takes to start it again elsewhere.
+struct Routed {
+    on_proxy: bool,
+    op: OpId,
+    /// A listen or a permanent put, started again on the proxy at the switch.
+    again: Option<Again>,
+}
+
+enum Again {
+    Listen(InfoHash, mpsc::UnboundedSender<Event>),
+    Put(InfoHash, Box<Value>, mpsc::UnboundedSender<Event>),
+}
+
+/// `--dht-proxy auto`: commands go to the UDP node; when it knows no node after
+/// [`AUTO_SWITCH_AFTER`], the proxy client starts, and from then on every command goes to it.
+/// Listens and permanent puts running then are started again on the proxy, under the same
+/// operation ids, so their owners see nothing but new events. The UDP node keeps running for
+/// the LAN. [`Status::proxy`] says when the proxy is in use.
+struct Fallback {
+    udp: mpsc::UnboundedSender<Command>,
+    proxy: Option<mpsc::UnboundedSender<Command>>,
+    url: ProxyUrl,
+    /// This handle's operation ids, to the node's.
+    ops: HashMap<OpId, Routed>,
+    next_op: OpId,
+}
+
+impl Fallback {
+    async fn run(mut self, udp: Dht, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let switch = tokio::time::sleep(AUTO_SWITCH_AFTER);
+        tokio::pin!(switch);
+        let mut waiting = true;
+        loop {
+            tokio::select! {
+                command = commands.recv() => {
+                    let Some(command) = command else { return };
+                    self.command(command).await;
+                }
+                _ = &mut switch, if waiting => {
+                    waiting = false;
+                    let nodes = udp.wait_for_nodes(1, Duration::ZERO).await.unwrap_or(0);
+                    if nodes == 0 {
+                        self.switch(udp.id).await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn switch(&mut self, id: InfoHash) {
+        tracing::info!(
+            "no DHT node answered over UDP within {}s: using the DHT proxy {}",
+            AUTO_SWITCH_AFTER.as_secs(),
+            self.url
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        super::dht_proxy::spawn(self.url.clone(), id, rx);
+        let mut moved = Vec::new();
+        for (op, routed) in &mut self.ops {
+            if let Some(again) = routed.again.take() {
+                let _ = self.udp.send(Command::Cancel(routed.op));
+                moved.push((*op, again));
+            }
+        }
+        self.proxy = Some(tx);
+        for (op, again) in moved {
+            let (op_tx, op_rx) = oneshot::channel();
+            let command = match &again {
+                Again::Listen(key, events) => Command::Listen(*key, events.clone(), op_tx),
+                Again::Put(key, value, events) => {
+                    Command::Put(*key, value.clone(), true, events.clone(), op_tx)
+                }
+            };
+            if let Some(proxy_op) = self.forward(command, op_rx).await {
+                self.ops.insert(
+                    op,
+                    Routed {
+                        on_proxy: true,
+                        op: proxy_op,
+                        again: None,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Send `command` to the node in use; for a put or listen, its id there.
+    async fn forward(&self, command: Command, op: oneshot::Receiver<OpId>) -> Option<OpId> {
+        let target = self.proxy.as_ref().unwrap_or(&self.udp);
+        target.send(command).ok()?;
+        op.await.ok()
+    }
+
+    async fn command(&mut self, command: Command) {
+        let on_proxy = self.proxy.is_some();
+        match command {
+            Command::Put(key, value, permanent, events, reply) => {
+                let again = (permanent && !on_proxy)
+                    .then(|| Again::Put(key, value.clone(), events.clone()));
+                let (op_tx, op_rx) = oneshot::channel();
+                let command = Command::Put(key, value, permanent, events, op_tx);
+                if let Some(op) = self.forward(command, op_rx).await {
+                    self.next_op += 1;
+                    self.ops.insert(
+                        self.next_op,
+                        Routed {
+                            on_proxy,
+                            op,
+                            again,
+                        },
+                    );
+                    let _ = reply.send(self.next_op);
+                }
+            }
+            Command::Listen(key, events, reply) => {
+                let again = (!on_proxy).then(|| Again::Listen(key, events.clone()));
+                let (op_tx, op_rx) = oneshot::channel();
+                if let Some(op) = self
+                    .forward(Command::Listen(key, events, op_tx), op_rx)
+                    .await
+                {
+                    self.next_op += 1;
+                    self.ops.insert(
+                        self.next_op,
+                        Routed {
+                            on_proxy,
+                            op,
+                            again,
+                        },
+                    );
+                    let _ = reply.send(self.next_op);
+                }
+            }
+            Command::Cancel(op) => {
+                if let Some(routed) = self.ops.remove(&op) {
+                    let target = match (&self.proxy, routed.on_proxy) {
+                        (Some(proxy), true) => proxy,
+                        _ => &self.udp,
+                    };
+                    let _ = target.send(Command::Cancel(routed.op));
+                }
+            }
+            // The UDP node serves the LAN whatever else is in use.
+            Command::Bootstrap(addrs) => {
+                let _ = self.udp.send(Command::Bootstrap(addrs));
+            }
+            // Only a UDP node can ping.
+            Command::Ping(addr, events) => {
+                let _ = self.udp.send(Command::Ping(addr, events));
+            }
+            command @ (Command::Get(..) | Command::Status(_)) => {
+                let target = self.proxy.as_ref().unwrap_or(&self.udp);
+                let _ = target.send(command);
+            }
         }
     }
 }

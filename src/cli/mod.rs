@@ -62,7 +62,7 @@ pub struct Cli {
     /// Reach the DHT through OpenDHT's REST proxy (Jami's "DHT proxy"), for networks where
     /// UDP does not pass: `http://HOST:PORT` (or https://) uses only the proxy; `auto` uses
     /// UDP and switches to Jami's proxy (http://dhtproxy.jami.net:80) when no DHT node answered
-    /// within 10 s; `auto:URL` the same with another proxy; `off` (default): UDP only.
+    /// within 5 s; `auto:URL` the same with another proxy; `off` (default): UDP only.
     #[arg(long, global = true, env = "FERRY_DHT_PROXY", value_name = "URL")]
     pub dht_proxy: Option<String>,
     /// Do not look for DHT nodes on the LAN (multicast peer discovery).

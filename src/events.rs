@@ -656,6 +656,8 @@ mod schema {
                     dropped_malformed: 0,
                     dropped_other: 0,
                     received: 0,
+                    proxy: Some(s("http://192.0.2.1:8080")),
+                    proxy_error: None,
                 },
             },
         ]

@@ -229,15 +229,19 @@ pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
             waited.as_secs()
         );
     }
+    let proxy = match &config.proxy {
+        ProxyMode::Auto(url) => format!("; then the DHT proxy {url}"),
+        _ => String::new(),
+    };
     let lan = if config.discovery {
         "LAN discovery on"
     } else {
         "LAN discovery off"
     };
     anyhow::anyhow!(
-        "no DHT node answered within {}s (tried {bootstrap}; {lan}): check the network, name a \
-         reachable node with --bootstrap HOST:PORT, or use direct mode (receive --listen, send \
-         --peer-addr)",
+        "no DHT node answered within {}s (tried {bootstrap}; {lan}{proxy}): check the network, \
+         name a reachable node with --bootstrap HOST:PORT, use a DHT proxy where UDP is blocked \
+         (--dht-proxy auto or URL), or use direct mode (receive --listen, send --peer-addr)",
         waited.as_secs()
     )
 }

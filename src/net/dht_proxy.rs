@@ -260,7 +260,7 @@ fn deliver(tx: &mpsc::UnboundedSender<Event>, op: OpId, lines: Vec<Line>) {
     let mut ids = Vec::new();
     for line in lines {
         match line {
-            Line::Value(v) => values.push(v),
+            Line::Value(v) => values.push(*v),
             Line::Expired(id) => ids.push(id),
         }
     }

@@ -319,10 +319,8 @@ pub fn value_from_json(json: &Json) -> Result<Value, String> {
         let value_type = map.get("type").and_then(Json::as_u64).unwrap_or(0);
         let value_type = u16::try_from(value_type).map_err(|_| "type over 65535")?;
         let mut body = Vec::new();
-        let owner = match text("owner") {
-            Some(owner) => Some(der(owner).unwrap_or_else(|| owner.as_bytes().to_vec())),
-            None => None,
-        };
+        let owner =
+            text("owner").map(|owner| der(owner).unwrap_or_else(|| owner.as_bytes().to_vec()));
         if let Some(owner) = owner {
             let seq = map.get("seq").and_then(Json::as_u64).unwrap_or(0);
             body.push((Mp::from("seq"), Mp::from(seq)));
@@ -357,7 +355,7 @@ pub fn value_from_json(json: &Json) -> Result<Value, String> {
 /// One line of a streamed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Line {
-    Value(Value),
+    Value(Box<Value>),
     /// A listen's value that expired (`"expired": true`).
     Expired(u64),
 }
@@ -446,7 +444,7 @@ impl LineReader {
         if json.get("expired").and_then(Json::as_bool) == Some(true) {
             Ok(Some(Line::Expired(value.id)))
         } else {
-            Ok(Some(Line::Value(value)))
+            Ok(Some(Line::Value(Box::new(value))))
         }
     }
 }
@@ -529,13 +527,18 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                Line::Value(Value::new(12345, 0, b"hello ferry".to_vec(), "text/plain")),
-                Line::Value(Value::new(
+                Line::Value(Box::new(Value::new(
+                    12345,
+                    0,
+                    b"hello ferry".to_vec(),
+                    "text/plain"
+                ))),
+                Line::Value(Box::new(Value::new(
                     1479211980090486527,
                     0,
                     b"permanent".to_vec(),
                     ""
-                )),
+                ))),
             ]
         );
     }

@@ -236,7 +236,7 @@ _ferry() {
 
     case "${cmd}" in
         ferry)
-            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
+            opts="-q -v -h -V --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help --version id send receive accept rerequest doctor history contacts account dht generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,6 +251,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -294,7 +298,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__accept)
-            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --reject --as --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +317,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -356,7 +364,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help export import help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +379,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -414,7 +426,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__export)
-            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --out --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +453,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -540,7 +556,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__account__subcmd__import)
-            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --passphrase-file --passphrase-env --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -563,6 +579,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -606,7 +626,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,6 +641,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -664,7 +688,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__add)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +703,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -792,7 +820,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__list)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,6 +835,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -850,7 +882,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__contacts__subcmd__remove)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,6 +897,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -908,7 +944,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help ping get put listen node help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +959,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -966,7 +1006,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__get)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -981,6 +1021,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1122,7 +1166,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__listen)
-            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --count --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,6 +1185,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1184,7 +1232,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__node)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1199,6 +1247,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1242,7 +1294,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__ping)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1257,6 +1309,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1300,7 +1356,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__dht__subcmd__put)
-            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --keep --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1315,6 +1371,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1358,7 +1418,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__doctor)
-            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --config-only --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1373,6 +1433,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1416,7 +1480,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help man man-pages completions help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help man man-pages completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1431,6 +1495,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1474,7 +1542,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1489,6 +1557,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1602,7 +1674,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1617,6 +1689,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1660,7 +1736,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__generate__subcmd__man__subcmd__pages)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1675,6 +1751,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2082,7 +2162,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__history)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2097,6 +2177,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2140,7 +2224,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__id)
-            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2155,6 +2239,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2198,7 +2286,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__receive)
-            opts="-q -v -h --save-as --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --save-as --listen --dir --yes --accept --from --once --stdout --max-concurrent --accept-timeout --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2244,6 +2332,10 @@ _ferry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dht-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --candidate-ip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2284,7 +2376,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__rerequest)
-            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --dir --timeout --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2307,6 +2399,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2350,7 +2446,7 @@ _ferry() {
             return 0
             ;;
         ferry__subcmd__send)
-            opts="-q -v -h --text --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
+            opts="-q -v -h --text --to --code --code-timeout --peer-addr --name --limit-rate --home --config --json --quiet --verbose --no-progress --bootstrap --dht-proxy --no-discovery --candidate-ip --turn --turn-user --turn-password --turn-password-file --turn-realm --turn-ca --no-turn --relay-only --no-upnp --dht-port --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2393,6 +2489,10 @@ _ferry() {
                     return 0
                     ;;
                 --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dht-proxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -15,6 +15,10 @@
 //! bootstrap = ["bootstrap.jami.net:4222"]  # DHT nodes; [] or ["none"]: LAN discovery only
 //! discovery = true                         # OpenDHT multicast discovery on the LAN
 //!
+//! [dht]
+//! proxy = "off"   # or "http://HOST:PORT" (OpenDHT's REST proxy, for networks without UDP),
+//!                 # "auto" (UDP, then Jami's proxy if no node answers), "auto:URL"
+//!
 //! [turn]
 //! enabled = true
 //! server = "turn:turn.jami.net:3478"
@@ -57,9 +61,19 @@ pub struct ConfigFile {
     pub bootstrap: Option<Vec<String>>,
     pub discovery: Option<bool>,
     #[serde(default)]
+    pub dht: DhtSection,
+    #[serde(default)]
     pub turn: TurnSection,
     #[serde(default)]
     pub receive: ReceiveSection,
+}
+
+/// `[dht]`: how the DHT is reached.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DhtSection {
+    /// `off`, a proxy URL, `auto` or `auto:URL` (`proto::dht::proxy::ProxyMode`).
+    pub proxy: Option<String>,
 }
 
 /// `[turn]`: the relay used when no direct path exists.
@@ -239,6 +253,7 @@ pub struct Given {
     pub config: Option<Setting<PathBuf>>,
     pub bootstrap: Option<Setting<Vec<String>>>,
     pub discovery: Option<Setting<bool>>,
+    pub dht_proxy: Option<Setting<String>>,
     pub turn_enabled: Option<Setting<bool>>,
     pub turn_server: Option<Setting<String>>,
     pub turn_user: Option<Setting<String>>,
@@ -315,6 +330,7 @@ impl Given {
             config: top.one("config"),
             bootstrap: top.many("bootstrap"),
             discovery: not(top.one("no_discovery")),
+            dht_proxy: top.one("dht_proxy"),
             turn_enabled: not(top.one("no_turn")),
             turn_server: top.one("turn"),
             turn_user: top.one("turn_user"),
@@ -488,6 +504,8 @@ pub struct Settings {
     /// DHT nodes to join through; empty: LAN discovery only.
     pub bootstrap: Setting<Vec<String>>,
     pub discovery: Setting<bool>,
+    /// `off`, a proxy URL, `auto` or `auto:URL`.
+    pub dht_proxy: Setting<String>,
     pub turn_enabled: Setting<bool>,
     pub turn_server: Setting<String>,
     pub turn_user: Setting<String>,
@@ -552,6 +570,7 @@ impl Settings {
         Settings {
             bootstrap,
             discovery: pick(given.discovery, f.discovery, at, || true),
+            dht_proxy: pick(given.dht_proxy, f.dht.proxy, at, || "off".into()),
             turn_enabled: pick(given.turn_enabled, t.enabled, at, || true),
             turn_server: pick(given.turn_server, t.server, at, || {
                 turn::DEFAULT_SERVER.into()
@@ -600,6 +619,7 @@ impl Settings {
             path("home", &self.home),
             entry("bootstrap", &self.bootstrap),
             entry("discovery", &self.discovery),
+            entry("dht.proxy", &self.dht_proxy),
             entry("turn.enabled", &self.turn_enabled),
             entry("turn.server", &self.turn_server),
             entry("turn.user", &self.turn_user),
@@ -856,6 +876,22 @@ from = ["bob"]
         assert_ne!(default.value, in_file);
         let flag_without_file = merge(flag(from_flag.clone()), None);
         assert_eq!(flag_without_file.value, from_flag);
+    }
+
+    #[test]
+    fn dht_proxy_flag_env_file_default() {
+        precedence(
+            |s| s.dht_proxy.clone(),
+            |g, l| g.dht_proxy = l,
+            "[dht]\nproxy = \"http://192.0.2.9:8080\"",
+            (
+                "http://127.0.0.1:1".into(),
+                "auto".into(),
+                "http://192.0.2.9:8080".into(),
+            ),
+            "FERRY_DHT_PROXY",
+        );
+        assert_eq!(merged(Given::default(), None).dht_proxy.value, "off");
     }
 
     #[test]

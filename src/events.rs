@@ -29,6 +29,12 @@ pub enum Event {
         #[serde(skip_serializing_if = "String::is_empty")]
         detail: String,
     },
+    /// With `--dht-proxy auto`: no DHT node answered over UDP, so the DHT is now reached
+    /// through the proxy at `url`; `detail` says why.
+    DhtProxy {
+        url: String,
+        detail: String,
+    },
     /// `receive` is announced on the DHT and answers connection requests.
     Online {
         device_id: String,
@@ -296,6 +302,7 @@ mod schema {
             Event::Starting { .. } => "starting",
             Event::DeviceCreated { .. } => "device_created",
             Event::Dht { .. } => "dht",
+            Event::DhtProxy { .. } => "dht_proxy",
             Event::Online { .. } => "online",
             Event::Code { .. } => "code",
             Event::Paired { .. } => "paired",
@@ -349,6 +356,7 @@ mod schema {
         ("starting", &["device_id", "account_id"], &[]),
         ("device_created", &["device_id", "account_id", "home"], &[]),
         ("dht", &["state", "nodes"], &["detail"]),
+        ("dht_proxy", &["url", "detail"], &[]),
         ("online", &["device_id", "account_id", "dht"], &[]),
         ("code", &["code", "expires", "expires_in"], &[]),
         ("paired", &["peer_device", "peer_account"], &[]),
@@ -450,6 +458,10 @@ mod schema {
                 state: "joined",
                 nodes: 3,
                 detail: String::new(),
+            },
+            Event::DhtProxy {
+                url: s("http://192.0.2.1:8080"),
+                detail: s("why"),
             },
             Event::Online {
                 device_id: s("d"),
@@ -644,6 +656,8 @@ mod schema {
                     dropped_malformed: 0,
                     dropped_other: 0,
                     received: 0,
+                    proxy: Some(s("http://192.0.2.1:8080")),
+                    proxy_error: None,
                 },
             },
         ]

@@ -15,6 +15,7 @@ const SETTINGS_VARS: &[&str] = &[
     "FERRY_CONFIG",
     "FERRY_BOOTSTRAP",
     "FERRY_NO_DISCOVERY",
+    "FERRY_DHT_PROXY",
     "FERRY_TURN",
     "FERRY_TURN_USER",
     "FERRY_TURN_PASSWORD",
@@ -206,6 +207,7 @@ fn without_a_file_every_setting_is_the_default() {
     for key in [
         "bootstrap",
         "discovery",
+        "dht.proxy",
         "turn.enabled",
         "turn.server",
         "turn.user",

@@ -59,6 +59,12 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub bootstrap: Vec<String>,
+    /// Reach the DHT through OpenDHT's REST proxy (Jami's "DHT proxy"), for networks where
+    /// UDP does not pass: `http://HOST:PORT` (or https://) uses only the proxy; `auto` uses
+    /// UDP and switches to Jami's proxy (http://dhtproxy.jami.net:80) when no DHT node answered
+    /// within 5 s; `auto:URL` the same with another proxy; `off` (default): UDP only.
+    #[arg(long, global = true, env = "FERRY_DHT_PROXY", value_name = "URL")]
+    pub dht_proxy: Option<String>,
     /// Do not look for DHT nodes on the LAN (multicast peer discovery).
     #[arg(long, global = true, env = "FERRY_NO_DISCOVERY", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_discovery: bool,

@@ -288,6 +288,9 @@ impl Reporter for Console {
                 why => format!("could not withdraw this device's announcement ({why})"),
             }),
             Event::Dht { nodes, .. } => self.say(&format!("joined the DHT ({nodes} node(s))")),
+            Event::DhtProxy { url, detail } => {
+                self.say(&format!("{detail}: using the DHT proxy {url}"))
+            }
             Event::Phase { what, seconds } => self.say(&format!("[{seconds:6.2} s] {what}")),
             Event::Online { device_id, .. } => {
                 self.say(&format!("online as device {device_id}, waiting for files"))

@@ -20,7 +20,7 @@ pub async fn run(ctx: &Context, command: DhtCommand) -> Result<()> {
     );
     let mut config = ctx.dht.clone();
     config.client_only = !stays;
-    let dht = crate::net::dht::Dht::start(config).await?;
+    let dht = ctx.start_dht_with(config).await?;
     match command {
         DhtCommand::Ping { addr } => {
             let target = crate::net::dht::resolve(std::slice::from_ref(&addr))

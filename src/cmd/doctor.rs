@@ -70,15 +70,19 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     };
     let (nodes, gateway, turn_result) =
         tokio::join!(dht.wait_for_nodes(1, CHECK_WAIT), upnp_check, turn_check);
-    let nodes = nodes?;
+    // A proxy that does not answer is a finding here, not the end of the checks.
+    let (nodes, proxy_problem) = match nodes {
+        Ok(nodes) => (nodes, None),
+        Err(err) => (0, Some(err)),
+    };
     let status = dht.status().await?;
 
     // One line of advice per failed check.
     let mut problems = Vec::new();
     if nodes == 0 {
         problems.push(format!(
-            "DHT: {}",
-            crate::net::dht::no_node_answered(&config, CHECK_WAIT)
+            "DHT: {:#}",
+            proxy_problem.unwrap_or_else(|| crate::net::dht::no_node_answered(&config, CHECK_WAIT))
         ));
     }
     let dht_report = json!({
@@ -86,6 +90,7 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         "nodes": nodes,
         "bootstrap": config.bootstrap,
         "lan_discovery": config.discovery,
+        "proxy": status.proxy,
         "public_address": status.public_addr,
     });
     let upnp_report = match (&gateway, ctx.upnp) {

@@ -83,6 +83,9 @@ pub async fn run(
             port: cli.dht_port,
             bootstrap: settings.bootstrap.value.clone(),
             discovery: settings.discovery.value,
+            proxy: crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value).map_err(
+                |e| anyhow::anyhow!("{e} (dht.proxy from {})", settings.dht_proxy.source),
+            )?,
             ..DhtConfig::default()
         },
         candidate_ips: cli.candidate_ip.clone(),

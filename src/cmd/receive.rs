@@ -371,16 +371,7 @@ async fn withdraw(
 /// A client DHT node for a receive with a code, once it knows another node (the sender's
 /// own node on an offline LAN, found by multicast).
 async fn join_as_client(ctx: &Context) -> Result<crate::net::dht::Dht> {
-    let mut config = ctx.dht.clone();
-    config.client_only = true;
-    let dht = crate::net::dht::Dht::start(config).await?;
-    if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
-        return Err(crate::net::dht::no_node_answered(
-            &ctx.dht,
-            crate::net::dht::JOIN_WAIT,
-        ));
-    }
-    Ok(dht)
+    ctx.join_dht().await
 }
 
 /// Pair with the device that shows `code` (`proto::pairing`): who it is, verified.

@@ -12,10 +12,9 @@
 
 use super::Context;
 use crate::cli::SendArgs;
-use crate::connector::{self};
+use crate::connector;
 use crate::events::{Event, Reporter};
 use crate::identity::{Identity, Pin};
-use crate::net::dht::Dht;
 use crate::net::transfer::{Outgoing, Source};
 use crate::session::send::{deliver, recorder, report_refused};
 use crate::set;
@@ -142,16 +141,8 @@ async fn send_via_dht(
     outgoing: Arc<Outgoing>,
 ) -> Result<()> {
     let candidates = ctx.candidate_options();
-    let mut config = ctx.dht.clone();
-    config.client_only = true;
     crate::events::phase(ctx.console.as_ref(), "joining the DHT");
-    let dht = Dht::start(config).await?;
-    if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
-        return Err(crate::net::dht::no_node_answered(
-            &ctx.dht,
-            crate::net::dht::JOIN_WAIT,
-        ));
-    }
+    let dht = ctx.join_dht().await?;
     crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
     // Devices that withdrew are not asked; they stay in the combined view, as stopped.
     let devices = connector::resolve(&dht, to).await?;

@@ -6,6 +6,7 @@
 
 use crate::proto::dht::discovery::{self, Packet};
 use crate::proto::dht::engine::{Config, Engine, Event, OpId, Stats};
+use crate::proto::dht::proxy::{ProxyMode, ProxyUrl};
 use crate::proto::dht::{value::Value, InfoHash};
 use anyhow::{bail, Context, Result};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -41,6 +42,8 @@ pub struct DhtConfig {
     pub discovery: bool,
     /// A short-lived client: other nodes keep it out of their routing tables.
     pub client_only: bool,
+    /// Whether the DHT goes through OpenDHT's REST proxy (`net::dht_proxy`).
+    pub proxy: ProxyMode,
 }
 
 impl Default for DhtConfig {
@@ -53,11 +56,12 @@ impl Default for DhtConfig {
             network: 0,
             discovery: true,
             client_only: false,
+            proxy: ProxyMode::Off,
         }
     }
 }
 
-enum Command {
+pub(super) enum Command {
     Get(InfoHash, mpsc::UnboundedSender<Event>),
     Put(
         InfoHash,
@@ -90,6 +94,12 @@ pub struct Status {
     pub dropped_malformed: u64,
     pub dropped_other: u64,
     pub received: u64,
+    /// The DHT proxy in use, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Why the proxy does not answer, while it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy_error: Option<String>,
 }
 
 /// A handle to the running node.
@@ -212,15 +222,26 @@ pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
     } else {
         format!("bootstrap {}", config.bootstrap.join(", "))
     };
+    if let ProxyMode::Always(url) = &config.proxy {
+        return anyhow::anyhow!(
+            "the DHT proxy {url} did not answer within {}s: check that it runs and its URL \
+             (--dht-proxy), or use UDP (--dht-proxy off)",
+            waited.as_secs()
+        );
+    }
+    let proxy = match &config.proxy {
+        ProxyMode::Auto(url) => format!("; then the DHT proxy {url}"),
+        _ => String::new(),
+    };
     let lan = if config.discovery {
         "LAN discovery on"
     } else {
         "LAN discovery off"
     };
     anyhow::anyhow!(
-        "no DHT node answered within {}s (tried {bootstrap}; {lan}): check the network, name a \
-         reachable node with --bootstrap HOST:PORT, or use direct mode (receive --listen, send \
-         --peer-addr)",
+        "no DHT node answered within {}s (tried {bootstrap}; {lan}{proxy}): check the network, \
+         name a reachable node with --bootstrap HOST:PORT, use a DHT proxy where UDP is blocked \
+         (--dht-proxy auto or URL), or use direct mode (receive --listen, send --peer-addr)",
         waited.as_secs()
     )
 }
@@ -229,8 +250,21 @@ pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
 const BOOTSTRAP_RETRY: Duration = Duration::from_secs(30);
 
 impl Dht {
-    /// Bind the sockets, start the node and begin bootstrapping.
+    /// Bind the sockets, start the node and begin bootstrapping; or, with a proxy always in
+    /// use, start the proxy client instead.
     pub async fn start(config: DhtConfig) -> Result<Dht> {
+        match &config.proxy {
+            ProxyMode::Off => {}
+            ProxyMode::Always(url) => return Ok(Dht::through_proxy(url.clone())),
+            ProxyMode::Auto(url) => {
+                let udp = Box::pin(Dht::start(DhtConfig {
+                    proxy: ProxyMode::Off,
+                    ..config.clone()
+                }))
+                .await?;
+                return Ok(Dht::with_fallback(udp, url.clone()));
+            }
+        }
         let mut rng_seed = [0u8; 8];
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rng_seed);
         let id = InfoHash::random(&mut rand::thread_rng());
@@ -318,6 +352,44 @@ impl Dht {
             });
         }
         Ok(dht)
+    }
+
+    /// A node that reaches the DHT only through the proxy at `url` (no socket of its own).
+    pub fn through_proxy(url: ProxyUrl) -> Dht {
+        let id = InfoHash::random(&mut rand::thread_rng());
+        let (commands, rx) = mpsc::unbounded_channel();
+        super::dht_proxy::spawn(url, id, rx);
+        Dht {
+            commands,
+            id,
+            addr4: None,
+            addr6: None,
+            has_bootstrap: true,
+        }
+    }
+
+    /// `udp`, and the proxy at `url` in its place once no UDP node answered within
+    /// [`AUTO_SWITCH_AFTER`] (see [`Fallback`]).
+    fn with_fallback(udp: Dht, url: ProxyUrl) -> Dht {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let handle = Dht {
+            commands,
+            id: udp.id,
+            addr4: udp.addr4,
+            addr6: udp.addr6,
+            has_bootstrap: udp.has_bootstrap,
+        };
+        tokio::spawn(
+            Fallback {
+                udp: udp.commands.clone(),
+                proxy: None,
+                url,
+                ops: HashMap::new(),
+                next_op: 1,
+            }
+            .run(udp, rx),
+        );
+        handle
     }
 
     fn send(&self, command: Command) -> Result<()> {
@@ -409,16 +481,186 @@ impl Dht {
         rx.await.context("the DHT node stopped")
     }
 
-    /// Wait until the node knows at least `n` other nodes, or `limit` passes.
+    /// Wait until the node knows at least `n` other nodes, or `limit` passes. Through a proxy
+    /// that does not answer, the error says so at once: waiting longer would not help.
     pub async fn wait_for_nodes(&self, n: usize, limit: Duration) -> Result<usize> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             let s = self.status().await?;
             let known = s.nodes_ipv4 + s.nodes_ipv6;
+            if let (0, Some(err)) = (known, &s.proxy_error) {
+                bail!(
+                    "{err}: check that the proxy runs and its URL (--dht-proxy, \
+                     FERRY_DHT_PROXY or [dht] proxy in the configuration file), or use UDP \
+                     (--dht-proxy off)"
+                );
+            }
             if known >= n || tokio::time::Instant::now() >= deadline {
                 return Ok(known);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// With `--dht-proxy auto`: how long UDP alone is given to reach a node before the proxy is
+/// used (half the join wait, so that a command waiting [`JOIN_WAIT`] still sees the proxy).
+pub const AUTO_SWITCH_AFTER: Duration = Duration::from_secs(5);
+
+/// Where an operation runs, and what it takes to start it again elsewhere.
+struct Routed {
+    on_proxy: bool,
+    op: OpId,
+    /// A listen or a permanent put, started again on the proxy at the switch.
+    again: Option<Again>,
+}
+
+enum Again {
+    Listen(InfoHash, mpsc::UnboundedSender<Event>),
+    Put(InfoHash, Box<Value>, mpsc::UnboundedSender<Event>),
+}
+
+/// `--dht-proxy auto`: commands go to the UDP node; when it knows no node after
+/// [`AUTO_SWITCH_AFTER`], the proxy client starts, and from then on every command goes to it.
+/// Listens and permanent puts running then are started again on the proxy, under the same
+/// operation ids, so their owners see nothing but new events. The UDP node keeps running for
+/// the LAN. [`Status::proxy`] says when the proxy is in use.
+struct Fallback {
+    udp: mpsc::UnboundedSender<Command>,
+    proxy: Option<mpsc::UnboundedSender<Command>>,
+    url: ProxyUrl,
+    /// This handle's operation ids, to the node's.
+    ops: HashMap<OpId, Routed>,
+    next_op: OpId,
+}
+
+impl Fallback {
+    async fn run(mut self, udp: Dht, mut commands: mpsc::UnboundedReceiver<Command>) {
+        let switch = tokio::time::sleep(AUTO_SWITCH_AFTER);
+        tokio::pin!(switch);
+        let mut waiting = true;
+        loop {
+            tokio::select! {
+                command = commands.recv() => {
+                    let Some(command) = command else { return };
+                    self.command(command).await;
+                }
+                _ = &mut switch, if waiting => {
+                    waiting = false;
+                    let nodes = udp.wait_for_nodes(1, Duration::ZERO).await.unwrap_or(0);
+                    if nodes == 0 {
+                        self.switch(udp.id).await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn switch(&mut self, id: InfoHash) {
+        tracing::info!(
+            "no DHT node answered over UDP within {}s: using the DHT proxy {}",
+            AUTO_SWITCH_AFTER.as_secs(),
+            self.url
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        super::dht_proxy::spawn(self.url.clone(), id, rx);
+        let mut moved = Vec::new();
+        for (op, routed) in &mut self.ops {
+            if let Some(again) = routed.again.take() {
+                let _ = self.udp.send(Command::Cancel(routed.op));
+                moved.push((*op, again));
+            }
+        }
+        self.proxy = Some(tx);
+        for (op, again) in moved {
+            let (op_tx, op_rx) = oneshot::channel();
+            let command = match &again {
+                Again::Listen(key, events) => Command::Listen(*key, events.clone(), op_tx),
+                Again::Put(key, value, events) => {
+                    Command::Put(*key, value.clone(), true, events.clone(), op_tx)
+                }
+            };
+            if let Some(proxy_op) = self.forward(command, op_rx).await {
+                self.ops.insert(
+                    op,
+                    Routed {
+                        on_proxy: true,
+                        op: proxy_op,
+                        again: None,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Send `command` to the node in use; for a put or listen, its id there.
+    async fn forward(&self, command: Command, op: oneshot::Receiver<OpId>) -> Option<OpId> {
+        let target = self.proxy.as_ref().unwrap_or(&self.udp);
+        target.send(command).ok()?;
+        op.await.ok()
+    }
+
+    async fn command(&mut self, command: Command) {
+        let on_proxy = self.proxy.is_some();
+        match command {
+            Command::Put(key, value, permanent, events, reply) => {
+                let again = (permanent && !on_proxy)
+                    .then(|| Again::Put(key, value.clone(), events.clone()));
+                let (op_tx, op_rx) = oneshot::channel();
+                let command = Command::Put(key, value, permanent, events, op_tx);
+                if let Some(op) = self.forward(command, op_rx).await {
+                    self.next_op += 1;
+                    self.ops.insert(
+                        self.next_op,
+                        Routed {
+                            on_proxy,
+                            op,
+                            again,
+                        },
+                    );
+                    let _ = reply.send(self.next_op);
+                }
+            }
+            Command::Listen(key, events, reply) => {
+                let again = (!on_proxy).then(|| Again::Listen(key, events.clone()));
+                let (op_tx, op_rx) = oneshot::channel();
+                if let Some(op) = self
+                    .forward(Command::Listen(key, events, op_tx), op_rx)
+                    .await
+                {
+                    self.next_op += 1;
+                    self.ops.insert(
+                        self.next_op,
+                        Routed {
+                            on_proxy,
+                            op,
+                            again,
+                        },
+                    );
+                    let _ = reply.send(self.next_op);
+                }
+            }
+            Command::Cancel(op) => {
+                if let Some(routed) = self.ops.remove(&op) {
+                    let target = match (&self.proxy, routed.on_proxy) {
+                        (Some(proxy), true) => proxy,
+                        _ => &self.udp,
+                    };
+                    let _ = target.send(Command::Cancel(routed.op));
+                }
+            }
+            // The UDP node serves the LAN whatever else is in use.
+            Command::Bootstrap(addrs) => {
+                let _ = self.udp.send(Command::Bootstrap(addrs));
+            }
+            // Only a UDP node can ping.
+            Command::Ping(addr, events) => {
+                let _ = self.udp.send(Command::Ping(addr, events));
+            }
+            command @ (Command::Get(..) | Command::Status(_)) => {
+                let target = self.proxy.as_ref().unwrap_or(&self.udp);
+                let _ = target.send(command);
+            }
         }
     }
 }
@@ -632,6 +874,8 @@ impl Driver {
                         + s.unexpected_replies
                         + s.parts_dropped,
                     received: s.received,
+                    proxy: None,
+                    proxy_error: None,
                 });
             }
         }

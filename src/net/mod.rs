@@ -4,6 +4,7 @@
 pub mod conn;
 pub mod control;
 pub mod dht;
+pub mod dht_proxy;
 pub mod dns;
 pub mod ice;
 pub mod pairing;

@@ -61,6 +61,68 @@ impl Context {
 
     /// Start this device's DHT node with the global options.
     pub async fn start_dht(&self) -> Result<Dht> {
-        Dht::start(self.dht.clone()).await
+        self.start_dht_with(self.dht.clone()).await
+    }
+
+    /// Start a DHT node as `config` says: on UDP, through the proxy (which must answer: a
+    /// proxy that is down is an error now, not a silent wait), or on UDP with the proxy as
+    /// the fallback. The one place every command starts its node.
+    pub async fn start_dht_with(&self, config: DhtConfig) -> Result<Dht> {
+        use crate::proto::dht::proxy::ProxyMode;
+        let dht = Dht::start(config.clone()).await?;
+        match &config.proxy {
+            ProxyMode::Off => {}
+            ProxyMode::Always(_) => {
+                if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+                    return Err(crate::net::dht::no_node_answered(
+                        &config,
+                        crate::net::dht::JOIN_WAIT,
+                    ));
+                }
+            }
+            ProxyMode::Auto(_) => {
+                tokio::spawn(report_fallback(dht.clone(), self.console.clone()));
+            }
+        }
+        Ok(dht)
+    }
+
+    /// A short-lived client node that knows another node, or the error saying what was tried.
+    pub async fn join_dht(&self) -> Result<Dht> {
+        let mut config = self.dht.clone();
+        config.client_only = true;
+        let dht = self.start_dht_with(config).await?;
+        if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
+            return Err(crate::net::dht::no_node_answered(
+                &self.dht,
+                crate::net::dht::JOIN_WAIT,
+            ));
+        }
+        Ok(dht)
+    }
+}
+
+/// With `--dht-proxy auto`: say when the node switches to the proxy (it does so only at
+/// [`crate::net::dht::AUTO_SWITCH_AFTER`], so this looks until shortly after).
+async fn report_fallback(dht: Dht, console: Arc<Console>) {
+    use crate::events::Reporter as _;
+    let until = tokio::time::Instant::now()
+        + crate::net::dht::AUTO_SWITCH_AFTER
+        + std::time::Duration::from_secs(2);
+    while tokio::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let Ok(status) = dht.status().await else {
+            return;
+        };
+        if let Some(url) = status.proxy {
+            console.report(crate::events::Event::DhtProxy {
+                url,
+                detail: format!(
+                    "no DHT node answered over UDP within {}s",
+                    crate::net::dht::AUTO_SWITCH_AFTER.as_secs()
+                ),
+            });
+            return;
+        }
     }
 }

@@ -14,10 +14,11 @@ use crate::cli::ReceiveArgs;
 use crate::connector::{self, DirectListener};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
-use crate::identity::{Identity, Pin};
+use crate::identity::Pin;
 use crate::net::control::{self, Pending};
 use crate::net::transfer::Received;
 use crate::outcome::Stop;
+use crate::session::online::*;
 use crate::session::rerequest::{Handovers, Online};
 use crate::session::serve::*;
 use anyhow::{Context as _, Result};
@@ -340,115 +341,4 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
     };
     let _ = tokio::join!(finish_running, withdrawing);
     outcome
-}
-
-/// How long a stopping `receive` waits for the DHT to take its withdrawal.
-const WITHDRAW_WAIT: Duration = Duration::from_secs(2);
-
-/// Withdraw this device's announcement (bounded: a stopping receiver does not hang on an
-/// unreachable DHT; the announcement then expires on its own).
-async fn withdraw(
-    dht: &crate::net::dht::Dht,
-    identity: &Identity,
-    console: &crate::cli::output::Console,
-) {
-    let detail = match tokio::time::timeout(WITHDRAW_WAIT, connector::withdraw(dht, identity)).await
-    {
-        Ok(Ok(())) => String::new(),
-        Ok(Err(err)) => format!("{err:#}; it expires on its own within minutes"),
-        Err(_) => format!(
-            "the DHT did not take it within {}s; it expires on its own within minutes",
-            WITHDRAW_WAIT.as_secs()
-        ),
-    };
-    console.report(Event::Dht {
-        state: "withdrawn",
-        nodes: 0,
-        detail,
-    });
-}
-
-/// A client DHT node for a receive with a code, once it knows another node (the sender's
-/// own node on an offline LAN, found by multicast).
-async fn join_as_client(ctx: &Context) -> Result<crate::net::dht::Dht> {
-    ctx.join_dht().await
-}
-
-/// Pair with the device that shows `code` (`proto::pairing`): who it is, verified.
-async fn pair(
-    ctx: &Context,
-    dht: &crate::net::dht::Dht,
-    identity: &Arc<Identity>,
-    code: crate::proto::pairing::Code,
-) -> Result<crate::identity::PeerIdentity> {
-    use crate::net::pairing::{feed, now_us, own, Rendezvous};
-    let mut rendezvous = Rendezvous::new(dht.clone(), code.rendezvous_key());
-    let mut machine =
-        crate::proto::pairing::Receiver::new(code, own(identity), rand::random(), now_us());
-    // Listening first, so that nothing put after the snapshot is missed.
-    let mut listening = rendezvous.listen().await?;
-    feed(&mut machine, &rendezvous.get().await?);
-    machine.handle_snapshot(now_us());
-    let mut interrupt = ctx.interrupt.clone();
-    let peer = rendezvous
-        .drive(&mut machine, &mut listening, &mut interrupt)
-        .await?;
-    ctx.console.report(Event::Paired {
-        peer_device: peer.peer.device.to_string(),
-        peer_account: peer.peer.account.to_string(),
-    });
-    Ok(peer.peer)
-}
-
-/// How long `receive` waits for a first DHT node before saying it has none.
-const DHT_ALONE_AFTER: Duration = Duration::from_secs(5);
-
-/// Say when no DHT node answered within [`DHT_ALONE_AFTER`] (and what still works), then when
-/// one does.
-async fn report_dht_state(
-    dht: crate::net::dht::Dht,
-    config: crate::net::dht::DhtConfig,
-    console: Arc<crate::cli::output::Console>,
-) {
-    let mut nodes = dht.wait_for_nodes(1, DHT_ALONE_AFTER).await.unwrap_or(0);
-    if nodes == 0 {
-        console.report(Event::Dht {
-            state: "alone",
-            nodes,
-            detail: format!(
-                "{:#}",
-                crate::net::dht::no_node_answered(&config, DHT_ALONE_AFTER)
-            ),
-        });
-        while nodes == 0 {
-            nodes = match dht.wait_for_nodes(1, Duration::from_secs(30)).await {
-                Ok(n) => n,
-                Err(_) => return,
-            };
-        }
-    }
-    console.report(Event::Dht {
-        state: "joined",
-        nodes,
-        detail: String::new(),
-    });
-}
-
-/// Fail at start, not when the first file arrives, when `dir` cannot take files.
-fn check_writable(dir: &std::path::Path) -> Result<()> {
-    let probe = dir.join(format!(".ferry-write-test-{}", std::process::id()));
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-    {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(err) => Err(anyhow::anyhow!(
-            "cannot write files into {}: {err}; choose another --dir",
-            dir.display()
-        )),
-    }
 }

@@ -14,9 +14,10 @@ use super::Context;
 use crate::cli::SendArgs;
 use crate::connector;
 use crate::events::{Event, Reporter};
-use crate::identity::{Identity, Pin};
+use crate::identity::Pin;
 use crate::net::transfer::{Outgoing, Source};
-use crate::session::send::{deliver, recorder, report_refused};
+use crate::proto::pairing::Code;
+use crate::session::send::{deliver, to_contact, with_code};
 use crate::set;
 use anyhow::{bail, Context as _, Result};
 use std::path::PathBuf;
@@ -108,10 +109,19 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         digest: None,
     });
     let sent = match (&args.to, args.peer_addr) {
-        (None, _) => send_with_code(ctx, identity, &args, outgoing.clone()).await,
+        (None, _) => {
+            let code = args
+                .code
+                .as_deref()
+                .map(Code::parse)
+                .transpose()
+                .context("--code")?;
+            let timeout = Duration::from_secs(args.code_timeout);
+            with_code(ctx, identity, code, timeout, outgoing.clone()).await
+        }
         (Some(to), None) => {
             let to = crate::contacts::resolve(&ctx.home, to)?;
-            send_via_dht(ctx, identity, to, outgoing.clone()).await
+            to_contact(ctx, identity, to, outgoing.clone()).await
         }
         (Some(to), Some(addr)) => {
             let to = crate::contacts::resolve(&ctx.home, to)?;
@@ -132,135 +142,6 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         ctx.console.say(&set_summary(entries, skipped));
     }
     sent
-}
-
-async fn send_via_dht(
-    ctx: &Context,
-    identity: Arc<Identity>,
-    to: crate::identity::Id,
-    outgoing: Arc<Outgoing>,
-) -> Result<()> {
-    let candidates = ctx.candidate_options();
-    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
-    let dht = ctx.join_dht().await?;
-    crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
-    // Devices that withdrew are not asked; they stay in the combined view, as stopped.
-    let devices = connector::resolve(&dht, to).await?;
-    connector::some_still_receive(&devices)?;
-    if devices.is_empty() {
-        bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
-    }
-    crate::session::send::to_devices(ctx, dht, identity, to, devices, outgoing, candidates).await
-}
-
-/// How long a sender showing a code waits for a first DHT node: past it the code is shown
-/// anyway (alone, the node keeps its own values, so a receiver on the LAN still finds it).
-const CODE_NODE_WAIT: Duration = Duration::from_secs(2);
-
-/// `send` without `--to`: show a one-time code, pair with the device that types it
-/// (`proto::pairing`), then the ordinary connector and transfer, pinned to that device.
-async fn send_with_code(
-    ctx: &Context,
-    identity: Arc<Identity>,
-    args: &SendArgs,
-    outgoing: Arc<Outgoing>,
-) -> Result<()> {
-    use crate::net::pairing::{now_us, own, Rendezvous};
-    use crate::proto::pairing::{Code, Sender};
-    let given = args
-        .code
-        .as_deref()
-        .map(Code::parse)
-        .transpose()
-        .context("--code")?;
-    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
-    // A full node: it stays up as long as the code is valid, and alone on a LAN it is where
-    // the receiver finds the code.
-    let dht = ctx.start_dht().await?;
-    if dht.has_bootstrap && dht.wait_for_nodes(1, CODE_NODE_WAIT).await? == 0 {
-        crate::events::phase(
-            ctx.console.as_ref(),
-            "no DHT node answered yet: the code works for devices on this LAN (and on the \
-             DHT as soon as a node answers)",
-        );
-    }
-    // A chosen code must not be one another pairing uses right now. A random one is not
-    // looked up first: two of 2 million rendezvous meeting by chance is rarer than a lookup
-    // is slow on the public DHT, and a receiver takes the newest open start anyway.
-    let code = match given {
-        Some(code) => {
-            let values = Rendezvous::new(dht.clone(), code.rendezvous_key())
-                .get()
-                .await
-                .unwrap_or_default();
-            if rendezvous_in_use(&values) {
-                bail!(
-                    "code {}-... is in use by another pairing right now: choose another \
-                     --code, or leave --code out for a random one",
-                    code.public_part()
-                );
-            }
-            code
-        }
-        None => Code::generate(&mut rand::thread_rng()),
-    };
-    let timeout = Duration::from_secs(args.code_timeout);
-    let mut machine = Sender::new(code, own(&identity), timeout, rand::random(), now_us());
-    let mut rendezvous = Rendezvous::new(dht.clone(), code.rendezvous_key());
-    let mut listening = rendezvous.listen().await?;
-    // The start is stored before the code is shown.
-    rendezvous.flush(&mut machine).await?;
-    ctx.console.report(Event::Code {
-        code: code.to_string(),
-        expires: machine.expires_us() / 1_000_000,
-        expires_in: timeout.as_secs(),
-    });
-    let mut interrupt = ctx.interrupt.clone();
-    let peer = rendezvous
-        .drive(&mut machine, &mut listening, &mut interrupt)
-        .await?;
-    drop(listening);
-    ctx.console.report(Event::Paired {
-        peer_device: peer.peer.device.to_string(),
-        peer_account: peer.peer.account.to_string(),
-    });
-    let (stream, tls_peer) = connector::connect_via_dht(
-        &dht,
-        &identity,
-        &peer,
-        &ctx.candidate_options(),
-        ctx.console.as_ref(),
-    )
-    .await
-    .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
-    deliver(
-        &ctx.console,
-        ctx.interrupt.clone(),
-        &recorder(ctx, &identity),
-        stream,
-        tls_peer,
-        &outgoing,
-    )
-    .await
-}
-
-/// Whether the values at a rendezvous hold a pairing still open (a start not yet closed,
-/// aborted or expired).
-fn rendezvous_in_use(values: &[crate::proto::dht::value::Value]) -> bool {
-    use crate::proto::pairing::{Wire, CODE_USER_TYPE};
-    let wires: Vec<Wire> = values
-        .iter()
-        .filter(|v| v.user_type == CODE_USER_TYPE)
-        .filter_map(|v| Wire::decode(&v.data))
-        .collect();
-    let now = crate::net::pairing::now_us() / 1_000_000;
-    wires.iter().any(|start| {
-        start.kind == "start"
-            && start.expires > now
-            && !wires.iter().any(|w| {
-                w.session == start.session && matches!(w.kind.as_str(), "closed" | "abort")
-            })
-    })
 }
 
 #[cfg(test)]

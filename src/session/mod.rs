@@ -1,10 +1,11 @@
 //! The session layer between the commands and the protocol drivers: what a running device does
 //! for whichever command runs it. [`Context`] holds who and where this device is (home,
 //! console, Ctrl-C, the merged settings); [`serve`] answers offers and records what it keeps;
-//! [`send`] runs one recorded transfer and sends to every device of a contact with the combined view; [`rerequest`] asks for
+//! [`send`] runs one recorded transfer and sends to every device of a contact with the combined view; [`online`] joins, pairs, reports and withdraws a receiving device on the DHT; [`rerequest`] asks for
 //! files again, serves others' re-requests and the ones handed over by `ferry rerequest`.
 //! `src/cmd/` keeps argument handling and printing.
 
+pub mod online;
 pub mod rerequest;
 pub mod send;
 pub mod serve;

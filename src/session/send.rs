@@ -12,6 +12,7 @@ use crate::net::dht::Dht;
 use crate::net::ice::CandidateOptions;
 use crate::net::transfer::{self, Outgoing, Source};
 use crate::outcome::Stop;
+use crate::proto::pairing::Code;
 use crate::proto::signal::DeviceInfo;
 use crate::session::Context;
 use anyhow::{anyhow, bail, Result};
@@ -233,4 +234,128 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
     } else {
         bail!("no device received the file ({errors} error(s), {refused} refusal(s))")
     }
+}
+
+/// Send to every announced device of `to` (a device or an account id), found on the DHT.
+pub async fn to_contact(
+    ctx: &Context,
+    identity: Arc<Identity>,
+    to: crate::identity::Id,
+    outgoing: Arc<Outgoing>,
+) -> Result<()> {
+    let candidates = ctx.candidate_options();
+    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
+    let dht = ctx.join_dht().await?;
+    crate::events::phase(ctx.console.as_ref(), format!("looking up {to}"));
+    // Devices that withdrew are not asked; they stay in the combined view, as stopped.
+    let devices = connector::resolve(&dht, to).await?;
+    connector::some_still_receive(&devices)?;
+    if devices.is_empty() {
+        bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
+    }
+    to_devices(ctx, dht, identity, to, devices, outgoing, candidates).await
+}
+
+/// How long a sender showing a code waits for a first DHT node: past it the code is shown
+/// anyway (alone, the node keeps its own values, so a receiver on the LAN still finds it).
+pub(crate) const CODE_NODE_WAIT: Duration = Duration::from_secs(2);
+
+/// `send` without `--to`: show a one-time code, pair with the device that types it
+/// (`proto::pairing`), then the ordinary connector and transfer, pinned to that device.
+pub async fn with_code(
+    ctx: &Context,
+    identity: Arc<Identity>,
+    given: Option<Code>,
+    timeout: Duration,
+    outgoing: Arc<Outgoing>,
+) -> Result<()> {
+    use crate::net::pairing::{now_us, own, Rendezvous};
+    use crate::proto::pairing::Sender;
+    crate::events::phase(ctx.console.as_ref(), "joining the DHT");
+    // A full node: it stays up as long as the code is valid, and alone on a LAN it is where
+    // the receiver finds the code.
+    let dht = ctx.start_dht().await?;
+    if dht.has_bootstrap && dht.wait_for_nodes(1, CODE_NODE_WAIT).await? == 0 {
+        crate::events::phase(
+            ctx.console.as_ref(),
+            "no DHT node answered yet: the code works for devices on this LAN (and on the \
+             DHT as soon as a node answers)",
+        );
+    }
+    // A chosen code must not be one another pairing uses right now. A random one is not
+    // looked up first: two of 2 million rendezvous meeting by chance is rarer than a lookup
+    // is slow on the public DHT, and a receiver takes the newest open start anyway.
+    let code = match given {
+        Some(code) => {
+            let values = Rendezvous::new(dht.clone(), code.rendezvous_key())
+                .get()
+                .await
+                .unwrap_or_default();
+            if rendezvous_in_use(&values) {
+                bail!(
+                    "code {}-... is in use by another pairing right now: choose another \
+                     --code, or leave --code out for a random one",
+                    code.public_part()
+                );
+            }
+            code
+        }
+        None => Code::generate(&mut rand::thread_rng()),
+    };
+    let mut machine = Sender::new(code, own(&identity), timeout, rand::random(), now_us());
+    let mut rendezvous = Rendezvous::new(dht.clone(), code.rendezvous_key());
+    let mut listening = rendezvous.listen().await?;
+    // The start is stored before the code is shown.
+    rendezvous.flush(&mut machine).await?;
+    ctx.console.report(Event::Code {
+        code: code.to_string(),
+        expires: machine.expires_us() / 1_000_000,
+        expires_in: timeout.as_secs(),
+    });
+    let mut interrupt = ctx.interrupt.clone();
+    let peer = rendezvous
+        .drive(&mut machine, &mut listening, &mut interrupt)
+        .await?;
+    drop(listening);
+    ctx.console.report(Event::Paired {
+        peer_device: peer.peer.device.to_string(),
+        peer_account: peer.peer.account.to_string(),
+    });
+    let (stream, tls_peer) = connector::connect_via_dht(
+        &dht,
+        &identity,
+        &peer,
+        &ctx.candidate_options(),
+        ctx.console.as_ref(),
+    )
+    .await
+    .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
+    deliver(
+        &ctx.console,
+        ctx.interrupt.clone(),
+        &recorder(ctx, &identity),
+        stream,
+        tls_peer,
+        &outgoing,
+    )
+    .await
+}
+
+/// Whether the values at a rendezvous hold a pairing still open (a start not yet closed,
+/// aborted or expired).
+pub(crate) fn rendezvous_in_use(values: &[crate::proto::dht::value::Value]) -> bool {
+    use crate::proto::pairing::{Wire, CODE_USER_TYPE};
+    let wires: Vec<Wire> = values
+        .iter()
+        .filter(|v| v.user_type == CODE_USER_TYPE)
+        .filter_map(|v| Wire::decode(&v.data))
+        .collect();
+    let now = crate::net::pairing::now_us() / 1_000_000;
+    wires.iter().any(|start| {
+        start.kind == "start"
+            && start.expires > now
+            && !wires.iter().any(|w| {
+                w.session == start.session && matches!(w.kind.as_str(), "closed" | "abort")
+            })
+    })
 }

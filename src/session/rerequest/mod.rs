@@ -5,9 +5,11 @@
 //! hands to a running `receive` through the control socket ([`handover`]).
 
 mod handover;
+mod requester;
 mod resend;
 
 pub use handover::{Handovers, Online};
+pub(crate) use requester::{ask_here, hand_over};
 pub use resend::{answer_rerequests, Resender};
 
 use crate::cli::output::Console;

@@ -49,10 +49,8 @@ fn relay_copy_role() {
             let config =
                 relay_copy::turn_config(server, Coturn::USER, Coturn::PASSWORD, Coturn::REALM);
             let peer = var("RELAY_SPEED_PEER").parse().unwrap();
-            relay_copy::relayed_sink(config, peer, bytes, |relayed| {
-                println!("RELAYED {relayed}")
-            })
-            .unwrap();
+            relay_copy::relayed_sink(config, peer, bytes, |relayed| println!("RELAYED {relayed}"))
+                .unwrap();
         }
         "sink" => {
             let listener = std::net::TcpListener::bind(var("RELAY_SPEED_LISTEN")).unwrap();
@@ -71,10 +69,15 @@ fn relay_copy_role() {
 fn role(lab: &NatLab, host: &str, role: &str, env: &[(&str, String)]) -> (Child, Lines) {
     let exe = std::env::current_exe().unwrap();
     let mut cmd = lab.command(host, exe.to_str().unwrap());
-    cmd.args(["--exact", "relay_copy_role", "--nocapture", "--test-threads=1"])
-        .env("RELAY_SPEED_ROLE", role)
-        .env("RELAY_SPEED_BYTES", (MIB << 20).to_string())
-        .stdout(Stdio::piped());
+    cmd.args([
+        "--exact",
+        "relay_copy_role",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("RELAY_SPEED_ROLE", role)
+    .env("RELAY_SPEED_BYTES", (MIB << 20).to_string())
+    .stdout(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -134,7 +134,10 @@ impl NatLab {
     /// `{prefix}{r}p` in the router (its uplink, as the veth is otherwise) and `{prefix}{r}x` in
     /// pub, with a host route back.
     fn wan_link(&mut self, r: &str, i: usize, wan: Wan) {
-        let (rp, rx) = (format!("{}{r}p", self.prefix), format!("{}{r}x", self.prefix));
+        let (rp, rx) = (
+            format!("{}{r}p", self.prefix),
+            format!("{}{r}x", self.prefix),
+        );
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/wanlink.py");
         let mut child = Command::new("python3")
             .arg(script)
@@ -163,10 +166,7 @@ impl NatLab {
             r,
             &["ip", "addr", "add", &local, "peer", public, "dev", &rp],
         );
-        self.x(
-            r,
-            &["ip", "route", "add", "203.0.113.0/24", "dev", &rp],
-        );
+        self.x(r, &["ip", "route", "add", "203.0.113.0/24", "dev", &rp]);
         self.x(
             "pub",
             &[

@@ -1,14 +1,18 @@
 //! The connector, measured: time from `ferry send` start to the first body byte (the moment the
 //! receiver's `GO` arrives and the body starts) over 20 runs through a local `dhtnode`, beside
 //! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector,
-//! directly and through a coturn relay on loopback.
+//! directly and through a coturn relay on loopback, beside a plain TCP copy of the same size
+//! through the same coturn (ferry's TURN client allocates, a plain socket connects to the
+//! relayed address: `common::relay_copy`) and straight over loopback, with the ratio of ferry's
+//! relayed rate to the plain copy's through the relay.
 //!
-//! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
-//! as a smoke check (3 runs, 16 MiB).
+//! `cargo bench --bench connector` (20 runs and 1 GiB; `FERRY_BENCH_MIB` sets the size); under
+//! `cargo test --all-targets` it runs as a smoke check (3 runs, 16 MiB).
 
 #[path = "../common/mod.rs"]
 mod common;
 use common::real::*;
+use common::relay_copy;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -65,6 +69,10 @@ fn main() {
     }
     let full = std::env::args().any(|a| a == "--bench");
     let (runs, mib) = if full { (20, 1024) } else { (3, 16) };
+    let mib: usize = std::env::var("FERRY_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(mib);
     let node = DhtNode::start(None);
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -162,4 +170,41 @@ fn main() {
         "{mib} MiB through coturn (relay only): {rate:.1} MB/s after {:.1} ms of setup",
         setup * 1000.0
     );
+    let bytes = (mib as u64) << 20;
+    let plain = plain_copy_through(&turn, bytes);
+    let direct = plain_copy_direct(bytes);
+    println!("{mib} MiB plain TCP through the same coturn: {plain:.1} MB/s");
+    println!("{mib} MiB plain TCP over loopback, no relay: {direct:.1} MB/s");
+    println!(
+        "ratio ferry relayed / plain TCP through coturn: {:.2}",
+        rate / plain
+    );
+}
+
+/// MB/s of a plain TCP copy of `bytes` through `turn` (see `common::relay_copy`).
+fn plain_copy_through(turn: &Coturn, bytes: u64) -> f64 {
+    let server = format!("127.0.0.1:{}", turn.port).parse().unwrap();
+    let config = relay_copy::turn_config(server, Coturn::USER, Coturn::PASSWORD, Coturn::REALM);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sink = std::thread::spawn(move || {
+        relay_copy::relayed_sink(config, [127, 0, 0, 1].into(), bytes, |relayed| {
+            let _ = tx.send(relayed);
+        })
+    });
+    let relayed = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a relayed address from coturn");
+    let seconds = relay_copy::push(relayed, bytes).expect("the plain copy through coturn");
+    sink.join().unwrap().expect("the relayed sink");
+    bytes as f64 / seconds / 1e6
+}
+
+/// MB/s of a plain TCP copy of `bytes` over loopback.
+fn plain_copy_direct(bytes: u64) -> f64 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sink = std::thread::spawn(move || relay_copy::sink(listener, bytes));
+    let seconds = relay_copy::push(addr, bytes).expect("the plain copy");
+    sink.join().unwrap().expect("the sink");
+    bytes as f64 / seconds / 1e6
 }

@@ -6,6 +6,7 @@ pub mod natlab;
 pub mod netns;
 pub mod procs;
 pub mod real;
+pub mod relay_copy;
 
 use serde_json::Value;
 use std::ffi::OsStr;

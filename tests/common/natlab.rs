@@ -8,13 +8,30 @@
 //! ```
 //! Routers masquerade their home network and forward nothing inbound: home1 and home2 cannot
 //! open TCP to each other; both reach pub.
+//!
+//! [`NatLab::up_with_wan`] joins each router to pub through a WAN link instead of a veth: a
+//! userspace link (`tests/wanlink.py`, two TUN devices, since this kernel has no sch_netem)
+//! that delays every packet and drops a random fraction, so a home's traffic to pub (coturn,
+//! the DHT node) crosses a long, lossy path, and a relayed path crosses two.
 #![allow(dead_code)]
 
-use std::process::Command;
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct NatLab {
     prefix: String,
+    /// The WAN link processes (`up_with_wan`), killed on drop.
+    links: Vec<Child>,
+}
+
+/// One WAN link between a home router and the public segment, the same both ways.
+#[derive(Clone, Copy, Debug)]
+pub struct Wan {
+    /// One-way delay: the round trip between a home and pub is twice this.
+    pub delay_ms: u32,
+    /// Fraction of packets dropped at random, each direction.
+    pub loss: f64,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -26,6 +43,26 @@ fn run(program: &str, args: &[&str]) {
 
 impl NatLab {
     pub fn up() -> Option<NatLab> {
+        NatLab::build(None)
+    }
+
+    /// The lab with each router joined to pub through a WAN link (`tests/wanlink.py`); `None`
+    /// (skipped, reason printed; a failure under CI) without root, iproute2, iptables, python3
+    /// or /dev/net/tun.
+    pub fn up_with_wan(wan: Wan) -> Option<NatLab> {
+        let tun = std::path::Path::new("/dev/net/tun").exists()
+            && Command::new("python3").arg("-V").output().is_ok();
+        if !tun {
+            if std::env::var_os("CI").is_some() {
+                panic!("the WAN link needs python3 and /dev/net/tun under CI");
+            }
+            eprintln!("SKIPPED: the WAN link needs python3 and /dev/net/tun");
+            return None;
+        }
+        NatLab::build(Some(wan))
+    }
+
+    fn build(wan: Option<Wan>) -> Option<NatLab> {
         let root = Command::new("id").arg("-u").output().ok()?;
         let tools = Command::new("ip").arg("-V").output().is_ok()
             && Command::new("iptables").arg("-V").output().is_ok();
@@ -37,8 +74,9 @@ impl NatLab {
             return None;
         }
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let lab = NatLab {
+        let mut lab = NatLab {
             prefix: format!("nl{}x{n}", std::process::id() % 100_000),
+            links: Vec::new(),
         };
         for h in ["pub", "r1", "r2", "home1", "home2"] {
             run("ip", &["netns", "add", &lab.ns(h)]);
@@ -51,6 +89,10 @@ impl NatLab {
             &["ip", "addr", "add", "203.0.113.10/24", "dev", "br0"],
         );
         for (i, r) in ["r1", "r2"].iter().enumerate() {
+            if let Some(wan) = wan {
+                lab.wan_link(r, i + 1, wan);
+                continue;
+            }
             let (rp, rb) = (format!("{}{r}p", lab.prefix), format!("{}{r}b", lab.prefix));
             run(
                 "ip",
@@ -86,6 +128,58 @@ impl NatLab {
         lab.home("r1", "home1", "192.0.2");
         lab.home("r2", "home2", "198.51.100");
         Some(lab)
+    }
+
+    /// Router `r` (public address 203.0.113.`i`) joined to pub through a WAN link: TUN device
+    /// `{prefix}{r}p` in the router (its uplink, as the veth is otherwise) and `{prefix}{r}x` in
+    /// pub, with a host route back.
+    fn wan_link(&mut self, r: &str, i: usize, wan: Wan) {
+        let (rp, rx) = (
+            format!("{}{r}p", self.prefix),
+            format!("{}{r}x", self.prefix),
+        );
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/wanlink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .args([&self.ns(r), &rp, &self.ns("pub"), &rx])
+            .args(["--delay-ms", &wan.delay_ms.to_string()])
+            .args(["--loss", &wan.loss.to_string()])
+            .args(["--max-seconds", "900"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 tests/wanlink.py");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        let mut reader = std::io::BufReader::new(stdout);
+        // Bounded: the script prints "ready" or exits (EOF) within its setup.
+        let _ = reader.read_line(&mut line);
+        assert_eq!(line.trim(), "ready", "wanlink.py did not start");
+        // What it prints at exit goes to the test's output.
+        std::thread::spawn(move || {
+            for line in reader.lines().map_while(Result::ok) {
+                println!("WAN link {i}: {line}");
+            }
+        });
+        self.links.push(child);
+        let (local, public) = (format!("203.0.113.{i}/32"), "203.0.113.10");
+        self.x(
+            r,
+            &["ip", "addr", "add", &local, "peer", public, "dev", &rp],
+        );
+        self.x(r, &["ip", "route", "add", "203.0.113.0/24", "dev", &rp]);
+        self.x(
+            "pub",
+            &[
+                "ip",
+                "route",
+                "add",
+                &format!("203.0.113.{i}/32"),
+                "dev",
+                &rx,
+                "src",
+                public,
+            ],
+        );
     }
 
     fn home(&self, r: &str, h: &str, net: &str) {
@@ -181,6 +275,11 @@ impl NatLab {
 
 impl Drop for NatLab {
     fn drop(&mut self) {
+        for link in &mut self.links {
+            // SIGTERM: the link prints what it carried and dropped, then exits.
+            let _ = Command::new("kill").arg(link.id().to_string()).status();
+            let _ = link.wait();
+        }
         for h in ["home1", "home2", "r1", "r2", "pub"] {
             if let Ok(out) = Command::new("ip")
                 .args(["netns", "pids", &self.ns(h)])

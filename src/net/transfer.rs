@@ -2,7 +2,10 @@
 //! file on one side and the disk on the other.
 //!
 //! The sender reads the file in [`SEND_RECORD_BYTES`] records, hashing as it goes (one pass), and
-//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A set's entries
+//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A regular file
+//! (alone, or a set's file larger than one record) is read and hashed on a blocking thread
+//! ([`FileReader`]) a few records ahead of the task that frames, encrypts and writes them, so
+//! that hashing and encryption run on two cores where there are two. A set's entries
 //! go out back to back (the window of `proto::transfer`): the receiver's `OK`s are read even
 //! while a write blocks, kept (bounded) and matched between records, so the two sides never
 //! wait on each other. A stream

@@ -1117,7 +1117,10 @@ impl SenderState {
 /// Write [`Sender::header_bytes`] first; feed what the receiver sends to
 /// [`Sender::handle_read`]; after [`SenderEvent::Accepted`], write for each chunk the frame from
 /// [`Sender::data_frame`] followed by the chunk itself, then [`Sender::end_frame`]; wait for
-/// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time.
+/// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time. A driver that
+/// hashes the body on another thread takes the hash state with [`Sender::hash_elsewhere`]
+/// (then [`Sender::data_frame`] only counts) and gives it back with
+/// [`Sender::end_frame_hashed`]: the bytes on the wire are the same.
 ///
 /// A set: after `Accepted`, while [`Sender::window_open`], write [`Sender::begin_entry`] and the
 /// entry's body as above, without waiting; feed the receiver's lines whenever they come (each

@@ -14,6 +14,8 @@
 //!   peak RSS (`VmHWM`) with 1 and with 50 concurrent transfers of `FERRY_BENCH_CONCURRENT_MIB`
 //!   (default 16) each, with the cost of each transfer beyond the first.
 //!
+//! `FERRY_BENCH_BIN=/path/to/ferry` measures another build of ferry against the same pipe.
+//!
 //! The rows alternate (pipe, ferry, pipe, ferry, ...) so that a burst of load from elsewhere
 //! on a shared machine hits both alike. Run it holding `/work/cargo.lock` on a shared machine
 //! (`flock /work/cargo.lock cargo bench --bench throughput`) so that no build runs meanwhile.
@@ -59,7 +61,10 @@ fn main() {
         .expect("tempdir");
     let source = work.path().join("payload.bin");
     write_random(&source, size);
-    println!("file: {mib} MiB at {}; {runs} run(s) per row, median", source.display());
+    println!(
+        "file: {mib} MiB at {}; {runs} run(s) per row, median",
+        source.display()
+    );
 
     let (secs, digest) = plain_sha3(&source);
     let sha3_rate = mb_per_s(size, secs);
@@ -319,6 +324,12 @@ struct FerryRun {
     receiver_rss_kib: u64,
 }
 
+/// The `ferry` binary measured: this build's, or `FERRY_BENCH_BIN` (another build, to compare
+/// before and after in one run against the same pipe).
+fn ferry_bin() -> String {
+    std::env::var("FERRY_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ferry").into())
+}
+
 /// `/usr/bin/time -v [taskset -c CORE] ferry`, as `cores` asks for the side on `core`.
 fn timed_ferry(cores: Cores, core: usize) -> Command {
     let time = "/usr/bin/time";
@@ -331,7 +342,7 @@ fn timed_ferry(cores: Cores, core: usize) -> Command {
     if cores == Cores::Pinned {
         cmd.args(["taskset", "-c", &core.to_string()]);
     }
-    cmd.arg(env!("CARGO_BIN_EXE_ferry"));
+    cmd.arg(ferry_bin());
     cmd
 }
 
@@ -416,9 +427,9 @@ fn max_rss(time_output: &str) -> u64 {
 /// Peak RSS (`VmHWM`, KiB) of one `receive --listen` serving `n` senders of `source` at once
 /// (each its own name: a hard link), every transfer checked.
 fn concurrent_receptions(work: &Path, source: &Path, bob_device: &str, n: usize) -> u64 {
-    let bin = env!("CARGO_BIN_EXE_ferry");
+    let bin = ferry_bin();
     let inbox = work.join(format!("inbox-{n}"));
-    let mut receiver = Command::new(bin)
+    let mut receiver = Command::new(&bin)
         .args(["--json", "receive", "--listen", "127.0.0.1:0", "--yes"])
         .args(["--max-concurrent", "64", "--dir"])
         .arg(&inbox)
@@ -450,7 +461,7 @@ fn concurrent_receptions(work: &Path, source: &Path, bob_device: &str, n: usize)
             let name = work.join(format!("c{n}-{i:02}.bin"));
             let _ = std::fs::remove_file(&name);
             std::fs::hard_link(source, &name).expect("link");
-            Command::new(bin)
+            Command::new(&bin)
                 .args(["--no-progress", "send"])
                 .arg(&name)
                 .args(["--to", bob_device, "--peer-addr", &addr])
@@ -476,7 +487,8 @@ fn concurrent_receptions(work: &Path, source: &Path, bob_device: &str, n: usize)
             done += 1;
         }
     }
-    let status = std::fs::read_to_string(format!("/proc/{}/status", receiver.id())).expect("status");
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", receiver.id())).expect("status");
     let peak = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))

@@ -5,7 +5,8 @@
 //! 3 runs each, the medians and their ratio; then through a coturn relay on loopback.
 //!
 //! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
-//! as a smoke check (3 runs, 16 MiB, one run of each size).
+//! as a smoke check (3 runs, 16 MiB, one run of each size). `FERRY_BENCH_CONNECT_RUNS`,
+//! `FERRY_BENCH_MIB` and `FERRY_BENCH_RUNS` change the set-up runs, the size and its runs.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -65,7 +66,15 @@ fn main() {
         return;
     }
     let full = std::env::args().any(|a| a == "--bench");
-    let (runs, mib, big_runs) = if full { (20, 1024, 3) } else { (3, 16, 1) };
+    let env = |name: &str, default: u64| -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let runs = env("FERRY_BENCH_CONNECT_RUNS", if full { 20 } else { 3 }).max(1) as usize;
+    let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 });
+    let big_runs = env("FERRY_BENCH_RUNS", if full { 3 } else { 1 }).max(1) as usize;
     let node = DhtNode::start(None);
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());

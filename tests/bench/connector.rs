@@ -73,7 +73,7 @@ fn main() {
             .unwrap_or(default)
     };
     let runs = env("FERRY_BENCH_CONNECT_RUNS", if full { 20 } else { 3 }).max(1) as usize;
-    let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 });
+    let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 }) as usize;
     let big_runs = env("FERRY_BENCH_RUNS", if full { 3 } else { 1 }).max(1) as usize;
     let node = DhtNode::start(None);
     let work = tempfile::tempdir().unwrap();

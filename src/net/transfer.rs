@@ -2,7 +2,10 @@
 //! file on one side and the disk on the other.
 //!
 //! The sender reads the file in [`SEND_RECORD_BYTES`] records, hashing as it goes (one pass), and
-//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A set's entries
+//! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A regular file
+//! (alone, or a set's file larger than one record) is read and hashed on a blocking thread
+//! ([`FileReader`]) a few records ahead of the task that frames, encrypts and writes them, so
+//! that hashing and encryption run on two cores where there are two. A set's entries
 //! go out back to back (the window of `proto::transfer`): the receiver's `OK`s are read even
 //! while a write blocks, kept (bounded) and matched between records, so the two sides never
 //! wait on each other. A stream
@@ -62,7 +65,7 @@ const CANCEL_GRACE: Duration = Duration::from_secs(2);
 /// before answering: the receiver waits that long for the `O` record on top of the idle limit.
 const MIN_PREFIX_HASH_RATE: u64 = 20 << 20;
 /// Size of the receiver's read buffer.
-const READ_BUFFER_BYTES: usize = 256 * 1024;
+const READ_BUFFER_BYTES: usize = 64 * 1024;
 /// Most of the receiver's bytes the sender keeps unread: one line for each entry a full window
 /// holds and one more (`ERR`, `CANCEL`). An honest receiver never has more to say at once.
 const MAX_INBOX_BYTES: usize = (WINDOW_ENTRIES + 1) * (MAX_LINE_BYTES + 1);
@@ -284,11 +287,10 @@ where
 
     let (digest, size) = match &outgoing.source {
         Source::File(_) => {
-            let mut file = file.context("the file is not open")?;
-            let digest = link
-                .file_body(&mut tx, &mut file, Progress::whole(size), reporter)
+            let file = file.context("the file is not open")?.into_std().await;
+            link.threaded_body(&mut tx, file, Progress::whole(size), reporter)
                 .await?;
-            (digest, size.unwrap_or(0))
+            (link.verdict(&mut tx, reporter).await?, size.unwrap_or(0))
         }
         Source::Stdin => {
             let mut stdin = tokio::io::stdin();
@@ -404,11 +406,75 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         reporter: &dyn Reporter,
     ) -> Result<Digest> {
         self.body(tx, source, progress, reporter).await?;
+        self.verdict(tx, reporter).await
+    }
+
+    /// After a body's end record: send what is buffered and wait for the receiver's `OK`.
+    async fn verdict(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<Digest> {
         self.writer.flush().await?;
         match self.next_event(tx, VERDICT_TIMEOUT, "OK").await? {
             SenderEvent::Confirmed(digest) => Ok(digest),
             event => peer_stopped(event, &self.tid, reporter),
         }
+    }
+
+    /// Bytes of body per record: [`SEND_RECORD_BYTES`], smaller under `--limit-rate` (about
+    /// eight records a second) so that pacing stays smooth.
+    fn record_bytes(&self) -> usize {
+        match self.limit_rate {
+            Some(rate) => (rate / 8).clamp(1024, SEND_RECORD_BYTES as u64) as usize,
+            None => SEND_RECORD_BYTES,
+        }
+    }
+
+    /// [`SendLink::body`] for a regular file of declared size, read and hashed on a blocking
+    /// thread ([`FileReader`]) while this task frames, encrypts and writes the records before:
+    /// on a machine with a core to spare, reading and hashing no longer wait for encryption
+    /// and the socket, nor these for them.
+    async fn threaded_body(
+        &mut self,
+        tx: &mut Sender,
+        file: std::fs::File,
+        progress: Progress,
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
+        let declared = tx.declared().context("a file body of unknown size")?;
+        let hasher = tx.hash_elsewhere()?;
+        let mut reader = FileReader::start(file, declared - tx.sent(), self.record_bytes(), hasher);
+        loop {
+            self.poll_peer(tx, reporter)?;
+            if tx.sent() == declared {
+                break;
+            }
+            let Some((mut buf, n)) = reader.chunks.recv().await else {
+                break; // The file ended (or failed): said below.
+            };
+            let frame = tx.data_frame(&buf[5..5 + n])?;
+            buf[..5].copy_from_slice(&frame);
+            self.write_record(tx, &buf[..5 + n], reporter).await?;
+            self.wire_bytes += n as u64;
+            reporter.report(Event::Progress {
+                transfer_id: self.tid.clone(),
+                bytes: progress.base + tx.sent(),
+                total: progress.total,
+            });
+            let _ = reader.recycle.send(buf);
+            self.pace().await;
+        }
+        let hasher = reader.finish().await?;
+        if tx.sent() < declared {
+            let err = TransferError::SourceShrank {
+                declared,
+                sent: tx.sent(),
+            };
+            let _ = self
+                .writer
+                .write_all(&tx.cancel_frame(&err.to_string()))
+                .await;
+            return Err(err.into());
+        }
+        let end = tx.end_frame_hashed(hasher)?;
+        self.write_record(tx, &end, reporter).await
     }
 
     /// Write one body from `source` (to its declared end, or to end of input when streamed)
@@ -422,10 +488,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         reporter: &dyn Reporter,
     ) -> Result<()> {
         let declared = tx.declared();
-        let record = match self.limit_rate {
-            Some(rate) => (rate / 8).clamp(1024, SEND_RECORD_BYTES as u64) as usize,
-            None => SEND_RECORD_BYTES,
-        };
+        let record = self.record_bytes();
         let mut buf = vec![0u8; 5 + record.min(declared.unwrap_or(u64::MAX) as usize)];
         loop {
             self.poll_peer(tx, reporter)?;
@@ -534,10 +597,11 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                         .await?
                 }
                 Some(path) => {
-                    let mut file = tokio::fs::File::open(path)
+                    let file = tokio::fs::File::open(path)
                         .await
                         .with_context(|| format!("opening {}", path.display()))?;
-                    self.body(tx, &mut file, progress, reporter).await?
+                    self.threaded_body(tx, file.into_std().await, progress, reporter)
+                        .await?
                 }
                 // A directory: an empty body.
                 None => {
@@ -783,6 +847,76 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.inbox.push(&bytes)?;
         }
     }
+}
+
+/// Records of a file read (and hashed) ahead of the one being written: with the one being
+/// read and the one being written, four buffers of [`SEND_RECORD_BYTES`] (1 MiB) per transfer.
+const READ_AHEAD_RECORDS: usize = 2;
+
+/// Reads a file's body on a blocking thread and hashes it there, handing the records to the
+/// writing task through a bounded channel; the buffers come back to be filled again, so memory
+/// stays at [`READ_AHEAD_RECORDS`] + 2 buffers whatever the size. Each buffer holds 5 bytes of
+/// room for the record's frame, then the data. The thread stops when the file ends (a shorter
+/// file than declared: the writer sees fewer bytes and says so), when `left` bytes were read
+/// (what the file grew by is not read), on an error, or when the writer stops taking records.
+struct FileReader {
+    chunks: mpsc::Receiver<(Vec<u8>, usize)>,
+    recycle: std::sync::mpsc::Sender<Vec<u8>>,
+    thread: tokio::task::JoinHandle<std::io::Result<Sha3_256>>,
+}
+
+impl FileReader {
+    fn start(mut file: std::fs::File, mut left: u64, record: usize, mut hasher: Sha3_256) -> Self {
+        let (to_writer, chunks) = mpsc::channel(READ_AHEAD_RECORDS);
+        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+        let thread = tokio::task::spawn_blocking(move || {
+            while left > 0 {
+                let mut buf = recycled
+                    .try_recv()
+                    .unwrap_or_else(|_| vec![0u8; 5 + record]);
+                let want = left.min(record as u64) as usize;
+                let n = read_full(&mut file, &mut buf[5..5 + want])?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[5..5 + n]);
+                left -= n as u64;
+                if to_writer.blocking_send((buf, n)).is_err() || n < want {
+                    break;
+                }
+            }
+            Ok(hasher)
+        });
+        FileReader {
+            chunks,
+            recycle,
+            thread,
+        }
+    }
+
+    /// Once every record was taken: the hash of everything read.
+    async fn finish(self) -> Result<Sha3_256> {
+        drop(self.chunks);
+        self.thread
+            .await
+            .context("reading the source")?
+            .context("reading the source")
+    }
+}
+
+/// Read until `buf` is full or the file ends (blocking).
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// Small files of a set read ahead of the one being sent.

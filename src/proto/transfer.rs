@@ -1117,7 +1117,10 @@ impl SenderState {
 /// Write [`Sender::header_bytes`] first; feed what the receiver sends to
 /// [`Sender::handle_read`]; after [`SenderEvent::Accepted`], write for each chunk the frame from
 /// [`Sender::data_frame`] followed by the chunk itself, then [`Sender::end_frame`]; wait for
-/// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time.
+/// [`SenderEvent::Confirmed`]. [`Sender::cancel_frame`] cancels at any time. A driver that
+/// hashes the body on another thread takes the hash state with [`Sender::hash_elsewhere`]
+/// (then [`Sender::data_frame`] only counts) and gives it back with
+/// [`Sender::end_frame_hashed`]: the bytes on the wire are the same.
 ///
 /// A set: after `Accepted`, while [`Sender::window_open`], write [`Sender::begin_entry`] and the
 /// entry's body as above, without waiting; feed the receiver's lines whenever they come (each
@@ -1136,6 +1139,9 @@ pub struct Sender {
     line: LineBuffer,
     sent: u64,
     hasher: Sha3_256,
+    /// The current body is hashed by the caller (on another thread): [`Sender::data_frame`]
+    /// only counts, and the body ends with [`Sender::end_frame_hashed`].
+    hashed_elsewhere: bool,
     digest: Option<Digest>,
     /// The receiver confirmed everything: the file, or the set's last entry.
     done: bool,
@@ -1153,6 +1159,7 @@ impl Sender {
             state: SenderState::ExpectAnswer,
             line: LineBuffer::default(),
             hasher: Sha3_256::new(),
+            hashed_elsewhere: false,
             digest: None,
             done: false,
         }
@@ -1283,7 +1290,8 @@ impl Sender {
         Ok((used, Some(event)))
     }
 
-    /// The 5-byte frame to write before `chunk`; hashes and counts it.
+    /// The 5-byte frame to write before `chunk`; hashes (unless [`Sender::hash_elsewhere`])
+    /// and counts it.
     pub fn data_frame(&mut self, chunk: &[u8]) -> Result<[u8; 5], TransferError> {
         self.expect(SenderState::Sending, "sending data")?;
         let len = chunk.len() as u64;
@@ -1293,7 +1301,9 @@ impl Sender {
                 declared: self.declared().unwrap_or(0),
             });
         }
-        self.hasher.update(chunk);
+        if !self.hashed_elsewhere {
+            self.hasher.update(chunk);
+        }
         self.sent += len;
         let n = (chunk.len() as u32).to_be_bytes();
         Ok([TAG_DATA, n[0], n[1], n[2], n[3]])
@@ -1303,6 +1313,12 @@ impl Sender {
     /// unconfirmed ones and the next may begin (window permitting) without waiting.
     pub fn end_frame(&mut self) -> Result<Vec<u8>, TransferError> {
         self.expect(SenderState::Sending, "ending the body")?;
+        if self.hashed_elsewhere {
+            return Err(TransferError::WrongState {
+                action: "ending the body without its hash",
+                state: "the body is hashed elsewhere (end it with end_frame_hashed)",
+            });
+        }
         if let Some(declared) = self.declared().filter(|&size| size != self.sent) {
             return Err(TransferError::SourceShrank {
                 declared,
@@ -1327,6 +1343,38 @@ impl Sender {
         let mut frame = vec![TAG_END];
         frame.extend_from_slice(&digest);
         Ok(frame)
+    }
+
+    /// Hand the hashing of the current body to the caller, so that it runs on another thread
+    /// than the one writing (reading and hashing overlap with encryption): returns the hash
+    /// state so far (a resumed prefix's, or empty). Until [`Sender::end_frame_hashed`] gives
+    /// it back, [`Sender::data_frame`] only counts; the caller must hash exactly the chunks it
+    /// frames, in order.
+    pub fn hash_elsewhere(&mut self) -> Result<Sha3_256, TransferError> {
+        self.expect(SenderState::Sending, "handing out the body's hash")?;
+        if self.hashed_elsewhere {
+            return Err(TransferError::WrongState {
+                action: "handing out the body's hash",
+                state: "the body is hashed elsewhere already",
+            });
+        }
+        self.hashed_elsewhere = true;
+        Ok(std::mem::take(&mut self.hasher))
+    }
+
+    /// [`Sender::end_frame`] for a body hashed by the caller since [`Sender::hash_elsewhere`]:
+    /// `hasher` is that state, updated with every chunk framed since.
+    pub fn end_frame_hashed(&mut self, hasher: Sha3_256) -> Result<Vec<u8>, TransferError> {
+        self.expect(SenderState::Sending, "ending the body")?;
+        if !self.hashed_elsewhere {
+            return Err(TransferError::WrongState {
+                action: "ending the body with an outside hash",
+                state: "the body is hashed here",
+            });
+        }
+        self.hashed_elsewhere = false;
+        self.hasher = hasher;
+        self.end_frame()
     }
 
     /// Answer [`SenderEvent::ResumeOffered`]: send from `start` (the offered length, when the
@@ -1380,6 +1428,7 @@ impl Sender {
         self.entries_left -= 1;
         self.sent = 0;
         self.hasher = Sha3_256::new();
+        self.hashed_elsewhere = false;
         self.state = SenderState::Sending;
         let bytes = entry.encode();
         self.entry = Some(entry);

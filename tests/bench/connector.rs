@@ -1,13 +1,15 @@
 //! The connector, measured: time from `ferry send` start to the first body byte (the moment the
 //! receiver's `GO` arrives and the body starts) over 20 runs through a local `dhtnode`, beside
-//! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector,
-//! directly and through a coturn relay on loopback, beside a plain TCP copy of the same size
-//! through the same coturn (ferry's TURN client allocates, a plain socket connects to the
-//! relayed address: `common::relay_copy`) and straight over loopback, with the ratio of ferry's
-//! relayed rate to the plain copy's through the relay.
+//! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector
+//! (DHT + ICE-TCP, a direct path) beside 1 GiB in direct mode (`--peer-addr`), alternating,
+//! 3 runs each, the medians and their ratio; then through a coturn relay on loopback, beside a
+//! plain TCP copy of the same size through the same coturn (ferry's TURN client allocates, a
+//! plain socket connects to the relayed address: `common::relay_copy`) and straight over
+//! loopback, with the ratio of ferry's relayed rate to the plain copy's through the relay.
 //!
-//! `cargo bench --bench connector` (20 runs and 1 GiB; `FERRY_BENCH_MIB` sets the size); under
-//! `cargo test --all-targets` it runs as a smoke check (3 runs, 16 MiB).
+//! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
+//! as a smoke check (3 runs, 16 MiB, one run of each size). `FERRY_BENCH_CONNECT_RUNS`,
+//! `FERRY_BENCH_MIB` and `FERRY_BENCH_RUNS` change the set-up runs, the size and its runs.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -68,11 +70,15 @@ fn main() {
         return;
     }
     let full = std::env::args().any(|a| a == "--bench");
-    let (runs, mib) = if full { (20, 1024) } else { (3, 16) };
-    let mib: usize = std::env::var("FERRY_BENCH_MIB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(mib);
+    let env = |name: &str, default: u64| -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let runs = env("FERRY_BENCH_CONNECT_RUNS", if full { 20 } else { 3 }).max(1) as usize;
+    let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 }) as usize;
+    let big_runs = env("FERRY_BENCH_RUNS", if full { 3 } else { 1 }).max(1) as usize;
     let node = DhtNode::start(None);
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -117,18 +123,48 @@ fn main() {
     println!("  direct (--peer-addr) + TLS:      {}", fmt(&direct_times));
 
     let big = random_file(work.path(), "big.bin", mib << 20);
-    let mut cmd = alice.ferry();
-    dht_env(&mut cmd, &node.addr());
-    cmd.args(["--json", "send"])
-        .arg(&big)
-        .args(["--to", &bob.device_id]);
-    let (setup, total) = timed_send(cmd);
-    via_dht.wait_for("done");
-    let rate = (mib << 20) as f64 / (total - setup) / 1e6;
+    // Body rates (from the `accepted` event to the end), alternating so that load from
+    // elsewhere hits both alike.
+    let (mut connector, mut direct_rates, mut setups) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..big_runs {
+        let mut cmd = alice.ferry();
+        dht_env(&mut cmd, &node.addr());
+        cmd.args(["--json", "send"])
+            .arg(&big)
+            .args(["--to", &bob.device_id]);
+        let (setup, total) = timed_send(cmd);
+        via_dht.wait_for("done");
+        connector.push((mib << 20) as f64 / (total - setup) / 1e6);
+        setups.push(setup * 1000.0);
+
+        let mut cmd = alice.ferry();
+        cmd.args(["--json", "send"]).arg(&big).args([
+            "--to",
+            &dave.device_id,
+            "--peer-addr",
+            &direct.addr,
+        ]);
+        let (setup, total) = timed_send(cmd);
+        direct.wait_for("done");
+        direct_rates.push((mib << 20) as f64 / (total - setup) / 1e6);
+    }
+    let runs_of = |xs: &[f64]| {
+        xs.iter()
+            .map(|x| format!("{x:.1}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (through, plain) = (median(connector.clone()), median(direct_rates.clone()));
     println!(
-        "{mib} MiB through the connector, direct: {rate:.1} MB/s after {:.1} ms of setup",
-        setup * 1000.0
+        "{mib} MiB through the connector (DHT + ICE-TCP, direct path): {through:.1} MB/s (runs: {}) after {:.1} ms of setup",
+        runs_of(&connector),
+        median(setups)
     );
+    println!(
+        "{mib} MiB in direct mode (--peer-addr):                     {plain:.1} MB/s (runs: {})",
+        runs_of(&direct_rates)
+    );
+    println!("connector / direct: {:.2}", through / plain);
 
     if !have_coturn() {
         return;

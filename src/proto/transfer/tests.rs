@@ -1637,3 +1637,110 @@ proptest! {
         }
     }
 }
+
+/// The sender's stream for `body` hashed by the caller (as the reading thread does): the
+/// chunks hashed into the state [`Sender::hash_elsewhere`] gave out, framed without hashing,
+/// ended with that state.
+fn sender_body_hashed_outside(tx: &mut Sender, body: &[u8], chunk: usize) -> Vec<u8> {
+    let mut hasher = tx.hash_elsewhere().expect("hash elsewhere");
+    let mut wire = Vec::new();
+    for piece in body.chunks(chunk.max(1)) {
+        hasher.update(piece);
+        wire.extend_from_slice(&tx.data_frame(piece).expect("frame"));
+        wire.extend_from_slice(piece);
+    }
+    wire.extend(tx.end_frame_hashed(hasher).expect("end"));
+    wire
+}
+
+#[test]
+fn a_body_hashed_outside_the_machine_is_the_same_on_the_wire() {
+    let body: Vec<u8> = (0..70_000u32).map(|i| (i * 13) as u8).collect();
+    let (mut inside, _) = accepted_pair(header(body.len() as u64));
+    let (mut outside, mut rx) = accepted_pair(header(body.len() as u64));
+    let wire = sender_body_hashed_outside(&mut outside, &body, 4096);
+    assert_eq!(wire, sender_body(&mut inside, &body, 4096));
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    let digest = sha3_256(&body);
+    assert_eq!(events.last(), Some(&Owned::Finished(digest)));
+    assert_eq!(
+        feed_sender(&mut outside, &rx.confirm(&digest)).unwrap(),
+        vec![SenderEvent::Confirmed(digest)]
+    );
+}
+
+#[test]
+fn a_resumed_body_hashed_outside_continues_from_the_prefix() {
+    let body = resume_body();
+    let have = 20_000;
+    let (mut tx, mut rx) = resume_offered(&body, &body[..have]);
+    let mut wire = tx
+        .start_at(have as u64, hash_state(&body[..have]))
+        .unwrap()
+        .to_vec();
+    wire.extend(sender_body_hashed_outside(&mut tx, &body[have..], 3000));
+    assert_resumed(&feed_receiver(&mut rx, &wire).unwrap(), &body, have);
+}
+
+#[test]
+fn a_body_hashed_outside_must_end_with_that_hash() {
+    let (mut tx, _) = accepted_pair(header(4));
+    // Not before the body starts being sent, and only once.
+    let mut fresh = Sender::new(header(4));
+    assert!(matches!(
+        fresh.hash_elsewhere(),
+        Err(TransferError::WrongState { .. })
+    ));
+    let mut hasher = tx.hash_elsewhere().unwrap();
+    assert!(matches!(
+        tx.hash_elsewhere(),
+        Err(TransferError::WrongState { .. })
+    ));
+    hasher.update(b"abcd");
+    tx.data_frame(b"abcd").unwrap();
+    // The machine holds no hash of the body: ending without the outside one is refused.
+    assert!(matches!(
+        tx.end_frame(),
+        Err(TransferError::WrongState { .. })
+    ));
+    assert_eq!(
+        tx.end_frame_hashed(hasher).unwrap(),
+        end_record(sha3_256(b"abcd"))
+    );
+    // And a body hashed inside cannot be ended with an outside hash.
+    let (mut inside, _) = accepted_pair(header(1));
+    inside.data_frame(b"x").unwrap();
+    assert!(matches!(
+        inside.end_frame_hashed(Sha3_256::new()),
+        Err(TransferError::WrongState { .. })
+    ));
+}
+
+#[test]
+fn a_set_entry_after_one_hashed_outside_is_hashed_inside_again() {
+    let mut offer = header(6);
+    offer.entries = Some(2);
+    let (mut tx, mut rx) = accepted_pair(offer);
+    let entry = |name: &str| Header {
+        size: Some(3),
+        name: name.into(),
+        transfer_id: "t".into(),
+        ..Header::default()
+    };
+    let mut wire = tx.begin_entry(entry("a")).unwrap();
+    wire.extend(sender_body_hashed_outside(&mut tx, b"abc", 2));
+    wire.extend(tx.begin_entry(entry("b")).unwrap());
+    wire.extend(sender_body(&mut tx, b"def", 2));
+    let events = feed_receiver(&mut rx, &wire).unwrap();
+    let finished: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e, Owned::Finished(_)))
+        .collect();
+    assert_eq!(
+        finished,
+        vec![
+            &Owned::Finished(sha3_256(b"abc")),
+            &Owned::Finished(sha3_256(b"def"))
+        ]
+    );
+}

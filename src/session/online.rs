@@ -5,10 +5,16 @@
 use crate::connector;
 use crate::events::{Event, Reporter};
 use crate::identity::Identity;
+use crate::net::dht::Dht;
+use crate::outcome::Stop;
+use crate::session::rerequest::{Handovers, Online};
+use crate::session::serve::{serve_offers, Arrival};
 use crate::session::Context;
 use anyhow::Result;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 /// How long a stopping `receive` waits for the DHT to take its withdrawal.
 pub(crate) const WITHDRAW_WAIT: Duration = Duration::from_secs(2);
@@ -119,4 +125,87 @@ pub(crate) fn check_writable(dir: &std::path::Path) -> Result<()> {
             dir.display()
         )),
     }
+}
+
+/// Announce this device on the DHT (started here), say when it is online, serve its offers
+/// under `policy` as arrivals, answer its messages (statuses of re-requests handed over here,
+/// re-requests from members of its conversations); the node, to withdraw from when stopping.
+pub(crate) async fn announce_and_serve(
+    ctx: &Context,
+    background: &mut JoinSet<()>,
+    identity: &Arc<Identity>,
+    handovers: &Arc<Handovers>,
+    policy: connector::OfferPolicy,
+    arrivals: &mpsc::Sender<Arrival>,
+) -> Result<Dht> {
+    let dht = ctx.start_dht().await?;
+    // Announced as soon as a DHT node is reachable: a receiver on an empty LAN waits for
+    // peers instead of failing.
+    let (announced, is_announced) = tokio::sync::oneshot::channel();
+    background.spawn(connector::keep_announced(
+        dht.clone(),
+        identity.clone(),
+        announced,
+    ));
+    ctx.console.say("joining the DHT...");
+    background.spawn(report_dht_state(
+        dht.clone(),
+        ctx.dht.clone(),
+        ctx.console.clone(),
+    ));
+    let mut interrupt = ctx.interrupt.clone();
+    tokio::select! {
+        _ = is_announced => {}
+        _ = interrupt.wait() => {
+            withdraw(&dht, identity, ctx.console.as_ref()).await;
+            return Err(Stop::Interrupted.into());
+        }
+    }
+    ctx.console.report(Event::Online {
+        device_id: identity.device.to_string(),
+        account_id: identity.account.to_string(),
+        dht: [dht.addr4, dht.addr6]
+            .iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect(),
+    });
+    handovers.go_online(Online {
+        dht: dht.clone(),
+        identity: identity.clone(),
+    });
+    // Messages: answers to re-requests handed over here go to them; re-requests from
+    // members of this device's conversations (`ferry rerequest`) are answered.
+    let (messages, mut inbound) = mpsc::channel(16);
+    let (to_answer, rerequests) = mpsc::channel(16);
+    let statuses = handovers.clone();
+    background.spawn(async move {
+        while let Some(message) = inbound.recv().await {
+            if !statuses.status(&message) {
+                // As the connector does: a full queue drops, never stalls the reader.
+                let _ = to_answer.try_send(message);
+            }
+        }
+    });
+    background.spawn(crate::session::rerequest::answer_rerequests(
+        crate::session::rerequest::Resender {
+            home: ctx.home.clone(),
+            identity: identity.clone(),
+            dht: dht.clone(),
+            candidates: policy.candidates.clone(),
+            console: ctx.console.clone(),
+            interrupt: ctx.interrupt.clone(),
+        },
+        rerequests,
+    ));
+    serve_offers(
+        ctx,
+        background,
+        dht.clone(),
+        identity,
+        Some(messages),
+        policy,
+        arrivals,
+    );
+    Ok(dht)
 }

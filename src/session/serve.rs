@@ -73,12 +73,14 @@ pub(crate) fn serve_offers(
 }
 
 /// What a connection passes before its offer is decided: a transfer slot and `--from`.
+#[derive(Clone)]
 pub(crate) struct Gate {
     pub(crate) slots: Arc<tokio::sync::Semaphore>,
     pub(crate) from: Pin,
 }
 
 /// Who learns of a kept file: the history, and a handed-over re-request waiting for it.
+#[derive(Clone)]
 pub(crate) struct Keeper {
     pub(crate) recorder: Recorder,
     pub(crate) handovers: Arc<Handovers>,
@@ -368,4 +370,132 @@ impl Drop for Unanswered {
             eprintln!();
         }
     }
+}
+
+/// With a code: how long the paired device has to connect (its offer waits up to 30 s for
+/// an answer, then ICE up to 15 s).
+pub(crate) const PAIRED_CONNECT_WAIT: Duration = Duration::from_secs(60);
+/// How long running transfers get to tell their peers after Ctrl-C.
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// How a receive serves what arrives.
+pub(crate) struct Serving {
+    /// Where kept files go; `None`: standard output (`--stdout`).
+    pub(crate) dir: Option<PathBuf>,
+    pub(crate) decide: Decide,
+    pub(crate) keeper: Keeper,
+    pub(crate) gate: Gate,
+    /// The first transfer the policy lets through decides the outcome (`--once`, a code).
+    pub(crate) once: bool,
+    /// Paired with a code: that device alone connects, within [`PAIRED_CONNECT_WAIT`].
+    pub(crate) paired: bool,
+}
+
+/// Serve each arrival in a task of its own until Ctrl-C or, with `once`, the deciding
+/// transfer; then give running transfers [`SHUTDOWN_GRACE`] to tell their peers while the
+/// announcement on `announced_on` is withdrawn.
+pub(crate) async fn serve_arrivals(
+    ctx: &Context,
+    mut arriving: mpsc::Receiver<Arrival>,
+    serving: Serving,
+    announced_on: Option<(crate::net::dht::Dht, Arc<Identity>)>,
+) -> Result<()> {
+    let mut interrupt = ctx.interrupt.clone();
+    // Each arrival is served in a task of its own (handshakes are bounded by the listener);
+    // with --once, a task's outcome may end the command: a kept file, or a refusal here by the
+    // user. Refused (busy, --from), foreign and failed attempts leave it waiting.
+    let mut running: JoinSet<Option<Result<()>>> = JoinSet::new();
+    // With a code, the paired device alone may connect, and it does at once: bounded.
+    let mut connect_by = serving
+        .paired
+        .then(|| tokio::time::Instant::now() + PAIRED_CONNECT_WAIT);
+    let outcome = loop {
+        let arrival = tokio::select! {
+            a = arriving.recv() => a,
+            _ = interrupt.wait() => break Err(Stop::Interrupted.into()),
+            _ = async {
+                match connect_by {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                break Err(anyhow::anyhow!(
+                    "the paired device did not connect within {}s; nothing was received (is \
+                     its `ferry send` still running?)",
+                    PAIRED_CONNECT_WAIT.as_secs()
+                ));
+            }
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                if let Ok(Some(outcome)) = done {
+                    break outcome;
+                }
+                continue;
+            }
+        };
+        let Some(arrival) = arrival else {
+            break Err(Stop::Interrupted.into());
+        };
+        connect_by = None;
+        let serve = serve(
+            arrival,
+            serving.dir.clone(),
+            serving.decide.clone(),
+            ctx.console.clone(),
+            ctx.interrupt.clone(),
+            serving.keeper.clone(),
+            serving.gate.clone(),
+        );
+        let (console, once, paired_code) = (ctx.console.clone(), serving.once, serving.paired);
+        running.spawn(async move {
+            match serve.await {
+                // The paired device failed to connect: nobody else will.
+                Served::NotAPeer(err) if paired_code => Some(Err(err)),
+                Served::NotAPeer(err) => {
+                    report_error(console.as_ref(), &err);
+                    None
+                }
+                Served::Refused(reason) => {
+                    tracing::info!("refused an offer: {reason}");
+                    None
+                }
+                Served::Transfer(Ok(Received::Kept { .. } | Received::Text { .. })) if once => {
+                    Some(Ok(()))
+                }
+                Served::Transfer(Ok(Received::RefusedHere(reason))) if once => {
+                    Some(Err(Stop::Declined(reason).into()))
+                }
+                Served::Transfer(Err(err)) if once => Some(Err(err)),
+                Served::Transfer(Err(err)) => {
+                    report_error(console.as_ref(), &err);
+                    None
+                }
+                Served::Transfer(Ok(_)) => None,
+            }
+        });
+    };
+    // On Ctrl-C, running transfers get a moment to tell their peers (with --once, the
+    // transfer that decided is over); meanwhile the announcement is withdrawn, so that senders
+    // learn at once that this device stopped.
+    let interrupted = matches!(
+        outcome
+            .as_ref()
+            .err()
+            .and_then(|e| e.downcast_ref::<Stop>()),
+        Some(Stop::Interrupted)
+    );
+    let grace = if interrupted {
+        SHUTDOWN_GRACE
+    } else {
+        Duration::ZERO
+    };
+    let finish_running = tokio::time::timeout(grace, async {
+        while running.join_next().await.is_some() {}
+    });
+    let withdrawing = async {
+        if let Some((dht, identity)) = &announced_on {
+            crate::session::online::withdraw(dht, identity, ctx.console.as_ref()).await;
+        }
+    };
+    let _ = tokio::join!(finish_running, withdrawing);
+    outcome
 }

@@ -28,7 +28,7 @@ const WAN: Wan = Wan {
     delay_ms: 50,
     loss: 0.01,
 };
-const MIB: u64 = 6;
+const MIB: u64 = 4;
 /// Connections of the parallel plain copy through the relay.
 const PARALLEL: u64 = 4;
 /// The loose floor asserted on a shared 2-core machine; the figures are printed.

@@ -299,6 +299,9 @@ pub async fn connect_via_dht(
         );
     }
     let gathered = ice::gather(true, candidates).await?;
+    if let Some(wait) = &gathered.upnp_wait {
+        crate::events::phase(reporter, wait.clone());
+    }
     let offer = Request {
         id: random_nonzero(),
         ts: UnixTime::now().as_secs(),

@@ -78,6 +78,8 @@ fn main() -> ExitCode {
             );
         }
     }
+    // Port mappings the sessions made are removed before the runtime stops (bounded).
+    runtime.block_on(ferry::net::upnp::removals_done(Duration::from_secs(1)));
     // A prompt may still be blocked reading stdin: do not wait for it.
     runtime.shutdown_timeout(Duration::from_millis(200));
     ExitCode::from(exit_code(&result))

@@ -12,6 +12,9 @@ command -v iptables   >/dev/null 2>&1 || need+=(iptables)
 command -v ip         >/dev/null 2>&1 || need+=(iproute2)
 [ -x /usr/bin/time ]                  || need+=(time)
 command -v python3    >/dev/null 2>&1 || need+=(python3)
+command -v miniupnpd  >/dev/null 2>&1 || need+=(miniupnpd)
+command -v upnpc      >/dev/null 2>&1 || need+=(miniupnpc)
+command -v nft        >/dev/null 2>&1 || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ci: installing ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -49,8 +49,8 @@ pub async fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             return None;
         }
         let mut watch = upnp::spawn_discovery(ctx.upnp);
-        let _ = tokio::time::timeout(CHECK_WAIT, watch.wait_for(Option::is_some)).await;
-        let gateway = watch.borrow().clone();
+        let _ = tokio::time::timeout(CHECK_WAIT, watch.wait_for(|d| !d.searching())).await;
+        let gateway = watch.borrow().gateway();
         gateway
     };
     let turn_check = async {

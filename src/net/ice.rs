@@ -143,6 +143,8 @@ pub struct Gathered {
     pub public_addrs: Vec<String>,
     /// Gateway mappings made for this session, removed when it ends.
     mappings: Vec<(Arc<Upnp>, u16)>,
+    /// What came of waiting for UPnP discovery, when gathering had to (a phase to report).
+    pub upnp_wait: Option<String>,
     listeners: Vec<(TcpListener, SocketAddr)>,
     pub ufrag: String,
     pub pwd: String,
@@ -223,8 +225,9 @@ impl Drop for Gathered {
     }
 }
 
-/// Open a passive candidate on each address and create the agent; with a UPnP gateway, map
-/// the first private IPv4 passive candidate and offer the mapped address too.
+/// Open a passive candidate on each address and create the agent; with a UPnP gateway (waited
+/// for briefly while discovery has just started: `upnp::gateway_for_session`), map the passive
+/// candidate on our address towards it and offer the mapped address too.
 pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gathered> {
     let mut agent = new_agent(Instant::now(), controlling)?;
     let mut listeners = Vec::new();
@@ -344,11 +347,30 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         .map(|c| c.marshal())
         .collect();
     let mut mappings = Vec::new();
-    let gateway = options.upnp.as_ref().and_then(|w| w.borrow().clone());
+    let (gateway, upnp_waited) = match &options.upnp {
+        Some(watch) => crate::net::upnp::gateway_for_session(watch).await,
+        None => (None, None),
+    };
+    let mut upnp_wait = upnp_waited.map(|waited| {
+        format!(
+            "waited {} ms for the UPnP gateway: {}",
+            waited.as_millis(),
+            match &gateway {
+                Some(g) => format!("found, external address {}", g.external_ip),
+                None => "none answered yet; going on without a port mapping".into(),
+            }
+        )
+    });
     if let Some(upnp) = gateway {
-        let private = listeners.iter().map(|(_, a)| *a).find(|a| match a.ip() {
-            IpAddr::V4(v4) => v4.is_private(),
-            IpAddr::V6(_) => false,
+        // The listener on our address towards the gateway (a LAN address need not be an
+        // RFC 1918 one); else the first private IPv4 one.
+        let addrs = || listeners.iter().map(|(_, a)| *a);
+        let towards_gateway = addrs().find(|a| Some(a.ip()) == upnp.local_ip);
+        let private = towards_gateway.or_else(|| {
+            addrs().find(|a| match a.ip() {
+                IpAddr::V4(v4) => v4.is_private(),
+                IpAddr::V6(_) => false,
+            })
         });
         if let Some(local) = private {
             if let Some(mapped) = upnp.map(local).await {
@@ -356,6 +378,9 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                 let line = host_candidate(mapped.ip(), mapped.port(), TcpType::Passive)?.marshal();
                 candidates.push(line);
                 mappings.push((upnp.clone(), mapped.port()));
+                if let Some(wait) = &mut upnp_wait {
+                    wait.push_str(&format!("; offering {mapped}, mapped to {local}"));
+                }
             }
         }
     }
@@ -364,6 +389,7 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         relays,
         public_addrs,
         mappings,
+        upnp_wait,
         listeners,
         ufrag: credentials.ufrag,
         pwd: credentials.pwd,

@@ -253,6 +253,12 @@ impl NatLab {
         self.x(r, &["iptables", "-A", "FORWARD", "-i", &rp, "-j", "DROP"]);
     }
 
+    /// The name of one of the lab's interfaces: `r1p` is r1's public side, `home1r` r1's side
+    /// of home1's link.
+    pub fn iface(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
     pub fn ns(&self, host: &str) -> String {
         format!("{}-{host}", self.prefix)
     }

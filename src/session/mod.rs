@@ -16,6 +16,7 @@ use crate::net::dht::{Dht, DhtConfig};
 use crate::net::Interrupt;
 use anyhow::Result;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// What every command gets: where the state lives, where output goes, Ctrl-C, and the
@@ -69,8 +70,14 @@ impl Context {
     /// proxy that is down is an error now, not a silent wait), or on UDP with the proxy as
     /// the fallback. The one place every command starts its node.
     pub async fn start_dht_with(&self, config: DhtConfig) -> Result<Dht> {
+        Ok(self.start_node(config).await?.0)
+    }
+
+    /// [`Context::start_dht_with`], and whether the switch to the proxy was reported.
+    async fn start_node(&self, config: DhtConfig) -> Result<(Dht, Arc<AtomicBool>)> {
         use crate::proto::dht::proxy::ProxyMode;
         let dht = Dht::start(config.clone()).await?;
+        let reported = Arc::new(AtomicBool::new(false));
         match &config.proxy {
             ProxyMode::Off => {}
             ProxyMode::Always(_) => {
@@ -82,47 +89,64 @@ impl Context {
                 }
             }
             ProxyMode::Auto(_) => {
-                tokio::spawn(report_fallback(dht.clone(), self.console.clone()));
+                tokio::spawn(report_fallback(
+                    dht.clone(),
+                    self.console.clone(),
+                    reported.clone(),
+                ));
             }
         }
-        Ok(dht)
+        Ok((dht, reported))
     }
 
     /// A short-lived client node that knows another node, or the error saying what was tried.
+    /// A switch to the proxy is said before this returns (a short command may be done before
+    /// the background reporter looks again).
     pub async fn join_dht(&self) -> Result<Dht> {
         let mut config = self.dht.clone();
         config.client_only = true;
-        let dht = self.start_dht_with(config).await?;
+        let (dht, reported) = self.start_node(config).await?;
         if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
             return Err(crate::net::dht::no_node_answered(
                 &self.dht,
                 crate::net::dht::JOIN_WAIT,
             ));
         }
+        report_switch(&dht, self.console.as_ref(), &reported).await;
         Ok(dht)
     }
 }
 
+/// Say once that the node uses the proxy, if it does now; whether it does (or could not tell).
+async fn report_switch(dht: &Dht, console: &Console, reported: &AtomicBool) -> bool {
+    use crate::events::Reporter as _;
+    let Ok(status) = dht.status().await else {
+        return true;
+    };
+    let Some(url) = status.proxy else {
+        return false;
+    };
+    if !reported.swap(true, Ordering::SeqCst) {
+        console.report(crate::events::Event::DhtProxy {
+            url,
+            detail: format!(
+                "no DHT node answered over UDP within {}s",
+                crate::net::dht::AUTO_SWITCH_AFTER.as_secs()
+            ),
+        });
+    }
+    true
+}
+
 /// With `--dht-proxy auto`: say when the node switches to the proxy (it does so only at
 /// [`crate::net::dht::AUTO_SWITCH_AFTER`], so this looks until shortly after).
-async fn report_fallback(dht: Dht, console: Arc<Console>) {
-    use crate::events::Reporter as _;
+async fn report_fallback(dht: Dht, console: Arc<Console>, reported: Arc<AtomicBool>) {
     let until = tokio::time::Instant::now()
         + crate::net::dht::AUTO_SWITCH_AFTER
         + std::time::Duration::from_secs(2);
     while tokio::time::Instant::now() < until {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let Ok(status) = dht.status().await else {
-            return;
-        };
-        if let Some(url) = status.proxy {
-            console.report(crate::events::Event::DhtProxy {
-                url,
-                detail: format!(
-                    "no DHT node answered over UDP within {}s",
-                    crate::net::dht::AUTO_SWITCH_AFTER.as_secs()
-                ),
-            });
+        if report_switch(&dht, console.as_ref(), &reported).await {
             return;
         }
     }

@@ -594,6 +594,30 @@ impl Fallback {
     }
 
     /// Send `command` to the node in use; for a put or listen, its id there.
+    /// Forward an operation that lasts (a put, a listen) and answer `reply` with the id a later
+    /// cancel names it by, remembering where it runs and how to start it again.
+    async fn forward_routed(
+        &mut self,
+        command: Command,
+        op: oneshot::Receiver<OpId>,
+        again: Option<Again>,
+        reply: oneshot::Sender<OpId>,
+    ) {
+        let on_proxy = self.proxy.is_some();
+        if let Some(op) = self.forward(command, op).await {
+            self.next_op += 1;
+            self.ops.insert(
+                self.next_op,
+                Routed {
+                    on_proxy,
+                    op,
+                    again,
+                },
+            );
+            let _ = reply.send(self.next_op);
+        }
+    }
+
     async fn forward(&self, command: Command, op: oneshot::Receiver<OpId>) -> Option<OpId> {
         let target = self.proxy.as_ref().unwrap_or(&self.udp);
         target.send(command).ok()?;
@@ -608,37 +632,13 @@ impl Fallback {
                     .then(|| Again::Put(key, value.clone(), events.clone()));
                 let (op_tx, op_rx) = oneshot::channel();
                 let command = Command::Put(key, value, permanent, events, op_tx);
-                if let Some(op) = self.forward(command, op_rx).await {
-                    self.next_op += 1;
-                    self.ops.insert(
-                        self.next_op,
-                        Routed {
-                            on_proxy,
-                            op,
-                            again,
-                        },
-                    );
-                    let _ = reply.send(self.next_op);
-                }
+                self.forward_routed(command, op_rx, again, reply).await;
             }
             Command::Listen(key, events, reply) => {
                 let again = (!on_proxy).then(|| Again::Listen(key, events.clone()));
                 let (op_tx, op_rx) = oneshot::channel();
-                if let Some(op) = self
-                    .forward(Command::Listen(key, events, op_tx), op_rx)
-                    .await
-                {
-                    self.next_op += 1;
-                    self.ops.insert(
-                        self.next_op,
-                        Routed {
-                            on_proxy,
-                            op,
-                            again,
-                        },
-                    );
-                    let _ = reply.send(self.next_op);
-                }
+                let command = Command::Listen(key, events, op_tx);
+                self.forward_routed(command, op_rx, again, reply).await;
             }
             Command::Cancel(op) => {
                 if let Some(routed) = self.ops.remove(&op) {

@@ -174,26 +174,6 @@ fn plain_copy(lab: &NatLab, turn: &Coturn, relayed: bool, streams: u64) -> f64 {
     (each * streams) as f64 / seconds / 1e6
 }
 
-fn ferry_in(lab: &NatLab, host: &str, device: &Device, dht: &str, turn: &Coturn) -> Command {
-    let mut cmd = lab.command(host, ferry_bin());
-    cmd.env("FERRY_HOME", device.path())
-        .env("FERRY_NO_DISCOVERY", "1")
-        .env("FERRY_NO_UPNP", "1")
-        .env("FERRY_BOOTSTRAP", dht)
-        .env("FERRY_TURN", format!("turn:{PUBLIC}:{}", turn.port))
-        .env("FERRY_TURN_USER", Coturn::USER)
-        .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
-        .env("FERRY_TURN_REALM", Coturn::REALM)
-        .env_remove("FERRY_CANDIDATE_IP")
-        .env_remove("FERRY_NO_TURN")
-        .env(
-            "FERRY_LOG",
-            std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .arg("--no-progress");
-    cmd
-}
-
 /// `send`, timed: seconds from its start to the `accepted` event (the receiver's GO) and to
 /// its exit (after the receiver's verdict), and what it printed.
 fn timed_send(mut cmd: Command) -> (f64, f64, String) {
@@ -250,13 +230,13 @@ fn a_relayed_transfer_over_a_lossy_link_runs_near_plain_tcp_through_the_same_rel
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
-    let mut receiver = ferry_in(&lab, "home2", &bob, &dht, &turn);
+    let mut receiver = lab.ferry("home2", &bob, &dht, &turn);
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
     let mut receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "far.bin", (MIB << 20) as usize);
-    let mut sender = ferry_in(&lab, "home1", &alice, &dht, &turn);
+    let mut sender = lab.ferry("home1", &alice, &dht, &turn);
     sender
         .args(["--json", "send"])
         .arg(&source)

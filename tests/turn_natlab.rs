@@ -10,26 +10,6 @@ use std::process::Command;
 
 const PUBLIC: &str = "203.0.113.10";
 
-fn ferry_in(lab: &NatLab, host: &str, device: &Device, dht: &str, turn: &Coturn) -> Command {
-    let mut cmd = lab.command(host, ferry_bin());
-    cmd.env("FERRY_HOME", device.path())
-        .env("FERRY_NO_DISCOVERY", "1")
-        .env("FERRY_NO_UPNP", "1")
-        .env("FERRY_BOOTSTRAP", dht)
-        .env("FERRY_TURN", format!("turn:{PUBLIC}:{}", turn.port))
-        .env("FERRY_TURN_USER", Coturn::USER)
-        .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
-        .env("FERRY_TURN_REALM", Coturn::REALM)
-        .env_remove("FERRY_CANDIDATE_IP")
-        .env_remove("FERRY_NO_TURN")
-        .env(
-            "FERRY_LOG",
-            std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .arg("--no-progress");
-    cmd
-}
-
 /// The NAT lab with a `dhtnode` and coturn on its public segment, and the DHT's address;
 /// `None` (skipped, with the reason printed) when the lab or the programs are missing.
 fn lab_with_dht_and_turn() -> Option<(NatLab, DhtNode, Coturn, String)> {
@@ -57,7 +37,7 @@ fn transfer(receiver_host: &str, expected_path: &str) {
         .iter()
         .map(|home| {
             let device = Device::new();
-            let mut cmd = ferry_in(&lab, home, &device, &dht, &turn);
+            let mut cmd = lab.ferry(home, &device, &dht, &turn);
             cmd.args(["--json", "receive", "--yes", "--dir"])
                 .arg(work.path().join(format!("bystander-{home}")));
             Receiving::spawn(cmd, "online")
@@ -65,13 +45,14 @@ fn transfer(receiver_host: &str, expected_path: &str) {
         .collect();
     // Time for the public node to hand them out in its replies.
     std::thread::sleep(std::time::Duration::from_secs(2));
-    let mut receiver = ferry_in(&lab, receiver_host, &bob, &dht, &turn);
+    let mut receiver = lab.ferry(receiver_host, &bob, &dht, &turn);
     receiver
         .args(["--json", "receive", "--yes", "--once", "--dir"])
         .arg(&inbox);
     let mut receiving = Receiving::spawn(receiver, "online");
     let source = random_file(work.path(), "natted.bin", 2 << 20);
-    let out = ferry_in(&lab, "home1", &alice, &dht, &turn)
+    let out = lab
+        .ferry("home1", &alice, &dht, &turn)
         .args(["--json", "send"])
         .arg(&source)
         .args(["--to", &bob.device_id])
@@ -162,14 +143,14 @@ fn with_no_path_the_error_says_what_was_tried() {
             cmd.env("FERRY_TURN", url)
                 .env("FERRY_TURN_PASSWORD", password);
         };
-        let mut receiver = ferry_in(&lab, "home2", &bob, &dht, &turn);
+        let mut receiver = lab.ferry("home2", &bob, &dht, &turn);
         relay(&mut receiver);
         receiver
             .args(["--json", "receive", "--yes", "--dir"])
             .arg(work.path().join(format!("inbox{n}")));
         let receiving = Receiving::spawn(receiver, "online");
         let source = random_file(work.path(), &format!("never{n}.bin"), 1024);
-        let mut sender = ferry_in(&lab, "home1", &alice, &dht, &turn);
+        let mut sender = lab.ferry("home1", &alice, &dht, &turn);
         relay(&mut sender);
         sender
             .arg("send")

@@ -301,3 +301,34 @@ impl Drop for NatLab {
         }
     }
 }
+
+impl NatLab {
+    /// `ferry` on `host` with `device`'s home, the lab's DHT node `dht` and its coturn as the
+    /// TURN server (no UPnP, no LAN discovery; `FERRY_TEST_LOG` sets the log level).
+    pub fn ferry(
+        &self,
+        host: &str,
+        device: &super::Device,
+        dht: &str,
+        turn: &super::real::Coturn,
+    ) -> Command {
+        use super::real::Coturn;
+        let mut cmd = self.command(host, super::ferry_bin());
+        cmd.env("FERRY_HOME", device.path())
+            .env("FERRY_NO_DISCOVERY", "1")
+            .env("FERRY_NO_UPNP", "1")
+            .env("FERRY_BOOTSTRAP", dht)
+            .env("FERRY_TURN", format!("turn:203.0.113.10:{}", turn.port))
+            .env("FERRY_TURN_USER", Coturn::USER)
+            .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
+            .env("FERRY_TURN_REALM", Coturn::REALM)
+            .env_remove("FERRY_CANDIDATE_IP")
+            .env_remove("FERRY_NO_TURN")
+            .env(
+                "FERRY_LOG",
+                std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .arg("--no-progress");
+        cmd
+    }
+}

@@ -22,7 +22,9 @@
 //! large file into the page cache cost the receiver as much CPU as hashing it (37% of its
 //! samples under `perf`, on the reference machine), and the final sync then has nothing left
 //! to write back. The files of a set
-//! share one such thread for the whole set ([`SetWriter`]), are not synced one by one, and the
+//! share one such thread for the whole set ([`SetWriter`]), written the same way (aligned,
+//! recycled blocks, whole pages direct: a large file in a set costs what it costs alone), are
+//! not synced one by one, and the
 //! set is synced once before it is moved into place ([`PartDir::sync`]). A part file is
 //! removed when dropped unless it was kept (linked under its final name) or preserved for a
 //! later resume (the connection broke: the verified-later prefix is worth keeping).
@@ -826,18 +828,17 @@ pub fn hash_prefix(source: impl Read, limit: u64) -> std::io::Result<(u64, Sha3_
 /// memory, but a smaller one keeps it obvious that a reception costs little).
 const DISK_THREAD_STACK: usize = 128 * 1024;
 
-/// Bytes a set's writer takes in one block: small enough that [`SET_OPS_IN_FLIGHT`] of them
-/// bound the memory a set holds (16 MiB).
-const SET_WRITE_BLOCK_BYTES: usize = 256 * 1024;
 /// Operations queued for a set's disk thread: enough that a run of small files never waits for
-/// the disk (three each: create, write, close).
+/// the disk (three each: create, write, close), few enough that the blocks they hold (one
+/// [`WRITE_BUFFER_BYTES`] block per write at most) bound the memory a set holds (16 MiB).
 const SET_OPS_IN_FLIGHT: usize = 64;
 
 /// What a set's disk thread does, in order.
 enum SetOp {
     /// Create this file (it must not exist), the next writes go to it.
     Create(PathBuf),
-    Write(Vec<u8>),
+    /// The next bytes of the current file (whole pages of it written with `O_DIRECT`).
+    Write(Block),
     /// The file is complete and verified: give it its mode and time, close it.
     Close(Hints),
     /// Everything before is done: say so.
@@ -855,7 +856,9 @@ enum SetOp {
 /// set's directory after it is removed.
 pub struct SetWriter {
     ops: Option<mpsc::Sender<SetOp>>,
-    block: Vec<u8>,
+    /// The block being filled, and the written blocks the disk thread gives back.
+    block: Block,
+    recycled: std::sync::mpsc::Receiver<Block>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// The thread's first error, as a message.
     failed: Arc<Mutex<Option<String>>>,
@@ -875,16 +878,17 @@ impl SetWriter {
         let progress = Arc::new(tokio::sync::Notify::new());
         let (fail, abandon) = (failed.clone(), abandoned.clone());
         let (count, signal) = (written.clone(), progress.clone());
+        let (give_back, recycled) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("ferry-set-disk".into())
             .spawn(move || {
-                let mut current: Option<(File, PathBuf)> = None;
+                let mut current: Option<(DiskFile, PathBuf)> = None;
                 while let Some(op) = queue.blocking_recv() {
                     if abandon.load(std::sync::atomic::Ordering::Relaxed) {
                         return;
                     }
                     let closing = matches!(op, SetOp::Close(_));
-                    if let Err(err) = set_op(&mut current, op) {
+                    if let Err(err) = set_op(&mut current, op, &give_back) {
                         if let Ok(mut slot) = fail.lock() {
                             *slot = Some(format!("{err:#}"));
                         }
@@ -900,7 +904,8 @@ impl SetWriter {
             .context("starting the disk writer")?;
         Ok(SetWriter {
             ops: Some(ops),
-            block: Vec::new(),
+            block: Block::new(),
+            recycled,
             thread: Some(thread),
             failed,
             written,
@@ -948,22 +953,26 @@ impl SetWriter {
 
     pub async fn write(&mut self, mut data: &[u8]) -> Result<()> {
         while !data.is_empty() {
-            let take = (SET_WRITE_BLOCK_BYTES - self.block.len()).min(data.len());
-            self.block.extend_from_slice(&data[..take]);
+            let take = self.block.fill(data, WRITE_BUFFER_BYTES);
             data = &data[take..];
-            if self.block.len() == SET_WRITE_BLOCK_BYTES {
-                let block = std::mem::take(&mut self.block);
-                self.send(SetOp::Write(block)).await?;
+            if self.block.len == WRITE_BUFFER_BYTES {
+                self.hand_over_block().await?;
             }
         }
         Ok(())
     }
 
+    /// Queue the block being filled for the disk thread; fill a written one (or a new one).
+    async fn hand_over_block(&mut self) -> Result<()> {
+        let next = self.recycled.try_recv().unwrap_or_else(|_| Block::new());
+        let full = std::mem::replace(&mut self.block, next);
+        self.send(SetOp::Write(full)).await
+    }
+
     /// The current file is complete: what is left of it goes out, then its mode and time.
     pub async fn close(&mut self, hints: Hints) -> Result<()> {
-        if !self.block.is_empty() {
-            let block = std::mem::take(&mut self.block);
-            self.send(SetOp::Write(block)).await?;
+        if self.block.len > 0 {
+            self.hand_over_block().await?;
         }
         self.send(SetOp::Close(hints)).await
     }
@@ -1006,19 +1015,29 @@ impl Drop for SetWriter {
     }
 }
 
-/// One operation of a set's disk thread on its current file.
-fn set_op(current: &mut Option<(File, PathBuf)>, op: SetOp) -> Result<()> {
+/// One operation of a set's disk thread on its current file; a written block goes back
+/// through `give_back` to be filled again.
+fn set_op(
+    current: &mut Option<(DiskFile, PathBuf)>,
+    op: SetOp,
+    give_back: &std::sync::mpsc::Sender<Block>,
+) -> Result<()> {
     match op {
         SetOp::Create(path) => {
-            let file = create_exclusive(&path).map_err(|e| disk_error(e, &path, "create"))?;
+            let file = create_exclusive(&path)
+                .and_then(DiskFile::new)
+                .map_err(|e| disk_error(e, &path, "create"))?;
             *current = Some((file, path));
         }
-        SetOp::Write(block) => {
+        SetOp::Write(mut block) => {
             let (file, path) = current.as_mut().context("data for no file")?;
-            std::io::Write::write_all(file, &block).map_err(|e| disk_error(e, path, "write"))?;
+            file.write(block.data())
+                .map_err(|e| disk_error(e, path, "write"))?;
+            block.len = 0;
+            let _ = give_back.send(block);
         }
         SetOp::Close(hints) => {
-            let (file, path) = current.take().context("closing no file")?;
+            let (DiskFile { file, .. }, path) = current.take().context("closing no file")?;
             apply_hints(&file, &path, hints)?;
             // Closed here, not dropped: a network file system reports write errors on close.
             nix::unistd::close(file)

@@ -288,7 +288,10 @@ where
     let (digest, size) = match &outgoing.source {
         Source::File(_) => {
             let file = file.context("the file is not open")?.into_std().await;
-            link.threaded_body(&mut tx, file, Progress::whole(size), reporter)
+            let left = size.unwrap_or(0) - tx.sent();
+            let job = ReadJob::open(file, left, tx.hash_elsewhere()?);
+            let mut reader = FileReader::start(vec![job], link.record_bytes());
+            link.threaded_body(&mut tx, &mut reader, Progress::whole(size), reporter)
                 .await?;
             (link.verdict(&mut tx, reporter).await?, size.unwrap_or(0))
         }
@@ -427,27 +430,25 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         }
     }
 
-    /// [`SendLink::body`] for a regular file of declared size, read and hashed on a blocking
-    /// thread ([`FileReader`]) while this task frames, encrypts and writes the records before:
-    /// on a machine with a core to spare, reading and hashing no longer wait for encryption
-    /// and the socket, nor these for them.
+    /// [`SendLink::body`] for a regular file of declared size whose hashing the caller handed
+    /// out ([`Sender::hash_elsewhere`]) to `reader`, which reads and hashes it on a blocking
+    /// thread while this task frames, encrypts and writes the records before: on a machine
+    /// with a core to spare, reading and hashing no longer wait for encryption and the socket,
+    /// nor these for them. Takes the reader's records of this file, up to its end.
     async fn threaded_body(
         &mut self,
         tx: &mut Sender,
-        file: std::fs::File,
+        reader: &mut FileReader,
         progress: Progress,
         reporter: &dyn Reporter,
     ) -> Result<()> {
         let declared = tx.declared().context("a file body of unknown size")?;
-        let hasher = tx.hash_elsewhere()?;
-        let mut reader = FileReader::start(file, declared - tx.sent(), self.record_bytes(), hasher);
-        loop {
+        let hasher = loop {
             self.poll_peer(tx, reporter)?;
-            if tx.sent() == declared {
-                break;
-            }
-            let Some((mut buf, n)) = reader.chunks.recv().await else {
-                break; // The file ended (or failed): said below.
+            let (mut buf, n) = match reader.items.recv().await {
+                Some(ReadItem::Chunk(buf, n)) => (buf, n),
+                Some(ReadItem::End(hashed)) => break hashed?,
+                None => bail!("the reading thread stopped"),
             };
             let frame = tx.data_frame(&buf[5..5 + n])?;
             buf[..5].copy_from_slice(&frame);
@@ -460,8 +461,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             });
             let _ = reader.recycle.send(buf);
             self.pace().await;
-        }
-        let hasher = reader.finish().await?;
+        };
         if tx.sent() < declared {
             let err = TransferError::SourceShrank {
                 declared,
@@ -558,6 +558,14 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         // the blocking pool) per file.
         let mut ahead = std::collections::VecDeque::new();
         let mut next_read = 0;
+        // Larger files are read and hashed on one thread for the whole set, one after the
+        // other, so that reading the next file overlaps with sending the end of this one.
+        let large = entries
+            .iter()
+            .filter(|entry| !is_small(entry))
+            .filter_map(|entry| Some(ReadJob::path(entry.source.clone()?, entry.size)))
+            .collect();
+        let mut reader = FileReader::start(large, self.record_bytes());
         for (i, entry) in entries.iter().enumerate() {
             while next_read < entries.len() && next_read < i + READ_AHEAD_FILES {
                 if let Some(handle) = read_small(&entries[next_read]) {
@@ -596,11 +604,10 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                     self.body(tx, &mut data.as_slice(), progress, reporter)
                         .await?
                 }
-                Some(path) => {
-                    let file = tokio::fs::File::open(path)
-                        .await
-                        .with_context(|| format!("opening {}", path.display()))?;
-                    self.threaded_body(tx, file.into_std().await, progress, reporter)
+                Some(_) => {
+                    // An entry starts from nothing: the reader's fresh hash is the machine's.
+                    let _empty = tx.hash_elsewhere()?;
+                    self.threaded_body(tx, &mut reader, progress, reporter)
                         .await?
                 }
                 // A directory: an empty body.
@@ -853,55 +860,115 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
 /// read and the one being written, four buffers of [`SEND_RECORD_BYTES`] (1 MiB) per transfer.
 const READ_AHEAD_RECORDS: usize = 2;
 
-/// Reads a file's body on a blocking thread and hashes it there, handing the records to the
-/// writing task through a bounded channel; the buffers come back to be filled again, so memory
-/// stays at [`READ_AHEAD_RECORDS`] + 2 buffers whatever the size. Each buffer holds 5 bytes of
-/// room for the record's frame, then the data. The thread stops when the file ends (a shorter
-/// file than declared: the writer sees fewer bytes and says so), when `left` bytes were read
-/// (what the file grew by is not read), on an error, or when the writer stops taking records.
+/// Reads files' bodies on one blocking thread, one after the other, and hashes them there,
+/// handing the records to the writing task through a bounded channel, each file's followed by
+/// its hash ([`ReadItem::End`]); the buffers come back to be filled again, so memory stays at
+/// [`READ_AHEAD_RECORDS`] + 2 buffers whatever the size or the number of files, and the reading
+/// runs on across a file's end into the next (a set of 1 MiB files does not drain the pipeline
+/// at each). Each buffer holds 5 bytes of room for the frame header before the data, so a
+/// record goes out without another copy.
 struct FileReader {
-    chunks: mpsc::Receiver<(Vec<u8>, usize)>,
+    items: mpsc::Receiver<ReadItem>,
     recycle: std::sync::mpsc::Sender<Vec<u8>>,
-    thread: tokio::task::JoinHandle<std::io::Result<Sha3_256>>,
 }
 
-impl FileReader {
-    fn start(mut file: std::fs::File, mut left: u64, record: usize, mut hasher: Sha3_256) -> Self {
-        let (to_writer, chunks) = mpsc::channel(READ_AHEAD_RECORDS);
-        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
-        let thread = tokio::task::spawn_blocking(move || {
-            while left > 0 {
-                let mut buf = recycled
-                    .try_recv()
-                    .unwrap_or_else(|_| vec![0u8; 5 + record]);
-                let want = left.min(record as u64) as usize;
-                let n = read_full(&mut file, &mut buf[5..5 + want])?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[5..5 + n]);
-                left -= n as u64;
-                if to_writer.blocking_send((buf, n)).is_err() || n < want {
-                    break;
-                }
-            }
-            Ok(hasher)
-        });
-        FileReader {
-            chunks,
-            recycle,
-            thread,
+/// What the reading thread hands over, in order.
+enum ReadItem {
+    /// A buffer and how many bytes of data it holds (after its 5 bytes of room).
+    Chunk(Vec<u8>, usize),
+    /// The current file is read (to its declared size, or to its end if shorter): the hash of
+    /// what was read, or why reading failed.
+    End(Result<Sha3_256>),
+}
+
+/// One file for the reading thread: where it is, how many bytes to read, and the hash state
+/// to continue from (a resumed prefix's, or empty).
+struct ReadJob {
+    source: ReadSource,
+    left: u64,
+    hasher: Sha3_256,
+}
+
+enum ReadSource {
+    Open(std::fs::File),
+    Path(PathBuf),
+}
+
+impl ReadJob {
+    fn open(file: std::fs::File, left: u64, hasher: Sha3_256) -> ReadJob {
+        ReadJob {
+            source: ReadSource::Open(file),
+            left,
+            hasher,
         }
     }
 
-    /// Once every record was taken: the hash of everything read.
-    async fn finish(self) -> Result<Sha3_256> {
-        drop(self.chunks);
-        self.thread
-            .await
-            .context("reading the source")?
-            .context("reading the source")
+    /// A file of a set: opened by the reading thread when its turn comes, read from the start.
+    fn path(path: PathBuf, size: u64) -> ReadJob {
+        ReadJob {
+            source: ReadSource::Path(path),
+            left: size,
+            hasher: Sha3_256::new(),
+        }
     }
+}
+
+impl FileReader {
+    fn start(jobs: Vec<ReadJob>, record: usize) -> Self {
+        let (to_writer, items) = mpsc::channel(READ_AHEAD_RECORDS);
+        let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+        tokio::task::spawn_blocking(move || {
+            for job in jobs {
+                let hashed = read_job(job, record, &recycled, &to_writer);
+                let failed = hashed.is_err();
+                // Gone: the writing task stopped, and it says why.
+                if to_writer.blocking_send(ReadItem::End(hashed)).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        FileReader { items, recycle }
+    }
+}
+
+/// Read and hash one file of a [`FileReader`], handing its records over: its hash, or why
+/// reading failed (also when the writing task is gone: nothing is waiting for it then).
+fn read_job(
+    job: ReadJob,
+    record: usize,
+    recycled: &std::sync::mpsc::Receiver<Vec<u8>>,
+    to_writer: &mpsc::Sender<ReadItem>,
+) -> Result<Sha3_256> {
+    let ReadJob {
+        source,
+        mut left,
+        mut hasher,
+    } = job;
+    let mut file = match source {
+        ReadSource::Open(file) => file,
+        ReadSource::Path(path) => {
+            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?
+        }
+    };
+    while left > 0 {
+        let mut buf = recycled
+            .try_recv()
+            .unwrap_or_else(|_| vec![0u8; 5 + record]);
+        let want = left.min(record as u64) as usize;
+        let n = read_full(&mut file, &mut buf[5..5 + want]).context("reading the source")?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[5..5 + n]);
+        left -= n as u64;
+        if to_writer.blocking_send(ReadItem::Chunk(buf, n)).is_err() {
+            bail!("the writing task stopped");
+        }
+        if n < want {
+            break;
+        }
+    }
+    Ok(hasher)
 }
 
 /// Read until `buf` is full or the file ends (blocking).

@@ -13,7 +13,9 @@ pub enum Upnp {
     /// `--no-upnp`: not asked.
     Off,
     NoGateway,
-    Gateway { external_ip: IpAddr },
+    Gateway {
+        external_ip: IpAddr,
+    },
 }
 
 /// What the TURN check found.
@@ -167,9 +169,9 @@ pub fn settings_lines(settings: &Settings) -> Vec<String> {
         .max(15);
     std::iter::once(file)
         .chain(
-            entries
-                .into_iter()
-                .map(|(key, value, source)| format!("  {key:<key_width$} {value:<width$}  ({source})")),
+            entries.into_iter().map(|(key, value, source)| {
+                format!("  {key:<key_width$} {value:<width$}  ({source})")
+            }),
         )
         .collect()
 }
@@ -255,7 +257,10 @@ mod tests {
         assert_eq!(bad.dht_report()["reachable"], false);
         assert_eq!(good.dht_report()["nodes"], 3);
         assert_eq!(good.dht_report()["bootstrap"], json!(["127.0.0.1:1"]));
-        assert_eq!(bad.upnp_report(), json!({"enabled": true, "gateway": false}));
+        assert_eq!(
+            bad.upnp_report(),
+            json!({"enabled": true, "gateway": false})
+        );
         assert_eq!(good.upnp_report()["external_ip"], "192.0.2.1");
         assert_eq!(bad.turn_report()["allocation"], false);
         assert_eq!(bad.turn_report()["error"], "connection refused");
@@ -283,7 +288,10 @@ mod tests {
         );
         let good = online().lines();
         assert_eq!(good[0], "DHT        reachable, 3 node(s)");
-        assert_eq!(good[2], "UPnP       gateway found, external address 192.0.2.1");
+        assert_eq!(
+            good[2],
+            "UPnP       gateway found, external address 192.0.2.1"
+        );
         assert_eq!(
             good[3],
             "TURN       turn:127.0.0.1:2: TCP allocation granted, relayed address 192.0.2.2:50000"

@@ -111,7 +111,10 @@ async fn check(ctx: &Context) -> Result<Findings> {
         tokio::join!(dht.wait_for_nodes(1, CHECK_WAIT), upnp_check, turn_check);
     // A proxy that does not answer is a finding here, not the end of the checks.
     let (nodes, dht_problem) = match nodes {
-        Ok(0) => (0, Some(crate::net::dht::no_node_answered(&config, CHECK_WAIT))),
+        Ok(0) => (
+            0,
+            Some(crate::net::dht::no_node_answered(&config, CHECK_WAIT)),
+        ),
         Ok(nodes) => (nodes, None),
         Err(err) => (0, Some(err)),
     };

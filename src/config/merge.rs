@@ -310,8 +310,9 @@ pub fn locate(given: &Given, host: &Host) -> Option<(PathBuf, bool)> {
     match (&given.config, &given.home) {
         (Some(config), _) => Some((config.value.clone(), true)),
         (None, Some(home)) => Some((home.value.join(FILE_NAME), false)),
-        (None, None) => (host.config_dir.as_ref())
-            .map(|dir| (dir.join("ferry").join(FILE_NAME), false)),
+        (None, None) => {
+            (host.config_dir.as_ref()).map(|dir| (dir.join("ferry").join(FILE_NAME), false))
+        }
     }
 }
 
@@ -671,7 +672,11 @@ mod tests {
             |s| s.from.clone(),
             |g, l| g.from = l,
             "[receive]\nfrom = [\"bob\"]",
-            (vec!["a".into()], vec!["b".into(), "c".into()], vec!["bob".into()]),
+            (
+                vec!["a".into()],
+                vec!["b".into(), "c".into()],
+                vec!["bob".into()],
+            ),
             "FERRY_FROM",
         );
     }
@@ -812,7 +817,15 @@ mod tests {
             Some("[turn]\npassword_file = \"p\"\nca = \"c\""),
         );
         let keys = keys(&named);
-        assert_eq!(keys[7..11], ["turn.password", "turn.password_file", "turn.realm", "turn.ca"]);
+        assert_eq!(
+            keys[7..11],
+            [
+                "turn.password",
+                "turn.password_file",
+                "turn.realm",
+                "turn.ca"
+            ]
+        );
     }
 
     #[test]
@@ -857,14 +870,20 @@ mod tests {
             ..Given::default()
         };
         let s = merged(flag_password, None);
-        assert_eq!((s.turn_password.value.0.as_str(), s.turn_password_file.value), ("a", None));
+        assert_eq!(
+            (s.turn_password.value.0.as_str(), s.turn_password_file.value),
+            ("a", None)
+        );
         let flag_file = Given {
             turn_password: env("FERRY_TURN_PASSWORD", Secret("a".into())),
             turn_password_file: flag(Some(PathBuf::from("b"))),
             ..Given::default()
         };
         let s = merged(flag_file, None);
-        assert_eq!(s.turn_password_file, flag(Some(PathBuf::from("b"))).unwrap());
+        assert_eq!(
+            s.turn_password_file,
+            flag(Some(PathBuf::from("b"))).unwrap()
+        );
         assert_eq!(s.turn_password.source, Source::Flag);
         // Both from one layer is an error.
         let both = Given {
@@ -893,8 +912,9 @@ mod tests {
         assert!(shown.contains("maybe"), "{shown}");
         let err = ConfigFile::parse("[turn]\nrelam = \"x\"\n", &path()).unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("configuration file /etc/ferry-test/config.toml:2:1: unknown field `relam`"),
+            err.to_string().starts_with(
+                "configuration file /etc/ferry-test/config.toml:2:1: unknown field `relam`"
+            ),
             "{err}"
         );
     }
@@ -927,7 +947,11 @@ mod tests {
     fn each_row_reads_its_own_flag_and_a_no_flag_says_the_opposite() {
         let layer = Map::default()
             .with("no_turn", Source::Flag, true)
-            .with("no_discovery", Source::Env("FERRY_NO_DISCOVERY".into()), false)
+            .with(
+                "no_discovery",
+                Source::Env("FERRY_NO_DISCOVERY".into()),
+                false,
+            )
             .with("turn", Source::Flag, String::from("turn:127.0.0.1:1"))
             .with("turn_password", Source::Flag, String::from("pw"))
             .with("turn_ca", Source::Flag, PathBuf::from("ca.pem"))
@@ -945,7 +969,10 @@ mod tests {
         assert_eq!(given.accept, flag(Accept::All));
         assert_eq!(given.from, flag(vec!["bob".into()]));
         assert_eq!(given.config, flag(PathBuf::from("c.toml")));
-        assert_eq!((given.home, given.bootstrap, given.turn_user), (None, None, None));
+        assert_eq!(
+            (given.home, given.bootstrap, given.turn_user),
+            (None, None, None)
+        );
         // Every flag is named once.
         let mut ids: Vec<_> = FLAGS.iter().map(|f| f.id).collect();
         ids.sort_unstable();

@@ -12,7 +12,8 @@
 //! - [`connector`] is the one path every command takes to reach a device.
 //! - [`identity`] owns the account and device keys and the rules that pin a peer's certificate.
 //! - [`cli`] knows clap and indicatif; [`cmd`] orchestrates one subcommand per file.
-//! - [`config`] reads the configuration file and merges it with flags, environment and defaults.
+//! - [`config`] reads the configuration file and merges it with flags, environment and defaults;
+//!   [`doctor`] turns what `ferry doctor` found into its verdicts and text.
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod cmd;
 pub mod config;
 pub mod connector;
 pub mod contacts;
+pub mod doctor;
 pub mod events;
 pub mod history;
 pub mod identity;

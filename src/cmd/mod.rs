@@ -13,7 +13,6 @@ mod send;
 
 use crate::cli::output::Console;
 use crate::cli::{Cli, Command};
-use crate::net::dht::DhtConfig;
 use crate::net::Interrupt;
 pub use crate::session::Context;
 use anyhow::Result;
@@ -75,25 +74,7 @@ pub async fn run(
     interrupt: Interrupt,
 ) -> Result<()> {
     let settings = crate::config::load(matches)?;
-    let ctx = Context {
-        home: settings.home.value.clone(),
-        console,
-        interrupt,
-        dht: DhtConfig {
-            port: cli.dht_port,
-            bootstrap: settings.bootstrap.value.clone(),
-            discovery: settings.discovery.value,
-            proxy: crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value).map_err(
-                |e| anyhow::anyhow!("{e} (dht.proxy from {})", settings.dht_proxy.source),
-            )?,
-            ..DhtConfig::default()
-        },
-        candidate_ips: cli.candidate_ip.clone(),
-        upnp: !cli.no_upnp,
-        turn: settings.turn(),
-        relay_only: cli.relay_only,
-        settings,
-    };
+    let ctx = Context::new(settings, &cli, console, interrupt)?;
     match cli.command {
         Command::Id => id::run(&ctx),
         Command::Send(args) => send::run(&ctx, args).await,

@@ -35,6 +35,36 @@ pub struct Context {
 }
 
 impl Context {
+    /// The one conversion from the merged settings (and the command line's options that are
+    /// not settings) to what the commands use. A `dht.proxy` that is not a proxy mode is an
+    /// error naming where it came from.
+    pub fn new(
+        settings: Settings,
+        cli: &crate::cli::Cli,
+        console: Arc<Console>,
+        interrupt: Interrupt,
+    ) -> Result<Context> {
+        let proxy = crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value)
+            .map_err(|e| anyhow::anyhow!("{e} (dht.proxy from {})", settings.dht_proxy.source))?;
+        Ok(Context {
+            home: settings.home.value.clone(),
+            console,
+            interrupt,
+            dht: DhtConfig {
+                port: cli.dht_port,
+                bootstrap: settings.bootstrap.value.clone(),
+                discovery: settings.discovery.value,
+                proxy,
+                ..DhtConfig::default()
+            },
+            candidate_ips: cli.candidate_ip.clone(),
+            upnp: !cli.no_upnp,
+            turn: settings.turn(),
+            relay_only: cli.relay_only,
+            settings,
+        })
+    }
+
     /// Candidate options, starting UPnP discovery in the background when enabled.
     pub fn candidate_options(&self) -> crate::net::ice::CandidateOptions {
         crate::net::ice::CandidateOptions {

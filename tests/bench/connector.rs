@@ -5,7 +5,12 @@
 //! 3 runs each, the medians and their ratio; then through a coturn relay on loopback, beside a
 //! plain TCP copy of the same size through the same coturn (ferry's TURN client allocates, a
 //! plain socket connects to the relayed address: `common::relay_copy`) and straight over
-//! loopback, with the ratio of ferry's relayed rate to the plain copy's through the relay.
+//! loopback, with the ratio of ferry's relayed rate to the plain copy's through the relay;
+//! and the CPU time each process spent per GiB on the last direct run, the relayed run and the
+//! plain copy through coturn (`/proc/PID/stat` for the receivers and coturn, the finished
+//! children's `getrusage` for each `send`): on a machine of few cores, where every process of
+//! the path shares them, that is what bounds a rate, and it tells what the relay costs apart
+//! from what ferry costs.
 //!
 //! `cargo bench --bench connector` (20 runs and 1 GiB); under `cargo test --all-targets` it runs
 //! as a smoke check (3 runs, 16 MiB, one run of each size). `FERRY_BENCH_CONNECT_RUNS`,
@@ -126,6 +131,7 @@ fn main() {
     // Body rates (from the `accepted` event to the end), alternating so that load from
     // elsewhere hits both alike.
     let (mut connector, mut direct_rates, mut setups) = (Vec::new(), Vec::new(), Vec::new());
+    let mut direct_cpu = (0.0, Vec::new());
     for _ in 0..big_runs {
         let mut cmd = alice.ferry();
         dht_env(&mut cmd, &node.addr());
@@ -144,8 +150,10 @@ fn main() {
             "--peer-addr",
             &direct.addr,
         ]);
+        let before = CpuUse::now(&[direct.child.id()]);
         let (setup, total) = timed_send(cmd);
         direct.wait_for("done");
+        direct_cpu = before.since();
         direct_rates.push((mib << 20) as f64 / (total - setup) / 1e6);
     }
     let runs_of = |xs: &[f64]| {
@@ -195,19 +203,23 @@ fn main() {
             .args(["--to", &carol.device_id]);
         try_timed_send(cmd).inspect_err(|err| eprintln!("relay attempt failed: {err}"))
     };
+    let before = CpuUse::now(&[via_relay.child.id(), turn.pid()]);
     let (setup, total) = relayed(1)
         .or_else(|_| relayed(2))
         .unwrap_or_else(|err| panic!("{err}"));
     let connected = via_relay.wait_for("connected");
     assert_eq!(connected["path"], "relay");
     via_relay.wait_for("done");
+    let relayed_cpu = before.since();
     let rate = (mib << 20) as f64 / (total - setup) / 1e6;
     println!(
         "{mib} MiB through coturn (relay only): {rate:.1} MB/s after {:.1} ms of setup",
         setup * 1000.0
     );
     let bytes = (mib as u64) << 20;
+    let before = CpuUse::now(&[turn.pid()]);
     let plain = plain_copy_through(&turn, bytes);
+    let plain_cpu = before.since();
     let direct = plain_copy_direct(bytes);
     println!("{mib} MiB plain TCP through the same coturn: {plain:.1} MB/s");
     println!("{mib} MiB plain TCP over loopback, no relay: {direct:.1} MB/s");
@@ -215,6 +227,84 @@ fn main() {
         "ratio ferry relayed / plain TCP through coturn: {:.2}",
         rate / plain
     );
+    let gib = bytes as f64 / (1u64 << 30) as f64;
+    let per_gib = |s: f64| s / gib;
+    let (send, receive) = (direct_cpu.0, direct_cpu.1[0]);
+    println!(
+        "CPU seconds per GiB: direct: send {:.2} + receive {:.2} = {:.2}",
+        per_gib(send),
+        per_gib(receive),
+        per_gib(send + receive)
+    );
+    let (send, receive, coturn) = (relayed_cpu.0, relayed_cpu.1[0], relayed_cpu.1[1]);
+    println!(
+        "                     relayed: send {:.2} + receive {:.2} + coturn {:.2} = {:.2}",
+        per_gib(send),
+        per_gib(receive),
+        per_gib(coturn),
+        per_gib(send + receive + coturn)
+    );
+    println!(
+        "                     plain copy through coturn: coturn {:.2} (the copy's two ends: this process)",
+        per_gib(plain_cpu.1[0])
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    println!(
+        "  at {cores} cores, CPU alone bounds ferry direct at {:.0} MB/s and relayed at {:.0} MB/s",
+        cores * bytes as f64 / 1e6 / (direct_cpu.0 + direct_cpu.1[0]),
+        cores * bytes as f64 / 1e6 / (send + receive + coturn)
+    );
+}
+
+/// CPU time (user + system) used from a point on by some running processes, and by the
+/// children this process waits for (each `send`).
+struct CpuUse {
+    children: f64,
+    pids: Vec<(u32, f64)>,
+}
+
+impl CpuUse {
+    fn now(pids: &[u32]) -> CpuUse {
+        CpuUse {
+            children: children_cpu(),
+            pids: pids.iter().map(|&pid| (pid, process_cpu(pid))).collect(),
+        }
+    }
+
+    /// Seconds since [`CpuUse::now`]: the waited-for children's, and each process's in order.
+    fn since(&self) -> (f64, Vec<f64>) {
+        (
+            children_cpu() - self.children,
+            self.pids
+                .iter()
+                .map(|&(pid, at)| process_cpu(pid) - at)
+                .collect(),
+        )
+    }
+}
+
+/// User + system seconds of a running process (`/proc/PID/stat`, fields 14 and 15).
+fn process_cpu(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .sum();
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+/// User + system seconds of every child this process has waited for.
+fn children_cpu() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 /// MB/s of a plain TCP copy of `bytes` through `turn` (see `common::relay_copy`).

@@ -297,6 +297,11 @@ impl Coturn {
         Coturn::start_at(&[], "127.0.0.1", true)
     }
 
+    /// The process started: `turnserver` itself when started without a prefix.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self) -> String {
         format!("turn:127.0.0.1:{}", self.port)
     }

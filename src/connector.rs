@@ -16,6 +16,10 @@
 //! Small messages between devices (a re-request, its refusal) travel the same way as offers:
 //! sealed to the recipient and signed, at its `peer:` key ([`send_message`]); [`serve_offers`]
 //! hands the ones it receives to the caller.
+//!
+//! Every failure is a [`ConnectError`] (`connector/error.rs`): one variant per thing a caller
+//! tells apart (a refusal, a wrong identity, a device that never answered, no path), matched
+//! where it is handled; `main` turns it into the exit code through `outcome::stop_of`.
 
 use crate::events::{Event, Reporter};
 use crate::identity::{Id, Identity, PeerIdentity, Pin};
@@ -952,5 +956,85 @@ impl Handshake {
             addr,
             slot: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::IdentityError;
+    use crate::outcome::Stop;
+
+    fn device() -> (tempfile::TempDir, Identity) {
+        let home = tempfile::tempdir().unwrap();
+        let identity = Identity::create(home.path()).unwrap();
+        (home, identity)
+    }
+
+    fn loopback() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    }
+
+    /// A real handshake over loopback: a sender pinned to bob reaches mallory. The failure is
+    /// the wrong-identity variant, naming who answered, not an error to be searched.
+    #[tokio::test]
+    async fn reaching_another_device_than_the_pinned_one_is_a_wrong_identity() {
+        let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+        let listener = DirectListener::bind(&mallory, loopback(), Pin::any())
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _served = crate::net::AbortOnDrop(tokio::spawn(async move {
+            let _ = listener.accept().await.complete().await;
+        }));
+        let err = tokio::time::timeout(
+            Duration::from_secs(10),
+            connect_direct(&alice, addr, Pin::to([bob.device])),
+        )
+        .await
+        .unwrap()
+        .map(|(_, peer)| peer)
+        .unwrap_err();
+        match &err {
+            ConnectError::WrongIdentity {
+                addr: at,
+                cause: IdentityError::Mismatch { got, .. },
+            } => {
+                assert_eq!(*at, addr);
+                assert_eq!(got.device, mallory.device);
+            }
+            other => panic!("not a wrong identity: {other:?}"),
+        }
+        assert!(err.is_wrong_identity());
+        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
+        assert!(err.to_string().contains("identity mismatch"), "{err}");
+    }
+
+    /// A listener whose pin (`--from`) does not allow the sender refuses it in the handshake:
+    /// on the listening side that is `NotAllowed`, not a wrong identity (the sender is a valid
+    /// device) and not an error to report.
+    #[tokio::test]
+    async fn a_listener_turns_away_a_device_its_pin_does_not_allow() {
+        let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+        let listener = DirectListener::bind(&bob, loopback(), Pin::to([mallory.device]))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let bob_device = bob.device;
+        let _sender = crate::net::AbortOnDrop(tokio::spawn(async move {
+            let _ = connect_direct(&alice, addr, Pin::to([bob_device])).await;
+        }));
+        let served = tokio::time::timeout(Duration::from_secs(10), async {
+            listener.accept().await.complete().await
+        })
+        .await
+        .unwrap();
+        let err = match served {
+            Ok(incoming) => panic!("admitted {}", incoming.peer),
+            Err(err) => err,
+        };
+        assert!(matches!(err, ConnectError::NotAllowed { .. }), "{err:?}");
+        assert!(!err.is_wrong_identity());
+        assert_eq!(err.stop(), None);
     }
 }

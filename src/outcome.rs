@@ -73,3 +73,30 @@ pub fn exit_code(result: &anyhow::Result<()>) -> u8 {
         Err(err) => stop_of(err).map_or(Stop::EXIT_ERROR, |stop| stop.exit_code()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::anyhow;
+
+    #[test]
+    fn the_exit_code_comes_from_the_outcome_anywhere_in_the_chain() {
+        let refused = anyhow::Error::from(Stop::Refused("busy".into())).context("sending");
+        assert_eq!(exit_code(&Err(refused)), Stop::EXIT_REFUSED);
+        let interrupted = anyhow::Error::from(Stop::Interrupted);
+        assert_eq!(stop_of(&interrupted), Some(Stop::Interrupted));
+        assert_eq!(exit_code(&Err(interrupted)), Stop::EXIT_INTERRUPTED);
+        let refused_in_tls =
+            anyhow::Error::from(ConnectError::Refused("--from".into())).context("sending");
+        assert_eq!(
+            stop_of(&refused_in_tls),
+            Some(Stop::Refused("--from".into()))
+        );
+        assert_eq!(exit_code(&Err(refused_in_tls)), Stop::EXIT_REFUSED);
+        let dht_stopped = anyhow::Error::from(ConnectError::DhtStopped).context("sending");
+        assert_eq!(stop_of(&dht_stopped), None);
+        assert_eq!(exit_code(&Err(dht_stopped)), Stop::EXIT_ERROR);
+        assert_eq!(exit_code(&Err(anyhow!("disk full"))), Stop::EXIT_ERROR);
+        assert_eq!(exit_code(&Ok(())), Stop::EXIT_OK);
+    }
+}

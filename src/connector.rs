@@ -16,9 +16,13 @@
 //! Small messages between devices (a re-request, its refusal) travel the same way as offers:
 //! sealed to the recipient and signed, at its `peer:` key ([`send_message`]); [`serve_offers`]
 //! hands the ones it receives to the caller.
+//!
+//! Every failure is a [`ConnectError`] (`connector/error.rs`): one variant per thing a caller
+//! tells apart (a refusal, a wrong identity, a device that never answered, no path), matched
+//! where it is handled; `main` turns it into the exit code through `outcome::stop_of`.
 
 use crate::events::{Event, Reporter};
-use crate::identity::{Id, Identity, IdentityError, PeerIdentity, Pin};
+use crate::identity::{Id, Identity, PeerIdentity, Pin};
 use crate::net::dht::{Dht, ListenEvent, PutHandle};
 use crate::net::ice::{self, CandidateOptions, IceStream, RemoteParams};
 use crate::net::tls;
@@ -32,7 +36,6 @@ use crate::proto::signal::{
     seal_announcement, Announcement, DeviceInfo, Message, ReplayGuard, Request, ANNOUNCE_USER_TYPE,
     REQUEST_USER_TYPE,
 };
-use anyhow::{anyhow, bail, Context, Result};
 use rustls::pki_types::UnixTime;
 use serde_bytes::ByteBuf;
 use std::collections::HashMap;
@@ -44,6 +47,17 @@ use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::{TlsAcceptor, TlsConnector, TlsStream};
+
+mod error;
+pub use error::ConnectError;
+
+type Result<T, E = ConnectError> = std::result::Result<T, E>;
+
+/// A DHT operation failed while doing `doing`.
+fn dht_failed(doing: impl Into<String>) -> impl FnOnce(anyhow::Error) -> ConnectError {
+    let doing = doing.into();
+    move |cause| ConnectError::Dht { doing, cause }
+}
 
 /// Longest wait for a TCP connection to open (direct mode).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,8 +90,8 @@ pub async fn announce(dht: &Dht, identity: &Identity) -> Result<Vec<PutHandle>> 
         dht.put(device_key(&identity.device), value)
     );
     Ok(vec![
-        a.context("announcing this device at its account's key")?,
-        d.context("announcing this device at its own key")?,
+        a.map_err(dht_failed("announcing this device at its account's key"))?,
+        d.map_err(dht_failed("announcing this device at its own key"))?,
     ])
 }
 
@@ -90,7 +104,8 @@ pub async fn withdraw(dht: &Dht, identity: &Identity) -> Result<()> {
         dht.put_once(account_key(&identity.account), value.clone()),
         dht.put_once(device_key(&identity.device), value)
     );
-    a.and(d).context("withdrawing this device's announcement")
+    a.and(d)
+        .map_err(dht_failed("withdrawing this device's announcement"))
 }
 
 fn announcement_value(identity: &Identity, stopped: bool) -> Value {
@@ -148,7 +163,7 @@ pub async fn keep_announced(
                 let _ = dht.wait_for_nodes(1, ANNOUNCE_RETRY).await;
             }
             Err(err) => {
-                tracing::info!("not announced yet ({err:#}); retrying");
+                tracing::info!("not announced yet ({err}); retrying");
                 tokio::time::sleep(ANNOUNCE_RETRY).await;
             }
         }
@@ -160,16 +175,16 @@ pub async fn keep_announced(
 /// to the live one).
 pub async fn resolve(dht: &Dht, id: Id) -> Result<Vec<DeviceInfo>> {
     let (by_device, by_account) = tokio::join!(dht.get(device_key(&id)), dht.get(account_key(&id)));
-    // Both lookups failing is not "nothing announced": no node answered them.
-    if let (Err(err), Err(_)) = (&by_device, &by_account) {
-        bail!("looking {id} up on the DHT: {err:#}");
-    }
+    let values = match (by_device, by_account) {
+        // Both lookups failing is not "nothing announced": no node answered them.
+        (Err(cause), Err(_)) => return Err(ConnectError::Lookup { id, cause }),
+        (by_device, by_account) => by_device
+            .unwrap_or_default()
+            .into_iter()
+            .chain(by_account.unwrap_or_default()),
+    };
     let mut devices: HashMap<Id, DeviceInfo> = HashMap::new();
-    for value in by_device
-        .unwrap_or_default()
-        .into_iter()
-        .chain(by_account.unwrap_or_default())
-    {
+    for value in values {
         if value.user_type != ANNOUNCE_USER_TYPE {
             continue;
         }
@@ -210,11 +225,7 @@ pub fn stopped_receiving(device: &DeviceInfo) -> Option<String> {
 pub fn some_still_receive(devices: &[DeviceInfo]) -> Result<()> {
     let stopped: Vec<String> = devices.iter().filter_map(stopped_receiving).collect();
     if !devices.is_empty() && stopped.len() == devices.len() {
-        return Err(crate::outcome::Stop::Unreachable(format!(
-            "{}: its `ferry receive` exited; start it again there, then send again",
-            stopped.join("; ")
-        ))
-        .into());
+        return Err(ConnectError::AllStopped(stopped));
     }
     Ok(())
 }
@@ -268,7 +279,10 @@ pub async fn send_message(
         sealed_value(identity, &message, &to.enc_key, mime_type),
     )
     .await
-    .with_context(|| format!("sending a message to device {}", to.peer.device))
+    .map_err(dht_failed(format!(
+        "sending a message to device {}",
+        to.peer.device
+    )))
 }
 
 /// A message received at this device's key, opened and verified.
@@ -298,7 +312,9 @@ pub async fn connect_via_dht(
             ),
         );
     }
-    let gathered = ice::gather(true, candidates).await?;
+    let gathered = ice::gather(true, candidates)
+        .await
+        .map_err(ConnectError::Gather)?;
     if let Some(wait) = &gathered.upnp_wait {
         crate::events::phase(reporter, wait.clone());
     }
@@ -316,11 +332,14 @@ pub async fn connect_via_dht(
         to: target.peer.device.to_string(),
         refused: String::new(),
     };
-    let mut answers = dht.listen(peer_key(&identity.device)).await?;
+    let mut answers = dht
+        .listen(peer_key(&identity.device))
+        .await
+        .map_err(ConnectError::DhtListen)?;
     let sealed = sealed_value(identity, &offer, &target.enc_key, REQUEST_USER_TYPE);
     dht.put_once(peer_key(&target.peer.device), sealed)
         .await
-        .context("publishing the connection request")?;
+        .map_err(dht_failed("publishing the connection request"))?;
     crate::events::phase(
         reporter,
         format!(
@@ -332,7 +351,7 @@ pub async fn connect_via_dht(
     let mut guard = ReplayGuard::default();
     let answer = loop {
         let Some(wake) = waiting.poll_timeout() else {
-            bail!("the wait for the answer ended with no outcome");
+            return Err(ConnectError::AnswerWaitEnded);
         };
         let event = tokio::select! {
             e = answers.next() => e,
@@ -351,15 +370,13 @@ pub async fn connect_via_dht(
                         });
                     }
                     Some(Tick::GaveUp) => {
-                        let age = UnixTime::now().as_secs().saturating_sub(target.created);
-                        return Err(crate::outcome::Stop::Unreachable(format!(
-                            "device {device} did not answer within {}s; it last announced \
-                             itself {} ago, so it has probably stopped: start `ferry receive` \
-                             there, or send again later",
-                            ANSWER_TIMEOUT.as_secs(),
-                            crate::cli::output::ago(age)
-                        ))
-                        .into());
+                        return Err(ConnectError::NoAnswer {
+                            device,
+                            waited_secs: ANSWER_TIMEOUT.as_secs(),
+                            announced_ago_secs: UnixTime::now()
+                                .as_secs()
+                                .saturating_sub(target.created),
+                        });
                     }
                     None => {}
                 }
@@ -367,7 +384,7 @@ pub async fn connect_via_dht(
             }
         };
         let Some(event) = event else {
-            bail!("the DHT node stopped");
+            return Err(ConnectError::DhtStopped);
         };
         let ListenEvent::Values(values) = event else {
             continue;
@@ -399,7 +416,7 @@ pub async fn connect_via_dht(
     };
     let answer = match answer {
         Answer::Accepted(answer) => *answer,
-        Answer::Refused(reason) => return Err(crate::outcome::Stop::Refused(reason).into()),
+        Answer::Refused(reason) => return Err(ConnectError::Refused(reason)),
     };
     crate::events::phase(
         reporter,
@@ -418,7 +435,7 @@ pub async fn connect_via_dht(
     gathered.permit_peer(&remote).await;
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
-        .with_context(|| format!("connecting to device {}", target.peer.device))?;
+        .map_err(|failure| ConnectError::ice(device, failure))?;
     let addr = stream.peer_addr()?;
     crate::events::phase(
         reporter,
@@ -442,8 +459,8 @@ async fn tls_client(
         connector.connect(tls::server_name(), stream),
     )
     .await
-    .map_err(|_| anyhow!("TLS handshake with {addr} timed out"))?
-    .map_err(|e| handshake_error(e, addr))?;
+    .map_err(|_| ConnectError::HandshakeTimeout { addr })?
+    .map_err(|e| ConnectError::handshake(tls::handshake_failure(e), addr))?;
     let peer = tls::peer_of(stream.get_ref().1)?;
     Ok((TlsStream::Client(stream), peer))
 }
@@ -455,8 +472,8 @@ async fn tls_server(
 ) -> Result<(PeerStream, PeerIdentity)> {
     let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream))
         .await
-        .map_err(|_| anyhow!("TLS handshake with {addr} timed out"))?
-        .map_err(|e| handshake_error(e, addr))?;
+        .map_err(|_| ConnectError::HandshakeTimeout { addr })?
+        .map_err(|e| ConnectError::handshake(tls::handshake_failure(e), addr))?;
     let peer = tls::peer_of(stream.get_ref().1)?;
     Ok((TlsStream::Server(stream), peer))
 }
@@ -544,7 +561,10 @@ pub async fn serve_offers(
     reporter: Arc<dyn Reporter>,
     mut interrupt: Interrupt,
 ) -> Result<()> {
-    let mut offers = dht.listen(peer_key(&identity.device)).await?;
+    let mut offers = dht
+        .listen(peer_key(&identity.device))
+        .await
+        .map_err(ConnectError::DhtListen)?;
     let acceptor = TlsAcceptor::from(tls::server_config(&identity, Pin::any())?);
     let dropped = Arc::new(AtomicU64::new(0));
     let drop_one = {
@@ -564,7 +584,7 @@ pub async fn serve_offers(
             _ = interrupt.wait() => return Ok(()),
         };
         let Some(event) = event else {
-            bail!("the DHT node stopped");
+            return Err(ConnectError::DhtStopped);
         };
         let ListenEvent::Values(values) = event else {
             continue;
@@ -682,11 +702,8 @@ pub async fn serve_offers(
                         let _ = incoming.send(Ok(conn)).await;
                     }
                     Err(err) => {
-                        if err
-                            .chain()
-                            .any(|c| c.downcast_ref::<IdentityError>().is_some())
-                        {
-                            drop_one(format!("{err:#}"));
+                        if err.is_wrong_identity() {
+                            drop_one(err.to_string());
                         } else {
                             let _ = incoming.send(Err(err)).await;
                         }
@@ -752,7 +769,9 @@ async fn answer(
     offer: Request,
     peer: PeerIdentity,
 ) -> Result<Incoming> {
-    let gathered = ice::gather(false, candidates).await?;
+    let gathered = ice::gather(false, candidates)
+        .await
+        .map_err(ConnectError::Gather)?;
     let reply = Request {
         id: offer.id,
         ts: UnixTime::now().as_secs(),
@@ -771,7 +790,7 @@ async fn answer(
         .enc_key
         .as_ref()
         .try_into()
-        .map_err(|_| anyhow!("the request carries no usable encryption key"))?;
+        .map_err(|_| ConnectError::NoEncryptionKey)?;
     let remote = RemoteParams {
         ufrag: offer.ufrag,
         pwd: offer.pwd,
@@ -800,7 +819,7 @@ async fn answer(
     }
     let stream = ice::connect(gathered, &remote, ICE_TIMEOUT)
         .await
-        .with_context(|| format!("connecting to device {}", peer.device))?;
+        .map_err(|failure| ConnectError::ice(peer.device, failure))?;
     let addr = stream.peer_addr()?;
     let (stream, tls_peer) = tls_server(acceptor, stream, addr).await?;
     // The TLS peer must be the device that signed the request.
@@ -821,13 +840,11 @@ pub async fn connect_direct(
 ) -> Result<(PeerStream, PeerIdentity)> {
     let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr))
         .await
-        .map_err(|_| {
-            anyhow!(
-                "no TCP connection to {addr} within {}s",
-                CONNECT_TIMEOUT.as_secs()
-            )
+        .map_err(|_| ConnectError::ConnectTimeout {
+            addr,
+            secs: CONNECT_TIMEOUT.as_secs(),
         })?
-        .with_context(|| format!("connecting to {addr}"))?;
+        .map_err(|cause| ConnectError::Connect { addr, cause })?;
     tcp.set_nodelay(true)?;
     tls_client(identity, IceStream::plain(tcp), pin, addr).await
 }
@@ -853,7 +870,7 @@ impl DirectListener {
     pub async fn bind(identity: &Identity, addr: SocketAddr, from: Pin) -> Result<DirectListener> {
         let listener = TcpListener::bind(addr)
             .await
-            .with_context(|| format!("listening on {addr}"))?;
+            .map_err(|cause| ConnectError::Listen { addr, cause })?;
         Ok(DirectListener {
             listener,
             acceptor: TlsAcceptor::from(tls::server_config(identity, from)?),
@@ -942,32 +959,82 @@ impl Handshake {
     }
 }
 
-/// Turn a failed handshake into a clear error, surfacing identity problems as themselves.
-fn handshake_error(err: std::io::Error, addr: SocketAddr) -> anyhow::Error {
-    let identity = err
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .and_then(|tls| match tls {
-            rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
-                other.0.downcast_ref::<IdentityError>().cloned()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::IdentityError;
+    use crate::outcome::Stop;
+
+    fn device() -> (tempfile::TempDir, Identity) {
+        let home = tempfile::tempdir().unwrap();
+        let identity = Identity::create(home.path()).unwrap();
+        (home, identity)
+    }
+
+    fn loopback() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    }
+
+    /// A real handshake over loopback: a sender pinned to bob reaches mallory. The failure is
+    /// the wrong-identity variant, naming who answered, not an error to be searched.
+    #[tokio::test]
+    async fn reaching_another_device_than_the_pinned_one_is_a_wrong_identity() {
+        let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+        let listener = DirectListener::bind(&mallory, loopback(), Pin::any())
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _served = crate::net::AbortOnDrop(tokio::spawn(async move {
+            let _ = listener.accept().await.complete().await;
+        }));
+        let err = tokio::time::timeout(
+            Duration::from_secs(10),
+            connect_direct(&alice, addr, Pin::to([bob.device])),
+        )
+        .await
+        .unwrap()
+        .map(|(_, peer)| peer)
+        .unwrap_err();
+        match &err {
+            ConnectError::WrongIdentity {
+                addr: at,
+                cause: IdentityError::Mismatch { got, .. },
+            } => {
+                assert_eq!(*at, addr);
+                assert_eq!(got.device, mallory.device);
             }
-            _ => None,
-        });
-    let tls = err
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
-    match (identity, tls) {
-        (Some(identity), _) => anyhow!(identity).context(format!("TLS with {addr} refused")),
-        // The receiver's verifier turned this device away (`--from`): a refusal, exit 1.
-        _ if tls::refused_by_verifier(&err) => {
-            anyhow!(crate::outcome::Stop::Refused(tls::REFUSED_IN_TLS.into()))
+            other => panic!("not a wrong identity: {other:?}"),
         }
-        (
-            None,
-            Some(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            )),
-        ) => anyhow!("TLS with {addr} refused: a device --from does not allow"),
-        (None, _) => anyhow!(err).context(format!("TLS handshake with {addr} failed")),
+        assert!(err.is_wrong_identity());
+        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
+        assert!(err.to_string().contains("identity mismatch"), "{err}");
+    }
+
+    /// A listener whose pin (`--from`) does not allow the sender refuses it in the handshake:
+    /// on the listening side that is `NotAllowed`, not a wrong identity (the sender is a valid
+    /// device) and not an error to report.
+    #[tokio::test]
+    async fn a_listener_turns_away_a_device_its_pin_does_not_allow() {
+        let ((_a, alice), (_b, bob), (_m, mallory)) = (device(), device(), device());
+        let listener = DirectListener::bind(&bob, loopback(), Pin::to([mallory.device]))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let bob_device = bob.device;
+        let _sender = crate::net::AbortOnDrop(tokio::spawn(async move {
+            let _ = connect_direct(&alice, addr, Pin::to([bob_device])).await;
+        }));
+        let served = tokio::time::timeout(Duration::from_secs(10), async {
+            listener.accept().await.complete().await
+        })
+        .await
+        .unwrap();
+        let err = match served {
+            Ok(incoming) => panic!("admitted {}", incoming.peer),
+            Err(err) => err,
+        };
+        assert!(matches!(err, ConnectError::NotAllowed { .. }), "{err:?}");
+        assert!(!err.is_wrong_identity());
+        assert_eq!(err.stop(), None);
     }
 }

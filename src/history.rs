@@ -71,7 +71,7 @@ impl Outcome {
     /// How a transfer that failed with `err` is recorded.
     pub fn of_error(err: &anyhow::Error) -> Outcome {
         use crate::outcome::Stop;
-        match err.chain().find_map(|cause| cause.downcast_ref::<Stop>()) {
+        match crate::outcome::stop_of(err) {
             Some(Stop::Refused(_) | Stop::Declined(_)) => Outcome::Refused,
             Some(Stop::PeerCancelled(_) | Stop::Interrupted) => Outcome::Cancelled,
             _ => Outcome::Error,

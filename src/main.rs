@@ -6,7 +6,7 @@ use ferry::cli::output::Console;
 use ferry::cli::Cli;
 use ferry::events::{Event, Reporter};
 use ferry::net::Interrupt;
-use ferry::outcome::{exit_code, Stop};
+use ferry::outcome::{exit_code, stop_of, Stop};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
         ferry::cmd::run(cli, &matches, console.clone(), interrupt).await
     });
     if let Err(err) = &result {
-        let interrupted = matches!(err.downcast_ref::<Stop>(), Some(Stop::Interrupted));
+        let interrupted = matches!(stop_of(err), Some(Stop::Interrupted));
         if console.json() {
             console.report(Event::Error {
                 transfer_id: None,

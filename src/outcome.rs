@@ -1,6 +1,8 @@
 //! Outcomes that are not plain errors, so that `main` alone can turn them into exit codes:
 //! 0 done, 1 refused or cancelled by the peer, 2 any other error, 130 interrupted here.
 
+use crate::connector::ConnectError;
+
 /// An end of a command that `main` maps to a specific exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Stop {
@@ -45,13 +47,56 @@ impl Stop {
     }
 }
 
+/// The outcome `err` stands for when it is not a plain error: the first [`Stop`] in its chain,
+/// or what the first connection failure in it maps to ([`ConnectError::stop`]).
+///
+/// Commands return `anyhow` errors, so this is where an outcome is recovered from one: the one
+/// place a chain is searched by type. `main` uses it for the exit code, and so do the callers
+/// whose errors come from a layer that still returns `anyhow` (the transfer).
+pub fn stop_of(err: &anyhow::Error) -> Option<Stop> {
+    err.chain().find_map(|cause| {
+        match (
+            cause.downcast_ref::<Stop>(),
+            cause.downcast_ref::<ConnectError>(),
+        ) {
+            (Some(stop), _) => Some(stop.clone()),
+            (None, Some(connect)) => connect.stop(),
+            (None, None) => None,
+        }
+    })
+}
+
 /// The exit code for the result of a command.
 pub fn exit_code(result: &anyhow::Result<()>) -> u8 {
     match result {
         Ok(()) => Stop::EXIT_OK,
-        Err(err) => err
-            .chain()
-            .find_map(|cause| cause.downcast_ref::<Stop>())
-            .map_or(Stop::EXIT_ERROR, Stop::exit_code),
+        Err(err) => stop_of(err).map_or(Stop::EXIT_ERROR, |stop| stop.exit_code()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::anyhow;
+
+    #[test]
+    fn the_exit_code_comes_from_the_outcome_anywhere_in_the_chain() {
+        let refused = anyhow::Error::from(Stop::Refused("busy".into())).context("sending");
+        assert_eq!(exit_code(&Err(refused)), Stop::EXIT_REFUSED);
+        let interrupted = anyhow::Error::from(Stop::Interrupted);
+        assert_eq!(stop_of(&interrupted), Some(Stop::Interrupted));
+        assert_eq!(exit_code(&Err(interrupted)), Stop::EXIT_INTERRUPTED);
+        let refused_in_tls =
+            anyhow::Error::from(ConnectError::Refused("--from".into())).context("sending");
+        assert_eq!(
+            stop_of(&refused_in_tls),
+            Some(Stop::Refused("--from".into()))
+        );
+        assert_eq!(exit_code(&Err(refused_in_tls)), Stop::EXIT_REFUSED);
+        let dht_stopped = anyhow::Error::from(ConnectError::DhtStopped).context("sending");
+        assert_eq!(stop_of(&dht_stopped), None);
+        assert_eq!(exit_code(&Err(dht_stopped)), Stop::EXIT_ERROR);
+        assert_eq!(exit_code(&Err(anyhow!("disk full"))), Stop::EXIT_ERROR);
+        assert_eq!(exit_code(&Ok(())), Stop::EXIT_OK);
     }
 }

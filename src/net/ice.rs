@@ -13,16 +13,15 @@
 //! handover frame).
 
 use crate::net::conn::Conn;
-use crate::net::turn::{Relay, TurnConfig};
+use crate::net::turn::{Relay, RelayError, TurnConfig};
 use crate::net::upnp::{Upnp, UpnpWatch};
 use crate::net::AbortOnDrop;
 use crate::proto::attempts::DialOutcome;
 use crate::proto::framing::{frame, is_stun, Deframer, HANDOVER};
 use crate::proto::ice_tcp::{
-    candidate_with_priority, host_candidate, new_agent, Action, IceTcp, ACTIVE_PORT,
+    candidate_with_priority, host_candidate, new_agent, Action, IceError, IceTcp, ACTIVE_PORT,
 };
 pub use crate::proto::ice_tcp::{RemoteParams, RELAY_PRIORITY};
-use anyhow::{anyhow, bail, Context, Result};
 use rtc_ice::candidate::unmarshal_candidate;
 use rtc_ice::tcp_type::TcpType;
 use rtc_ice::Agent;
@@ -41,6 +40,53 @@ use tokio::sync::{mpsc, oneshot};
 const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the handover may take once a pair is selected.
 const HANDOVER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why gathering found nothing to offer, or the checks no path to hand over. Each text ends
+/// with its cause (no `source`), as [`RelayError`]'s do.
+#[derive(Debug, thiserror::Error)]
+pub enum IceFailure {
+    /// The machine's verdict: no usable candidate, no path (what was tried), or the agent.
+    #[error("{0}")]
+    Ice(IceError),
+    /// The agent refused one of our own candidates.
+    #[error("{0}")]
+    Candidate(String),
+    /// Relay only (`--relay-only`), and the TURN server gave no allocation.
+    #[error("TURN: {0}")]
+    Relay(RelayError),
+    #[error("no local address to offer as an ICE candidate, and no TURN relay")]
+    NothingToOffer,
+    #[error("ICE agent already used")]
+    AgentUsed,
+    #[error("the selected connection to {0} closed")]
+    SelectedClosed(SocketAddr),
+    #[error("handing the connection to {peer} over to TLS: {cause}")]
+    Handover { peer: SocketAddr, cause: io::Error },
+    #[error("ICE stopped without a result")]
+    Stalled,
+    #[error("ICE connections ended")]
+    ConnectionsEnded,
+    #[error("{0}")]
+    Io(io::Error),
+}
+
+impl From<IceError> for IceFailure {
+    fn from(err: IceError) -> IceFailure {
+        IceFailure::Ice(err)
+    }
+}
+
+impl From<io::Error> for IceFailure {
+    fn from(err: io::Error) -> IceFailure {
+        IceFailure::Io(err)
+    }
+}
+
+type Result<T, E = IceFailure> = std::result::Result<T, E>;
+
+fn candidate_refused(err: impl std::fmt::Display) -> IceFailure {
+    IceFailure::Candidate(err.to_string())
+}
 
 /// A TCP connection whose first bytes may already have been read (after the handover).
 #[derive(Debug)]
@@ -210,7 +256,7 @@ impl Gathered {
             });
             for ip in wanted {
                 if let Err(err) = relay.permit(vec![ip]).await {
-                    tracing::info!("TURN permission for {ip} on {}: {err:#}", relay.relayed);
+                    tracing::info!("TURN permission for {ip} on {}: {err}", relay.relayed);
                 }
             }
         }
@@ -247,10 +293,10 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
         let addr = listener.local_addr()?;
         agent
             .add_local_candidate(host_candidate(ip, addr.port(), TcpType::Passive)?)
-            .map_err(|e| anyhow!("{e}"))?;
+            .map_err(candidate_refused)?;
         agent
             .add_local_candidate(host_candidate(ip, ACTIVE_PORT, TcpType::Active)?)
-            .map_err(|e| anyhow!("{e}"))?;
+            .map_err(candidate_refused)?;
         listeners.push((listener, addr));
     }
     let mut relays = Vec::new();
@@ -273,7 +319,10 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
             if tried[0].1.is_err() {
                 let v6 = match (&mut v6.0).await {
                     Ok(result) => result,
-                    Err(err) => Err(anyhow!("allocating over IPv6: {err}")),
+                    Err(err) => Err(RelayError::Crashed {
+                        family: "IPv6",
+                        detail: err.to_string(),
+                    }),
                 };
                 tried.push(("IPv6", v6));
             }
@@ -289,8 +338,8 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                         turn_errors.clear();
                     }
                     Err(err) => {
-                        relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server));
-                        turn_errors.push(format!("{err:#}"))
+                        relay_outcomes.push(format!("{} ({family}): {err}", turn.server));
+                        turn_errors.push(err);
                     }
                 }
             }
@@ -316,13 +365,13 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
                         )?;
                         agent
                             .add_local_candidate(candidate)
-                            .map_err(|e| anyhow!("{e}"))?;
+                            .map_err(candidate_refused)?;
                         public_addrs.push(relay.mapped.ip().to_string());
                         relays.push(relay);
                     }
                     Err(err) => {
-                        relay_outcomes.push(format!("{} ({family}): {err:#}", turn.server));
-                        turn_errors.push(format!("{err:#}"));
+                        relay_outcomes.push(format!("{} ({family}): {err}", turn.server));
+                        turn_errors.push(err);
                     }
                 }
             }
@@ -331,14 +380,14 @@ pub async fn gather(controlling: bool, options: &CandidateOptions) -> Result<Gat
             }
         }
     }
-    if let Some(first) = turn_errors.first() {
+    if let Some(first) = turn_errors.into_iter().next() {
         if options.relay_only {
-            bail!("TURN: {first}");
+            return Err(IceFailure::Relay(first));
         }
         tracing::warn!("TURN relay unavailable ({first}); direct paths only");
     }
     if listeners.is_empty() && relays.is_empty() {
-        bail!("no local address to offer as an ICE candidate, and no TURN relay");
+        return Err(IceFailure::NothingToOffer);
     }
     let credentials = agent.get_local_credentials().clone();
     let mut candidates: Vec<String> = agent
@@ -536,7 +585,7 @@ pub async fn connect(
         .collect();
     let mut relays = std::mem::take(&mut local.relays);
     let relayed_locals: Vec<SocketAddr> = relays.iter().map(|r| r.relayed).collect();
-    let agent = local.agent.take().context("ICE agent already used")?;
+    let agent = local.agent.take().ok_or(IceFailure::AgentUsed)?;
     tracing::debug!("ICE: remote candidates {:?}", remote.candidates);
     let mut ice = IceTcp::new(
         agent,
@@ -613,17 +662,16 @@ pub async fn connect(
                     }
                 }
                 Action::HandOver { peer, relayed } => {
-                    let tx = conns
-                        .get(&peer)
-                        .with_context(|| format!("the selected connection to {peer} closed"))?;
+                    let closed = || IceFailure::SelectedClosed(peer);
+                    let tx = conns.get(&peer).ok_or_else(closed)?;
                     let (reply, result) = oneshot::channel();
                     tx.send(ConnCmd::Handover(reply))
                         .await
-                        .map_err(|_| anyhow!("the selected connection to {peer} closed"))?;
+                        .map_err(|_| closed())?;
                     let mut stream = result
                         .await
-                        .map_err(|_| anyhow!("the selected connection to {peer} closed"))?
-                        .with_context(|| format!("handing the connection to {peer} over to TLS"))?;
+                        .map_err(|_| closed())?
+                        .map_err(|cause| IceFailure::Handover { peer, cause })?;
                     stream.relayed = relayed;
                     if relayed {
                         stream._relays = std::mem::take(&mut relays);
@@ -636,7 +684,7 @@ pub async fn connect(
         let wake = ice
             .poll_timeout()
             .map(tokio::time::Instant::from_std)
-            .context("ICE stopped without a result")?;
+            .ok_or(IceFailure::Stalled)?;
         tokio::select! {
             msg = from_conns.recv() => match msg {
                 Some(ConnMsg::Opened { peer, local, commands }) => {
@@ -656,7 +704,7 @@ pub async fn connect(
                     conns.remove(&peer);
                     ice.connection_closed(peer);
                 }
-                None => bail!("ICE connections ended"),
+                None => return Err(IceFailure::ConnectionsEnded),
             },
             _ = tokio::time::sleep_until(wake) => ice.handle_timeout(Instant::now()),
         }

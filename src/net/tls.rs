@@ -9,7 +9,6 @@
 //! Only TLS 1.3, AES-256-GCM preferred.
 
 use crate::identity::{verify_chain, Identity, IdentityError, PeerIdentity, Pin};
-use anyhow::{Context, Result};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{ring, CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -18,6 +17,38 @@ use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, OtherError, SignatureScheme,
 };
 use std::sync::Arc;
+
+/// Why TLS with a device could not be set up here, or its peer not be named. Each text ends
+/// with its cause (no `source`).
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// rustls refused the configuration (TLS 1.3 with this provider).
+    #[error("{0}")]
+    Config(rustls::Error),
+    #[error("loading this device's certificate for TLS: {0}")]
+    Certificate(rustls::Error),
+    #[error("the peer presented no certificate")]
+    NoCertificate,
+    /// The peer's chain is not a valid device chain.
+    #[error("{0}")]
+    Identity(IdentityError),
+}
+
+/// How a TLS handshake with a device failed, told apart in one place
+/// ([`handshake_failure`]).
+#[derive(Debug)]
+pub enum HandshakeFailure {
+    /// Our verifier turned the peer's chain away: not a device's, or not the pinned one.
+    Identity(IdentityError),
+    /// The peer's verifier refused this device (an `access_denied` alert: `--from`).
+    RefusedByPeer,
+    /// Our verifier refused a valid device that the pin does not allow (`--from`).
+    NotAllowed,
+    /// Any other TLS failure.
+    Tls(rustls::Error),
+    /// The connection failed under the handshake (closed, reset).
+    Io(std::io::Error),
+}
 
 /// The name the client asks for; the verifiers ignore it, identities are pinned by key.
 pub const SERVER_NAME: &str = "ferry.invalid";
@@ -147,50 +178,81 @@ impl ClientCertVerifier for VerifiedClient {
 }
 
 /// Client configuration for connecting to a device allowed by `pin`.
-pub fn client_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ClientConfig>> {
+pub fn client_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ClientConfig>, TlsError> {
     let config = rustls::ClientConfig::builder_with_provider(provider())
-        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .map_err(TlsError::Config)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(PinnedServer {
             pin,
             algorithms: algorithms(),
         }))
         .with_client_auth_cert(identity.tls_chain(), identity.tls_key())
-        .context("loading this device's certificate for TLS")?;
+        .map_err(TlsError::Certificate)?;
     Ok(Arc::new(config))
 }
 
 /// Server configuration for accepting verified devices allowed by `pin`.
-pub fn server_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ServerConfig>> {
+pub fn server_config(identity: &Identity, pin: Pin) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .map_err(TlsError::Config)?
         .with_client_cert_verifier(Arc::new(VerifiedClient {
             pin,
             algorithms: algorithms(),
         }))
         .with_single_cert(identity.tls_chain(), identity.tls_key())
-        .context("loading this device's certificate for TLS")?;
+        .map_err(TlsError::Certificate)?;
     Ok(Arc::new(config))
 }
 
 /// The verified identity of the peer of an established connection.
-pub fn peer_of(conn: &rustls::CommonState) -> Result<PeerIdentity> {
-    let chain = conn
-        .peer_certificates()
-        .context("the peer presented no certificate")?;
-    Ok(verify_chain(chain, UnixTime::now())?)
+pub fn peer_of(conn: &rustls::CommonState) -> Result<PeerIdentity, TlsError> {
+    let chain = conn.peer_certificates().ok_or(TlsError::NoCertificate)?;
+    verify_chain(chain, UnixTime::now()).map_err(TlsError::Identity)
 }
 
 /// What a sender is told when the receiver's verifier refused its device.
 pub const REFUSED_IN_TLS: &str = "this receiver does not accept files from this device (--from)";
+
+/// The rustls error a TLS stream failed with. tokio-rustls hands it over inside an
+/// `io::Error`, so this is the one place it is recovered by type.
+fn rustls_error(err: &std::io::Error) -> Option<&rustls::Error> {
+    err.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+}
+
+/// What a failed handshake means: `err` as tokio-rustls returned it, classified once, so that
+/// callers `match` on the outcome.
+pub fn handshake_failure(err: std::io::Error) -> HandshakeFailure {
+    let Some(tls) = rustls_error(&err) else {
+        return HandshakeFailure::Io(err);
+    };
+    match tls {
+        // Our verifiers carry an identity problem as rustls' "other" certificate error
+        // (`identity_error`): the one shape rustls lets a verifier's own error take.
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
+            match other.0.downcast_ref::<IdentityError>() {
+                Some(identity) => HandshakeFailure::Identity(identity.clone()),
+                None => HandshakeFailure::Tls(tls.clone()),
+            }
+        }
+        rustls::Error::AlertReceived(rustls::AlertDescription::AccessDenied) => {
+            HandshakeFailure::RefusedByPeer
+        }
+        rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure) => {
+            HandshakeFailure::NotAllowed
+        }
+        tls => HandshakeFailure::Tls(tls.clone()),
+    }
+}
 
 /// Whether `err` (from a TLS stream) is the receiver refusing this device in its verifier: an
 /// `access_denied` alert. In TLS 1.3 the client finishes its handshake before the server has
 /// checked the client's certificate, so this arrives on the first read.
 pub fn refused_by_verifier(err: &std::io::Error) -> bool {
     matches!(
-        err.get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        rustls_error(err),
         Some(rustls::Error::AlertReceived(
             rustls::AlertDescription::AccessDenied
         ))

@@ -5,9 +5,11 @@
 //! connection and every data connection alike.
 
 use crate::net::conn::Conn;
-use crate::proto::turn::{connection_bind_result, message_len, Client, Credentials, TurnEvent};
-use anyhow::{anyhow, bail, Context, Result};
+use crate::proto::turn::{
+    connection_bind_result, message_len, Client, Credentials, TurnError, TurnEvent,
+};
 use std::collections::VecDeque;
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +25,90 @@ pub const DEFAULT_PASSWORD: &str = "ring";
 pub const DEFAULT_REALM: &str = "ring";
 /// Longest wait for the server to grant an allocation or a permission.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a TURN server gave no allocation, permission or data connection: the server's own
+/// answer ([`TurnError`]), or what stood between us and it.
+///
+/// Each text ends with its cause, and no variant has a `source`: it is quoted as one line
+/// (the relay outcomes in a no-path error, `ferry doctor`, the logs), whoever formats it.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("resolving the TURN server {server}: {detail}")]
+    Resolve { server: String, detail: String },
+    #[error("the TURN server {server} has no {family} address")]
+    NoAddress {
+        server: String,
+        family: &'static str,
+    },
+    #[error("no connection to the TURN server {0}")]
+    ConnectTimeout(SocketAddr),
+    #[error("connecting to the TURN server {server}: {cause}")]
+    Connect {
+        server: SocketAddr,
+        cause: io::Error,
+    },
+    #[error("{0:?} is not a name a TLS certificate can carry")]
+    NotATlsName(String),
+    #[error("no TLS handshake with the TURN server {0}")]
+    TlsTimeout(SocketAddr),
+    /// The TLS handshake with a `turns:` server failed (its certificate, say).
+    #[error("TLS with the TURN server {name} ({server}): {cause}")]
+    Tls {
+        name: String,
+        server: SocketAddr,
+        cause: io::Error,
+    },
+    #[error("TLS for TURN: {0}")]
+    TlsConfig(rustls::Error),
+    #[error("reading the TURN CA file {}: {cause}", path.display())]
+    CaFile { path: PathBuf, cause: io::Error },
+    #[error("{}: {detail}", path.display())]
+    BadCa { path: PathBuf, detail: String },
+    #[error("{} holds no PEM certificate", .0.display())]
+    NoCa(PathBuf),
+    #[error("{0}")]
+    Crypto(String),
+    /// The server refused or failed the allocation.
+    #[error("allocating on {server}: {cause}")]
+    Allocate { server: String, cause: TurnError },
+    /// The server refused or failed a Binding, a permission or a ConnectionBind.
+    #[error("{0}")]
+    Server(TurnError),
+    #[error("the TURN server did not finish within {}s", SETUP_TIMEOUT.as_secs())]
+    SetupTimeout,
+    #[error("the TURN server did not grant the permission")]
+    PermissionTimeout,
+    #[error("the TURN allocation ended")]
+    Ended,
+    #[error("opening a data connection: {0}")]
+    DataConnection(Box<RelayError>),
+    #[error("no answer to ConnectionBind")]
+    BindTimeout,
+    #[error("oversized ConnectionBind answer")]
+    OversizedBind,
+    /// The allocation task itself failed (a panic): the text of its join error.
+    #[error("allocating over {family}: {detail}")]
+    Crashed {
+        family: &'static str,
+        detail: String,
+    },
+    #[error("{0}")]
+    Io(io::Error),
+}
+
+impl From<io::Error> for RelayError {
+    fn from(err: io::Error) -> RelayError {
+        RelayError::Io(err)
+    }
+}
+
+impl From<TurnError> for RelayError {
+    fn from(err: TurnError) -> RelayError {
+        RelayError::Server(err)
+    }
+}
+
+type Result<T, E = RelayError> = std::result::Result<T, E>;
 
 /// Where and how to allocate.
 #[derive(Debug, Clone)]
@@ -54,8 +140,8 @@ impl TurnConfig {
     async fn connect(&self, server: SocketAddr) -> Result<Conn> {
         let tcp = tokio::time::timeout(SETUP_TIMEOUT, TcpStream::connect(server))
             .await
-            .map_err(|_| anyhow!("no connection to the TURN server {server}"))?
-            .with_context(|| format!("connecting to the TURN server {server}"))?;
+            .map_err(|_| RelayError::ConnectTimeout(server))?
+            .map_err(|cause| RelayError::Connect { server, cause })?;
         tcp.set_nodelay(true)?;
         if !self.tls() {
             return Ok(Conn::Tcp(tcp));
@@ -67,12 +153,16 @@ impl TurnConfig {
             .trim_start_matches('[')
             .trim_end_matches(']');
         let name = rustls::pki_types::ServerName::try_from(host.to_string())
-            .map_err(|_| anyhow!("{host:?} is not a name a TLS certificate can carry"))?;
+            .map_err(|_| RelayError::NotATlsName(host.to_string()))?;
         let connector = tokio_rustls::TlsConnector::from(self.tls_config()?);
         let tls = tokio::time::timeout(SETUP_TIMEOUT, connector.connect(name, tcp))
             .await
-            .map_err(|_| anyhow!("no TLS handshake with the TURN server {server}"))?
-            .with_context(|| format!("TLS with the TURN server {} ({server})", self.server))?;
+            .map_err(|_| RelayError::TlsTimeout(server))?
+            .map_err(|cause| RelayError::Tls {
+                name: self.server.clone(),
+                server,
+                cause,
+            })?;
         Ok(Conn::Tls(Box::new(tls)))
     }
 
@@ -81,25 +171,29 @@ impl TurnConfig {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
         if let Some(path) = &self.ca {
-            let pem = std::fs::read(path)
-                .with_context(|| format!("reading the TURN CA file {}", path.display()))?;
+            let pem = std::fs::read(path).map_err(|cause| RelayError::CaFile {
+                path: path.clone(),
+                cause,
+            })?;
             let mut added = 0;
             use rustls::pki_types::pem::PemObject as _;
             for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
-                let cert = cert.map_err(|e| anyhow!("{}: {e}", path.display()))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                let bad = |detail: String| RelayError::BadCa {
+                    path: path.clone(),
+                    detail,
+                };
+                let cert = cert.map_err(|e| bad(e.to_string()))?;
+                roots.add(cert).map_err(|e| bad(e.to_string()))?;
                 added += 1;
             }
             if added == 0 {
-                bail!("{} holds no PEM certificate", path.display());
+                return Err(RelayError::NoCa(path.clone()));
             }
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| anyhow!("TLS for TURN: {e}"))?
+            .map_err(RelayError::TlsConfig)?
             .with_root_certificates(roots)
             .with_no_client_auth();
         Ok(Arc::new(config))
@@ -108,20 +202,21 @@ impl TurnConfig {
     async fn resolve(&self, ipv6: bool) -> Result<SocketAddr> {
         super::dns::lookup(self.host_port())
             .await
-            .map_err(|e| anyhow!("resolving the TURN server {}: {e}", self.server))?
+            .map_err(|detail| RelayError::Resolve {
+                server: self.server.clone(),
+                detail,
+            })?
             .into_iter()
             .find(|a| a.is_ipv6() == ipv6)
-            .with_context(|| {
-                format!(
-                    "the TURN server {} has no {} address",
-                    self.server,
-                    if ipv6 { "IPv6" } else { "IPv4" }
-                )
+            .ok_or_else(|| RelayError::NoAddress {
+                server: self.server.clone(),
+                family: if ipv6 { "IPv6" } else { "IPv4" },
             })
     }
 
     fn client(&self) -> Result<Client> {
-        let crypto = rtc_ice::crypto::default_provider().map_err(|e| anyhow!("{e}"))?;
+        let crypto =
+            rtc_ice::crypto::default_provider().map_err(|e| RelayError::Crypto(e.to_string()))?;
         Ok(Client::new(
             Credentials {
                 username: self.username.clone(),
@@ -150,11 +245,11 @@ impl Relay {
         let (tx, rx) = oneshot::channel();
         self.commands
             .send(Command::Permit(ips, tx))
-            .map_err(|_| anyhow!("the TURN allocation ended"))?;
+            .map_err(|_| RelayError::Ended)?;
         tokio::time::timeout(SETUP_TIMEOUT, rx)
             .await
-            .map_err(|_| anyhow!("the TURN server did not grant the permission"))?
-            .map_err(|_| anyhow!("the TURN allocation ended"))?
+            .map_err(|_| RelayError::PermissionTimeout)?
+            .map_err(|_| RelayError::Ended)?
     }
 
     /// The next peer connection through the relay: a data connection, already bound.
@@ -203,7 +298,7 @@ async fn drive_until<T>(
             n = control.read(&mut buf) => n?,
             _ = tokio::time::sleep_until(wake) => {
                 if tokio::time::Instant::now() >= deadline {
-                    bail!("the TURN server did not finish within {}s", SETUP_TIMEOUT.as_secs());
+                    return Err(RelayError::SetupTimeout);
                 }
                 client.handle_timeout(Instant::now());
                 continue;
@@ -230,7 +325,7 @@ pub async fn public_address(config: &TurnConfig, ipv6: bool) -> Result<SocketAdd
     client.binding(Instant::now());
     drive_until(&mut client, &mut control, |e| match e {
         TurnEvent::Mapped(addr) => Some(Ok(addr)),
-        TurnEvent::Failed(err) => Some(Err(err.into())),
+        TurnEvent::Failed(err) => Some(Err(RelayError::Server(err))),
         _ => None,
     })
     .await
@@ -250,9 +345,10 @@ pub async fn allocate(config: &TurnConfig, ipv6: bool) -> Result<Relay> {
         TurnEvent::Allocated {
             relayed, mapped, ..
         } => Some(Ok((relayed, mapped))),
-        TurnEvent::Failed(err) => Some(Err(
-            anyhow!(err).context(format!("allocating on {}", config.server))
-        )),
+        TurnEvent::Failed(cause) => Some(Err(RelayError::Allocate {
+            server: config.server.clone(),
+            cause,
+        })),
         _ => None,
     })
     .await?;
@@ -312,13 +408,13 @@ async fn run_allocation(
                             Ok(stream) => {
                                 let _ = found.send((stream, peer)).await;
                             }
-                            Err(err) => tracing::info!("TURN data connection for {peer}: {err:#}"),
+                            Err(err) => tracing::info!("TURN data connection for {peer}: {err}"),
                         }
                     });
                 }
                 TurnEvent::Failed(err) => {
                     if let Some(tx) = permits.pop_front() {
-                        let _ = tx.send(Err(anyhow!(err.clone())));
+                        let _ = tx.send(Err(RelayError::Server(err.clone())));
                     }
                     if err.ends_allocation() {
                         tracing::info!("TURN allocation ended: {err}");
@@ -370,20 +466,20 @@ async fn bind_data_connection(
     let mut stream = config
         .connect(server)
         .await
-        .context("opening a data connection")?;
+        .map_err(|err| RelayError::DataConnection(Box::new(err)))?;
     stream.write_all(bind).await?;
     stream.flush().await?;
     let mut header = [0u8; 20];
     tokio::time::timeout(SETUP_TIMEOUT, stream.read_exact(&mut header))
         .await
-        .map_err(|_| anyhow!("no answer to ConnectionBind"))??;
+        .map_err(|_| RelayError::BindTimeout)??;
     let len = message_len(&header).unwrap_or(20);
     let mut raw = header.to_vec();
     raw.resize(len, 0);
     stream.read_exact(&mut raw[20..]).await?;
     connection_bind_result(&raw)?;
     if len > 4096 {
-        bail!("oversized ConnectionBind answer");
+        return Err(RelayError::OversizedBind);
     }
     Ok(stream)
 }

@@ -4,7 +4,7 @@
 //! verified the file (the optimistic combined view, as jami-daemon's); once one has, devices
 //! that have not even answered get a short grace period, then are given up.
 
-use crate::connector::{self, PeerStream};
+use crate::connector::{self, ConnectError, PeerStream};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Id, Identity, PeerIdentity};
@@ -134,10 +134,10 @@ pub async fn to_devices(
             };
             let connected = tokio::select! {
                 c = connect => c,
-                _ = gave_up => Err(Stop::NoAnswer(
-                    "no answer before the other devices were done".into(),
-                )
-                .into()),
+                _ = gave_up => {
+                    let late = Stop::NoAnswer("no answer before the other devices were done".into());
+                    return (device, Err(late.into()));
+                }
             };
             let result = match connected {
                 Ok((stream, peer)) => {
@@ -145,7 +145,7 @@ pub async fn to_devices(
                 }
                 Err(err) => {
                     report_refused(&console, &outgoing.transfer_id, &err);
-                    Err(err)
+                    Err(err.into())
                 }
             };
             if result.is_ok() {
@@ -168,9 +168,9 @@ pub async fn to_devices(
 pub(crate) fn report_refused(
     console: &crate::cli::output::Console,
     transfer_id: &str,
-    err: &anyhow::Error,
+    err: &ConnectError,
 ) {
-    if let Some(Stop::Refused(reason)) = err.downcast_ref::<Stop>() {
+    if let ConnectError::Refused(reason) = err {
         console.report(Event::Refused {
             transfer_id: transfer_id.to_string(),
             reason: reason.clone(),
@@ -189,7 +189,9 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                 done += 1;
                 ("done", String::new())
             }
-            Err(err) => match err.downcast_ref::<Stop>() {
+            // Connection failures and transfer outcomes alike: the transfer layer still returns
+            // `anyhow`, so the outcome is recovered the one way `main` recovers it.
+            Err(err) => match crate::outcome::stop_of(err).as_ref() {
                 Some(Stop::Interrupted) => return Err(Stop::Interrupted.into()),
                 Some(Stop::Refused(r)) | Some(Stop::PeerCancelled(r)) => {
                     refused += 1;

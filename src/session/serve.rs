@@ -3,7 +3,7 @@
 //! transfer received and recorded once. `ferry receive` runs it over the DHT, over `--listen`,
 //! or for the one device a code paired with.
 
-use crate::connector::{self, Handshake, Incoming};
+use crate::connector::{self, ConnectError, Handshake, Incoming};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Identity, Pin};
@@ -26,7 +26,7 @@ pub enum Arrival {
     /// A direct TCP connection; its TLS handshake is still to be done.
     Direct(Handshake),
     /// A connection set up through the DHT (or the error that stopped it).
-    Connected(Box<Result<Incoming>>),
+    Connected(Box<Result<Incoming, ConnectError>>),
 }
 
 /// Answer the offers that reach this device through `dht` under `policy` (and pass its
@@ -55,7 +55,7 @@ pub(crate) fn serve_offers(
         )
         .await
         {
-            report_error(reporter.as_ref(), &err);
+            report_error(reporter.as_ref(), &err.into());
         }
     });
     let arrivals = arrivals.clone();
@@ -88,7 +88,7 @@ pub(crate) struct Keeper {
 
 pub(crate) enum Served {
     /// The connection never became a verified TLS session (scanner, wrong identity, no path).
-    NotAPeer(anyhow::Error),
+    NotAPeer(ConnectError),
     /// Refused by policy, not by the user: busy, or a sender --from does not allow.
     Refused(String),
     Transfer(Result<Received>),
@@ -230,7 +230,7 @@ pub(crate) fn raise_descriptor_limit() {
 }
 
 pub(crate) fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
-    if matches!(err.downcast_ref::<Stop>(), Some(Stop::Interrupted)) {
+    if matches!(crate::outcome::stop_of(err), Some(Stop::Interrupted)) {
         return;
     }
     reporter.report(Event::Error {
@@ -449,9 +449,9 @@ pub(crate) async fn serve_arrivals(
         running.spawn(async move {
             match serve.await {
                 // The paired device failed to connect: nobody else will.
-                Served::NotAPeer(err) if paired_code => Some(Err(err)),
+                Served::NotAPeer(err) if paired_code => Some(Err(err.into())),
                 Served::NotAPeer(err) => {
-                    report_error(console.as_ref(), &err);
+                    report_error(console.as_ref(), &err.into());
                     None
                 }
                 Served::Refused(reason) => {
@@ -477,10 +477,7 @@ pub(crate) async fn serve_arrivals(
     // transfer that decided is over); meanwhile the announcement is withdrawn, so that senders
     // learn at once that this device stopped.
     let interrupted = matches!(
-        outcome
-            .as_ref()
-            .err()
-            .and_then(|e| e.downcast_ref::<Stop>()),
+        outcome.as_ref().err().and_then(crate::outcome::stop_of),
         Some(Stop::Interrupted)
     );
     let grace = if interrupted {

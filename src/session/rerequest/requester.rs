@@ -77,7 +77,7 @@ pub(crate) async fn ask_here(
                 let Incoming { stream, peer, .. } = match connection {
                     Ok(incoming) => incoming,
                     Err(err) => {
-                        tracing::info!("a connection failed: {err:#}");
+                        tracing::info!("a connection failed: {err}");
                         continue;
                     }
                 };

@@ -447,7 +447,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.poll_peer(tx, reporter)?;
             let (mut buf, n) = match reader.items.recv().await {
                 Some(ReadItem::Chunk(buf, n)) => (buf, n),
-                Some(ReadItem::End(hashed)) => break hashed?,
+                Some(ReadItem::End(hashed)) => break *hashed?,
                 None => bail!("the reading thread stopped"),
             };
             let frame = tx.data_frame(&buf[5..5 + n])?;
@@ -878,7 +878,7 @@ enum ReadItem {
     Chunk(Vec<u8>, usize),
     /// The current file is read (to its declared size, or to its end if shorter): the hash of
     /// what was read, or why reading failed.
-    End(Result<Sha3_256>),
+    End(Result<Box<Sha3_256>>),
 }
 
 /// One file for the reading thread: where it is, how many bytes to read, and the hash state
@@ -919,7 +919,7 @@ impl FileReader {
         let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
         tokio::task::spawn_blocking(move || {
             for job in jobs {
-                let hashed = read_job(job, record, &recycled, &to_writer);
+                let hashed = read_job(job, record, &recycled, &to_writer).map(Box::new);
                 let failed = hashed.is_err();
                 // Gone: the writing task stopped, and it says why.
                 if to_writer.blocking_send(ReadItem::End(hashed)).is_err() || failed {

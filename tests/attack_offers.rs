@@ -1,5 +1,5 @@
 //! Offers from strangers, performed against the real `ferry receive` through a local
-//! `dhtnode`: a stranger's offers must cost the receiver nothing (no listener, no TURN, no
+//! DHT node (`BootstrapNode`): a stranger's offers must cost the receiver nothing (no listener, no TURN, no
 //! dial) unless its policy admits the signer, and then only within bounds.
 //!
 //! The offers are crafted with ferry's own library (`ferry::proto::signal`), signed by fresh
@@ -8,7 +8,7 @@
 //! without the admission policy (run with `FERRY_TEST_BIN=/path/to/old/ferry`).
 
 mod common;
-use common::procs::{seeded_file, send_via_dht, Running};
+use common::procs::{seeded_file, send_via_dht};
 use common::real::*;
 use common::*;
 use ferry::identity::Identity;
@@ -176,16 +176,18 @@ fn assert_dropped_undialled(
     );
 }
 
-fn receiver(bob: &Device, inbox: &std::path::Path, node: &DhtNode, extra: &[&str]) -> Receiving {
+fn receiver(
+    bob: &Device,
+    inbox: &std::path::Path,
+    node: &BootstrapNode,
+    extra: &[&str],
+) -> Receiving {
     Receiving::start_dht(bob, inbox, &node.addr(), extra)
 }
 
 #[test]
 fn a_strangers_offer_with_900_candidates_makes_no_dial() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let bob_id = Identity::load(bob.path()).unwrap();
@@ -237,10 +239,7 @@ fn a_strangers_offer_with_900_candidates_makes_no_dial() {
 
 #[test]
 fn an_offer_whose_ufrag_carries_crlf_is_dropped_undialled() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
     let bob_id = Identity::load(bob.path()).unwrap();
@@ -259,10 +258,7 @@ fn an_offer_whose_ufrag_carries_crlf_is_dropped_undialled() {
 
 #[test]
 fn a_value_resealed_to_another_device_is_dropped() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
     let bob_id = Identity::load(bob.path()).unwrap();
@@ -285,10 +281,7 @@ fn a_value_resealed_to_another_device_is_dropped() {
 
 #[test]
 fn an_offer_replayed_after_a_restart_is_dropped() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
     let bob_id = Identity::load(bob.path()).unwrap();
@@ -351,10 +344,7 @@ fn black_holes(n: usize) -> (Vec<TcpListener>, Vec<String>) {
 
 #[test]
 fn two_hundred_stranger_offers_do_not_keep_a_legitimate_sender_out() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let bob_id = Identity::load(bob.path()).unwrap();
@@ -404,7 +394,7 @@ fn two_hundred_stranger_offers_do_not_keep_a_legitimate_sender_out() {
 
     // Alice sends while the strangers' offers are being handled.
     let source = seeded_file(work.path(), "legit.bin", 200_000, 11);
-    let sent = Running::spawn(send_via_dht(
+    let sent = Receiving::run(send_via_dht(
         &alice,
         &source,
         &bob.device_id,

@@ -8,7 +8,7 @@
 //! Fails on the main of issue 11 (`FERRY_TEST_BIN=/work/baseline/ferry`).
 
 mod common;
-use common::procs::{send_via_dht, Running};
+use common::procs::send_via_dht;
 use common::real::*;
 use common::*;
 use ferry::connector;
@@ -34,7 +34,7 @@ fn history(device: &Device) -> Vec<Value> {
 /// `device` sends `file` to `to` through the DHT: whether it succeeded, and how long it took.
 fn timed_send(device: &Device, file: &std::path::Path, to: &str, dht: &str) -> (bool, Duration) {
     let started = Instant::now();
-    let sent = Running::spawn(send_via_dht(device, file, to, dht, &[])).finish(WAIT);
+    let sent = Receiving::run(send_via_dht(device, file, to, dht, &[])).finish(WAIT);
     if !sent.status.success() {
         eprintln!("send failed: {}", sent.stderr);
     }
@@ -43,10 +43,7 @@ fn timed_send(device: &Device, file: &std::path::Path, to: &str, dht: &str) -> (
 
 #[test]
 fn a_flood_of_re_requests_from_a_silent_member_does_not_stop_offers() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let dht = node.addr();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
@@ -56,7 +53,7 @@ fn a_flood_of_re_requests_from_a_silent_member_does_not_stop_offers() {
     let bob_inbox = work.path().join("bob");
     let mut bob_receiving = Receiving::start_dht(&bob, &bob_inbox, &dht, &["--yes", "--once"]);
     let sent =
-        Running::spawn(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
+        Receiving::run(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
     assert!(sent.status.success(), "{sent:?}");
     bob_receiving.wait_for("done");
     let (status, stderr, _) = bob_receiving.wait_exit();

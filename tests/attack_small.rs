@@ -12,7 +12,6 @@
 //! - `--turn-password-file` gives the TURN password without it being in `/proc/PID/cmdline`.
 
 mod common;
-use common::procs::Running;
 use common::real::*;
 use common::*;
 use serde_json::Value;
@@ -50,13 +49,10 @@ fn ferry_dht(bootstrap: &str, home: &Path) -> Command {
 
 #[test]
 fn an_osc52_value_on_the_dht_is_printed_escaped() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let home = tempfile::tempdir().unwrap();
     let hostile = "\u{1b}]52;c;Y3VybCBldmlsLnNofHNo\u{7} then \u{9b}2J and \u{202e}fdp.exe";
-    let put = Running::spawn({
+    let put = Receiving::run({
         let mut cmd = ferry_dht(&node.addr(), home.path());
         cmd.args(["put", "osc52-attack", hostile]);
         cmd
@@ -65,7 +61,7 @@ fn an_osc52_value_on_the_dht_is_printed_escaped() {
     assert!(put.status.success(), "{put:?}");
 
     // Human output of `get`, then of `listen` (which shows the values already there).
-    let get = Running::spawn({
+    let get = Receiving::run({
         let mut cmd = ferry_dht(&node.addr(), home.path());
         cmd.args(["get", "osc52-attack"]);
         cmd
@@ -85,7 +81,7 @@ fn an_osc52_value_on_the_dht_is_printed_escaped() {
         get.stdout
     );
 
-    let listen = Running::spawn({
+    let listen = Receiving::run({
         let mut cmd = ferry_dht(&node.addr(), home.path());
         cmd.args(["listen", "osc52-attack", "--count", "1"]);
         cmd
@@ -101,7 +97,7 @@ fn an_osc52_value_on_the_dht_is_printed_escaped() {
     );
 
     // JSON: the same string for a script, no raw control for a terminal.
-    let json = Running::spawn({
+    let json = Receiving::run({
         let mut cmd = ferry_dht(&node.addr(), home.path());
         cmd.arg("--json").args(["get", "osc52-attack"]);
         cmd
@@ -163,14 +159,14 @@ fn with_log_n(archive: &[u8], log_n: u8) -> Vec<u8> {
 /// `ferry account import FILE` into `home` (which must not exist), with a 256 MiB bound on
 /// its address space, so a build that runs scrypt at the cost asked fails instead of eating
 /// gigabytes.
-fn import_bounded(home: &Path, archive: &Path, passphrase: &str) -> common::procs::Finished {
+fn import_bounded(home: &Path, archive: &Path, passphrase: &str) -> common::Finished {
     let mut cmd = Command::new("sh");
     cmd.args(["-c", "ulimit -v 262144 && exec \"$@\"", "sh", ferry_bin()])
         .args(["account", "import"])
         .arg(archive)
         .env("FERRY_HOME", home)
         .env("FERRY_PASSPHRASE", passphrase);
-    Running::spawn(cmd).finish(Duration::from_secs(60))
+    Receiving::run(cmd).finish(Duration::from_secs(60))
 }
 
 fn nothing_written(home: &Path) {
@@ -454,11 +450,11 @@ fn a_turn_password_file_is_read_and_never_shown() {
 
 #[test]
 fn a_turn_relay_is_reached_with_the_password_file_and_the_password_is_not_in_cmdline() {
-    if !have_coturn() || !have_dhtnode() {
+    if !have_coturn() {
         return;
     }
     let coturn = Coturn::start();
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("turn.pass");
     std::fs::write(&file, format!("{}\n", Coturn::PASSWORD)).unwrap();
@@ -480,7 +476,7 @@ fn a_turn_relay_is_reached_with_the_password_file_and_the_password_is_not_in_cmd
         .args(["--turn-realm", Coturn::REALM, "--turn-password-file"])
         .arg(&file)
         .arg("doctor");
-    let running = Running::spawn(cmd);
+    let running = Receiving::run(cmd);
     // The arguments appear a moment after spawn returns (the parent resumes during exec):
     // read until they do, a bounded number of times.
     let mut args: Vec<String> = Vec::new();

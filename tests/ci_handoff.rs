@@ -3,30 +3,29 @@
 //! python3's hashlib; and the check itself catches a changed or missing file.
 
 mod common;
-use common::procs::Running;
-use common::real::have_dhtnode;
+use common::real::BootstrapNode;
 use std::process::Command;
 use std::time::Duration;
 
-fn handoff(tamper: Option<&str>) -> common::procs::Finished {
+/// The script on `node` (the DHT it is given; by itself it would start a `dhtnode`).
+fn handoff(node: &BootstrapNode, tamper: Option<&str>) -> common::Finished {
     let mut cmd = Command::new("bash");
     cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ci_handoff.sh"))
-        .arg(env!("CARGO_BIN_EXE_ferry"));
+        .arg(env!("CARGO_BIN_EXE_ferry"))
+        .arg(node.addr());
     match tamper {
         Some(how) => cmd.env("CI_HANDOFF_TAMPER", how),
         None => cmd.env_remove("CI_HANDOFF_TAMPER"),
     };
-    let finished = Running::spawn(cmd).finish(Duration::from_secs(240));
+    let finished = common::Receiving::run(cmd).finish(Duration::from_secs(240));
     eprintln!("{}{}", finished.stdout, finished.stderr);
     finished
 }
 
 #[test]
 fn the_ci_script_hands_a_build_directory_over_verified_on_both_sides() {
-    if !have_dhtnode() {
-        return;
-    }
-    let run = handoff(None);
+    let node = BootstrapNode::start();
+    let run = handoff(&node, None);
     assert!(run.status.success(), "{:?}\n{}", run.status, run.stderr);
     assert!(
         run.stdout.contains("every SHA3-256 matches on both sides"),
@@ -38,13 +37,11 @@ fn the_ci_script_hands_a_build_directory_over_verified_on_both_sides() {
 
 #[test]
 fn the_ci_script_fails_on_a_changed_or_missing_file() {
-    if !have_dhtnode() {
-        return;
-    }
-    let flipped = handoff(Some("flip"));
+    let node = BootstrapNode::start();
+    let flipped = handoff(&node, Some("flip"));
     assert_eq!(flipped.status.code(), Some(1), "{}", flipped.stderr);
     assert!(flipped.stderr.contains("mismatch"), "{}", flipped.stderr);
-    let removed = handoff(Some("remove"));
+    let removed = handoff(&node, Some("remove"));
     assert_eq!(removed.status.code(), Some(1), "{}", removed.stderr);
     assert!(removed.stderr.contains("missing"), "{}", removed.stderr);
 }

@@ -1,12 +1,11 @@
 //! One-shot transfers with a short code: `ferry send FILE` (no `--to`) shows a code,
-//! `ferry receive CODE` gets the file, through a local `dhtnode` or, with no bootstrap at all,
+//! `ferry receive CODE` gets the file, through a local DHT node or, with no bootstrap at all,
 //! across a LAN of two network namespaces. A wrong code fails on both sides, a used code
 //! fails the second time, and nothing is kept from either.
 
 mod common;
 use common::netns::Pair;
-use common::procs::Running;
-use common::real::{have_dhtnode, DhtNode};
+use common::real::BootstrapNode;
 use common::*;
 use std::path::Path;
 use std::process::Command;
@@ -48,10 +47,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_file_goes_with_a_code_and_the_code_works_once() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
     let outbox = tempfile::tempdir().unwrap();
     let inbox = tempfile::tempdir().unwrap();
@@ -64,7 +60,7 @@ fn a_file_goes_with_a_code_and_the_code_works_once() {
 
     let mut receive = receive_code(&bob, &code, inbox.path(), &node.addr());
     receive.args(["--save-as", "alice"]);
-    let receiving = Running::spawn(receive);
+    let receiving = Receiving::run(receive);
     let received = receiving.finish(WAIT);
     println!(
         "receive CODE: {:.2} s from start to a verified file",
@@ -100,7 +96,7 @@ fn a_file_goes_with_a_code_and_the_code_works_once() {
 
     // The same code again, by another device: refused, nothing kept.
     let again_inbox = tempfile::tempdir().unwrap();
-    let again = Running::spawn(receive_code(
+    let again = Receiving::run(receive_code(
         &carol,
         &code,
         again_inbox.path(),
@@ -119,10 +115,7 @@ fn a_file_goes_with_a_code_and_the_code_works_once() {
 /// `--text` is refused before any network is used.
 #[test]
 fn a_text_goes_with_a_code_and_is_printed_as_sent() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let (alice, bob) = (Device::new(), Device::new());
     let text = "token=s3cr3t-\u{fc}\nhttps://example.org/a?b=c\t\x1b[31m\n";
     let scratch = tempfile::tempdir().unwrap();
@@ -147,7 +140,7 @@ fn a_text_goes_with_a_code_and_is_printed_as_sent() {
         receive
             .args(["receive", &code, "--yes", "--dir"])
             .arg(inbox.path());
-        let received = Running::spawn(receive).finish(WAIT);
+        let received = Receiving::run(receive).finish(WAIT);
         println!(
             "receive CODE of a text (json: {json}): {:.2} s",
             received.elapsed.as_secs_f64()
@@ -185,10 +178,7 @@ fn a_text_goes_with_a_code_and_is_printed_as_sent() {
 
 #[test]
 fn a_wrong_code_fails_on_both_sides_and_nothing_is_kept() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let (alice, bob) = (Device::new(), Device::new());
     let outbox = tempfile::tempdir().unwrap();
     let inbox = tempfile::tempdir().unwrap();
@@ -205,7 +195,7 @@ fn a_wrong_code_fails_on_both_sides_and_nothing_is_kept() {
     let wrong = "42-guitar-orbit-lunar";
 
     let started = Instant::now();
-    let received = Running::spawn(receive_code(&bob, wrong, inbox.path(), &node.addr()))
+    let received = Receiving::run(receive_code(&bob, wrong, inbox.path(), &node.addr()))
         .finish(Duration::from_secs(20));
     let (status, stderr, _) = sending.wait_exit();
     let both = started.elapsed();
@@ -257,7 +247,7 @@ fn a_code_works_on_an_offline_lan() {
     receive
         .args(["receive", &code.replace('-', " "), "--yes", "--dir"])
         .arg(inbox.path());
-    let received = Running::spawn(receive).finish(WAIT);
+    let received = Receiving::run(receive).finish(WAIT);
     println!(
         "receive CODE over an offline LAN: {:.2} s",
         received.elapsed.as_secs_f64()

@@ -4,7 +4,7 @@
 //! accepts as it says.
 
 mod common;
-use common::real::{have_dhtnode, DhtNode};
+use common::real::BootstrapNode;
 use common::*;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -374,10 +374,7 @@ fn receive_dir_from_the_variable_beats_the_file_and_the_flag_beats_both() {
 
 #[test]
 fn doctor_joins_the_dht_the_file_names() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let bob = Device::new();
     let file = write_config(
         &bob,

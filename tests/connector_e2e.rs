@@ -1,5 +1,5 @@
-//! `ferry send FILE --to ID` with no address: the receiver is found on a real `dhtnode`
-//! (loopback only), the offer and answer travel encrypted on the DHT, ICE-TCP finds the path
+//! `ferry send FILE --to ID` with no address: the receiver is found on a local DHT node
+//! (`dhtnode`, or ferry's own: `BootstrapNode`; loopback only), the offer and answer travel encrypted on the DHT, ICE-TCP finds the path
 //! and TLS pins the device. Hostile requests are refused and counted; the receiver stays up.
 
 mod common;
@@ -27,10 +27,7 @@ fn send(from: &Device, file: &std::path::Path, to: &str, bootstrap: &str) -> std
 
 #[test]
 fn a_file_reaches_a_device_found_on_the_dht_by_device_or_account_id() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
@@ -57,10 +54,7 @@ fn a_file_reaches_a_device_found_on_the_dht_by_device_or_account_id() {
 
 #[test]
 fn a_device_that_is_not_announced_is_a_clear_error() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, nobody) = (Device::new(), Device::new());
     let source = random_file(work.path(), "x.bin", 10);
@@ -118,10 +112,7 @@ fn put_raw(runtime: &tokio::runtime::Runtime, dht: &Dht, to: &Identity, sealed: 
 
 #[test]
 fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob, mallory) = (Device::new(), Device::new(), Device::new());
     let inbox = work.path().join("inbox");

@@ -2,7 +2,6 @@
 //! only (every process is bootstrapped to loopback; multicast discovery is off).
 
 mod common;
-use common::procs::Running;
 use common::real::*;
 use common::*;
 use serde_json::Value as Json;
@@ -254,10 +253,10 @@ fn a_busy_key_is_read_whole_by_get_and_listen() {
     assert_eq!(distinct(&values), VALUES, "ferry dht get");
 
     let count = VALUES.to_string();
-    // About 1 MB of events: `Running` reads them while the listener runs.
+    // About 1 MB of events: `Receiving` reads them while the listener runs.
     let mut listen = ferry_dht(&node.addr());
     listen.args(["listen", "busy-key", "--count", &count]);
-    let listened = Running::spawn(listen).finish(Duration::from_secs(30));
+    let listened = Receiving::run(listen).finish(Duration::from_secs(30));
     assert!(listened.status.success(), "{}", listened.stderr);
     let out = listened.stdout.as_bytes();
     assert_eq!(distinct(&json_lines(out)), VALUES, "ferry dht listen");

@@ -17,12 +17,9 @@ const KILLS: usize = 10;
 
 #[test]
 fn a_sender_killed_at_random_points_leaves_no_final_name_and_the_receiver_stays_up() {
-    if !have_dhtnode() {
-        return;
-    }
     let seed = seed("sigkill");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
     let (alice, bob) = (Device::new(), Device::new());
@@ -41,7 +38,7 @@ fn a_sender_killed_at_random_points_leaves_no_final_name_and_the_receiver_stays_
             rng.gen_range(150..3_000)
         });
         let name = format!("killed-{run}.bin");
-        let sender = Running::spawn(send_via_dht(
+        let sender = Receiving::run(send_via_dht(
             &alice,
             &source,
             &bob.device_id,
@@ -92,7 +89,7 @@ fn a_sender_killed_at_random_points_leaves_no_final_name_and_the_receiver_stays_
 
     // Still serving: the same file arrives whole and verified (resuming what a kill left).
     let name = format!("killed-{}.bin", KILLS - 1);
-    let done = Running::spawn(send_via_dht(
+    let done = Receiving::run(send_via_dht(
         &alice,
         &source,
         &bob.device_id,
@@ -132,7 +129,7 @@ fn a_full_disk_is_a_clear_error_on_both_sides_and_leaves_no_temporary_file() {
         &receiving.addr,
         &["--json"],
     );
-    let sent = Running::spawn(send).finish(Duration::from_secs(60));
+    let sent = Receiving::run(send).finish(Duration::from_secs(60));
     let (status, stderr, events) = receiving.wait_exit();
     let elapsed = started.elapsed();
 
@@ -220,7 +217,7 @@ fn a_link_cut_mid_transfer_ends_both_sides_within_the_idle_timeout() {
         .args(["--no-progress", "--json", "send", "--limit-rate", "1M"])
         .arg(&source)
         .args(["--to", &bob.device_id, "--peer-addr", &receiving.addr]);
-    let sender = Running::spawn(sender);
+    let sender = Receiving::run(sender);
     receiving.wait_matching("progress", |e| e["bytes"].as_u64() >= Some(2 << 20));
 
     let veth = veth_of(&pair, "a");

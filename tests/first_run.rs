@@ -176,7 +176,7 @@ fn a_second_receive_on_the_same_home_is_refused_at_once() {
         .env("FERRY_NO_DISCOVERY", "1")
         .args(["--bootstrap", &dead_bootstrap(), "receive", "--dir"])
         .arg(inbox.path());
-    let out = common::procs::Running::spawn(second).finish(Duration::from_secs(10));
+    let out = common::Receiving::run(second).finish(Duration::from_secs(10));
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stderr.contains("already runs"), "{out:?}");
@@ -202,7 +202,7 @@ fn an_unwritable_download_directory_is_refused_at_start() {
     let mut cmd = device.ferry();
     cmd.args(["receive", "--listen", "127.0.0.1:0", "--dir"])
         .arg(readonly.path());
-    let out = common::procs::Running::spawn(cmd).finish(Duration::from_secs(10));
+    let out = common::Receiving::run(cmd).finish(Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stderr.contains("cannot write files into"), "{out:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -212,10 +212,7 @@ fn an_unwritable_download_directory_is_refused_at_start() {
 /// then says when the device last announced itself and exits 2 (nothing was refused).
 #[test]
 fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
-    if !common::real::have_dhtnode() {
-        return;
-    }
-    let node = common::real::DhtNode::start(None);
+    let node = common::real::BootstrapNode::start();
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();
     let mut receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
@@ -242,10 +239,7 @@ fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
 /// runs again, it is found again.
 #[test]
 fn a_send_to_a_receiver_stopped_with_ctrl_c_fails_at_once() {
-    if !common::real::have_dhtnode() {
-        return;
-    }
-    let node = common::real::DhtNode::start(None);
+    let node = common::real::BootstrapNode::start();
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();
     let receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);
@@ -286,10 +280,7 @@ fn a_send_to_a_receiver_stopped_with_ctrl_c_fails_at_once() {
 /// `send` says what it is doing at each phase, with the time since it started.
 #[test]
 fn the_sender_reports_each_phase_with_elapsed_time() {
-    if !common::real::have_dhtnode() {
-        return;
-    }
-    let node = common::real::DhtNode::start(None);
+    let node = common::real::BootstrapNode::start();
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();
     let mut receiving = Receiving::start_dht(&bob, inbox.path(), &node.addr(), &["--yes"]);

@@ -1,4 +1,4 @@
-//! Load on one receiver, on loopback with a local `dhtnode` only: 50 concurrent senders of
+//! Load on one receiver, on loopback with a local DHT node only: 50 concurrent senders of
 //! 10 MiB each found through the DHT, excess senders refused as busy, and garbage floods (TCP
 //! connections to the `--listen` port, datagrams to the DHT port) during a transfer. Figures
 //! (wall time, the receiver's peak RSS, flood counts) are printed, never asserted:
@@ -52,15 +52,15 @@ fn send_all_via_dht(
     senders: &[Device],
     sources: &[PathBuf],
     to: &Device,
-    node: &DhtNode,
+    node: &BootstrapNode,
     extra: &[&str],
     limit: Duration,
 ) -> Vec<Finished> {
-    let running: Vec<Running> = senders
+    let running: Vec<Receiving> = senders
         .iter()
         .zip(sources)
         .map(|(alice, source)| {
-            Running::spawn(send_via_dht(
+            Receiving::run(send_via_dht(
                 alice,
                 source,
                 &to.device_id,
@@ -77,7 +77,7 @@ fn send_all_via_dht(
 /// send in failures. Returns the receiver's `done`.
 fn verified(
     what: &str,
-    sender: Running,
+    sender: Receiving,
     limit: Duration,
     receiving: &mut Receiving,
     inbox: &Path,
@@ -96,10 +96,7 @@ fn verified(
 #[test]
 fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
     let _one = one_at_a_time();
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
     let bob = Device::new();
@@ -166,12 +163,9 @@ fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
 #[test]
 fn senders_beyond_max_concurrent_are_refused_as_busy_not_left_waiting() {
     let _one = one_at_a_time();
-    if !have_dhtnode() {
-        return;
-    }
     const MAX: usize = 4;
     const TRIES: usize = 12;
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
     let bob = Device::new();
@@ -311,7 +305,7 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
         .map(|_| (TcpStream::connect(addr).unwrap(), Instant::now()))
         .collect();
 
-    let mut sender = Running::spawn(send_direct(
+    let mut sender = Receiving::run(send_direct(
         &alice,
         [&source],
         &bob.device_id,
@@ -388,7 +382,7 @@ fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
 
     // Still serving: a second transfer goes through.
     let small = seeded_file(work.path(), "after-tcp-flood.bin", 100_000, seed + 1);
-    let after = Running::spawn(send_direct(
+    let after = Receiving::run(send_direct(
         &alice,
         [&small],
         &bob.device_id,
@@ -564,11 +558,8 @@ const DHT_GARBAGE: u32 = 10_000;
 #[test]
 fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     let _one = one_at_a_time();
-    if !have_dhtnode() {
-        return;
-    }
     let seed = seed("dht flood");
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
     let (alice, bob) = (Device::new(), Device::new());
@@ -594,7 +585,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     }
 
     let source = seeded_file(work.path(), "during-dht-flood.bin", 16 << 20, seed);
-    let mut sender = Running::spawn(send_via_dht(
+    let mut sender = Receiving::run(send_via_dht(
         &alice,
         &source,
         &bob.device_id,
@@ -662,7 +653,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
     // Its DHT node still answers (past the one-second rate window of the flood's address).
     std::thread::sleep(Duration::from_millis(1100));
     let probe = tempfile::tempdir().unwrap();
-    let pong = Running::spawn({
+    let pong = Receiving::run({
         let mut cmd = std::process::Command::new(ferry_bin());
         cmd.env("FERRY_HOME", probe.path())
             .env("FERRY_NO_DISCOVERY", "1")
@@ -676,7 +667,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
 
     // And it is still found on the DHT and served: a second transfer.
     let small = seeded_file(work.path(), "after-dht-flood.bin", 100_000, seed + 1);
-    let after = Running::spawn(send_via_dht(
+    let after = Receiving::run(send_via_dht(
         &alice,
         &small,
         &bob.device_id,

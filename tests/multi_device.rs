@@ -3,7 +3,7 @@
 //! the optimistic combined outcome (exit 0 when any verified the file, 1 when all refused).
 
 mod common;
-use common::procs::{send_via_dht, Running};
+use common::procs::send_via_dht;
 use common::real::*;
 use common::*;
 use serde_json::Value;
@@ -43,7 +43,7 @@ fn linked_device(from: &Device) -> Device {
 fn send_to_all(from: &Device, file: &std::path::Path, to: &str, dht: &str) -> (Option<i32>, Value) {
     // Bounded past the wait for devices that do not answer (`connector::ANSWER_TIMEOUT`).
     let sent =
-        Running::spawn(send_via_dht(from, file, to, dht, &[])).finish(Duration::from_secs(120));
+        Receiving::run(send_via_dht(from, file, to, dht, &[])).finish(Duration::from_secs(120));
     let summary = sent
         .event("summary")
         .unwrap_or_else(|| panic!("a summary: {sent:#?}"));
@@ -88,10 +88,7 @@ fn a_wrong_passphrase_imports_nothing() {
 
 #[test]
 fn one_accepts_one_refuses_one_is_offline_then_all_refuse() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let dht = node.addr();
     let work = tempfile::tempdir().unwrap();
     let (alice, carol) = (Device::new(), Device::new());

@@ -1,10 +1,10 @@
 //! `ferry rerequest`: a device that lost a received file asks the sender's devices, through a
-//! local `dhtnode`, to send it again; it comes back verified. A sender whose copy changed
+//! local DHT node, to send it again; it comes back verified. A sender whose copy changed
 //! refuses (and says so), and a device of an account outside the conversation gets nothing
 //! even when it knows the conversation and interaction ids.
 
 mod common;
-use common::procs::{send_via_dht, Finished, Running};
+use common::procs::send_via_dht;
 use common::real::*;
 use common::*;
 use serde_json::Value;
@@ -26,7 +26,7 @@ fn rerequest(device: &Device, id: &str, dht: &str, timeout: u64, extra: &[&OsStr
     cmd.args(["--json", "rerequest", id, "--timeout", &timeout.to_string()])
         .args(extra);
     // The command's own --timeout bounds it; this bounds the test if that were broken.
-    Running::spawn(cmd).finish(Duration::from_secs(timeout + 30))
+    Receiving::run(cmd).finish(Duration::from_secs(timeout + 30))
 }
 
 /// A re-request that failed with exit `code`, saying `says`, and left nothing in `dir`.
@@ -55,10 +55,7 @@ fn refused(receiving: &mut Receiving, interaction: &str, why: &str) -> Value {
 
 #[test]
 fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let dht = node.addr();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob, carol) = (Device::new(), Device::new(), Device::new());
@@ -69,7 +66,7 @@ fn a_lost_file_comes_back_verified_and_only_to_members_with_an_unchanged_copy() 
     let bob_inbox = work.path().join("bob");
     let mut bob_receiving = Receiving::start_dht(&bob, &bob_inbox, &dht, &["--yes", "--once"]);
     let sent =
-        Running::spawn(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
+        Receiving::run(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
     assert!(sent.status.success(), "{sent:?}");
     bob_receiving.wait_for("done");
     let (status, stderr, _) = bob_receiving.wait_exit();

@@ -9,7 +9,7 @@
 //! carried the request out.
 
 mod common;
-use common::procs::{send_via_dht, Finished, Running};
+use common::procs::send_via_dht;
 use common::real::*;
 use common::*;
 use serde_json::Value;
@@ -37,15 +37,12 @@ fn rerequest(device: &Device, id: &str, dht: &str, extra: &[&OsStr]) -> Finished
     cmd.args(["--json", "rerequest", id, "--timeout", &TIMEOUT.to_string()])
         .args(extra);
     // The command's own --timeout bounds it; this bounds the test if that were broken.
-    Running::spawn(cmd).finish(Duration::from_secs(TIMEOUT + 30))
+    Receiving::run(cmd).finish(Duration::from_secs(TIMEOUT + 30))
 }
 
 #[test]
 fn a_rerequest_is_handed_to_the_running_receive_and_comes_back_every_time() {
-    if !have_dhtnode() {
-        return;
-    }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let dht = node.addr();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -56,7 +53,7 @@ fn a_rerequest_is_handed_to_the_running_receive_and_comes_back_every_time() {
     let bob_inbox = work.path().join("bob");
     let mut bob_receiving = Receiving::start_dht(&bob, &bob_inbox, &dht, &["--yes"]);
     let sent =
-        Running::spawn(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
+        Receiving::run(send_via_dht(&alice, &source, &bob.device_id, &dht, &[])).finish(WAIT);
     assert!(sent.status.success(), "{sent:?}");
     let done = bob_receiving.wait_matching("done", |e| e["name"] == "design.pdf");
     let interaction = done["transfer_id"].as_str().unwrap().to_string();

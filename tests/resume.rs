@@ -2,22 +2,21 @@
 //! the whole file is verified, and a source that changed meanwhile is sent again in full.
 
 mod common;
-use common::procs::Running;
 use common::*;
 use ferry::proto::transfer::Header;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// `ferry --json send SOURCE` to `bob` listening on `addr`, with `extra` options.
-fn send(alice: &Device, bob: &Device, addr: &str, source: &Path, extra: &[&str]) -> Running {
+fn send(alice: &Device, bob: &Device, addr: &str, source: &Path, extra: &[&str]) -> Receiving {
     let mut cmd = send_direct(alice, [source], &bob.device_id, addr, &["--json"]);
     cmd.args(extra);
-    Running::spawn(cmd)
+    Receiving::run(cmd)
 }
 
 /// Wait for the receiver's `done`, then for `sender` to succeed; returns that `done` and the
 /// sender's events.
-fn sent_and_done(sender: Running, receiving: &mut Receiving) -> (Value, Vec<Value>) {
+fn sent_and_done(sender: Receiving, receiving: &mut Receiving) -> (Value, Vec<Value>) {
     let done = receiving.wait_for("done");
     let sent = sender.finish(WAIT);
     assert!(sent.status.success(), "send: {sent:?}");

@@ -38,7 +38,7 @@ fn two_thousand_small_files_cross_a_100_ms_link_in_seconds_each_verified() {
 
     let send = send_direct(&alice, [&source], &bob.device_id, &proxy.addr, &["--json"]);
     // Bounded: an implementation that waits for each `OK` is killed here and fails.
-    let sent = Running::spawn(send).finish(LIMIT);
+    let sent = Receiving::run(send).finish(LIMIT);
     eprintln!(
         "{FILES} files of 1 KiB through a {} ms round trip: sender exit {:?} after {:.2} s",
         2 * DELAY.as_millis(),
@@ -97,7 +97,7 @@ fn a_full_disk_in_the_middle_of_a_pipelined_set_stops_both_sides_and_keeps_nothi
 
     let send = send_direct(&alice, [&source], &bob.device_id, &proxy.addr, &["--json"]);
     // Bounded: waiting for each `OK`, the sender is killed here and the test fails.
-    let sent = Running::spawn(send).finish(LIMIT);
+    let sent = Receiving::run(send).finish(LIMIT);
     let (status, stderr, events) = receiving.wait_exit();
     let tx_events = sent.events();
     let confirmed = tx_events.iter().filter(|e| e["event"] == "entry").count();

@@ -46,7 +46,7 @@ fn relay_only_receiver(
 /// server is at `receiver_turn` (the sender uses `turn` itself); both sides must report the
 /// relay and the receiver must keep the file verified. Returns how long the send took.
 fn relayed_send_is_verified(
-    node: &DhtNode,
+    node: &BootstrapNode,
     turn: &Coturn,
     receiver_turn: &str,
     name: &str,
@@ -70,20 +70,20 @@ fn relayed_send_is_verified(
 
 #[test]
 fn a_transfer_through_the_relay_alone_arrives_verified() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let turn = Coturn::start();
     relayed_send_is_verified(&node, &turn, &turn.url(), "relayed.bin", 5 << 20);
 }
 
 #[test]
 fn a_relay_only_sender_is_reached_through_its_own_relay() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let turn = Coturn::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -159,10 +159,10 @@ fn delayed_pipe(mut from: TcpStream, mut to: TcpStream, delay: Duration, life: D
 
 #[test]
 fn a_relay_far_away_still_connects() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let turn = Coturn::start();
     let coturn: SocketAddr = format!("127.0.0.1:{}", turn.port).parse().unwrap();
     // 150 ms each way between the receiver and its TURN server: 300 ms round trips.
@@ -176,10 +176,10 @@ fn a_relay_far_away_still_connects() {
 
 #[test]
 fn losing_coturn_mid_transfer_fails_cleanly() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let mut turn = Coturn::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -223,10 +223,10 @@ fn losing_coturn_mid_transfer_fails_cleanly() {
 
 #[test]
 fn wrong_turn_credentials_are_a_clear_error() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let turn = Coturn::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
@@ -249,10 +249,10 @@ fn wrong_turn_credentials_are_a_clear_error() {
 
 #[test]
 fn doctor_reports_the_dht_and_the_turn_allocation_or_the_credential_error() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let turn = Coturn::start();
     let alice = Device::new();
     for (password, ok) in [(Coturn::PASSWORD, true), ("wrong-password", false)] {

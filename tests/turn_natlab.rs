@@ -156,7 +156,7 @@ fn with_no_path_the_error_says_what_was_tried() {
             .arg("send")
             .arg(&source)
             .args(["--to", &bob.device_id]);
-        running.push((*case, receiving, procs::Running::spawn(sender)));
+        running.push((*case, receiving, Receiving::run(sender)));
     }
     for ((case, _receiving, sending), (_, _, _, relay_says)) in running.into_iter().zip(&cases) {
         let out = sending.finish(std::time::Duration::from_secs(60));

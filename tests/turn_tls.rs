@@ -33,7 +33,7 @@ fn with_tls_turn(cmd: &mut Command, url: &str, ca: Option<&Path>) {
 
 #[test]
 fn a_relay_only_transfer_goes_through_turn_over_tls() {
-    if !have_dhtnode() || !have_coturn() {
+    if !have_coturn() {
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -41,7 +41,7 @@ fn a_relay_only_transfer_goes_through_turn_over_tls() {
     let tls_port = free_tcp_port();
     let _turn = Coturn::start_with(&[], "127.0.0.1", true, Some((tls_port, &cert, &key)));
     let url = format!("turns:127.0.0.1:{tls_port}");
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");
     let mut receiver = bob.ferry();

@@ -249,7 +249,7 @@ fn a_sender_behind_a_upnp_gateway_is_reached_through_its_mapping() {
             .args(["--json", "send"])
             .arg(&source)
             .args(["--to", &bob.device_id]);
-        let sending = procs::Running::spawn(sender);
+        let sending = Receiving::run(sender);
         // Bounded: the send itself gives up (no path) well within this.
         let out = sending.finish(Duration::from_secs(60));
         if !out.status.success() {

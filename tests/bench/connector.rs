@@ -1,5 +1,5 @@
 //! The connector, measured: time from `ferry send` start to the first body byte (the moment the
-//! receiver's `GO` arrives and the body starts) over 20 runs through a local `dhtnode`, beside
+//! receiver's `GO` arrives and the body starts) over 20 runs through a local DHT node, beside
 //! the same in direct mode (no DHT, no ICE) in the same run; then 1 GiB through the connector
 //! (DHT + ICE-TCP, a direct path) beside 1 GiB in direct mode (`--peer-addr`), alternating,
 //! 3 runs each, the medians and their ratio; then through a coturn relay on loopback, beside a
@@ -71,9 +71,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    if !have_dhtnode() {
-        return;
-    }
     let full = std::env::args().any(|a| a == "--bench");
     let env = |name: &str, default: u64| -> u64 {
         std::env::var(name)
@@ -84,7 +81,7 @@ fn main() {
     let runs = env("FERRY_BENCH_CONNECT_RUNS", if full { 20 } else { 3 }).max(1) as usize;
     let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 }) as usize;
     let big_runs = env("FERRY_BENCH_RUNS", if full { 3 } else { 1 }).max(1) as usize;
-    let node = DhtNode::start(None);
+    let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let small = random_file(work.path(), "small.bin", 1024);
@@ -123,7 +120,10 @@ fn main() {
             median(xs.to_vec())
         )
     };
-    println!("send start -> first body byte, {runs} runs:");
+    println!(
+        "send start -> first body byte, {runs} runs (DHT node: {}):",
+        node.kind()
+    );
     println!("  through the DHT + ICE-TCP + TLS: {}", fmt(&dht_times));
     println!("  direct (--peer-addr) + TLS:      {}", fmt(&direct_times));
 

@@ -101,7 +101,7 @@ fn send_set_through_proxy(
     let receiving = Receiving::start(bob, &inbox, &["--yes", "--once"]);
     let proxy = DelayProxy::start(&receiving.addr, DELAY);
     let send = send_direct(alice, [dir], &bob.device_id, &proxy.addr, &[]);
-    let sent = Running::spawn(send).finish(LIMIT);
+    let sent = Receiving::run(send).finish(LIMIT);
     assert!(sent.status.success(), "send: {}", sent.stderr);
     let (status, stderr, _) = receiving.wait_exit();
     assert!(status.success(), "receive: {stderr}");
@@ -158,7 +158,7 @@ fn send_direct_timed(work: &Path, alice: &Device, bob: &Device, path: &Path, int
     let inbox = work.join(into);
     let receiving = Receiving::start(bob, &inbox, &["--yes", "--once"]);
     let send = send_direct(alice, [path], &bob.device_id, &receiving.addr, &[]);
-    let sent = Running::spawn(send).finish(LIMIT);
+    let sent = Receiving::run(send).finish(LIMIT);
     assert!(sent.status.success(), "send: {}", sent.stderr);
     let (status, stderr, _) = receiving.wait_exit();
     assert!(status.success(), "receive: {stderr}");

@@ -66,13 +66,44 @@ impl Device {
     }
 }
 
-/// A running `ferry --json receive --listen 127.0.0.1:0 ...` and its events.
+/// A spawned `ferry` (or any program) with both outputs read on threads of their own, so a
+/// chatty child never blocks on a full pipe. For `--json` commands its stdout lines are the
+/// events that [`Receiving::wait_for`] waits on; [`Receiving::finish`] collects what it left.
+/// Every wait is bounded: the waits for an event by [`WAIT`], the wait for the exit by the
+/// limit given. Dropping it kills the process.
 pub struct Receiving {
     pub child: Child,
+    /// The `addr` of the ready event (a receiver's listening address), when it has one.
     pub addr: String,
-    events: mpsc::Receiver<Value>,
+    /// The events read so far by the waits, in order.
     pub seen: Vec<Value>,
+    /// When the process was spawned.
+    pub started: Instant,
+    stdout: mpsc::Receiver<String>,
+    /// Every stdout line read so far (events included), for [`Finished::stdout`].
+    lines: Vec<String>,
     stderr: mpsc::Receiver<String>,
+}
+
+/// What a [`Receiving`] process left when it exited.
+#[derive(Debug)]
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    /// From spawn to exit (as seen by the polling wait: within ~20 ms).
+    pub elapsed: Duration,
+}
+
+impl Finished {
+    /// The JSON events printed on stdout (`--json`); a line that is not JSON fails the test.
+    pub fn events(&self) -> Vec<Value> {
+        json_events(self.stdout.as_bytes())
+    }
+
+    pub fn event(&self, kind: &str) -> Option<Value> {
+        self.events().into_iter().find(|e| e["event"] == kind)
+    }
 }
 
 impl Receiving {
@@ -95,30 +126,39 @@ impl Receiving {
         Receiving::spawn(cmd, "online")
     }
 
-    pub fn spawn(mut cmd: Command, ready: &str) -> Receiving {
+    /// Spawn `cmd` (a `--json` command) and wait for its `ready` event (bounded by [`WAIT`]);
+    /// its `addr`, if any, becomes [`Receiving::addr`].
+    pub fn spawn(cmd: Command, ready: &str) -> Receiving {
+        let mut receiving = Receiving::run(cmd);
+        let first = receiving.wait_for(ready);
+        receiving.addr = first["addr"].as_str().unwrap_or_default().to_string();
+        receiving
+    }
+
+    /// Spawn `cmd` without waiting for anything: for a command to [`finish`](Self::finish)
+    /// (or [`kill`](Self::kill)), whose stdout need not be JSON.
+    pub fn run(mut cmd: Command) -> Receiving {
         let mut child = spawn_piped(&mut cmd);
-        let (tx, events) = mpsc::channel();
-        let stdout = child.stdout.take().expect("stdout");
+        let started = Instant::now();
+        let (tx, stdout) = mpsc::channel();
+        let pipe = child.stdout.take().expect("stdout");
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let value = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("receiver printed non-JSON {line:?}: {e}"));
-                if tx.send(value).is_err() {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
                     break;
                 }
             }
         });
         let stderr = read_on_thread(child.stderr.take().expect("stderr"));
-        let mut receiving = Receiving {
+        Receiving {
             child,
             addr: String::new(),
-            events,
             seen: Vec::new(),
+            started,
+            stdout,
+            lines: Vec::new(),
             stderr,
-        };
-        let first = receiving.wait_for(ready);
-        receiving.addr = first["addr"].as_str().unwrap_or_default().to_string();
-        receiving
+        }
     }
 
     /// The next event of kind `kind`, failing the test after [`WAIT`].
@@ -126,36 +166,84 @@ impl Receiving {
         self.wait_matching(kind, |_| true)
     }
 
+    /// The next event of kind `kind` for which `ok` holds, failing the test after [`WAIT`]
+    /// (or when stdout ends first, or carries a line that is not JSON).
     pub fn wait_matching(&mut self, kind: &str, ok: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(event) => {
+            match self.stdout.recv_timeout(left) {
+                Ok(line) => {
+                    let event: Value = serde_json::from_str(&line)
+                        .unwrap_or_else(|e| panic!("printed non-JSON {line:?}: {e}"));
+                    self.lines.push(line);
                     self.seen.push(event.clone());
                     if event["event"] == kind && ok(&event) {
                         return event;
                     }
                 }
-                Err(_) => panic!("no {kind:?} event within {WAIT:?}; seen: {:#?}", self.seen),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("no {kind:?} event within {WAIT:?}; seen: {:#?}", self.seen)
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let _ = self.child.kill();
+                    let stderr = self.stderr.recv_timeout(WAIT).unwrap_or_default();
+                    panic!(
+                        "stdout ended with no {kind:?} event; seen: {:#?}\nstderr: {stderr}",
+                        self.seen
+                    )
+                }
             }
         }
     }
 
-    /// Wait for the process to exit (bounded) and return its status and stderr.
-    pub fn wait_exit(mut self) -> (ExitStatus, String, Vec<Value>) {
-        let status = wait_bounded(&mut self.child, WAIT);
-        let stderr = self.stderr.recv_timeout(WAIT).unwrap_or_default();
-        while let Ok(event) = self.events.recv_timeout(Duration::from_millis(200)) {
-            self.seen.push(event);
+    /// Wait at most `limit` for the exit (past it the process is killed and the test fails),
+    /// then collect all it printed, the lines the waits read included.
+    pub fn finish(mut self, limit: Duration) -> Finished {
+        let status = wait_bounded(&mut self.child, limit);
+        let elapsed = self.started.elapsed();
+        // The pipes close with the process (or with a child it left behind): bounded anyway.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Ok(line) = self
+            .stdout
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.lines.push(line);
         }
-        (status, stderr, std::mem::take(&mut self.seen))
+        let mut stdout = self.lines.join("\n");
+        if !stdout.is_empty() {
+            stdout.push('\n');
+        }
+        Finished {
+            status,
+            stdout,
+            stderr: self
+                .stderr
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_default(),
+            elapsed,
+        }
     }
 
+    /// [`finish`](Self::finish) within [`WAIT`], as (status, stderr, every JSON event).
+    pub fn wait_exit(self) -> (ExitStatus, String, Vec<Value>) {
+        let finished = self.finish(WAIT);
+        let events = finished.events();
+        (finished.status, finished.stderr, events)
+    }
+
+    /// SIGKILL, then collect what it printed.
+    pub fn kill(mut self) -> Finished {
+        let _ = self.child.kill();
+        self.finish(Duration::from_secs(10))
+    }
+
+    /// Ctrl-C (SIGINT).
     pub fn interrupt(&self) {
         sigint(&self.child);
     }
 
+    /// Whether it has not exited yet.
     pub fn still_running(&mut self) -> bool {
         self.child.try_wait().expect("try_wait").is_none()
     }
@@ -163,8 +251,10 @@ impl Receiving {
 
 impl Drop for Receiving {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -1,12 +1,10 @@
-//! Helpers for load and fault tests: many `ferry` processes at once, their outputs, the
-//! receiver's memory, files of distinct content, a small tmpfs. Every wait is bounded.
+//! Helpers for load and fault tests: files of distinct content, their digests, the receiver's
+//! memory, part files, a small tmpfs. (A spawned `ferry` is a [`super::Receiving`].)
 #![allow(dead_code)]
 
-use super::{json_events, read_on_thread, spawn_piped, wait_bounded, Device};
-use serde_json::Value;
+use super::Device;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
 
 /// A file of `len` bytes whose content depends on `seed` (xorshift, not cryptographic), so
 /// files of the same size still differ.
@@ -96,86 +94,6 @@ pub fn part_files(dir: &Path) -> Vec<PathBuf> {
             .map(|n| dir.join(n)),
     );
     found
-}
-
-/// A spawned process whose stdout and stderr are collected by threads (so a chatty child
-/// never blocks on a full pipe).
-pub struct Running {
-    pub child: Child,
-    stdout: std::sync::mpsc::Receiver<String>,
-    stderr: std::sync::mpsc::Receiver<String>,
-    pub started: Instant,
-}
-
-/// What a [`Running`] process left.
-#[derive(Debug)]
-pub struct Finished {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-    /// From spawn to exit (as seen by the polling wait: within ~20 ms).
-    pub elapsed: Duration,
-}
-
-impl Finished {
-    /// The JSON events printed on stdout (`--json`); a line that is not JSON fails the test.
-    pub fn events(&self) -> Vec<Value> {
-        json_events(self.stdout.as_bytes())
-    }
-
-    pub fn event(&self, kind: &str) -> Option<Value> {
-        self.events().into_iter().find(|e| e["event"] == kind)
-    }
-}
-
-impl Running {
-    pub fn spawn(mut cmd: Command) -> Running {
-        let mut child = spawn_piped(&mut cmd);
-        let started = Instant::now();
-        let stdout = read_on_thread(child.stdout.take().expect("stdout"));
-        let stderr = read_on_thread(child.stderr.take().expect("stderr"));
-        Running {
-            child,
-            stdout,
-            stderr,
-            started,
-        }
-    }
-
-    /// Wait at most `limit` (the test fails past it, the process killed).
-    pub fn finish(mut self, limit: Duration) -> Finished {
-        let status = wait_bounded(&mut self.child, limit);
-        let elapsed = self.started.elapsed();
-        let take = |rx: &std::sync::mpsc::Receiver<String>| {
-            rx.recv_timeout(Duration::from_secs(10)).unwrap_or_default()
-        };
-        Finished {
-            status,
-            stdout: take(&self.stdout),
-            stderr: take(&self.stderr),
-            elapsed,
-        }
-    }
-
-    /// Whether it has not exited yet.
-    pub fn still_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// SIGKILL, then collect what it printed.
-    pub fn kill(mut self) -> Finished {
-        let _ = self.child.kill();
-        self.finish(Duration::from_secs(10))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 /// `ferry --json send FILE --to ID` through the test DHT at `bootstrap`, with `extra` options.

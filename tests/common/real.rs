@@ -1,4 +1,6 @@
-//! Real parts for end-to-end tests: Debian's `dhtnode` and python3-opendht, on loopback.
+//! Real parts for end-to-end tests: Debian's `dhtnode` and python3-opendht, on loopback, and
+//! [`BootstrapNode`]: the DHT node the connector and transfer tests meet on, `dhtnode` when it
+//! is installed and ferry's own node (`ferry dht node`) when it is not.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -156,6 +158,103 @@ impl Drop for DhtNode {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The DHT node a connector or transfer test bootstraps on (loopback only). These tests need
+/// some node to meet on, not OpenDHT's in particular (the interop tests use [`DhtNode`]), so:
+///
+/// - `FERRY_TEST_OWN_NODE=1`: always ferry's own node (to show it serves);
+/// - else under `CI` (tests/ci.sh installs `dhtnode`): `dhtnode`, which must be there;
+/// - else `dhtnode` when installed, ferry's own node when not.
+pub enum BootstrapNode {
+    Dhtnode(DhtNode),
+    /// `ferry --json --bootstrap none dht node` in a home of its own, on a port of its choice.
+    Ferry {
+        _node: super::Receiving,
+        port: u16,
+        _home: tempfile::TempDir,
+    },
+}
+
+impl BootstrapNode {
+    pub fn start() -> BootstrapNode {
+        if own_node_forced() {
+            return BootstrapNode::ferry();
+        }
+        if std::env::var_os("CI").is_some() {
+            assert!(have_dhtnode(), "dhtnode is required under CI");
+            return BootstrapNode::Dhtnode(DhtNode::start(None));
+        }
+        let installed = Command::new("dhtnode")
+            .arg("--help")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if installed {
+            BootstrapNode::Dhtnode(DhtNode::start(None))
+        } else {
+            eprintln!("dhtnode is not installed: bootstrapping on ferry's own node");
+            BootstrapNode::ferry()
+        }
+    }
+
+    /// Ferry's own node: a full node (it stores values and answers lookups) joined through
+    /// nothing, with no LAN discovery; ready once it prints the addresses it bound.
+    pub fn ferry() -> BootstrapNode {
+        let home = tempfile::tempdir().expect("tempdir");
+        let mut cmd = Command::new(super::ferry_bin());
+        cmd.env("FERRY_HOME", home.path())
+            .env("FERRY_NO_DISCOVERY", "1")
+            .env("FERRY_NO_UPNP", "1")
+            .args([
+                "--json",
+                "--bootstrap",
+                "none",
+                "--dht-port",
+                "0",
+                "dht",
+                "node",
+            ]);
+        let mut node = super::Receiving::spawn(cmd, "node");
+        let ready = node.seen.last().cloned().unwrap_or_default();
+        let port = ready["ipv4"]
+            .as_str()
+            .and_then(|a| a.rsplit(':').next()?.parse().ok())
+            .filter(|&p| p != 0)
+            .unwrap_or_else(|| panic!("ferry's node bound no IPv4 port: {ready}"));
+        assert!(node.still_running(), "ferry's node exited: {ready}");
+        BootstrapNode::Ferry {
+            _node: node,
+            port,
+            _home: home,
+        }
+    }
+
+    /// Where ferry commands bootstrap (`FERRY_BOOTSTRAP`).
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        match self {
+            BootstrapNode::Dhtnode(n) => n.port,
+            BootstrapNode::Ferry { port, .. } => *port,
+        }
+    }
+
+    /// `"dhtnode"` or `"ferry"`, for figures printed beside each other.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BootstrapNode::Dhtnode(_) => "dhtnode",
+            BootstrapNode::Ferry { .. } => "ferry",
+        }
+    }
+}
+
+/// Whether `FERRY_TEST_OWN_NODE` asks for ferry's own node (set, and not `0` or empty).
+pub fn own_node_forced() -> bool {
+    std::env::var("FERRY_TEST_OWN_NODE").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Run a python3-opendht script with a runner bootstrapped to `bootstrap_port`; `runner` is

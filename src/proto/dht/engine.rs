@@ -145,8 +145,18 @@ type SearchId = u64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Purpose {
     Ping(Option<OpId>),
+    /// A ping asking an address to prove it receives what is sent there, before a large
+    /// answer goes to it ([`amplification`]); `client` when the request came from a client,
+    /// whose answer then proves the address without making it a node we give out (it is gone
+    /// once its command ends, and a later lookup would wait on it).
+    Proof {
+        client: bool,
+    },
     Search(SearchId),
-    Put { search: SearchId, value_id: u64 },
+    Put {
+        search: SearchId,
+        value_id: u64,
+    },
     Listen(SearchId),
     Notify,
 }
@@ -823,7 +833,7 @@ impl Engine {
                     n.state = NodeState::Failed;
                 }
             }
-            Purpose::Ping(_) | Purpose::Notify => {}
+            Purpose::Ping(_) | Purpose::Proof { .. } | Purpose::Notify => {}
         }
         self.step_all(now);
     }
@@ -1339,7 +1349,9 @@ impl Engine {
         let Some(pending) = self.pending.remove(&msg.tid) else {
             return;
         };
-        self.table(from.is_ipv6()).heard(sender, from, now, true);
+        if pending.purpose != (Purpose::Proof { client: true }) {
+            self.table(from.is_ipv6()).heard(sender, from, now, true);
+        }
         self.proven(now, from);
         self.silent.remove(&from);
         if let Some(ip) = msg.seen_addr {
@@ -1480,7 +1492,7 @@ impl Engine {
                     }
                 }
             }
-            Purpose::Notify => {}
+            Purpose::Notify | Purpose::Proof { .. } => {}
         }
     }
 
@@ -1644,11 +1656,12 @@ impl Engine {
                     let limit = size * AMPLIFICATION_FACTOR;
                     if amplification::reply_cost(&mut reply) > limit {
                         if let Budget::MayHold(size) = budget {
+                            let client = msg.is_client;
                             match self.held.hold(from, now, HeldRequest { sender, msg, size }) {
                                 Hold::AskForProof => {
                                     let tid = self.new_tid();
                                     let ping = self.base(Kind::Ping, tid);
-                                    self.send_request(now, from, ping, Purpose::Ping(None));
+                                    self.send_request(now, from, ping, Purpose::Proof { client });
                                     return;
                                 }
                                 Hold::Queued => return,

@@ -564,6 +564,49 @@ fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_p
     assert_eq!(found, 50);
 }
 
+/// A client (a `send`) whose large `get` was held until it proved its address is served, and
+/// not kept as a node: it is gone once its command ends, and a node that gave it out to the
+/// next lookup made that lookup wait on it (seen as 1 s instead of 85 ms per send on ferry's
+/// own bootstrap node).
+#[test]
+fn a_client_that_proves_its_address_is_served_and_not_given_out() {
+    let mut net = Net::new(2, 13);
+    let now = net.now;
+    net.nodes[1] = Engine::new(
+        Config {
+            id: InfoHash::of("client"),
+            network: 0,
+            client_only: true,
+            ipv4: true,
+            ipv6: false,
+            seed: 98,
+            unix_at_start: 1_800_000_000,
+        },
+        now,
+    );
+    let key = InfoHash::of("large");
+    for id in 1..=20 {
+        let v = Value::new(id, 0, vec![id as u8; 60_000], "");
+        net.nodes[0].storage.store(key, v, None, now, addr(5).ip());
+    }
+    net.nodes[1].bootstrap(now, &[addr(0)]);
+    net.run_for(Duration::from_secs(2), 10_000);
+    let now = net.now;
+    let get = net.nodes[1].get(now, key);
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 1, get, &mut seen).0);
+    assert_eq!(
+        values_of(&seen, get).len(),
+        20,
+        "the proven client gets it all"
+    );
+    assert_eq!(
+        net.nodes[0].node_counts(),
+        (0, 0),
+        "the client is not a node to give out"
+    );
+}
+
 /// Two devices alone on a LAN: a full node (a receiver) and a client (a sender) that found it.
 /// The full node keeps its own values, so the client finds them there; what the client puts
 /// reaches the full node's own listen; the full node's answer reaches the client's listen.

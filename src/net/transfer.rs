@@ -466,7 +466,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.poll_peer(tx, reporter)?;
             let (mut buf, n) = match reader.items.recv().await {
                 Some(ReadItem::Chunk(buf, n)) => (buf, n),
-                Some(ReadItem::End(hashed)) => break hashed?,
+                Some(ReadItem::End(hashed)) => break *hashed?,
                 None => bail!("the reading thread stopped"),
             };
             let frame = tx.data_frame(&buf[5..5 + n])?;
@@ -902,8 +902,9 @@ enum ReadItem {
     /// A buffer and how many bytes of data it holds (after its 5 bytes of room).
     Chunk(Vec<u8>, usize),
     /// The current file is read (to its declared size, or to its end if shorter): the hash of
-    /// what was read, or why reading failed.
-    End(Result<Sha3_256>),
+    /// what was read (boxed: a hash state is many times a chunk's size, and comes once a
+    /// file), or why reading failed.
+    End(Result<Box<Sha3_256>>),
 }
 
 /// One file for the reading thread: where it is, how many bytes to read, and the hash state
@@ -947,7 +948,11 @@ impl FileReader {
                 let hashed = read_job(job, record, &recycled, &to_writer);
                 let failed = hashed.is_err();
                 // Gone: the writing task stopped, and it says why.
-                if to_writer.blocking_send(ReadItem::End(hashed)).is_err() || failed {
+                if to_writer
+                    .blocking_send(ReadItem::End(hashed.map(Box::new)))
+                    .is_err()
+                    || failed
+                {
                     return;
                 }
             }

@@ -191,7 +191,7 @@ fn veth_of(pair: &Pair, host: &str) -> String {
     name.unwrap_or_else(|| panic!("no veth in {}: {text}", pair.ns(host)))
 }
 
-/// `IDLE_TIMEOUT` in `src/net/transfer.rs`.
+/// `IDLE_TIMEOUT` in `src/proto/transfer/deadline.rs`.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 const MARGIN: Duration = Duration::from_secs(15);
 

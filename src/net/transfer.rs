@@ -8,9 +8,16 @@
 //! that hashing and encryption run on two cores where there are two. A set's entries
 //! go out back to back (the window of `proto::transfer`): the receiver's `OK`s are read even
 //! while a write blocks, kept (bounded) and matched between records, so the two sides never
-//! wait on each other. A stream
-//! (`send -`) goes out as its producer writes it, with an empty record every
-//! [`STREAM_KEEPALIVE`] of silence; Ctrl-C stops it even while the producer is silent.
+//! wait on each other. A stream (`send -`) goes out as its producer writes it, with an empty
+//! record every [`STREAM_KEEPALIVE`] of silence; Ctrl-C stops it even while the producer is
+//! silent.
+//!
+//! The timing rules (how long to wait for the header, `GO`, the body, `OK`; when a keepalive
+//! is due) are the machines' (`proto::transfer::deadline`): each loop here sleeps until the
+//! machine's `poll_timeout()` and hands it the time ([`Clock`]). Only [`CANCEL_GRACE`], which
+//! bounds a best-effort last write while closing, is the driver's own.
+//!
+//! [`STREAM_KEEPALIVE`]: crate::proto::transfer::deadline::STREAM_KEEPALIVE
 //!
 //! The receiver writes into a part file in the destination's private `.ferry-parts/` directory
 //! (see `net::partfile`: resumable ones kept when the connection breaks so that the next offer
@@ -33,6 +40,7 @@ use crate::net::partfile::{
 use crate::net::{AbortOnDrop, Interrupt};
 use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
+use crate::proto::transfer::deadline::ANSWER_TIMEOUT;
 use crate::proto::transfer::{
     Digest, EntryKind, Header, Mtime, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError,
     MAX_LINE_BYTES, SEND_RECORD_BYTES, WINDOW_ENTRIES,
@@ -48,22 +56,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-/// How long a receiver may take to send the header once connected.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long a sender waits for `GO`: a person may be deciding.
-pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);
-/// Longest silence accepted in the middle of a body, either way.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long the sender waits for the receiver's verdict after the last byte (it syncs to disk).
-pub const VERDICT_TIMEOUT: Duration = Duration::from_secs(120);
-/// Longest a stream's sender stays silent while its input is: an empty record then tells the
-/// receiver (well within its [`IDLE_TIMEOUT`]) that the sender is alive.
-const STREAM_KEEPALIVE: Duration = Duration::from_secs(10);
-/// Time allowed to tell the peer about a cancel before closing anyway.
+/// Time allowed to tell the peer about a cancel before closing anyway. Pure I/O, so the
+/// driver's: it bounds a best-effort write (and a wait for the peer to close) after the
+/// machine is done, when no protocol rule is left to apply.
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
-/// Slowest rate (bytes/s) at which a sender is assumed to hash the prefix of a resumed file
-/// before answering: the receiver waits that long for the `O` record on top of the idle limit.
-const MIN_PREFIX_HASH_RATE: u64 = 20 << 20;
 /// Size of the receiver's read buffer.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 /// Most of the receiver's bytes the sender keeps unread: one line for each entry a full window
@@ -121,6 +117,28 @@ pub fn set_digest(files: &[(String, Digest)]) -> Digest {
     hasher.finalize().into()
 }
 
+/// The machines' time: microseconds since the transfer began, on tokio's monotonic clock.
+#[derive(Debug, Clone, Copy)]
+struct Clock(tokio::time::Instant);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(tokio::time::Instant::now())
+    }
+
+    fn now(self) -> u64 {
+        u64::try_from(self.0.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Sleep until a machine's `poll_timeout()`, forever when it waits for nothing.
+    async fn sleep_until(self, deadline: Option<u64>) {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(self.0 + Duration::from_micros(at)).await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
 /// The connection as the sender uses it: the write half, the receiver's lines (read by a task
 /// of their own, so a `CANCEL` is seen while writing), Ctrl-C, and the progress so far.
 struct SendLink<W> {
@@ -131,8 +149,7 @@ struct SendLink<W> {
     tid: String,
     limit_rate: Option<u64>,
     started: Instant,
-    /// Body bytes written (for the rate limit and the record of what travelled).
-    wire_bytes: u64,
+    clock: Clock,
     /// Set when the receiver's TLS verifier turned this device away (`--from`).
     refused_in_tls: Arc<std::sync::atomic::AtomicBool>,
     /// The receiver's bytes read (also while a write was blocked) and not yet given to the
@@ -188,7 +205,8 @@ where
         ..Header::default()
     };
     let tid = header.transfer_id.clone();
-    let mut tx = Sender::new(header);
+    let clock = Clock::start();
+    let mut tx = Sender::new(header, clock.now());
     let (reader, writer) = tokio::io::split(stream);
     let (peer_bytes, from_peer) = mpsc::channel::<Vec<u8>>(8);
     let refused_in_tls = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -201,7 +219,7 @@ where
         tid: tid.clone(),
         limit_rate: outgoing.limit_rate,
         started: Instant::now(),
-        wire_bytes: 0,
+        clock,
         refused_in_tls,
         inbox: Inbox::default(),
         verified: Vec::new(),
@@ -239,7 +257,7 @@ where
         ),
     );
 
-    let answer = match link.next_event(&mut tx, ANSWER_TIMEOUT, "GO").await {
+    let answer = match link.next_event(&mut tx, "GO").await {
         Ok(answer) => answer,
         Err(err) => {
             // Take the offer back, so that a receiver still asking its user stops asking.
@@ -329,12 +347,12 @@ where
         sha3_256: hex::encode(digest),
         path: None,
         seconds: link.started.elapsed().as_secs_f64(),
-        bytes_sent: Some(link.wire_bytes),
+        bytes_sent: Some(tx.written()),
     });
     Ok(Delivered {
         digest,
         size,
-        bytes_sent: link.wire_bytes,
+        bytes_sent: tx.written(),
     })
 }
 
@@ -415,7 +433,8 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     /// After a body's end record: send what is buffered and wait for the receiver's `OK`.
     async fn verdict(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<Digest> {
         self.writer.flush().await?;
-        match self.next_event(tx, VERDICT_TIMEOUT, "OK").await? {
+        tx.handle_written(self.clock.now());
+        match self.next_event(tx, "OK").await? {
             SenderEvent::Confirmed(digest) => Ok(digest),
             event => peer_stopped(event, &self.tid, reporter),
         }
@@ -453,14 +472,13 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             let frame = tx.data_frame(&buf[5..5 + n])?;
             buf[..5].copy_from_slice(&frame);
             self.write_record(tx, &buf[..5 + n], reporter).await?;
-            self.wire_bytes += n as u64;
             reporter.report(Event::Progress {
                 transfer_id: self.tid.clone(),
                 bytes: progress.base + tx.sent(),
                 total: progress.total,
             });
             let _ = reader.recycle.send(buf);
-            self.pace().await;
+            self.pace(tx).await;
         };
         if tx.sent() < declared {
             let err = TransferError::SourceShrank {
@@ -501,7 +519,10 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             }
             let n = match declared {
                 Some(_) => read_some(source, &mut buf[5..5 + want]).await?,
-                None => match self.read_stream(tx, source, &mut buf[5..5 + want]).await? {
+                None => match self
+                    .read_stream(tx, source, &mut buf[5..5 + want], reporter)
+                    .await?
+                {
                     StreamRead::Data(n) => n,
                     StreamRead::PeerStopped(event) => {
                         return peer_stopped(event, &self.tid, reporter)
@@ -528,15 +549,14 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.write_record(tx, &buf[..5 + n], reporter).await?;
             if declared.is_none() {
                 // The producer may pause next: what it gave goes out now.
-                self.writer.flush().await.context("sending the body")?;
+                self.flush(tx, "sending the body").await?;
             }
-            self.wire_bytes += n as u64;
             reporter.report(Event::Progress {
                 transfer_id: self.tid.clone(),
                 bytes: progress.base + tx.sent(),
                 total: progress.total,
             });
-            self.pace().await;
+            self.pace(tx).await;
         }
         let end = tx.end_frame()?;
         self.write_record(tx, &end, reporter).await
@@ -575,7 +595,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             }
             // The window is full: what was written goes out, then wait for the oldest `OK`.
             if !tx.window_open() {
-                self.writer.flush().await.context("sending the set")?;
+                self.flush(tx, "sending the set").await?;
                 while !tx.window_open() {
                     self.confirmation(tx, reporter).await?;
                 }
@@ -618,7 +638,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             };
             done += entry.size;
         }
-        self.writer.flush().await.context("sending the set")?;
+        self.flush(tx, "sending the set").await?;
         while !tx.finished() {
             self.confirmation(tx, reporter).await?;
         }
@@ -627,7 +647,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
 
     /// Wait for the receiver's next line in a set: a confirmation (handled), or why it stopped.
     async fn confirmation(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<()> {
-        let event = self.next_event(tx, VERDICT_TIMEOUT, "OK").await?;
+        let event = self.next_event(tx, "OK").await?;
         match self.on_event(event, reporter) {
             Some(event) => peer_stopped(event, &self.tid, reporter),
             None => Ok(()),
@@ -652,11 +672,19 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         None
     }
 
+    /// Send what is buffered: what the machine framed is then written (its wait for the
+    /// verdict, or a stream's keepalive, counts from here).
+    async fn flush(&mut self, tx: &mut Sender, doing: &'static str) -> Result<()> {
+        self.writer.flush().await.context(doing)?;
+        tx.handle_written(self.clock.now());
+        Ok(())
+    }
+
     /// Without waiting: handle everything the receiver sent so far. Confirmations of a set's
     /// entries are recorded; `CANCEL` or `ERR` ends the transfer with its reason.
     fn poll_peer(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<()> {
         loop {
-            while let Some(event) = self.inbox.next_event(tx)? {
+            while let Some(event) = self.inbox.next_event(tx, self.clock.now())? {
                 if let Some(event) = self.on_event(event, reporter) {
                     return peer_stopped(event, &self.tid, reporter);
                 }
@@ -670,17 +698,18 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     }
 
     /// One read from a stream: whatever the producer has written so far (a slow producer's
-    /// bytes go out as they come), while watching Ctrl-C and the receiver, and sending an
-    /// empty record each [`STREAM_KEEPALIVE`] the producer stays silent, so that the receiver
-    /// does not take its silence for a dead sender.
+    /// bytes go out as they come), while watching Ctrl-C and the receiver, and sending the
+    /// empty record the machine asks for after a silence, so that the receiver does not take
+    /// the producer's silence for a dead sender.
     async fn read_stream<R: AsyncRead + Unpin>(
         &mut self,
         tx: &mut Sender,
         source: &mut R,
         buf: &mut [u8],
+        reporter: &dyn Reporter,
     ) -> Result<StreamRead> {
         loop {
-            if let Some(event) = self.inbox.next_event(tx)? {
+            if let Some(event) = self.inbox.next_event(tx, self.clock.now())? {
                 return Ok(StreamRead::PeerStopped(event));
             }
             // `read` on a tokio reader is cancel-safe: bytes are never lost to the other arms.
@@ -691,23 +720,18 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 n = source.read(buf) => {
                     return Ok(StreamRead::Data(n.context("reading the source")?))
                 }
-                _ = tokio::time::sleep(STREAM_KEEPALIVE) => StreamWake::Quiet,
+                _ = self.clock.sleep_until(tx.poll_timeout()) => StreamWake::Timer,
             };
             match woke {
                 StreamWake::Peer(Some(bytes)) => self.inbox.push(&bytes)?,
                 StreamWake::Peer(None) => {
                     bail!("the receiver closed the connection while the input was silent")
                 }
-                StreamWake::Quiet => {
-                    let keepalive = tx.data_frame(&[])?;
-                    let write = async {
-                        self.writer.write_all(&keepalive).await?;
-                        self.writer.flush().await
-                    };
-                    tokio::time::timeout(IDLE_TIMEOUT, write)
-                        .await
-                        .context("the receiver stopped reading")?
-                        .context("sending the body")?;
+                StreamWake::Timer => {
+                    if let Some(keepalive) = tx.handle_timeout(self.clock.now())? {
+                        self.write_record(tx, &keepalive, reporter).await?;
+                        self.flush(tx, "sending the body").await?;
+                    }
                 }
             }
         }
@@ -734,9 +758,10 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         bytes: &[u8],
         reporter: &dyn Reporter,
     ) -> Result<()> {
+        tx.note_writing(self.clock.now());
+        let clock = self.clock;
         let write = self.writer.write_all(bytes);
         tokio::pin!(write);
-        let stalled = tokio::time::Instant::now() + IDLE_TIMEOUT;
         let mut peer_open = true;
         let outcome = loop {
             tokio::select! {
@@ -747,11 +772,18 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                     Some(bytes) => self.inbox.push(&bytes)?,
                     None => peer_open = false,
                 },
-                _ = tokio::time::sleep_until(stalled) => break WriteOutcome::Stalled,
+                _ = clock.sleep_until(tx.poll_timeout()) => {
+                    if let Err(err) = tx.handle_timeout(clock.now()) {
+                        break WriteOutcome::Stalled(err);
+                    }
+                }
             }
         };
         match outcome {
-            WriteOutcome::Written(Ok(())) => Ok(()),
+            WriteOutcome::Written(Ok(())) => {
+                tx.handle_written(clock.now());
+                Ok(())
+            }
             WriteOutcome::Written(Err(err)) => {
                 // The receiver may have said why it stopped (CANCEL, ERR) before closing.
                 match self.why_stopped(tx, reporter).await {
@@ -776,11 +808,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 });
                 Err(Stop::Interrupted.into())
             }
-            WriteOutcome::Stalled => bail!(
-                "the receiver stopped reading for {}s ({} bytes sent)",
-                IDLE_TIMEOUT.as_secs(),
-                self.wire_bytes
-            ),
+            WriteOutcome::Stalled(err) => Err(err.into()),
         }
     }
 
@@ -794,7 +822,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     ) -> Option<anyhow::Error> {
         let deadline = tokio::time::Instant::now() + CANCEL_GRACE;
         loop {
-            match self.inbox.next_event(tx) {
+            match self.inbox.next_event(tx, self.clock.now()) {
                 Ok(Some(event)) => match self.on_event(event, reporter) {
                     Some(event) => return peer_stopped::<()>(event, &self.tid, reporter).err(),
                     None => continue,
@@ -810,11 +838,11 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     }
 
     /// Sleep as long as `--limit-rate` asks.
-    async fn pace(&mut self) {
+    async fn pace(&mut self, tx: &Sender) {
         let Some(rate) = self.limit_rate else {
             return;
         };
-        let due = Duration::from_secs_f64(self.wire_bytes as f64 / rate.max(1) as f64);
+        let due = Duration::from_secs_f64(tx.written() as f64 / rate.max(1) as f64);
         if let Some(wait) = due.checked_sub(self.started.elapsed()) {
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -823,23 +851,20 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         }
     }
 
-    /// Wait for the receiver's next event (complete line), at most `limit`.
-    async fn next_event(
-        &mut self,
-        tx: &mut Sender,
-        limit: Duration,
-        waiting_for: &str,
-    ) -> Result<SenderEvent> {
-        let deadline = tokio::time::Instant::now() + limit;
+    /// Wait for the receiver's next event (complete line), as long as the machine allows
+    /// (`GO`, or `OK`).
+    async fn next_event(&mut self, tx: &mut Sender, waiting_for: &str) -> Result<SenderEvent> {
         loop {
-            if let Some(event) = self.inbox.next_event(tx)? {
+            if let Some(event) = self.inbox.next_event(tx, self.clock.now())? {
                 return Ok(event);
             }
             let bytes = tokio::select! {
                 bytes = self.from_peer.recv() => bytes,
                 _ = self.interrupt.wait() => return Err(Stop::Interrupted.into()),
-                _ = tokio::time::sleep_until(deadline) => {
-                    bail!("no {waiting_for} from the receiver within {}s", limit.as_secs())
+                _ = self.clock.sleep_until(tx.poll_timeout()) => {
+                    // Waiting for a line, no keepalive is due: only the timeout comes out.
+                    tx.handle_timeout(self.clock.now())?;
+                    continue;
                 }
             };
             let Some(bytes) = bytes else {
@@ -877,7 +902,8 @@ enum ReadItem {
     /// A buffer and how many bytes of data it holds (after its 5 bytes of room).
     Chunk(Vec<u8>, usize),
     /// The current file is read (to its declared size, or to its end if shorter): the hash of
-    /// what was read, or why reading failed.
+    /// what was read (boxed: a hash state is many times a chunk's size, and comes once a
+    /// file), or why reading failed.
     End(Result<Box<Sha3_256>>),
 }
 
@@ -922,7 +948,11 @@ impl FileReader {
                 let hashed = read_job(job, record, &recycled, &to_writer).map(Box::new);
                 let failed = hashed.is_err();
                 // Gone: the writing task stopped, and it says why.
-                if to_writer.blocking_send(ReadItem::End(hashed)).is_err() || failed {
+                if to_writer
+                    .blocking_send(ReadItem::End(hashed.map(Box::new)))
+                    .is_err()
+                    || failed
+                {
                     return;
                 }
             }
@@ -1035,9 +1065,9 @@ impl Inbox {
     }
 
     /// The next event in the unread bytes, if complete (a partial line is kept in the machine).
-    fn next_event(&mut self, tx: &mut Sender) -> Result<Option<SenderEvent>> {
+    fn next_event(&mut self, tx: &mut Sender, now: u64) -> Result<Option<SenderEvent>> {
         while self.read < self.bytes.len() {
-            let (used, event) = tx.handle_read(&self.bytes[self.read..])?;
+            let (used, event) = tx.handle_read(&self.bytes[self.read..], now)?;
             self.read += used;
             if event.is_some() {
                 return Ok(event);
@@ -1058,13 +1088,14 @@ enum StreamRead {
 /// Why a wait for stream input woke up without input.
 enum StreamWake {
     Peer(Option<Vec<u8>>),
-    Quiet,
+    /// The machine's deadline: a keepalive may be due.
+    Timer,
 }
 
 enum WriteOutcome {
     Written(std::io::Result<()>),
     Interrupted,
-    Stalled,
+    Stalled(TransferError),
 }
 
 async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> Result<()> {
@@ -1188,21 +1219,22 @@ pub async fn receive<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut rx = Receiver::new();
+    let clock = Clock::start();
+    let mut rx = Receiver::new(clock.now());
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
-    let header_deadline = tokio::time::Instant::now() + HEADER_TIMEOUT;
     let header = loop {
         let n = tokio::select! {
             n = stream.read(&mut buf) => n.context("reading the header")?,
-            _ = tokio::time::sleep_until(header_deadline) => {
-                bail!("no complete header within {}s", HEADER_TIMEOUT.as_secs())
+            _ = clock.sleep_until(rx.poll_timeout()) => {
+                rx.handle_timeout(clock.now())?;
+                continue;
             }
             _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
         };
         if n == 0 {
             rx.handle_eof()?;
         }
-        let (used, event) = rx.handle_read(&buf[..n])?;
+        let (used, event) = rx.handle_read(&buf[..n], clock.now())?;
         if let Some(ReceiverEvent::Offer(header)) = event {
             if used < n {
                 return Err(TransferError::DataBeforeAccept.into());
@@ -1241,7 +1273,7 @@ where
         tokio::select! {
             d = decide(offer) => d,
             _ = interrupt.wait() => Decision::Refuse("the receiver is shutting down".into()),
-            why = offer_withdrawn(&mut stream, &mut rx, &mut buf) => {
+            why = offer_withdrawn(&mut stream, &mut rx, &mut buf, clock) => {
                 // The question (a prompt, a pending offer) goes away with the decision's
                 // future; say why.
                 reporter.report(Event::Cancelled {
@@ -1277,14 +1309,16 @@ where
     let prepared = match dir {
         _ if header.text => Ok((
             Sink::Text(Vec::with_capacity(header.size.unwrap_or(0) as usize)),
-            rx.accept(),
+            rx.accept(clock.now()),
         )),
         Some(dir) if set => Parts::open(dir)
             .and_then(|parts| PartDir::create(&parts))
             .and_then(|part| SetSink::new(part, &header))
-            .map(|set| (Sink::Set(Box::new(set)), rx.accept())),
-        Some(dir) => prepare_file(dir, &peer, &header, &mut rx).await,
-        None => PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept())),
+            .map(|set| (Sink::Set(Box::new(set)), rx.accept(clock.now()))),
+        Some(dir) => prepare_file(dir, &peer, &header, &mut rx, clock).await,
+        None => {
+            PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept(clock.now())))
+        }
     };
     let mut sink = match prepared {
         Ok((sink, go)) => {
@@ -1314,6 +1348,7 @@ where
         &tid,
         reporter,
         &mut interrupt,
+        clock,
     )
     .await;
     let end = match result {
@@ -1438,6 +1473,7 @@ async fn offer_withdrawn<S: AsyncRead + Unpin>(
     stream: &mut S,
     rx: &mut Receiver,
     buf: &mut [u8],
+    clock: Clock,
 ) -> String {
     loop {
         let n = match stream.read(buf).await {
@@ -1446,7 +1482,7 @@ async fn offer_withdrawn<S: AsyncRead + Unpin>(
         };
         let mut input = &buf[..n];
         while !input.is_empty() {
-            match rx.handle_read(input) {
+            match rx.handle_read(input, clock.now()) {
                 Ok((_, Some(ReceiverEvent::Cancelled(reason)))) if reason.is_empty() => {
                     return "the sender withdrew its offer".into()
                 }
@@ -1473,12 +1509,13 @@ async fn prepare_file(
     peer: &PeerIdentity,
     header: &Header,
     rx: &mut Receiver,
+    clock: Clock,
 ) -> Result<(Sink, Result<Vec<u8>, TransferError>)> {
     let parts = Parts::open(dir)?;
     let once = |rx: &mut Receiver| -> Result<(Sink, Result<Vec<u8>, TransferError>)> {
         Ok((
             Sink::File(Target::Ready(PartFile::create_once(&parts)?)),
-            rx.accept(),
+            rx.accept(clock.now()),
         ))
     };
     let Some(size) = header.size else {
@@ -1493,12 +1530,12 @@ async fn prepare_file(
     };
     match opened {
         Opened::Ready(resumable) if resumable.have > 0 => {
-            let go = rx.accept_resume(resumable.have, resumable.prefix.clone());
+            let go = rx.accept_resume(resumable.have, resumable.prefix.clone(), clock.now());
             Ok((Sink::File(Target::AwaitStart(resumable)), go))
         }
         Opened::Ready(resumable) => Ok((
             Sink::File(Target::Ready(PartFile::resume(*resumable, 0)?)),
-            rx.accept(),
+            rx.accept(clock.now()),
         )),
         Opened::Busy => once(rx),
         Opened::Unusable(why) => {
@@ -1617,17 +1654,6 @@ impl Sink {
         match self {
             Sink::Set(set) if !set.pending_oks.is_empty() => Some(set.writer.progress_signal()),
             _ => None,
-        }
-    }
-
-    /// Longest silence accepted from the sender now: while it hashes its own copy of a
-    /// resumed prefix (before its `O` record), as long as that may take, plus the usual.
-    fn allowed_silence(&self) -> Duration {
-        match self {
-            Sink::File(Target::AwaitStart(resumable)) => {
-                IDLE_TIMEOUT + Duration::from_secs(resumable.have / MIN_PREFIX_HASH_RATE)
-            }
-            _ => IDLE_TIMEOUT,
         }
     }
 
@@ -1874,6 +1900,7 @@ fn path_refusal(why: &PathRefused) -> &'static str {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     rx: &mut Receiver,
@@ -1882,9 +1909,11 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     tid: &str,
     reporter: &dyn Reporter,
     interrupt: &mut Interrupt,
+    clock: Clock,
 ) -> Result<BodyEnd, BodyError> {
     let mut replies = Vec::new();
-    let mut heard = tokio::time::Instant::now();
+    // The `GO` is out: the sender's silence counts from here.
+    rx.note_activity(clock.now());
     loop {
         // The `OK`s of a set's entries whose files are written by now, in one write (a file
         // that could not be written stops the set instead).
@@ -1897,7 +1926,6 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
             reply.await.map_err(|e| BodyError::Connection(e.into()))?;
             replies.clear();
         }
-        let silence = sink.allowed_silence();
         let signal = sink.progress_signal();
         let progressed = async move {
             match signal {
@@ -1911,14 +1939,18 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
             // More files written: more `OK`s to send, without waiting for the next read. A
             // sender whose window is full waits for them: its silence is ours, not its own.
             _ = progressed => {
-                heard = tokio::time::Instant::now();
+                rx.note_activity(clock.now());
                 continue;
             }
             n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
                 format!("the connection failed after {} bytes", rx.received()))))?,
-            _ = tokio::time::sleep_until(heard + silence) => return Err(BodyError::Connection(
-                anyhow!("the sender went silent for {}s after {} bytes",
-                silence.as_secs(), rx.received()))),
+            // Silent for longer than the machine allows (nobody to tell: the connection is as
+            // good as broken, and a resumable prefix is kept).
+            _ = clock.sleep_until(rx.poll_timeout()) => {
+                rx.handle_timeout(clock.now())
+                    .map_err(|err| BodyError::Connection(err.into()))?;
+                continue;
+            }
         };
         if n == 0 {
             // Nobody left to tell: a broken connection, whose resumable prefix is kept.
@@ -1926,9 +1958,9 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
                 .map_err(|err| BodyError::Connection(err.into()))?;
             return Err(BodyError::Connection(anyhow!("the connection ended early")));
         }
-        let handled = handle_input(rx, sink, &buf[..n]).await;
+        let handled = handle_input(rx, sink, &buf[..n], clock.now()).await;
         // Time spent waiting for this side's disk is not the sender's silence.
-        heard = tokio::time::Instant::now();
+        rx.note_activity(clock.now());
         match handled {
             Ok(Some(end)) => return Ok(end),
             Ok(None) => {}
@@ -1955,9 +1987,10 @@ async fn handle_input(
     rx: &mut Receiver,
     sink: &mut Sink,
     mut input: &[u8],
+    now: u64,
 ) -> Result<Option<BodyEnd>, BodyError> {
     while !input.is_empty() {
-        let (used, event) = rx.handle_read(input)?;
+        let (used, event) = rx.handle_read(input, now)?;
         input = &input[used..];
         let Some(event) = event else {
             continue;

@@ -76,9 +76,23 @@
 //! refusing the transfer. The receiver applies the bits `& 0o777` and the time once a file is
 //! verified, a directory's time once everything inside it is in place.
 //!
+//! **Deadlines** (see [`deadline`]). Time is an input, in microseconds: both machines take
+//! `now` when created and with what they read, and say in `poll_timeout()` when they must next
+//! be woken and in `handle_timeout(now)` whether a wait ran out
+//! ([`TransferError::Timeout`]) or, for a stream's sender, an empty record is due. Which limit
+//! applies follows from the state: the header (20 s from the connection, whatever trickles
+//! in), the answer, the body's silence, the verdict. A driver holds one timer per machine:
+//! feed it the input, act on the outputs, then sleep until `poll_timeout()` or the next input.
+//!
 //! Limits ([`MAX_HEADER_BYTES`], [`MAX_RECORD_BYTES`], [`MAX_LINE_BYTES`]) bound every buffer a
 //! peer can make us fill. Every way a peer can misbehave is one [`TransferError`] variant.
 
+pub mod deadline;
+
+use deadline::{
+    after, Phase, Wait, ANSWER_TIMEOUT, HEADER_TIMEOUT, IDLE_TIMEOUT, MIN_PREFIX_HASH_RATE,
+    STREAM_KEEPALIVE, VERDICT_TIMEOUT,
+};
 use sha3::{Digest as _, Sha3_256};
 use std::fmt;
 
@@ -276,6 +290,14 @@ pub enum TransferError {
     InvalidStart { have: u64, start: u64 },
     #[error("the set's entry {name:?} is not valid here: {why}")]
     InvalidEntry { name: String, why: &'static str },
+    /// A wait ran out: `after_secs` is its limit, `bytes` the body bytes received (by the
+    /// receiver) or written (by the sender) so far.
+    #[error("{}", .phase.describe(*.after_secs, *.bytes))]
+    Timeout {
+        phase: Phase,
+        after_secs: u64,
+        bytes: u64,
+    },
     #[error("{action} is not possible while {state}")]
     WrongState {
         action: &'static str,
@@ -686,6 +708,11 @@ impl ReceiverState {
 /// input; call again with the rest) and act on each event; write what [`Receiver::accept`],
 /// [`Receiver::refuse`], [`Receiver::confirm`], [`Receiver::fail`] and [`Receiver::cancel`]
 /// return. At end of stream call [`Receiver::handle_eof`].
+///
+/// Time: create it when the connection opens; give `now` with every read and answer; call
+/// [`Receiver::note_activity`] when this side was busy (its disk) so that the time does not
+/// count as the sender's silence. Sleep until [`Receiver::poll_timeout`] (or the next input),
+/// then call [`Receiver::handle_timeout`]: an error ends the transfer.
 pub struct Receiver {
     state: ReceiverState,
     /// Header bytes so far, then the fixed-size fields of records (length, digest, reason).
@@ -700,17 +727,18 @@ pub struct Receiver {
     /// In an accepted set: entries still to come, and bytes they may still carry.
     entries_left: u64,
     set_bytes_left: u64,
-}
-
-impl Default for Receiver {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// When the connection opened (µs): the header is due [`HEADER_TIMEOUT`] later.
+    opened: u64,
+    /// When the sender was last heard in the body, or this side last busy (µs).
+    heard: u64,
 }
 
 impl Receiver {
-    pub fn new() -> Self {
+    /// A receiver whose connection opened at `now` (µs).
+    pub fn new(now: u64) -> Self {
         Receiver {
+            opened: now,
+            heard: now,
             state: ReceiverState::ExpectHeader,
             pending: Vec::new(),
             header: None,
@@ -732,11 +760,17 @@ impl Receiver {
         self.header.as_ref().and_then(|h| h.size)
     }
 
-    /// Consume bytes from the peer: how many were used, and what happened.
+    /// Consume bytes from the peer, read at `now`: how many were used, and what happened.
+    /// Any byte after the header restarts the idle clock; header bytes do not move its
+    /// deadline.
     pub fn handle_read<'a>(
         &mut self,
         input: &'a [u8],
+        now: u64,
     ) -> Result<(usize, Option<ReceiverEvent<'a>>), TransferError> {
+        if self.state != ReceiverState::ExpectHeader && !input.is_empty() {
+            self.heard = self.heard.max(now);
+        }
         let result = self.step(input);
         if result.is_err() {
             self.state = ReceiverState::Closed;
@@ -982,9 +1016,10 @@ impl Receiver {
         })
     }
 
-    /// Accept the offer: the bytes `GO\n` to send.
-    pub fn accept(&mut self) -> Result<Vec<u8>, TransferError> {
+    /// Accept the offer at `now` (the body's idle clock starts): the bytes `GO\n` to send.
+    pub fn accept(&mut self, now: u64) -> Result<Vec<u8>, TransferError> {
         self.expect_decision("accepting")?;
+        self.heard = now;
         let set = self
             .header
             .as_ref()
@@ -1004,14 +1039,22 @@ impl Receiver {
     /// Accept, offering to resume after the first `have` bytes already held, whose hash state
     /// is `prefix`. Only for a single file of known size from its start; the next event is
     /// [`ReceiverEvent::Start`].
-    pub fn accept_resume(&mut self, have: u64, prefix: Sha3_256) -> Result<Vec<u8>, TransferError> {
+    /// The sender then first hashes its own `have` bytes: it may stay silent that much longer
+    /// (at [`MIN_PREFIX_HASH_RATE`]) before its `O` record.
+    pub fn accept_resume(
+        &mut self,
+        have: u64,
+        prefix: Sha3_256,
+        now: u64,
+    ) -> Result<Vec<u8>, TransferError> {
         self.expect_decision("accepting")?;
+        self.heard = now;
         let header = self.header.as_ref();
         let resumable = header.is_some_and(|h| {
             h.entries.is_none() && h.offset == 0 && h.size.is_some_and(|size| have <= size)
         });
         if !resumable || have == 0 {
-            return self.accept();
+            return self.accept(now);
         }
         let digest = hex::encode(prefix.clone().finalize());
         self.resume = Some((have, prefix));
@@ -1051,6 +1094,60 @@ impl Receiver {
     pub fn cancel(&mut self, reason: &str) -> Vec<u8> {
         self.state = ReceiverState::Closed;
         reply_line("CANCEL", reason)
+    }
+
+    /// This side was busy until `now` (writing to its disk, or its `OK`s waited for files the
+    /// sender then waits for): the sender's silence counts from here. No effect on the
+    /// header's deadline.
+    pub fn note_activity(&mut self, now: u64) {
+        if self.state != ReceiverState::ExpectHeader {
+            self.heard = self.heard.max(now);
+        }
+    }
+
+    /// What the receiver waits for now, and since when.
+    fn wait(&self) -> Option<Wait> {
+        use ReceiverState::*;
+        match self.state {
+            ExpectHeader => Some(Wait::new(Phase::Header, self.opened, HEADER_TIMEOUT)),
+            ExpectDecision | Closed => None,
+            ExpectStart => {
+                let have = self.resume.as_ref().map_or(0, |(have, _)| *have);
+                Some(Wait {
+                    phase: Phase::Body,
+                    since: self.heard,
+                    secs: IDLE_TIMEOUT.as_secs() + have / MIN_PREFIX_HASH_RATE,
+                })
+            }
+            ExpectEntryHeader
+            | ExpectRecordTag
+            | ExpectDataLength
+            | ExpectData { .. }
+            | ExpectDigest
+            | ExpectCancelLength
+            | ExpectCancelReason { .. } => Some(Wait::new(Phase::Body, self.heard, IDLE_TIMEOUT)),
+        }
+    }
+
+    /// When (µs) [`Receiver::handle_timeout`] must be called next, if ever.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.wait().map(Wait::deadline)
+    }
+
+    /// The time is `now`: [`TransferError::Timeout`] (and the machine closed) when the wait
+    /// ran out.
+    pub fn handle_timeout(&mut self, now: u64) -> Result<(), TransferError> {
+        match self.wait() {
+            Some(wait) if wait.expired(now) => {
+                self.state = ReceiverState::Closed;
+                Err(TransferError::Timeout {
+                    phase: wait.phase,
+                    after_secs: wait.secs,
+                    bytes: self.received,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -1126,6 +1223,11 @@ impl SenderState {
 /// entry's body as above, without waiting; feed the receiver's lines whenever they come (each
 /// gives [`SenderEvent::EntryConfirmed`] for the oldest entry sent and unconfirmed). When the
 /// window is full, wait for lines. Done when [`Sender::finished`]: every entry confirmed.
+///
+/// Time: create it as the offer goes out; give `now` with every read; around each write of
+/// what it framed call [`Sender::note_writing`] and [`Sender::handle_written`]. Sleep until
+/// [`Sender::poll_timeout`] (or the next input), then call [`Sender::handle_timeout`]: an
+/// error ends the transfer, a record returned (a stream's keepalive) is to be written.
 pub struct Sender {
     header: Header,
     /// In a set: the entry being sent, and how many are still to come.
@@ -1145,11 +1247,29 @@ pub struct Sender {
     digest: Option<Digest>,
     /// The receiver confirmed everything: the file, or the set's last entry.
     done: bool,
+    /// When the offer went out (µs): `GO` is due [`ANSWER_TIMEOUT`] later.
+    offered: u64,
+    /// When the last write completed or the receiver's last line came (µs): the verdict and
+    /// a stream's keepalive count from here.
+    since: u64,
+    /// Since when (µs) a write is under way: the receiver must take it within
+    /// [`IDLE_TIMEOUT`].
+    writing: Option<u64>,
+    /// Body bytes framed since the offer (a resumed prefix not included), and of these the
+    /// ones written.
+    framed: u64,
+    written: u64,
 }
 
 impl Sender {
-    pub fn new(header: Header) -> Self {
+    /// The sender of `header`, offered at `now` (µs).
+    pub fn new(header: Header, now: u64) -> Self {
         Sender {
+            offered: now,
+            since: now,
+            writing: None,
+            framed: 0,
+            written: 0,
             sent: header.offset,
             entries_left: header.entries.unwrap_or(0),
             header,
@@ -1183,15 +1303,18 @@ impl Sender {
         self.entry.as_ref().unwrap_or(&self.header).size
     }
 
-    /// Consume the receiver's bytes: how many were used, and what happened.
+    /// Consume the receiver's bytes, read at `now`: how many were used, and what happened.
+    /// A complete line restarts the wait for the next one (a set's next `OK`).
     pub fn handle_read(
         &mut self,
         input: &[u8],
+        now: u64,
     ) -> Result<(usize, Option<SenderEvent>), TransferError> {
         let (used, line) = self.line.feed(input)?;
         let Some(line) = line else {
             return Ok((used, None));
         };
+        self.since = self.since.max(now);
         let (verb, rest) = line.split_once(' ').unwrap_or((line.as_str(), ""));
         let rest = one_line(rest, MAX_REASON_BYTES);
         let unexpected = |state: SenderState| TransferError::UnexpectedReply {
@@ -1305,6 +1428,7 @@ impl Sender {
             self.hasher.update(chunk);
         }
         self.sent += len;
+        self.framed += len;
         let n = (chunk.len() as u32).to_be_bytes();
         Ok([TAG_DATA, n[0], n[1], n[2], n[3]])
     }
@@ -1474,6 +1598,87 @@ impl Sender {
             });
         }
         Ok(())
+    }
+
+    /// Body bytes written so far ([`Sender::handle_written`]): what travelled, a resumed
+    /// prefix not included.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// A write of what the machine framed began at `now`: until [`Sender::handle_written`],
+    /// the receiver must take it within [`IDLE_TIMEOUT`], and no keepalive is due.
+    pub fn note_writing(&mut self, now: u64) {
+        self.writing = Some(now);
+    }
+
+    /// Everything framed so far is written (and flushed) at `now`: counted as sent; the wait
+    /// for the verdict and a stream's keepalive count from here.
+    pub fn handle_written(&mut self, now: u64) {
+        self.writing = None;
+        self.since = self.since.max(now);
+        self.written = self.framed;
+    }
+
+    /// What the sender waits for now, and since when.
+    fn wait(&self) -> Option<Wait> {
+        if let Some(start) = self.writing {
+            return Some(Wait::new(Phase::Writing, start, IDLE_TIMEOUT));
+        }
+        match self.state {
+            SenderState::ExpectAnswer => {
+                Some(Wait::new(Phase::Answer, self.offered, ANSWER_TIMEOUT))
+            }
+            SenderState::ExpectResult => {
+                Some(Wait::new(Phase::Verdict, self.since, VERDICT_TIMEOUT))
+            }
+            // Only a full window makes a driver wait here; with nothing unconfirmed, nothing
+            // is awaited.
+            SenderState::BetweenEntries if !self.unconfirmed.is_empty() => {
+                Some(Wait::new(Phase::Verdict, self.since, VERDICT_TIMEOUT))
+            }
+            SenderState::BetweenEntries
+            | SenderState::ChoosingStart { .. }
+            | SenderState::Sending
+            | SenderState::Closed => None,
+        }
+    }
+
+    /// When (µs) a stream's empty record is due: [`STREAM_KEEPALIVE`] after the last write,
+    /// while no write is under way.
+    fn keepalive_due(&self) -> Option<u64> {
+        let streaming = self.state == SenderState::Sending && self.declared().is_none();
+        (streaming && self.writing.is_none()).then(|| after(self.since, STREAM_KEEPALIVE))
+    }
+
+    /// When (µs) [`Sender::handle_timeout`] must be called next, if ever.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let wait = self.wait().map(Wait::deadline);
+        match (wait, self.keepalive_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The time is `now`: [`TransferError::Timeout`] (and the machine closed) when the wait
+    /// ran out; an empty record to write when a stream's keepalive is due (its write counts
+    /// as under way from `now`); else nothing.
+    pub fn handle_timeout(&mut self, now: u64) -> Result<Option<[u8; 5]>, TransferError> {
+        if let Some(wait) = self.wait().filter(|wait| wait.expired(now)) {
+            self.state = SenderState::Closed;
+            self.writing = None;
+            return Err(TransferError::Timeout {
+                phase: wait.phase,
+                after_secs: wait.secs,
+                bytes: self.written,
+            });
+        }
+        if self.keepalive_due().is_some_and(|due| now >= due) {
+            let frame = self.data_frame(&[])?;
+            self.writing = Some(now);
+            return Ok(Some(frame));
+        }
+        Ok(None)
     }
 }
 

@@ -20,7 +20,7 @@ fn feed_receiver(rx: &mut Receiver, mut input: &[u8]) -> Result<Vec<Owned>, Tran
         if input.is_empty() {
             return Ok(events);
         }
-        let (used, event) = rx.handle_read(input)?;
+        let (used, event) = rx.handle_read(input, 0)?;
         if let Some(event) = event {
             events.push(Owned::from(event));
         }
@@ -35,7 +35,7 @@ fn feed_sender(tx: &mut Sender, mut input: &[u8]) -> Result<Vec<SenderEvent>, Tr
         if input.is_empty() {
             return Ok(events);
         }
-        let (used, event) = tx.handle_read(input)?;
+        let (used, event) = tx.handle_read(input, 0)?;
         events.extend(event);
         input = &input[used..];
     }
@@ -78,19 +78,19 @@ fn sender_body(tx: &mut Sender, body: &[u8], chunk: usize) -> Vec<u8> {
 
 /// The receiver of `offer`, past the offer and its `GO`.
 fn accepted(offer: Header) -> Receiver {
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     feed_receiver(&mut rx, &offer.encode()).unwrap();
-    assert_eq!(rx.accept().unwrap(), b"GO\n");
+    assert_eq!(rx.accept(0).unwrap(), b"GO\n");
     rx
 }
 
 /// A sender of `offer` and its receiver, past the offer and its `GO`.
 fn accepted_pair(offer: Header) -> (Sender, Receiver) {
-    let mut tx = Sender::new(offer);
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(offer, 0);
+    let mut rx = Receiver::new(0);
     feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
     assert_eq!(
-        feed_sender(&mut tx, &rx.accept().unwrap()).unwrap(),
+        feed_sender(&mut tx, &rx.accept(0).unwrap()).unwrap(),
         vec![SenderEvent::Accepted]
     );
     (tx, rx)
@@ -114,7 +114,7 @@ fn end_record(digest: Digest) -> Vec<u8> {
 /// Each header on its own is refused by a fresh receiver with its error.
 fn refused_headers(cases: &[(&[u8], TransferError)]) {
     for (wire, expected) in cases {
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         assert_eq!(
             feed_receiver(&mut rx, wire).as_ref(),
             Err(expected),
@@ -139,12 +139,12 @@ fn body_of(events: &[Owned]) -> Vec<u8> {
 #[test]
 fn honest_transfer_is_verified_on_both_sides() {
     let body: Vec<u8> = (0..100_000u32).map(|i| (i * 7) as u8).collect();
-    let mut tx = Sender::new(header(body.len() as u64));
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(header(body.len() as u64), 0);
+    let mut rx = Receiver::new(0);
 
     let events = feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
     assert_eq!(events, vec![Owned::Offer(header(body.len() as u64))]);
-    let go = rx.accept().unwrap();
+    let go = rx.accept(0).unwrap();
     assert_eq!(
         feed_sender(&mut tx, &go).unwrap(),
         vec![SenderEvent::Accepted]
@@ -166,17 +166,17 @@ fn honest_transfer_is_verified_on_both_sides() {
 #[test]
 fn bytes_split_anywhere_give_the_same_result() {
     let body = b"hello, split world".repeat(50);
-    let mut tx = Sender::new(header(body.len() as u64));
+    let mut tx = Sender::new(header(body.len() as u64), 0);
     let mut wire = tx.header_bytes();
     let header_len = wire.len();
     feed_sender(&mut tx, b"GO\n").unwrap();
     wire.extend(sender_body(&mut tx, &body, 100));
 
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     let mut events = Vec::new();
     for (i, byte) in wire.iter().enumerate() {
         if i == header_len {
-            rx.accept().unwrap();
+            rx.accept(0).unwrap();
         }
         events.extend(feed_receiver(&mut rx, std::slice::from_ref(byte)).unwrap());
     }
@@ -186,8 +186,8 @@ fn bytes_split_anywhere_give_the_same_result() {
 
 #[test]
 fn refusal_reaches_the_sender() {
-    let mut tx = Sender::new(header(10));
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(header(10), 0);
+    let mut rx = Receiver::new(0);
     feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
     let no = rx.refuse("not from this sender").unwrap();
     assert_eq!(
@@ -198,7 +198,7 @@ fn refusal_reaches_the_sender() {
 
 #[test]
 fn any_answer_but_go_is_a_refusal() {
-    let mut tx = Sender::new(header(10));
+    let mut tx = Sender::new(header(10), 0);
     assert_eq!(
         feed_sender(&mut tx, b"maybe later\n").unwrap(),
         vec![SenderEvent::Refused("maybe later".into())]
@@ -294,7 +294,7 @@ fn announced_digest_must_also_match() {
 
 #[test]
 fn data_before_accept_is_refused() {
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     let mut wire = header(4).encode();
     wire.extend_from_slice(b"D\0\0\0\x04abcd");
     assert_eq!(
@@ -305,12 +305,12 @@ fn data_before_accept_is_refused() {
 
 #[test]
 fn a_sender_may_withdraw_its_offer_while_the_receiver_decides() {
-    let mut tx = Sender::new(header(4));
+    let mut tx = Sender::new(header(4), 0);
     let mut wire = tx.header_bytes();
     wire.extend(tx.cancel_frame("gave up waiting"));
     // Byte by byte too: the record may arrive split across reads.
     for chunk in [wire.len(), 1] {
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         let mut events = Vec::new();
         for piece in wire.chunks(chunk) {
             events.extend(feed_receiver(&mut rx, piece).unwrap());
@@ -318,14 +318,14 @@ fn a_sender_may_withdraw_its_offer_while_the_receiver_decides() {
         assert_eq!(events.len(), 2, "{events:?}");
         assert_eq!(events[1], Owned::Cancelled("gave up waiting".into()));
         // Nothing is left to decide on.
-        assert!(rx.accept().is_err());
+        assert!(rx.accept(0).is_err());
         assert!(rx.handle_eof().is_ok());
     }
 }
 
 #[test]
 fn a_header_that_never_ends_is_bounded() {
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     let endless = b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".repeat(1000);
     assert_eq!(
         feed_receiver(&mut rx, &endless),
@@ -337,12 +337,12 @@ fn a_header_that_never_ends_is_bounded() {
 
 #[test]
 fn garbage_instead_of_a_header() {
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     assert!(matches!(
         feed_receiver(&mut rx, b"GET / HTTP/1.1\nHost: x\n\n"),
         Err(TransferError::MalformedHeaderLine { .. })
     ));
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     let mut binary = vec![0xff, 0xfe, 0x00, 0x80];
     binary.extend_from_slice(b"\n\n");
     assert_eq!(
@@ -555,7 +555,7 @@ fn malformed_modes_and_times_are_ignored_not_fatal() {
 
 #[test]
 fn jami_style_header_without_ferry_fields_is_accepted() {
-    let mut rx = Receiver::new();
+    let mut rx = Receiver::new(0);
     let events = feed_receiver(
         &mut rx,
         b"Content-Length: 3\r\nDisplay-Name: a.txt\r\nOffset: 0\r\n\r\n",
@@ -595,7 +595,7 @@ fn oversized_records_and_unknown_tags() {
 
 #[test]
 fn sender_detects_a_source_that_changed_size() {
-    let mut tx = Sender::new(header(4));
+    let mut tx = Sender::new(header(4), 0);
     feed_sender(&mut tx, b"GO\n").unwrap();
     assert_eq!(
         tx.data_frame(b"12345"),
@@ -613,7 +613,7 @@ fn sender_detects_a_source_that_changed_size() {
 
 #[test]
 fn sender_rejects_a_confirmation_of_another_digest() {
-    let mut tx = Sender::new(header(1));
+    let mut tx = Sender::new(header(1), 0);
     feed_sender(&mut tx, b"GO\n").unwrap();
     tx.data_frame(b"x").unwrap();
     tx.end_frame().unwrap();
@@ -626,7 +626,7 @@ fn sender_rejects_a_confirmation_of_another_digest() {
 
 #[test]
 fn sender_bounds_reply_lines() {
-    let mut tx = Sender::new(header(1));
+    let mut tx = Sender::new(header(1), 0);
     assert_eq!(
         feed_sender(&mut tx, &[b'x'; MAX_LINE_BYTES + 10]),
         Err(TransferError::ReplyTooLong {
@@ -656,14 +656,14 @@ proptest! {
 
     #[test]
     fn receiver_never_panics_on_random_input(bytes in proptest::collection::vec(any::<u8>(), 0..4096), accept_after in 0usize..64) {
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         let mut input = bytes.as_slice();
         for _ in 0..(bytes.len() * 2 + 4) {
             if input.is_empty() { break; }
-            match rx.handle_read(input) {
+            match rx.handle_read(input, 0) {
                 Ok((used, event)) => {
                     if matches!(event, Some(ReceiverEvent::Offer(_))) && accept_after % 2 == 0 {
-                        rx.accept().unwrap();
+                        rx.accept(0).unwrap();
                     }
                     input = &input[used..];
                 }
@@ -711,14 +711,14 @@ fn streamed_header_and_body_round_trip() {
 
     // Odd sizes and a record size that does not divide them: the stream ends with `E` alone.
     let body: Vec<u8> = (0..77_777u32).map(|i| (i % 251) as u8).collect();
-    let mut tx = Sender::new(header.clone());
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(header.clone(), 0);
+    let mut rx = Receiver::new(0);
     assert_eq!(
         feed_receiver(&mut rx, &tx.header_bytes()).unwrap(),
         vec![Owned::Offer(header)]
     );
     assert_eq!(rx.declared(), None);
-    feed_sender(&mut tx, &rx.accept().unwrap()).unwrap();
+    feed_sender(&mut tx, &rx.accept(0).unwrap()).unwrap();
     assert_eq!(tx.declared(), None);
     let wire = sender_body(&mut tx, &body, 3000);
     let events = feed_receiver(&mut rx, &wire).unwrap();
@@ -864,11 +864,11 @@ fn assert_resumed(events: &[Owned], body: &[u8], have: usize) {
 /// A sender and receiver after the offer, the receiver holding `held`, the sender having
 /// seen `GO HAVE DIGEST`.
 fn resume_offered(body: &[u8], held: &[u8]) -> (Sender, Receiver) {
-    let mut tx = Sender::new(header(body.len() as u64));
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(header(body.len() as u64), 0);
+    let mut rx = Receiver::new(0);
     feed_receiver(&mut rx, &tx.header_bytes()).unwrap();
     let go = rx
-        .accept_resume(held.len() as u64, hash_state(held))
+        .accept_resume(held.len() as u64, hash_state(held), 0)
         .unwrap();
     assert_eq!(
         String::from_utf8(go.clone()).unwrap(),
@@ -1001,7 +1001,7 @@ fn an_invalid_start_is_refused_on_both_sides() {
     );
 
     // `start_at` only answers a resume offer.
-    let mut tx = Sender::new(header(10));
+    let mut tx = Sender::new(header(10), 0);
     feed_sender(&mut tx, b"GO\n").unwrap();
     assert!(matches!(
         tx.start_at(0, hash_state(b"")),
@@ -1018,7 +1018,7 @@ fn a_resume_offer_beyond_the_file_or_malformed_is_refused_by_the_sender() {
         "GO 5 not-a-digest\n".to_string(),
         "GO 5\n".to_string(),
     ] {
-        let mut tx = Sender::new(header(10));
+        let mut tx = Sender::new(header(10), 0);
         assert!(
             matches!(
                 feed_sender(&mut tx, reply.as_bytes()),
@@ -1036,24 +1036,24 @@ fn no_resume_is_offered_or_taken_for_sets_streams_or_nothing_held() {
     let mut from_middle = header(10);
     from_middle.offset = 3;
     for offered in [set.clone(), streamed_header(), from_middle] {
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         feed_receiver(&mut rx, &offered.encode()).unwrap();
         assert_eq!(
-            rx.accept_resume(2, hash_state(b"ab")).unwrap(),
+            rx.accept_resume(2, hash_state(b"ab"), 0).unwrap(),
             b"GO\n",
             "{offered:?}"
         );
     }
     // Nothing held, or more held than offered: a plain `GO`.
     for have in [0u64, 11] {
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         feed_receiver(&mut rx, &header(10).encode()).unwrap();
-        assert_eq!(rx.accept_resume(have, hash_state(b"")).unwrap(), b"GO\n");
+        assert_eq!(rx.accept_resume(have, hash_state(b""), 0).unwrap(), b"GO\n");
     }
     // A set's or a stream's sender does not take a resume offer either.
     let go = format!("GO 2 {}\n", hex::encode(sha3_256(b"ab")));
     for offered in [set, streamed_header()] {
-        let mut tx = Sender::new(offered);
+        let mut tx = Sender::new(offered, 0);
         assert!(matches!(
             feed_sender(&mut tx, go.as_bytes()),
             Err(TransferError::UnexpectedReply { .. })
@@ -1096,14 +1096,14 @@ fn a_set_with_a_directory_arrives_entry_by_entry_each_verified() {
     ];
     let total: u64 = files.iter().map(|(h, _)| h.size.unwrap()).sum();
     let offer = set_header(files.len() as u64, total);
-    let mut tx = Sender::new(offer.clone());
-    let mut rx = Receiver::new();
+    let mut tx = Sender::new(offer.clone(), 0);
+    let mut rx = Receiver::new(0);
     assert_eq!(
         feed_receiver(&mut rx, &tx.header_bytes()).unwrap(),
         vec![Owned::Offer(offer)]
     );
     assert_eq!(
-        feed_sender(&mut tx, &rx.accept().unwrap()).unwrap(),
+        feed_sender(&mut tx, &rx.accept(0).unwrap()).unwrap(),
         vec![SenderEvent::Accepted]
     );
     for (n, (head, body)) in files.iter().enumerate() {
@@ -1233,7 +1233,7 @@ fn malformed_entries_are_refused() {
         })
     );
     // The sender's side will not produce such entries either.
-    let mut tx = Sender::new(set_header(2, 10));
+    let mut tx = Sender::new(set_header(2, 10), 0);
     feed_sender(&mut tx, b"GO\n").unwrap();
     let mut nested = entry("inner", 0, EntryKind::File);
     nested.entries = Some(1);
@@ -1403,7 +1403,7 @@ fn an_ok_for_another_entry_than_the_oldest_is_a_mismatch_naming_it() {
     }
     // The receiver answers for f1 first (or for something never sent): not f0's digest.
     for wrong in [ok(&files[1].1), ok(b"never sent")] {
-        let mut tx2 = Sender::new(set_header(3, 3));
+        let mut tx2 = Sender::new(set_header(3, 3), 0);
         feed_sender(&mut tx2, b"GO\n").unwrap();
         for (head, body) in &files[..2] {
             send_entry(&mut tx2, head, body);
@@ -1585,7 +1585,7 @@ proptest! {
             })
             .collect();
         let total = entries.iter().map(|(h, _)| h.size.unwrap()).sum();
-        let mut tx = Sender::new(set_header(entries.len() as u64, total));
+        let mut tx = Sender::new(set_header(entries.len() as u64, total), 0);
         let mut wire = tx.header_bytes();
         let header_len = wire.len();
         feed_sender(&mut tx, b"GO\n").unwrap();
@@ -1606,13 +1606,13 @@ proptest! {
         points.extend([header_len, wire.len()]);
         points.sort_unstable();
         points.dedup();
-        let mut rx = Receiver::new();
+        let mut rx = Receiver::new(0);
         let mut events = Vec::new();
         let mut from = 0;
         for to in points {
             events.extend(feed_receiver(&mut rx, &wire[from..to]).unwrap());
             if to == header_len {
-                rx.accept().unwrap();
+                rx.accept(0).unwrap();
             }
             from = to;
         }
@@ -1686,7 +1686,7 @@ fn a_resumed_body_hashed_outside_continues_from_the_prefix() {
 fn a_body_hashed_outside_must_end_with_that_hash() {
     let (mut tx, _) = accepted_pair(header(4));
     // Not before the body starts being sent, and only once.
-    let mut fresh = Sender::new(header(4));
+    let mut fresh = Sender::new(header(4), 0);
     assert!(matches!(
         fresh.hash_elsewhere(),
         Err(TransferError::WrongState { .. })
@@ -1744,3 +1744,5 @@ fn a_set_entry_after_one_hashed_outside_is_hashed_inside_again() {
         ]
     );
 }
+
+mod deadlines;

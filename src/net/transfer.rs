@@ -948,11 +948,7 @@ impl FileReader {
                 let hashed = read_job(job, record, &recycled, &to_writer).map(Box::new);
                 let failed = hashed.is_err();
                 // Gone: the writing task stopped, and it says why.
-                if to_writer
-                    .blocking_send(ReadItem::End(hashed.map(Box::new)))
-                    .is_err()
-                    || failed
-                {
+                if to_writer.blocking_send(ReadItem::End(hashed)).is_err() || failed {
                     return;
                 }
             }

@@ -8,7 +8,8 @@
 //!   plain TCP through the same proxy (what `tar c | nc` does, the copy done in this process:
 //!   `nc` is not always installed) until the far end has read it all and said so; the ratio;
 //! - 1 GiB (`FERRY_BENCH_SET_MB`) as 1 MiB files against the same bytes as one file, direct
-//!   (no proxy), and the ratio of their rates.
+//!   (no proxy), the sources synced first, alternating for `FERRY_BENCH_SET_ROUNDS` rounds
+//!   (default 3), and the ratio of their median rates.
 //!
 //! Under `cargo test --all-targets` it runs as a smoke check (500 small files, 64 MiB). Every
 //! wait is bounded: a run that takes too long fails instead of hanging.
@@ -67,25 +68,60 @@ fn main() {
         seeded_file(&parts, &format!("p{i:05}"), 1 << 20, i as u64 + 7);
     }
     let one = seeded_file(work.path(), "one.bin", mib << 20, 99);
+    // The sources just written are still being written back: finish that first, or it
+    // competes with the receivers' writes in whichever run comes first.
+    unsafe { libc::sync() };
     let bytes = (mib as u64) << 20;
-    let one_secs = send_direct_timed(work.path(), &alice, &bob, &one, "in-one");
-    let parts_secs = send_direct_timed(work.path(), &alice, &bob, &parts, "in-parts");
+    let rounds = env("FERRY_BENCH_SET_ROUNDS", 3, 1).max(1);
+    // Alternating, so that load from elsewhere hits both alike; the medians compared.
+    let (mut one_runs, mut parts_runs) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let inbox = |name: &str| format!("in-{name}-{round}");
+        one_runs.push(send_direct_timed(
+            work.path(),
+            &alice,
+            &bob,
+            &one,
+            &inbox("one"),
+        ));
+        parts_runs.push(send_direct_timed(
+            work.path(),
+            &alice,
+            &bob,
+            &parts,
+            &inbox("parts"),
+        ));
+    }
+    let runs = |xs: &[f64]| {
+        xs.iter()
+            .map(|x| format!("{x:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (one_secs, parts_secs) = (median(one_runs.clone()), median(parts_runs.clone()));
     let rate = |secs: f64| bytes as f64 / secs / 1e6;
-    println!("{mib} MiB direct on loopback:");
+    println!("{mib} MiB direct on loopback, {rounds} round(s), median:");
     println!(
-        "  one file:               {:8.2} s  {:8.1} MB/s",
+        "  one file:               {:8.2} s  {:8.1} MB/s  (runs: {})",
         one_secs,
-        rate(one_secs)
+        rate(one_secs),
+        runs(&one_runs)
     );
     println!(
-        "  {mib} files of 1 MiB:   {:8.2} s  {:8.1} MB/s",
+        "  {mib} files of 1 MiB:   {:8.2} s  {:8.1} MB/s  (runs: {})",
         parts_secs,
-        rate(parts_secs)
+        rate(parts_secs),
+        runs(&parts_runs)
     );
     println!(
         "  ratio files / one file: {:8.2}  (rate)",
         one_secs / parts_secs
     );
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
 }
 
 /// `ferry send DIR` through a fresh delaying proxy to a fresh receiver: seconds from the

@@ -48,7 +48,8 @@ use tokio::sync::mpsc;
 
 /// Size of the disk write blocks: large enough for direct writes to keep up with any network
 /// (about 700 MB/s with 256 KiB blocks on the reference machine's disk), small enough that
-/// [`BLOCKS_IN_FLIGHT`] + 2 of them keep a reception under 1 MiB.
+/// [`BLOCKS_IN_FLIGHT`] + 2 of them keep a reception under 1 MiB (a set's writer queues up to
+/// [`SET_OPS_IN_FLIGHT`] operations, so a set's blocks stay under 17 MiB).
 const WRITE_BUFFER_BYTES: usize = 256 * 1024;
 /// Alignment of direct (`O_DIRECT`) writes: of the buffer's address, the file offset and the
 /// length (4096 covers both 512-byte and 4 KiB logical blocks).
@@ -878,7 +879,8 @@ impl SetWriter {
         let progress = Arc::new(tokio::sync::Notify::new());
         let (fail, abandon) = (failed.clone(), abandoned.clone());
         let (count, signal) = (written.clone(), progress.clone());
-        let (give_back, recycled) = std::sync::mpsc::channel();
+        // Written blocks come back to be filled again; beyond a few, they are freed.
+        let (give_back, recycled) = std::sync::mpsc::sync_channel(BLOCKS_IN_FLIGHT + 2);
         let thread = std::thread::Builder::new()
             .name("ferry-set-disk".into())
             .spawn(move || {
@@ -1020,7 +1022,7 @@ impl Drop for SetWriter {
 fn set_op(
     current: &mut Option<(DiskFile, PathBuf)>,
     op: SetOp,
-    give_back: &std::sync::mpsc::Sender<Block>,
+    give_back: &std::sync::mpsc::SyncSender<Block>,
 ) -> Result<()> {
     match op {
         SetOp::Create(path) => {
@@ -1034,7 +1036,7 @@ fn set_op(
             file.write(block.data())
                 .map_err(|e| disk_error(e, path, "write"))?;
             block.len = 0;
-            let _ = give_back.send(block);
+            let _ = give_back.try_send(block);
         }
         SetOp::Close(hints) => {
             let (DiskFile { file, .. }, path) = current.take().context("closing no file")?;

@@ -225,9 +225,14 @@ fn rustls_error(err: &std::io::Error) -> Option<&rustls::Error> {
 /// What a failed handshake means: `err` as tokio-rustls returned it, classified once, so that
 /// callers `match` on the outcome.
 pub fn handshake_failure(err: std::io::Error) -> HandshakeFailure {
-    let Some(tls) = rustls_error(&err) else {
-        return HandshakeFailure::Io(err);
-    };
+    match rustls_error(&err) {
+        Some(tls) => classify(tls),
+        None => HandshakeFailure::Io(err),
+    }
+}
+
+/// What a TLS error from a handshake means (never [`HandshakeFailure::Io`]).
+fn classify(tls: &rustls::Error) -> HandshakeFailure {
     match tls {
         // Our verifiers carry an identity problem as rustls' "other" certificate error
         // (`identity_error`): the one shape rustls lets a verifier's own error take.
@@ -252,10 +257,8 @@ pub fn handshake_failure(err: std::io::Error) -> HandshakeFailure {
 /// checked the client's certificate, so this arrives on the first read.
 pub fn refused_by_verifier(err: &std::io::Error) -> bool {
     matches!(
-        rustls_error(err),
-        Some(rustls::Error::AlertReceived(
-            rustls::AlertDescription::AccessDenied
-        ))
+        rustls_error(err).map(classify),
+        Some(HandshakeFailure::RefusedByPeer)
     )
 }
 

@@ -4,8 +4,10 @@
 //! The sender reads the file in [`SEND_RECORD_BYTES`] records, hashing as it goes (one pass), and
 //! watches the receiver's lines while it writes, so a `CANCEL` stops it at once. A regular file
 //! (alone, or a set's file larger than one record) is read and hashed on a blocking thread
-//! ([`FileReader`]) a few records ahead of the task that frames, encrypts and writes them, so
-//! that hashing and encryption run on two cores where there are two. A set's entries
+//! ([`FileReader`]: one for the whole set, its large files in order, each followed by its
+//! hash) a few records ahead of the task that frames, encrypts and writes them, so that hashing
+//! and encryption run on two cores where there are two, and a set does not drain that pipeline
+//! at each file. A set's entries
 //! go out back to back (the window of `proto::transfer`): the receiver's `OK`s are read even
 //! while a write blocks, kept (bounded) and matched between records, so the two sides never
 //! wait on each other. A stream (`send -`) goes out as its producer writes it, with an empty
@@ -432,8 +434,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
 
     /// After a body's end record: send what is buffered and wait for the receiver's `OK`.
     async fn verdict(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> Result<Digest> {
-        self.writer.flush().await?;
-        tx.handle_written(self.clock.now());
+        self.flush(tx, "sending the body", reporter).await?;
         match self.next_event(tx, "OK").await? {
             SenderEvent::Confirmed(digest) => Ok(digest),
             event => peer_stopped(event, &self.tid, reporter),
@@ -464,7 +465,16 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         let declared = tx.declared().context("a file body of unknown size")?;
         let hasher = loop {
             self.poll_peer(tx, reporter)?;
-            let (mut buf, n) = match reader.items.recv().await {
+            // A source that blocks (a slow mount) must not keep Ctrl-C waiting.
+            let next = tokio::select! {
+                biased;
+                _ = self.interrupt.wait() => None,
+                item = reader.items.recv() => Some(item),
+            };
+            let Some(next) = next else {
+                return Err(self.cancel_here(tx, reporter).await);
+            };
+            let (mut buf, n) = match next {
                 Some(ReadItem::Chunk(buf, n)) => (buf, n),
                 Some(ReadItem::End(hashed)) => break *hashed?,
                 None => bail!("the reading thread stopped"),
@@ -549,7 +559,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.write_record(tx, &buf[..5 + n], reporter).await?;
             if declared.is_none() {
                 // The producer may pause next: what it gave goes out now.
-                self.flush(tx, "sending the body").await?;
+                self.flush(tx, "sending the body", reporter).await?;
             }
             reporter.report(Event::Progress {
                 transfer_id: self.tid.clone(),
@@ -595,7 +605,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             }
             // The window is full: what was written goes out, then wait for the oldest `OK`.
             if !tx.window_open() {
-                self.flush(tx, "sending the set").await?;
+                self.flush(tx, "sending the set", reporter).await?;
                 while !tx.window_open() {
                     self.confirmation(tx, reporter).await?;
                 }
@@ -626,7 +636,8 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 }
                 Some(_) => {
                     // An entry starts from nothing: the reader's fresh hash is the machine's.
-                    let _empty = tx.hash_elsewhere()?;
+                    let prefix = tx.hash_elsewhere()?;
+                    debug_assert_eq!(prefix.finalize(), Sha3_256::new().finalize());
                     self.threaded_body(tx, &mut reader, progress, reporter)
                         .await?
                 }
@@ -638,7 +649,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             };
             done += entry.size;
         }
-        self.flush(tx, "sending the set").await?;
+        self.flush(tx, "sending the set", reporter).await?;
         while !tx.finished() {
             self.confirmation(tx, reporter).await?;
         }
@@ -672,12 +683,16 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         None
     }
 
-    /// Send what is buffered: what the machine framed is then written (its wait for the
-    /// verdict, or a stream's keepalive, counts from here).
-    async fn flush(&mut self, tx: &mut Sender, doing: &'static str) -> Result<()> {
-        self.writer.flush().await.context(doing)?;
-        tx.handle_written(self.clock.now());
-        Ok(())
+    /// Send what is buffered, guarded as a record's write is ([`SendLink::write_record`]):
+    /// what the machine framed is then written (its wait for the verdict, or a stream's
+    /// keepalive, counts from here).
+    async fn flush(
+        &mut self,
+        tx: &mut Sender,
+        doing: &'static str,
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
+        self.guarded_write(tx, None, doing, reporter).await
     }
 
     /// Without waiting: handle everything the receiver sent so far. Confirmations of a set's
@@ -730,7 +745,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 StreamWake::Timer => {
                     if let Some(keepalive) = tx.handle_timeout(self.clock.now())? {
                         self.write_record(tx, &keepalive, reporter).await?;
-                        self.flush(tx, "sending the body").await?;
+                        self.flush(tx, "sending the body", reporter).await?;
                     }
                 }
             }
@@ -758,9 +773,28 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         bytes: &[u8],
         reporter: &dyn Reporter,
     ) -> Result<()> {
+        self.guarded_write(tx, Some(bytes), "sending the body", reporter)
+            .await
+    }
+
+    /// Write `bytes` (or, with `None`, flush what is buffered) under the machine's write
+    /// deadline, watching Ctrl-C and reading the receiver's lines meanwhile.
+    async fn guarded_write(
+        &mut self,
+        tx: &mut Sender,
+        bytes: Option<&[u8]>,
+        doing: &'static str,
+        reporter: &dyn Reporter,
+    ) -> Result<()> {
         tx.note_writing(self.clock.now());
         let clock = self.clock;
-        let write = self.writer.write_all(bytes);
+        let writer = &mut self.writer;
+        let write = async move {
+            match bytes {
+                Some(bytes) => writer.write_all(bytes).await,
+                None => writer.flush().await,
+            }
+        };
         tokio::pin!(write);
         let mut peer_open = true;
         let outcome = loop {
@@ -788,7 +822,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 // The receiver may have said why it stopped (CANCEL, ERR) before closing.
                 match self.why_stopped(tx, reporter).await {
                     Some(why) => Err(why),
-                    None => Err(anyhow::Error::new(err).context("sending the body")),
+                    None => Err(anyhow::Error::new(err).context(doing)),
                 }
             }
             WriteOutcome::Interrupted => {
@@ -863,7 +897,8 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 _ = self.interrupt.wait() => return Err(Stop::Interrupted.into()),
                 _ = self.clock.sleep_until(tx.poll_timeout()) => {
                     // Waiting for a line, no keepalive is due: only the timeout comes out.
-                    tx.handle_timeout(self.clock.now())?;
+                    let keepalive = tx.handle_timeout(self.clock.now())?;
+                    debug_assert!(keepalive.is_none(), "a keepalive due while awaiting a line");
                     continue;
                 }
             };
@@ -970,18 +1005,20 @@ fn read_job(
         mut left,
         mut hasher,
     } = job;
-    let mut file = match source {
-        ReadSource::Open(file) => file,
-        ReadSource::Path(path) => {
-            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?
-        }
+    let (mut file, what) = match source {
+        ReadSource::Open(file) => (file, "the source".to_string()),
+        ReadSource::Path(path) => (
+            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
+            path.display().to_string(),
+        ),
     };
     while left > 0 {
         let mut buf = recycled
             .try_recv()
             .unwrap_or_else(|_| vec![0u8; 5 + record]);
         let want = left.min(record as u64) as usize;
-        let n = read_full(&mut file, &mut buf[5..5 + want]).context("reading the source")?;
+        let n = read_full(&mut file, &mut buf[5..5 + want])
+            .with_context(|| format!("reading {what}"))?;
         if n == 0 {
             break;
         }

@@ -70,7 +70,7 @@ fn main() {
     let one = seeded_file(work.path(), "one.bin", mib << 20, 99);
     // The sources just written are still being written back: finish that first, or it
     // competes with the receivers' writes in whichever run comes first.
-    unsafe { libc::sync() };
+    nix::unistd::sync();
     let bytes = (mib as u64) << 20;
     let rounds = env("FERRY_BENCH_SET_ROUNDS", 3, 1).max(1);
     // Alternating, so that load from elsewhere hits both alike; the medians compared.

@@ -11,12 +11,7 @@ use std::time::{Duration, Instant};
 /// Whether `program` can run; without it a test is skipped, except under CI where the
 /// real-part tests must run (tests/ci.sh installs them).
 pub fn require(program: &str, check: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(check)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = installed(program, check);
     if !ok {
         if std::env::var_os("CI").is_some() {
             panic!("{program} is required (tests/ci.sh installs it)");
@@ -24,6 +19,16 @@ pub fn require(program: &str, check: &[&str]) -> bool {
         eprintln!("SKIPPED: {program} is not installed (run tests/ci.sh to install it)");
     }
     ok
+}
+
+/// Whether `program check...` runs and succeeds, quietly.
+pub fn installed(program: &str, check: &[&str]) -> bool {
+    Command::new(program)
+        .args(check)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 pub fn have_dhtnode() -> bool {
@@ -185,13 +190,7 @@ impl BootstrapNode {
             assert!(have_dhtnode(), "dhtnode is required under CI");
             return BootstrapNode::Dhtnode(DhtNode::start(None));
         }
-        let installed = Command::new("dhtnode")
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if installed {
+        if installed("dhtnode", &["--help"]) {
             BootstrapNode::Dhtnode(DhtNode::start(None))
         } else {
             eprintln!("dhtnode is not installed: bootstrapping on ferry's own node");

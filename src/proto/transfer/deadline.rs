@@ -5,7 +5,8 @@
 //! their inputs, say in `poll_timeout()` when they must next be woken, and in
 //! `handle_timeout(now)` whether a wait ran out (a [`TransferError::Timeout`], which
 //! carries the [`Phase`]) or a stream's keepalive is due. Which limit applies follows from the
-//! machine's state, so the drivers in `net/` hold one timer each and no rule of their own.
+//! machine's state, so the drivers in `net/` hold one timer each and no rule of their own
+//! (but the grace they give a best-effort `CANCEL` while closing, which is I/O only).
 //!
 //! ```text
 //! receiver  waiting for the header     HEADER_TIMEOUT from the connection; partial header
@@ -19,8 +20,9 @@
 //! sender    waiting for GO             ANSWER_TIMEOUT from the offer
 //!           writing (any state)        IDLE_TIMEOUT for the receiver to take what is written
 //!           a stream, input silent     an empty record STREAM_KEEPALIVE after the last write
-//!           waiting for OK             VERDICT_TIMEOUT from the end record (or, in a set, from
-//!                                      the previous OK)
+//!           waiting for OK             VERDICT_TIMEOUT from the last completed write or
+//!                                      the last complete line from the receiver (in a set,
+//!                                      each OK restarts it)
 //! ```
 //!
 //! [`TransferError::Timeout`]: super::TransferError::Timeout

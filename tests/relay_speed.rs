@@ -17,7 +17,7 @@ use common::relay_copy;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -174,42 +174,6 @@ fn plain_copy(lab: &NatLab, turn: &Coturn, relayed: bool, streams: u64) -> f64 {
     (each * streams) as f64 / seconds / 1e6
 }
 
-/// `send`, timed: seconds from its start to the `accepted` event (the receiver's GO) and to
-/// its exit (after the receiver's verdict), and what it printed.
-fn timed_send(mut cmd: Command) -> (f64, f64, String) {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-        text
-    });
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send((start.elapsed().as_secs_f64(), line));
-        }
-    });
-    let status = wait_bounded(&mut child, LIMIT);
-    let stderr = errors.join().unwrap_or_default();
-    assert!(status.success(), "send failed: {stderr}");
-    let total = start.elapsed().as_secs_f64();
-    let lines: Vec<(f64, String)> = rx.try_iter().collect();
-    let accepted = lines
-        .iter()
-        .find(|(_, l)| l.contains("\"accepted\""))
-        .map(|(t, _)| *t)
-        .unwrap_or_else(|| panic!("no accepted event: {lines:?}"));
-    let out = lines.into_iter().map(|(_, l)| l + "\n").collect();
-    (accepted, total, out)
-}
-
 #[test]
 fn a_relayed_transfer_over_a_lossy_link_runs_near_plain_tcp_through_the_same_relay() {
     let Some(lab) = NatLab::up_with_wan(WAN) else {
@@ -241,7 +205,7 @@ fn a_relayed_transfer_over_a_lossy_link_runs_near_plain_tcp_through_the_same_rel
         .args(["--json", "send"])
         .arg(&source)
         .args(["--to", &bob.device_id]);
-    let (accepted, total, events) = timed_send(sender);
+    let (accepted, total, events) = timed_send(sender, LIMIT).unwrap_or_else(|err| panic!("{err}"));
     assert!(events.contains("\"path\":\"relay\""), "{events}");
     let connected = receiving.wait_for("connected");
     assert_eq!(connected["path"], "relay", "{connected}");

@@ -21,48 +21,16 @@ mod common;
 use common::real::*;
 use common::relay_copy;
 use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Seconds from spawning `send` to its `accepted` event, and its total run time.
 fn timed_send(cmd: Command) -> (f64, f64) {
     try_timed_send(cmd).unwrap_or_else(|err| panic!("{err}"))
 }
 
-fn try_timed_send(mut cmd: Command) -> Result<(f64, f64), String> {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-        text
-    });
-    let mut first_byte = None;
-    for line in BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        if first_byte.is_none() && line.contains("\"accepted\"") {
-            first_byte = Some(start.elapsed().as_secs_f64());
-        }
-    }
-    let status = wait_bounded(&mut child, Duration::from_secs(120));
-    if !status.success() {
-        return Err(format!(
-            "send failed: {}",
-            errors.join().unwrap_or_default()
-        ));
-    }
-    Ok((
-        first_byte.ok_or("no accepted event")?,
-        start.elapsed().as_secs_f64(),
-    ))
+fn try_timed_send(cmd: Command) -> Result<(f64, f64), String> {
+    common::timed_send(cmd, Duration::from_secs(120)).map(|(accepted, total, _)| (accepted, total))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

@@ -381,6 +381,38 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
     }
 }
 
+/// A `send` (`cmd`, with `--json`), timed from its start: seconds to its `accepted` event
+/// (the receiver's `GO`) and to its exit (after the verdict), and its stdout. Waits at most
+/// `limit`; a failed send is its stderr.
+pub fn timed_send(mut cmd: Command, limit: Duration) -> Result<(f64, f64, String), String> {
+    let start = Instant::now();
+    let mut child = spawn_piped(&mut cmd);
+    let errors = read_on_thread(child.stderr.take().expect("stderr"));
+    let (tx, lines) = mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send((start.elapsed().as_secs_f64(), line));
+        }
+    });
+    let status = wait_bounded(&mut child, limit);
+    let total = start.elapsed().as_secs_f64();
+    if !status.success() {
+        let said = errors
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_default();
+        return Err(format!("send failed: {said}"));
+    }
+    let lines: Vec<(f64, String)> = lines.iter().collect();
+    let accepted = lines
+        .iter()
+        .find(|(_, l)| l.contains("\"accepted\""))
+        .map(|(t, _)| *t)
+        .ok_or_else(|| format!("no accepted event: {lines:?}"))?;
+    let out = lines.into_iter().map(|(_, l)| l + "\n").collect();
+    Ok((accepted, total, out))
+}
+
 /// A file of `len` pseudo-random bytes (fast, not cryptographic).
 pub fn random_file(dir: &Path, name: &str, len: usize) -> PathBuf {
     procs::seeded_file(dir, name, len, len as u64)
@@ -444,12 +476,24 @@ pub async fn raw_tls(
 /// the receiver must keep the file verified. Returns how long the send took and the receiver's
 /// `connected` event.
 pub fn sent_verified(
+    cmd: Command,
+    bob: &Device,
+    receiving: Receiving,
+    source: &Path,
+    path: &str,
+) -> (Duration, Value) {
+    let (took, connected, _) = sent_verified_events(cmd, bob, receiving, source, path);
+    (took, connected)
+}
+
+/// [`sent_verified`], also returning the sender's events.
+pub fn sent_verified_events(
     mut cmd: Command,
     bob: &Device,
     mut receiving: Receiving,
     source: &Path,
     path: &str,
-) -> (Duration, Value) {
+) -> (Duration, Value, Vec<Value>) {
     let started = Instant::now();
     let out = cmd
         .args(["--json", "send"])
@@ -475,5 +519,5 @@ pub fn sent_verified(
     assert_eq!(done["sha3_256"], python_sha3(source).as_str());
     let (status, stderr, _) = receiving.wait_exit();
     assert!(status.success(), "{stderr}");
-    (took, connected)
+    (took, connected, events)
 }

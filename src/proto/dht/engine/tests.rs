@@ -427,6 +427,22 @@ fn lookups_scale_logarithmically_up_to_200_nodes() {
 }
 
 /// Bytes a node sends to `to` until its queue is empty.
+/// A client-only node (a `send`), in place of one of a [`Net`]'s full nodes.
+fn client(now: Instant, seed: u64) -> Engine {
+    Engine::new(
+        Config {
+            id: InfoHash::of("client"),
+            network: 0,
+            client_only: true,
+            ipv4: true,
+            ipv6: false,
+            seed,
+            unix_at_start: 1_800_000_000,
+        },
+        now,
+    )
+}
+
 fn drain_bytes_to(node: &mut Engine, to: SocketAddr) -> (usize, Vec<Message>) {
     let mut bytes = 0;
     let mut msgs = Vec::new();
@@ -572,18 +588,7 @@ fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_p
 fn a_client_that_proves_its_address_is_served_and_not_given_out() {
     let mut net = Net::new(2, 13);
     let now = net.now;
-    net.nodes[1] = Engine::new(
-        Config {
-            id: InfoHash::of("client"),
-            network: 0,
-            client_only: true,
-            ipv4: true,
-            ipv6: false,
-            seed: 98,
-            unix_at_start: 1_800_000_000,
-        },
-        now,
-    );
+    net.nodes[1] = client(now, 98);
     let key = InfoHash::of("large");
     for id in 1..=20 {
         let v = Value::new(id, 0, vec![id as u8; 60_000], "");
@@ -614,18 +619,7 @@ fn a_client_that_proves_its_address_is_served_and_not_given_out() {
 fn a_full_node_alone_serves_its_own_values_and_hears_a_client() {
     let mut net = Net::new(2, 12);
     let now = net.now;
-    net.nodes[1] = Engine::new(
-        Config {
-            id: InfoHash::of("client"),
-            network: 0,
-            client_only: true,
-            ipv4: true,
-            ipv6: false,
-            seed: 99,
-            unix_at_start: 1_800_000_000,
-        },
-        now,
-    );
+    net.nodes[1] = client(now, 99);
     // The receiver announces with nobody else around.
     let announce = Value::new(1, 0, b"announcement".to_vec(), "");
     let put = net.nodes[0].put(now, InfoHash::of("device"), announce.clone(), true);

@@ -581,9 +581,8 @@ fn an_unverified_address_gets_at_most_ten_times_its_request_until_it_answers_a_p
 }
 
 /// A client (a `send`) whose large `get` was held until it proved its address is served, and
-/// not kept as a node: it is gone once its command ends, and a node that gave it out to the
-/// next lookup made that lookup wait on it (seen as 1 s instead of 85 ms per send on ferry's
-/// own bootstrap node).
+/// not kept as a node: it is gone once its command ends, and a node that gave it out would
+/// make the next lookup wait on it.
 #[test]
 fn a_client_that_proves_its_address_is_served_and_not_given_out() {
     let mut net = Net::new(2, 13);

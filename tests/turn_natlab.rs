@@ -33,14 +33,15 @@ fn transfer(receiver_host: &str, expected_path: &str) {
     let inbox = work.path().join("inbox");
     // Bystanders: a receiving device in each home, whose DHT nodes the other home cannot
     // reach (it knows them through the public node). Searches must not wait for them each time.
-    let _bystanders: Vec<Receiving> = ["home1", "home2"]
+    // Each keeps its device (its home directory) as long as it runs.
+    let _bystanders: Vec<(Device, Receiving)> = ["home1", "home2"]
         .iter()
         .map(|home| {
             let device = Device::new();
             let mut cmd = lab.ferry(home, &device, &dht, &turn);
             cmd.args(["--json", "receive", "--yes", "--dir"])
                 .arg(work.path().join(format!("bystander-{home}")));
-            Receiving::spawn(cmd, "online")
+            (device, Receiving::spawn(cmd, "online"))
         })
         .collect();
     // Time for the public node to hand them out in its replies.
@@ -156,9 +157,12 @@ fn with_no_path_the_error_says_what_was_tried() {
             .arg("send")
             .arg(&source)
             .args(["--to", &bob.device_id]);
-        running.push((*case, receiving, Receiving::run(sender)));
+        // The devices (their home directories) live until both ends have finished.
+        running.push((*case, (alice, bob), receiving, Receiving::run(sender)));
     }
-    for ((case, _receiving, sending), (_, _, _, relay_says)) in running.into_iter().zip(&cases) {
+    for ((case, _devices, _receiving, sending), (_, _, _, relay_says)) in
+        running.into_iter().zip(&cases)
+    {
         let out = sending.finish(std::time::Duration::from_secs(60));
         println!(
             "relay {case}: the send failed after {:.1} s",

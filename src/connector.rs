@@ -1006,8 +1006,9 @@ mod tests {
             other => panic!("not a wrong identity: {other:?}"),
         }
         assert!(err.is_wrong_identity());
-        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
         assert!(err.to_string().contains("identity mismatch"), "{err}");
+        let in_main = crate::outcome::exit_code(&Err(anyhow::Error::from(err)));
+        assert_eq!(in_main, Stop::EXIT_ERROR);
     }
 
     /// A listener whose pin (`--from`) does not allow the sender refuses it in the handshake:

@@ -10,14 +10,7 @@ use common::*;
 use std::process::Command;
 
 fn ferry_in(pair: &Pair, host: &str, device: &Device, bootstrap: &str) -> Command {
-    let mut cmd = pair.command(host, ferry_bin());
-    cmd.env("FERRY_HOME", device.path())
-        .env("FERRY_NO_DISCOVERY", "1")
-        .env("FERRY_BOOTSTRAP", bootstrap)
-        .env_remove("FERRY_CANDIDATE_IP")
-        .env("FERRY_NO_TURN", "1")
-        .arg("--no-progress");
-    cmd
+    ferry_in_lab(pair.command(host, ferry_bin()), device, bootstrap)
 }
 
 fn transfer_across(ipv4: bool, ipv6: bool, dht_host_addr: &str, expect_prefix: &str) {

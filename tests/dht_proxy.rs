@@ -71,15 +71,11 @@ fn lab() -> Option<Lab> {
 impl Lab {
     /// `ferry` as `device` in `host`, on the lab's DHT, through `proxy` when given.
     fn ferry(&self, host: &str, device: &Device, proxy: Option<&str>) -> Command {
-        let mut cmd = self.pair.command(host, ferry_bin());
-        cmd.env("FERRY_HOME", device.path())
-            .env("FERRY_NO_DISCOVERY", "1")
-            .env("FERRY_BOOTSTRAP", &self.bootstrap)
-            .env("FERRY_NO_UPNP", "1")
-            .env("FERRY_NO_TURN", "1")
-            .env_remove("FERRY_CANDIDATE_IP")
-            .env_remove("FERRY_DHT_PROXY")
-            .arg("--no-progress");
+        let mut cmd = ferry_in_lab(
+            self.pair.command(host, ferry_bin()),
+            device,
+            &self.bootstrap,
+        );
         if let Some(proxy) = proxy {
             cmd.env("FERRY_DHT_PROXY", proxy);
         }

@@ -28,19 +28,7 @@ const R1_PUBLIC: &str = "203.0.113.1";
 const RUNS: usize = 3;
 
 fn ferry_in(lab: &NatLab, host: &str, device: &Device, dht: &str) -> Command {
-    let mut cmd = lab.command(host, ferry_bin());
-    cmd.env("FERRY_HOME", device.path())
-        .env("FERRY_NO_DISCOVERY", "1")
-        .env("FERRY_BOOTSTRAP", dht)
-        .env("FERRY_NO_TURN", "1")
-        .env_remove("FERRY_TURN")
-        .env_remove("FERRY_CANDIDATE_IP")
-        .env(
-            "FERRY_LOG",
-            std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-        )
-        .arg("--no-progress");
-    cmd
+    ferry_in_lab(lab.command(host, ferry_bin()), device, dht)
 }
 
 fn run_in(lab: &NatLab, host: &str, args: &[&str]) -> String {

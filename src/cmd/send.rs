@@ -17,7 +17,7 @@ use crate::events::{Event, Reporter};
 use crate::identity::Pin;
 use crate::net::transfer::{Outgoing, Source};
 use crate::proto::pairing::Code;
-use crate::session::send::{deliver, to_contact, with_code};
+use crate::session::send::{to_contact, with_code, Sending};
 use crate::set;
 use anyhow::{bail, Context as _, Result};
 use std::path::PathBuf;
@@ -126,16 +126,9 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
         (Some(to), Some(addr)) => {
             let to = crate::contacts::resolve(&ctx.home, to)?;
             let (stream, peer) = connector::connect_direct(&identity, addr, Pin::to([to])).await?;
-            let recorder = crate::session::send::recorder(ctx, &identity);
-            deliver(
-                &ctx.console,
-                ctx.interrupt.clone(),
-                &recorder,
-                stream,
-                peer,
-                &outgoing,
-            )
-            .await
+            Sending::new(ctx, &identity)
+                .deliver(stream, peer, &outgoing)
+                .await
         }
     };
     if let (Ok(()), Source::Set(entries)) = (&sent, &outgoing.source) {

@@ -122,12 +122,6 @@ impl ConnectError {
         }
     }
 
-    /// The exit code `main` gives for this failure.
-    pub fn exit_code(&self) -> u8 {
-        self.stop()
-            .map_or(Stop::EXIT_ERROR, |stop| stop.exit_code())
-    }
-
     /// Whether the peer failed to prove the identity it had to have: such a connection is
     /// dropped and counted, not reported as an error of this device.
     pub fn is_wrong_identity(&self) -> bool {
@@ -225,7 +219,6 @@ mod tests {
         );
         assert!(err.is_wrong_identity());
         assert_eq!(err.stop(), None);
-        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
         assert_eq!(
             text(&err),
             format!(
@@ -234,6 +227,7 @@ mod tests {
                 mismatch_peer()
             )
         );
+        assert_eq!(exit_in_main(err), Stop::EXIT_ERROR);
     }
 
     fn mismatch_peer() -> PeerIdentity {
@@ -251,7 +245,6 @@ mod tests {
         assert!(matches!(&err, ConnectError::Refused(r) if r == REFUSED_IN_TLS));
         assert!(!err.is_wrong_identity());
         assert_eq!(err.stop(), Some(Stop::Refused(REFUSED_IN_TLS.into())));
-        assert_eq!(err.exit_code(), Stop::EXIT_REFUSED);
         assert_eq!(exit_in_main(err), Stop::EXIT_REFUSED);
     }
 
@@ -267,7 +260,7 @@ mod tests {
             text(&err),
             "TLS with 192.0.2.7:4433 refused: a device --from does not allow"
         );
-        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
+        assert_eq!(exit_in_main(err), Stop::EXIT_ERROR);
     }
 
     #[test]
@@ -287,7 +280,7 @@ mod tests {
             text(&err),
             "TLS handshake with 192.0.2.7:4433 failed: reset by peer"
         );
-        assert_eq!(err.exit_code(), Stop::EXIT_ERROR);
+        assert_eq!(exit_in_main(err), Stop::EXIT_ERROR);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! verified the file (the optimistic combined view, as jami-daemon's); once one has, devices
 //! that have not even answered get a short grace period, then are given up.
 
+use crate::cli::output::Console;
 use crate::connector::{self, ConnectError, PeerStream};
 use crate::events::{Event, Reporter};
 use crate::history::Recorder;
@@ -20,52 +21,72 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// This device's history recorder.
-pub fn recorder(ctx: &Context, identity: &Identity) -> Recorder {
-    Recorder {
-        home: ctx.home.clone(),
-        account: identity.account,
-    }
-}
-
 /// Once one device has the file, how long the others still get to answer.
 const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
 
-/// Report the connection, run one transfer on it, and record it in the history.
-pub async fn deliver(
-    console: &crate::cli::output::Console,
-    interrupt: crate::net::Interrupt,
-    recorder: &Recorder,
-    stream: PeerStream,
-    peer: PeerIdentity,
-    outgoing: &Outgoing,
-) -> Result<()> {
-    let io = stream.get_ref().0;
-    console.report(Event::Connected {
-        addr: io.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
-        peer_device: peer.device.to_string(),
-        peer_account: peer.account.to_string(),
-        path: if io.relayed { "relay" } else { "direct" },
-    });
-    let result = transfer::send(stream, outgoing, &peer, console, interrupt).await;
-    // The source path lets a re-request find the file again; only single files can.
-    let source = match &outgoing.source {
-        Source::File(path) => std::fs::canonicalize(path)
-            .ok()
-            .map(|p| p.display().to_string()),
-        _ => None,
-    };
-    recorder.record(
-        crate::history::Direction::Sent,
-        &peer,
-        &outgoing.transfer_id,
-        &outgoing.name,
-        result.as_ref().map_or(0, |d| d.size),
-        result
-            .as_ref()
-            .map(|delivered| (Some(hex::encode(delivered.digest)), source)),
-    );
-    result.map(|_| ())
+/// What every transfer this device sends shares: where it reports, what interrupts it, and
+/// the history it is recorded in.
+#[derive(Clone)]
+pub struct Sending {
+    pub console: Arc<Console>,
+    pub interrupt: crate::net::Interrupt,
+    pub recorder: Recorder,
+}
+
+impl Sending {
+    /// Sending as `identity`, reporting to the command's console.
+    pub fn new(ctx: &Context, identity: &Identity) -> Sending {
+        Sending {
+            console: ctx.console.clone(),
+            interrupt: ctx.interrupt.clone(),
+            recorder: Recorder {
+                home: ctx.home.clone(),
+                account: identity.account,
+            },
+        }
+    }
+
+    /// Report the connection, run one transfer on it, and record it in the history.
+    pub async fn deliver(
+        &self,
+        stream: PeerStream,
+        peer: PeerIdentity,
+        outgoing: &Outgoing,
+    ) -> Result<()> {
+        let io = stream.get_ref().0;
+        self.console.report(Event::Connected {
+            addr: io.peer_addr().map(|a| a.to_string()).unwrap_or_default(),
+            peer_device: peer.device.to_string(),
+            peer_account: peer.account.to_string(),
+            path: if io.relayed { "relay" } else { "direct" },
+        });
+        let result = transfer::send(
+            stream,
+            outgoing,
+            &peer,
+            self.console.as_ref(),
+            self.interrupt.clone(),
+        )
+        .await;
+        // The source path lets a re-request find the file again; only single files can.
+        let source = match &outgoing.source {
+            Source::File(path) => std::fs::canonicalize(path)
+                .ok()
+                .map(|p| p.display().to_string()),
+            _ => None,
+        };
+        self.recorder.record(
+            crate::history::Direction::Sent,
+            &peer,
+            &outgoing.transfer_id,
+            &outgoing.name,
+            result.as_ref().map_or(0, |d| d.size),
+            result
+                .as_ref()
+                .map(|delivered| (Some(hex::encode(delivered.digest)), source)),
+        );
+        result.map(|_| ())
+    }
 }
 
 /// Send to `devices`, the announced devices of `to`, found on `dht`; `candidates` were
@@ -79,21 +100,13 @@ pub async fn to_devices(
     outgoing: Arc<Outgoing>,
     candidates: CandidateOptions,
 ) -> Result<()> {
-    let recorder = recorder(ctx, &identity);
+    let sending = Sending::new(ctx, &identity);
     if let [only] = devices.as_slice() {
         let (stream, peer) =
             connector::connect_via_dht(&dht, &identity, only, &candidates, ctx.console.as_ref())
                 .await
                 .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
-        return deliver(
-            &ctx.console,
-            ctx.interrupt.clone(),
-            &recorder,
-            stream,
-            peer,
-            &outgoing,
-        )
-        .await;
+        return sending.deliver(stream, peer, &outgoing).await;
     }
     // Several devices: one sub-transfer each, concurrently.
     if matches!(outgoing.source, Source::Stdin) {
@@ -119,10 +132,9 @@ pub async fn to_devices(
             transfer_id: format!("{}-{n}", outgoing.transfer_id),
             ..Outgoing::clone(&outgoing)
         });
-        let console = ctx.console.clone();
-        let interrupt = ctx.interrupt.clone();
-        let recorder = recorder.clone();
+        let sending = sending.clone();
         set.spawn(async move {
+            let console = &sending.console;
             if let Some(stopped) = connector::stopped_receiving(&device) {
                 return (device, Err(Stop::Unreachable(stopped).into()));
             }
@@ -140,11 +152,9 @@ pub async fn to_devices(
                 }
             };
             let result = match connected {
-                Ok((stream, peer)) => {
-                    deliver(&console, interrupt, &recorder, stream, peer, &outgoing).await
-                }
+                Ok((stream, peer)) => sending.deliver(stream, peer, &outgoing).await,
                 Err(err) => {
-                    report_refused(&console, &outgoing.transfer_id, &err);
+                    report_refused(console, &outgoing.transfer_id, &err);
                     Err(err.into())
                 }
             };
@@ -332,15 +342,9 @@ pub async fn with_code(
     )
     .await
     .inspect_err(|err| report_refused(&ctx.console, &outgoing.transfer_id, err))?;
-    deliver(
-        &ctx.console,
-        ctx.interrupt.clone(),
-        &recorder(ctx, &identity),
-        stream,
-        tls_peer,
-        &outgoing,
-    )
-    .await
+    Sending::new(ctx, &identity)
+        .deliver(stream, tls_peer, &outgoing)
+        .await
 }
 
 /// Whether the values at a rendezvous hold a pairing still open (a start not yet closed,

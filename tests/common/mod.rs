@@ -358,6 +358,28 @@ pub fn dht_env(cmd: &mut Command, bootstrap: &str) {
         .env("FERRY_NO_TURN", "1");
 }
 
+/// `ferry` as `device`, started by `in_host` (the binary run inside a network namespace the
+/// test made, e.g. `Pair::command(host, ferry_bin())`), on the DHT at `bootstrap`: no LAN
+/// discovery, UPnP, TURN or DHT proxy unless the caller turns one back on; candidates from the
+/// namespace's own interfaces; no progress bars; `FERRY_TEST_LOG` sets the log level.
+pub fn ferry_in_lab(mut in_host: Command, device: &Device, bootstrap: &str) -> Command {
+    in_host
+        .env("FERRY_HOME", device.path())
+        .env("FERRY_BOOTSTRAP", bootstrap)
+        .env("FERRY_NO_DISCOVERY", "1")
+        .env("FERRY_NO_UPNP", "1")
+        .env("FERRY_NO_TURN", "1")
+        .env_remove("FERRY_TURN")
+        .env_remove("FERRY_DHT_PROXY")
+        .env_remove("FERRY_CANDIDATE_IP")
+        .env(
+            "FERRY_LOG",
+            std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .arg("--no-progress");
+    in_host
+}
+
 pub fn sigint(child: &Child) {
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -313,22 +313,12 @@ impl NatLab {
         turn: &super::real::Coturn,
     ) -> Command {
         use super::real::Coturn;
-        let mut cmd = self.command(host, super::ferry_bin());
-        cmd.env("FERRY_HOME", device.path())
-            .env("FERRY_NO_DISCOVERY", "1")
-            .env("FERRY_NO_UPNP", "1")
-            .env("FERRY_BOOTSTRAP", dht)
-            .env("FERRY_TURN", format!("turn:203.0.113.10:{}", turn.port))
+        let mut cmd = super::ferry_in_lab(self.command(host, super::ferry_bin()), device, dht);
+        cmd.env("FERRY_TURN", format!("turn:203.0.113.10:{}", turn.port))
             .env("FERRY_TURN_USER", Coturn::USER)
             .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
             .env("FERRY_TURN_REALM", Coturn::REALM)
-            .env_remove("FERRY_CANDIDATE_IP")
-            .env_remove("FERRY_NO_TURN")
-            .env(
-                "FERRY_LOG",
-                std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .arg("--no-progress");
+            .env_remove("FERRY_NO_TURN");
         cmd
     }
 }

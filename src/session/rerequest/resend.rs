@@ -112,19 +112,15 @@ impl Resender {
                 self.console.as_ref(),
             )
             .await?;
-            let recorder = Recorder {
-                home: self.home.clone(),
-                account: self.identity.account,
+            let sending = crate::session::send::Sending {
+                console: self.console.clone(),
+                interrupt: self.interrupt.clone(),
+                recorder: Recorder {
+                    home: self.home.clone(),
+                    account: self.identity.account,
+                },
             };
-            crate::session::send::deliver(
-                &self.console,
-                self.interrupt.clone(),
-                &recorder,
-                stream,
-                peer,
-                &outgoing,
-            )
-            .await
+            sending.deliver(stream, peer, &outgoing).await
         };
         if let Err(err) = sent.await {
             self.console.report(Event::Error {

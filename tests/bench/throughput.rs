@@ -1,7 +1,7 @@
 //! Throughput of `ferry send`/`receive` over loopback, beside its baselines, in one run.
 //!
 //! `cargo bench --bench throughput` (size with `FERRY_BENCH_MIB`, default 1024; runs per row
-//! with `FERRY_BENCH_RUNS`, default 3, the median printed) prints:
+//! with `FERRY_BENCH_RUNS`, default 5, the median printed) prints:
 //! - plain SHA3-256 of the file (read + hash, one core);
 //! - the baseline ("pipe"): an in-process rustls TLS 1.3 stream over loopback TCP with SHA3-256
 //!   on both ends (no disk writes), the ceiling ferry is measured against;
@@ -38,6 +38,13 @@ enum Cores {
     Pinned,
 }
 
+fn format_ratios(xs: &[f64]) -> String {
+    xs.iter()
+        .map(|x| format!("{x:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
@@ -54,7 +61,7 @@ fn main() {
             .unwrap_or(default)
     };
     let mib = env("FERRY_BENCH_MIB", if full { 1024 } else { 16 });
-    let runs = env("FERRY_BENCH_RUNS", if full { 3 } else { 1 }).max(1) as usize;
+    let runs = env("FERRY_BENCH_RUNS", if full { 5 } else { 1 }).max(1) as usize;
     let concurrent_mib = env("FERRY_BENCH_CONCURRENT_MIB", if full { 16 } else { 1 });
     let size = mib << 20;
     let work = tempfile::tempdir_in(std::env::var("FERRY_BENCH_DIR").unwrap_or("/tmp".into()))
@@ -108,6 +115,10 @@ fn main() {
             format_runs(&pipe),
             format_runs(&ferry),
         );
+        // Each ferry run beside the pipe run just before it: the machine's speed drifts from
+        // run to run on shared cores, and a pair run back to back drifts least.
+        let paired: Vec<f64> = ferry.iter().zip(&pipe).map(|(f, p)| f / p).collect();
+        let paired_runs = format_ratios(&paired);
         let (pipe, ferry) = (median(pipe), median(ferry));
         println!("{label}:");
         println!("  pipe (rustls + sha3 x2):        {pipe:8.1} MB/s  {pipe_runs}");
@@ -115,6 +126,10 @@ fn main() {
             "  ferry send -> receive:          {ferry:8.1} MB/s  {ferry_runs}  ratio to pipe {:.2}, to sha3 alone {:.2}",
             ferry / pipe,
             ferry / sha3_rate
+        );
+        println!(
+            "  ratio to pipe per run:          {:8.2}       (median of {paired_runs})",
+            median(paired.clone())
         );
     }
     if let Some((sender, receiver)) = one_transfer {

@@ -734,6 +734,25 @@ impl Discovery {
     }
 }
 
+/// Each datagram in and out, at `trace` level (`FERRY_LOG=ferry::net::dht=trace`): its kind,
+/// transaction id and the sender's node id, for timing a lookup message by message.
+fn trace_datagram(dir: &str, peer: SocketAddr, bytes: &[u8]) {
+    if !tracing::enabled!(tracing::Level::TRACE) {
+        return;
+    }
+    match crate::proto::dht::message::Message::decode(bytes) {
+        Ok(m) => tracing::trace!(
+            "{dir} {peer} {:?} tid {} client {} id {} ({} bytes)",
+            m.kind,
+            m.tid,
+            m.is_client,
+            m.id.map(|id| id.to_string()).unwrap_or_default(),
+            bytes.len()
+        ),
+        Err(_) => tracing::trace!("{dir} {peer} undecodable ({} bytes)", bytes.len()),
+    }
+}
+
 async fn recv_opt(
     socket: Option<&UdpSocket>,
     buf: &mut [u8],
@@ -773,11 +792,13 @@ impl Driver {
             tokio::select! {
                 r = recv_opt(self.sock4.as_ref(), &mut buf4) => {
                     if let Ok((n, from)) = r {
+                        trace_datagram("in", from, &buf4[..n]);
                         self.engine.handle_datagram(Instant::now(), from, &buf4[..n]);
                     }
                 }
                 r = recv_opt(self.sock6.as_ref(), &mut buf6) => {
                     if let Ok((n, from)) = r {
+                        trace_datagram("in", from, &buf6[..n]);
                         self.engine.handle_datagram(Instant::now(), from, &buf6[..n]);
                     }
                 }
@@ -889,6 +910,7 @@ impl Driver {
                 self.sock6.as_ref()
             };
             if let Some(socket) = socket {
+                trace_datagram("out", t.to, &t.bytes);
                 if let Err(err) = socket.send_to(&t.bytes, t.to).await {
                     tracing::debug!("send to {}: {err}", t.to);
                 }

@@ -57,6 +57,13 @@ pub const SLOW_NODE: Duration = FIRST_WAIT;
 pub const SILENT_MEMORY: Duration = Duration::from_secs(60);
 /// Most silent nodes remembered (a hostile routing table cannot grow it further).
 const MAX_SILENT: usize = 512;
+/// How long a node id whose request said it is a client (`s`) is remembered as one: its
+/// answers to what we send it (an update to its listen, a proof) do not make it a node we
+/// give out. As long as a listen lives unrenewed (a client renews it every [`LISTEN_PERIOD`]).
+pub const CLIENT_MEMORY: Duration = super::storage::LISTENER_EXPIRE;
+/// Most clients remembered (requests are rate-limited; past this, expired ones are dropped
+/// first, then new ones are not remembered).
+const MAX_CLIENTS: usize = 4096;
 /// Sends of one request before its node counts as gone (`MAX_ATTEMPT_COUNT`).
 pub const MAX_ATTEMPTS: u8 = 3;
 /// A get or put that has not finished by then reports what it has.
@@ -146,12 +153,8 @@ type SearchId = u64;
 enum Purpose {
     Ping(Option<OpId>),
     /// A ping asking an address to prove it receives what is sent there, before a large
-    /// answer goes to it ([`amplification`]); `client` when the request came from a client,
-    /// whose answer then proves the address without making it a node we give out (it is gone
-    /// once its command ends, and a later lookup would wait on it).
-    Proof {
-        client: bool,
-    },
+    /// answer goes to it ([`amplification`]).
+    Proof,
     Search(SearchId),
     Put {
         search: SearchId,
@@ -365,6 +368,8 @@ pub struct Engine {
     public_addr: Option<IpAddr>,
     /// Nodes that recently let a request go unanswered for [`SLOW_NODE`], and since when.
     silent: HashMap<SocketAddr, Instant>,
+    /// Node ids whose requests said they are clients, and when last ([`CLIENT_MEMORY`]).
+    clients: HashMap<InfoHash, Instant>,
 }
 
 fn is_martian(addr: &SocketAddr) -> bool {
@@ -419,6 +424,7 @@ impl Engine {
             started: now,
             public_addr: None,
             silent: HashMap::new(),
+            clients: HashMap::new(),
         }
     }
 
@@ -809,6 +815,23 @@ impl Engine {
         }
     }
 
+    /// `id` sent a request saying it is a client (`s`).
+    fn note_client(&mut self, now: Instant, id: InfoHash) {
+        if self.clients.len() >= MAX_CLIENTS && !self.clients.contains_key(&id) {
+            self.clients.retain(|_, at| now < *at + CLIENT_MEMORY);
+        }
+        if self.clients.len() < MAX_CLIENTS || self.clients.contains_key(&id) {
+            self.clients.insert(id, now);
+        }
+    }
+
+    /// Whether `id` said it is a client within [`CLIENT_MEMORY`].
+    fn is_client(&self, id: InfoHash, now: Instant) -> bool {
+        self.clients
+            .get(&id)
+            .is_some_and(|at| now < *at + CLIENT_MEMORY)
+    }
+
     fn request_failed(&mut self, now: Instant, p: Pending) {
         self.table(p.to.is_ipv6()).failed(p.to);
         match p.purpose {
@@ -833,7 +856,7 @@ impl Engine {
                     n.state = NodeState::Failed;
                 }
             }
-            Purpose::Ping(_) | Purpose::Proof { .. } | Purpose::Notify => {}
+            Purpose::Ping(_) | Purpose::Proof | Purpose::Notify => {}
         }
         self.step_all(now);
     }
@@ -1321,6 +1344,11 @@ impl Engine {
                 self.stats.rate_limited += 1;
                 return;
             }
+            // As OpenDHT, a node keeps the flag it was first heard with: a request that claims
+            // a known node's id as a client's does not stop that node's answers counting.
+            if msg.is_client && !self.table(from.is_ipv6()).contains(&sender) {
+                self.note_client(now, sender);
+            }
             let new = !msg.is_client && self.table(from.is_ipv6()).heard(sender, from, now, false);
             let budget = if self.verified.is_verified(&from, now) {
                 Budget::Whole
@@ -1349,7 +1377,10 @@ impl Engine {
         let Some(pending) = self.pending.remove(&msg.tid) else {
             return;
         };
-        if pending.purpose != (Purpose::Proof { client: true }) {
+        // A client answers what we send it (a proof, an update to its listen) and stays a
+        // client: it is gone once its command ends, and given out it would make the lookups
+        // after it wait on it. OpenDHT keeps the client flag of the node it first heard.
+        if !msg.is_client && !self.is_client(sender, now) {
             self.table(from.is_ipv6()).heard(sender, from, now, true);
         }
         self.proven(now, from);
@@ -1492,7 +1523,7 @@ impl Engine {
                     }
                 }
             }
-            Purpose::Notify | Purpose::Proof { .. } => {}
+            Purpose::Notify | Purpose::Proof => {}
         }
     }
 
@@ -1656,12 +1687,11 @@ impl Engine {
                     let limit = size * AMPLIFICATION_FACTOR;
                     if amplification::reply_cost(&mut reply) > limit {
                         if let Budget::MayHold(size) = budget {
-                            let client = msg.is_client;
                             match self.held.hold(from, now, HeldRequest { sender, msg, size }) {
                                 Hold::AskForProof => {
                                     let tid = self.new_tid();
                                     let ping = self.base(Kind::Ping, tid);
-                                    self.send_request(now, from, ping, Purpose::Proof { client });
+                                    self.send_request(now, from, ping, Purpose::Proof);
                                     return;
                                 }
                                 Hold::Queued => return,

@@ -110,6 +110,11 @@ impl RoutingTable {
         false
     }
 
+    /// Whether `id` is in the table.
+    pub fn contains(&self, id: &InfoHash) -> bool {
+        self.buckets[self.bucket_of(id)].iter().any(|e| e.id == *id)
+    }
+
     /// A request to the node at `addr` went unanswered.
     pub fn failed(&mut self, addr: SocketAddr) {
         for bucket in &mut self.buckets {

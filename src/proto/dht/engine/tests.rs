@@ -429,9 +429,13 @@ fn lookups_scale_logarithmically_up_to_200_nodes() {
 /// Bytes a node sends to `to` until its queue is empty.
 /// A client-only node (a `send`), in place of one of a [`Net`]'s full nodes.
 fn client(now: Instant, seed: u64) -> Engine {
+    client_named(now, seed, "client")
+}
+
+fn client_named(now: Instant, seed: u64, name: &str) -> Engine {
     Engine::new(
         Config {
-            id: InfoHash::of("client"),
+            id: InfoHash::of(name),
             network: 0,
             client_only: true,
             ipv4: true,
@@ -609,6 +613,93 @@ fn a_client_that_proves_its_address_is_served_and_not_given_out() {
         (0, 0),
         "the client is not a node to give out"
     );
+}
+
+/// A client (a `send`) that listens on a node answers the updates that node pushes to it,
+/// and is still a client: that node keeps it out of its routing table, as OpenDHT keeps a
+/// node it knows as a client (`if (not node->isClient()) onNewNode`). It is gone once its
+/// command ends: given out, it made the next sender's lookups wait [`SLOW_NODE`] on it, and
+/// the receiver's answer too (a set-up of about 1 s instead of 65 ms through ferry's own
+/// bootstrap node).
+#[test]
+fn a_client_that_answers_an_update_is_not_given_out() {
+    // 0: the bootstrap node (`ferry dht node`), 1: a receiver, 2 and 3: two sends in turn.
+    let mut net = Net::new(4, 14);
+    let now = net.now;
+    net.nodes[2] = client_named(now, 97, "first send");
+    net.nodes[3] = client_named(now, 96, "second send");
+    net.nodes[1].bootstrap(now, &[addr(0)]);
+    net.nodes[2].bootstrap(now, &[addr(0)]);
+    net.run_for(Duration::from_secs(2), 10_000);
+
+    // The first send waits for the answer at its key; the receiver's answer reaches it as an
+    // update, which it acknowledges.
+    let now = net.now;
+    let key = InfoHash::of("peer:first send");
+    let answers = net.nodes[2].listen(now, key);
+    net.run_for(Duration::from_secs(1), 10_000);
+    let answer = Value::new(3, 0, b"answer".to_vec(), "");
+    let now = net.now;
+    net.nodes[1].put(now, key, answer.clone(), false);
+    let heard = net.run_until(10_000, |net| {
+        let events = net.events(2);
+        let v = values_of(&events, answers);
+        (!v.is_empty()).then_some(v)
+    });
+    assert_eq!(heard, vec![answer]);
+    net.run_for(Duration::from_millis(100), 10_000);
+    assert_eq!(
+        net.nodes[0].node_counts(),
+        (1, 0),
+        "the bootstrap node knows the receiver, and not the client as a node"
+    );
+
+    // Its command ends; the next send looks the receiver up as soon as it knows a node (as
+    // `send` does), without waiting on it.
+    net.dead.insert(addr(2));
+    let now = net.now;
+    net.nodes[3].bootstrap(now, &[addr(0)]);
+    net.run_until(1_000, |net| {
+        (net.nodes[3].node_counts().0 > 0).then_some(())
+    });
+    let start = net.now;
+    let get = net.nodes[3].get(start, InfoHash::of("device:receiver"));
+    let mut seen = Vec::new();
+    assert!(wait_done(&mut net, 3, get, &mut seen).0);
+    let took = net.now - start;
+    assert!(
+        took < SLOW_NODE,
+        "the next lookup took {took:?}: it waited on the client that left"
+    );
+}
+
+/// The client flag is a node's own word, kept from when it was first heard (as OpenDHT's node
+/// cache keeps it): a forged client's request under the id of a node being confirmed does not
+/// stop that node's answer from confirming it.
+#[test]
+fn a_client_claim_under_a_known_nodes_id_does_not_unmake_it() {
+    let mut net = Net::new(2, 15);
+    let now = net.now;
+    net.nodes[1].ping(now, addr(0));
+    net.collect(1);
+    let (from, _, ping) = net.queue.pop_front().expect("the ping");
+    net.nodes[0].handle_datagram(now, from, &ping);
+    let forged = Message {
+        kind: Kind::Ping,
+        tid: 9,
+        is_client: true,
+        id: Some(net.nodes[1].id()),
+        ..Message::default()
+    };
+    for bytes in forged.encode_with_parts() {
+        net.nodes[0].handle_datagram(now, addr(7), &bytes);
+    }
+    net.run_for(Duration::from_secs(2), 10_000);
+    let given = net.nodes[0]
+        .table4
+        .closest_confirmed(&InfoHash::of("any"), 8, net.now);
+    assert_eq!(given.len(), 1, "node 1 answered and is given out");
+    assert_eq!(given[0].addr, addr(1));
 }
 
 /// Two devices alone on a LAN: a full node (a receiver) and a client (a sender) that found it.

@@ -7,7 +7,7 @@
 //! [`Rendezvous::drive`] returns as it is so that `outcome::stop_of` finds it (exit 130).
 
 use crate::identity::Identity;
-use crate::net::dht::{Dht, ListenEvent, Listening, PutHandle};
+use crate::net::dht::{Dht, DhtError, ListenEvent, Listening, PutHandle};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
 use crate::proto::dht::value::Value;
@@ -27,14 +27,14 @@ const CLOSE_WAIT: Duration = Duration::from_secs(2);
 #[derive(Debug, thiserror::Error)]
 pub enum RendezvousError {
     /// One of this side's values could not be stored at the rendezvous.
-    #[error("putting a pairing value on the DHT: {cause:#}")]
-    Put { cause: anyhow::Error },
+    #[error("putting a pairing value on the DHT: {cause}")]
+    Put { cause: DhtError },
     /// What is stored at the rendezvous could not be read.
-    #[error("reading the code's rendezvous on the DHT: {cause:#}")]
-    Get { cause: anyhow::Error },
+    #[error("reading the code's rendezvous on the DHT: {cause}")]
+    Get { cause: DhtError },
     /// Listening at the rendezvous could not start (the DHT layer's own words).
-    #[error("{0:#}")]
-    Listen(anyhow::Error),
+    #[error("{0}")]
+    Listen(DhtError),
     /// The DHT node stopped while the pairing waited for the other device.
     #[error("the DHT node stopped")]
     DhtStopped,
@@ -223,10 +223,14 @@ mod tests {
 
     #[test]
     fn a_failed_put_says_it_was_storing_a_pairing_value_and_why() {
+        let key = InfoHash([0xff; 20]);
         let err = RendezvousError::Put {
-            cause: anyhow::anyhow!("no DHT node answered").context("put 00ff"),
+            cause: DhtError::Put {
+                key,
+                detail: "no DHT node answered".into(),
+            },
         };
-        let said = "putting a pairing value on the DHT: put 00ff: no DHT node answered";
+        let said = format!("putting a pairing value on the DHT: put {key}: no DHT node answered");
         assert_eq!(err.to_string(), said);
         assert_eq!(format!("{err:#}"), said);
         // Under a caller's context, as `main` prints it: the cause once.

@@ -23,7 +23,7 @@
 
 use crate::events::{Event, Reporter};
 use crate::identity::{Id, Identity, PeerIdentity, Pin};
-use crate::net::dht::{Dht, ListenEvent, PutHandle};
+use crate::net::dht::{Dht, DhtError, ListenEvent, PutHandle};
 use crate::net::ice::{self, CandidateOptions, IceStream, RemoteParams};
 use crate::net::tls;
 use crate::net::Interrupt;
@@ -54,7 +54,7 @@ pub use error::ConnectError;
 type Result<T, E = ConnectError> = std::result::Result<T, E>;
 
 /// A DHT operation failed while doing `doing`.
-fn dht_failed(doing: impl Into<String>) -> impl FnOnce(anyhow::Error) -> ConnectError {
+fn dht_failed(doing: impl Into<String>) -> impl FnOnce(DhtError) -> ConnectError {
     let doing = doing.into();
     move |cause| ConnectError::Dht { doing, cause }
 }

@@ -3,14 +3,33 @@
 //! **interaction** per transfer, with what a re-request needs (name, size, SHA3-256, path).
 
 use crate::identity::Id;
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest as _, Sha1};
-use std::io::Write;
+use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const FILE: &str = "history.jsonl";
+
+/// Why the history could not be read or written: what was being done to which file, and the
+/// cause. As with `ConnectError`, the text ends with its cause and no variant has a `source`,
+/// so it reads the same with `{}` and `{:#}` (a receive logs it, a handed re-request sends it
+/// back to its client).
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The history file could not be opened to append to it.
+    #[error("opening {}: {cause}", path.display())]
+    Open { path: PathBuf, cause: io::Error },
+    /// A line could not be appended.
+    #[error("writing {}: {cause}", path.display())]
+    Write { path: PathBuf, cause: io::Error },
+    /// The history file exists but could not be read.
+    #[error("reading {}: {cause}", path.display())]
+    Read { path: PathBuf, cause: io::Error },
+    /// An interaction could not be written as JSON (serde's words).
+    #[error("{0}")]
+    Encode(serde_json::Error),
+}
 
 /// One transfer as one side saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,28 +125,31 @@ pub fn conversation(a: &Id, b: &Id) -> String {
 }
 
 /// Append one interaction.
-pub fn record(home: &Path, interaction: &Interaction) -> Result<()> {
-    let mut line = serde_json::to_vec(interaction)?;
+pub fn record(home: &Path, interaction: &Interaction) -> Result<(), HistoryError> {
+    let mut line = serde_json::to_vec(interaction).map_err(HistoryError::Encode)?;
     line.push(b'\n');
     let path = home.join(FILE);
-    let mut file = std::fs::OpenOptions::new()
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
-        .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .open(&path);
+    let mut file = match file {
+        Ok(file) => file,
+        Err(cause) => return Err(HistoryError::Open { path, cause }),
+    };
     // One write per line: concurrent transfers append whole lines.
     file.write_all(&line)
-        .with_context(|| format!("writing {}", path.display()))
+        .map_err(|cause| HistoryError::Write { path, cause })
 }
 
 /// Every recorded interaction, oldest first; damaged lines are skipped.
-pub fn load(home: &Path) -> Result<Vec<Interaction>> {
+pub fn load(home: &Path) -> Result<Vec<Interaction>, HistoryError> {
     let path = home.join(FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(cause) => return Err(HistoryError::Read { path, cause }),
     };
     Ok(text
         .lines()
@@ -152,7 +174,7 @@ impl Recorder {
         interaction: &str,
         name: &str,
         size: u64,
-        result: std::result::Result<(Option<String>, Option<String>), &anyhow::Error>,
+        result: Result<(Option<String>, Option<String>), &anyhow::Error>,
     ) {
         let (outcome, sha3_256, path) = match result {
             Ok((digest, path)) => (Outcome::Done, digest, path),
@@ -226,6 +248,50 @@ mod tests {
         assert_eq!(
             Outcome::of_error(&anyhow::anyhow!("disk full")),
             Outcome::Error
+        );
+    }
+
+    #[test]
+    fn a_history_that_cannot_be_read_or_written_names_the_file_and_the_cause() {
+        let home = tempfile::tempdir().unwrap();
+        // A directory where the file should be: opening it to append fails, and so does
+        // reading it.
+        let path = home.path().join(FILE);
+        std::fs::create_dir(&path).unwrap();
+        let interaction = Interaction {
+            conversation: "c".into(),
+            interaction: "t1".into(),
+            direction: Direction::Received,
+            name: "x".into(),
+            size: 1,
+            sha3_256: None,
+            peer_device: "d".into(),
+            peer_account: "a".into(),
+            outcome: Outcome::Error,
+            path: None,
+            at: 5,
+        };
+        let err = record(home.path(), &interaction).unwrap_err();
+        assert!(
+            matches!(&err, HistoryError::Open { path: p, .. } if *p == path),
+            "{err:?}"
+        );
+        let cause = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap_err();
+        let said = format!("opening {}: {cause}", path.display());
+        assert_eq!(err.to_string(), said);
+        // The same under a caller's context, as `main` prints it.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(err).context("recording")),
+            format!("recording: {said}")
+        );
+        let err = load(home.path()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(&format!("reading {}: ", path.display())),
+            "{err}"
         );
     }
 }

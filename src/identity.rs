@@ -13,8 +13,11 @@
 //! Keys live in `FERRY_HOME` with mode 0600, created on first use. The pure rules (ids, pins,
 //! the chain check) are `proto::identity`, re-exported here; this module stores keys and seals
 //! the account archive.
+//!
+//! Storing, loading, exporting and importing fail with a [`StoreError`], which holds the rest
+//! of the family as they are: the chain rules' [`IdentityError`], an archive's refusal
+//! ([`ArchiveError`]), a passphrase too weak for an export ([`WeakPassphrase`]).
 
-use anyhow::{bail, Context, Result};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rcgen::{
@@ -24,7 +27,7 @@ use rcgen::{
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -139,13 +142,107 @@ fn check_archive_params(sealed: &SealedArchive) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-fn archive_key(passphrase: &str, salt: &[u8], log_n: u8) -> Result<[u8; 32]> {
-    let params =
-        scrypt::Params::new(log_n, ARCHIVE_R, ARCHIVE_P, 32).map_err(|e| anyhow::anyhow!("{e}"))?;
+fn archive_key(passphrase: &str, salt: &[u8], log_n: u8) -> Result<[u8; 32], StoreError> {
+    let params = scrypt::Params::new(log_n, ARCHIVE_R, ARCHIVE_P, 32)
+        .map_err(|e| StoreError::Kdf(e.to_string()))?;
     let mut key = [0u8; 32];
     scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| StoreError::Kdf(e.to_string()))?;
     Ok(key)
+}
+
+/// Why this device's identity could not be loaded, created, exported or imported: which file
+/// and what was being done with it, or which member of the family refused (the chain rules,
+/// an archive, a passphrase). As with `ConnectError`, the text ends with its cause and no
+/// variant has a `source`, so it reads the same with `{}` and `{:#}` (a failed rename is
+/// logged with it).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file of the identity could not be read.
+    #[error("reading {}: {cause}", path.display())]
+    Read { path: PathBuf, cause: io::Error },
+    /// The account's key or certificate could not be read (`what`: which).
+    #[error("reading {what}: {cause}")]
+    ReadAccount {
+        what: &'static str,
+        cause: io::Error,
+    },
+    /// A stored certificate is not PEM.
+    #[error("{} is not a PEM certificate: {cause}", path.display())]
+    NotPemCertificate {
+        path: PathBuf,
+        cause: rustls::pki_types::pem::Error,
+    },
+    /// The stored device key is not a PKCS#8 key in PEM.
+    #[error("{} is not a PKCS#8 key: {cause}", path.display())]
+    NotPkcs8Key {
+        path: PathBuf,
+        cause: rustls::pki_types::pem::Error,
+    },
+    /// The stored encryption key is not 32 bytes in hex.
+    #[error("{} is not an X25519 key", .0.display())]
+    NotX25519Key(PathBuf),
+    /// The account certificate (given, or stored) is not a PEM certificate.
+    #[error("reading the account certificate: {0}")]
+    AccountCertificatePem(rustls::pki_types::pem::Error),
+    /// The account certificate cannot serve as the issuer of a device certificate.
+    #[error("reading the account certificate: {0}")]
+    AccountCertificateIssuer(rcgen::Error),
+    /// The stored account key is not a key rcgen can sign with.
+    #[error("the stored account key: {0}")]
+    StoredAccountKey(rcgen::Error),
+    /// The stored device certificate does not chain to the stored account certificate.
+    #[error("the stored device certificate does not verify against the account: {0}")]
+    StoredChain(IdentityError),
+    /// A device certificate just issued does not chain to the account certificate (the
+    /// certificate given does not go with its key).
+    #[error("the new device certificate does not verify against the account: {0}")]
+    NewChain(IdentityError),
+    /// A chain built in memory does not verify (the rules' words).
+    #[error("{0}")]
+    Chain(IdentityError),
+    /// The stored device key cannot be used for signing.
+    #[error("the stored device key is not usable: {0}")]
+    UnusableDeviceKey(rcgen::Error),
+    /// The stored device key is not the key the device certificate is for.
+    #[error("the stored device key does not match the device certificate")]
+    DeviceKeyMismatch,
+    /// The device key is not an Ed25519 key ring can sign with.
+    #[error("the device key is not Ed25519: {0}")]
+    NotEd25519(ring::error::KeyRejected),
+    /// A key or certificate could not be generated or signed (rcgen's words).
+    #[error("{0}")]
+    Generate(rcgen::Error),
+    /// Creating or importing into a home that has an identity already.
+    #[error("{} already holds an identity", .0.display())]
+    AlreadyExists(PathBuf),
+    /// A directory or a private file could not be created.
+    #[error("creating {}: {cause}", path.display())]
+    Create { path: PathBuf, cause: io::Error },
+    /// A private file could not be written in full.
+    #[error("writing {}: {cause}", path.display())]
+    Write { path: PathBuf, cause: io::Error },
+    /// The home could not be made private (0700).
+    #[error("restricting {}: {cause}", path.display())]
+    Restrict { path: PathBuf, cause: io::Error },
+    /// The renamed device certificate could not take the old one's place.
+    #[error("replacing {}: {cause}", path.display())]
+    Replace { path: PathBuf, cause: io::Error },
+    /// An export: the passphrase is too easy to guess.
+    #[error("{0}")]
+    WeakPassphrase(WeakPassphrase),
+    /// An import: the archive is refused.
+    #[error("{0}")]
+    Archive(ArchiveError),
+    /// An export: scrypt refused its parameters (its words).
+    #[error("{0}")]
+    Kdf(String),
+    /// An export: the AEAD failed to seal the archive.
+    #[error("sealing the account archive failed")]
+    Seal,
+    /// An export: the archive could not be encoded (MessagePack's words).
+    #[error("{0}")]
+    Encode(rmp_serde::encode::Error),
 }
 
 /// A passphrase too easy to guess for an archive anyone holding it may attack offline.
@@ -242,37 +339,51 @@ impl Identity {
     }
 
     /// Load the identity in `home`, creating a new account and device on first use.
-    pub fn load_or_create(home: &Path) -> Result<Identity> {
+    pub fn load_or_create(home: &Path) -> Result<Identity, StoreError> {
         if Self::exists(home) {
-            Self::load(home)
+            Self::open(home)
         } else {
             Self::create(home)
         }
     }
 
+    /// Load an existing identity: [`Identity::open`] in an `anyhow::Error`, for
+    /// `session::Context::identity`, which returns it as its own `anyhow` result.
+    pub fn load(home: &Path) -> anyhow::Result<Identity> {
+        Ok(Self::open(home)?)
+    }
+
     /// Load an existing identity.
-    pub fn load(home: &Path) -> Result<Identity> {
-        let read = |name: &str| -> Result<String> {
+    pub fn open(home: &Path) -> Result<Identity, StoreError> {
+        let read = |name: &str| -> Result<String, StoreError> {
             let path = home.join(name);
-            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+            fs::read_to_string(&path).map_err(|cause| StoreError::Read { path, cause })
         };
-        let cert = |name: &str| -> Result<CertificateDer<'static>> {
-            CertificateDer::from_pem_slice(read(name)?.as_bytes())
-                .with_context(|| format!("{} is not a PEM certificate", home.join(name).display()))
+        let cert = |name: &str| -> Result<CertificateDer<'static>, StoreError> {
+            CertificateDer::from_pem_slice(read(name)?.as_bytes()).map_err(|cause| {
+                StoreError::NotPemCertificate {
+                    path: home.join(name),
+                    cause,
+                }
+            })
         };
-        let device_key = PrivatePkcs8KeyDer::from_pem_slice(read(DEVICE_KEY)?.as_bytes())
-            .with_context(|| format!("{} is not a PKCS#8 key", home.join(DEVICE_KEY).display()))?;
+        let device_key =
+            PrivatePkcs8KeyDer::from_pem_slice(read(DEVICE_KEY)?.as_bytes()).map_err(|cause| {
+                StoreError::NotPkcs8Key {
+                    path: home.join(DEVICE_KEY),
+                    cause,
+                }
+            })?;
         let account_cert = cert(ACCOUNT_CERT)?;
         let device_cert = cert(DEVICE_CERT)?;
         let peer = verify_chain(
             &[device_cert.clone(), account_cert.clone()],
             UnixTime::now(),
         )
-        .context("the stored device certificate does not verify against the account")?;
-        let device_pair =
-            KeyPair::try_from(&device_key).context("the stored device key is not usable")?;
+        .map_err(StoreError::StoredChain)?;
+        let device_pair = KeyPair::try_from(&device_key).map_err(StoreError::UnusableDeviceKey)?;
         if Id::of_public_key(&device_pair.public_key_der()) != peer.device {
-            bail!("the stored device key does not match the device certificate");
+            return Err(StoreError::DeviceKeyMismatch);
         }
         let mut device_cert = device_cert;
         if device_name_of(&device_cert) != neutral_device_name(&peer.device) {
@@ -294,7 +405,7 @@ impl Identity {
         let enc_bytes: [u8; 32] = hex::decode(read(DEVICE_ENC_KEY)?.trim())
             .ok()
             .and_then(|b| b.try_into().ok())
-            .with_context(|| format!("{} is not an X25519 key", enc_path.display()))?;
+            .ok_or(StoreError::NotX25519Key(enc_path))?;
         Self::assemble(
             peer,
             account_cert,
@@ -310,11 +421,11 @@ impl Identity {
         device_cert: CertificateDer<'static>,
         device_key: PrivatePkcs8KeyDer<'static>,
         enc_secret: x25519_dalek::StaticSecret,
-    ) -> Result<Identity> {
+    ) -> Result<Identity, StoreError> {
         let signing = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(
             device_key.secret_pkcs8_der(),
         )
-        .map_err(|e| anyhow::anyhow!("the device key is not Ed25519: {e}"))?;
+        .map_err(StoreError::NotEd25519)?;
         Ok(Identity {
             account: peer.account,
             device: peer.device,
@@ -329,17 +440,18 @@ impl Identity {
 
     /// A new account and device held in memory only, nothing written: for tests of the
     /// protocol machines, which sign and seal but must not touch the disk.
-    pub fn in_memory() -> Result<Identity> {
+    pub fn in_memory() -> Result<Identity, StoreError> {
         let (account_key, account_cert_pem) = new_account()?;
-        let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
+        let device_key = KeyPair::generate_for(&PKCS_ED25519).map_err(StoreError::Generate)?;
         let device_cert = issue_device_cert(&device_key, &account_key, &account_cert_pem)?;
         let account_cert = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
-            .context("reading the account certificate")?;
+            .map_err(StoreError::AccountCertificatePem)?;
         let device_cert = device_cert.der().clone();
         let peer = verify_chain(
             &[device_cert.clone(), account_cert.clone()],
             UnixTime::now(),
-        )?;
+        )
+        .map_err(StoreError::Chain)?;
         Self::assemble(
             peer,
             account_cert,
@@ -350,7 +462,7 @@ impl Identity {
     }
 
     /// Create a new account with this machine as its first device.
-    pub fn create(home: &Path) -> Result<Identity> {
+    pub fn create(home: &Path) -> Result<Identity, StoreError> {
         let (account_key, account_cert_pem) = new_account()?;
         Self::create_device(home, &account_key, &account_cert_pem)
     }
@@ -360,55 +472,60 @@ impl Identity {
         home: &Path,
         account_key: &KeyPair,
         account_cert_pem: &str,
-    ) -> Result<Identity> {
+    ) -> Result<Identity, StoreError> {
         if home.join(DEVICE_CERT).exists() {
-            bail!("{} already holds an identity", home.display());
+            return Err(StoreError::AlreadyExists(home.to_path_buf()));
         }
-        let device_key = KeyPair::generate_for(&PKCS_ED25519)?;
+        let device_key = KeyPair::generate_for(&PKCS_ED25519).map_err(StoreError::Generate)?;
         // Checked in memory, so that nothing is written for an account certificate that does
         // not go with its key.
         let device_cert = issue_device_cert(&device_key, account_key, account_cert_pem)?;
-        fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+        fs::create_dir_all(home).map_err(|cause| StoreError::Create {
+            path: home.to_path_buf(),
+            cause,
+        })?;
         set_private_dir(home)?;
         write_private(&home.join(ACCOUNT_KEY), account_key.serialize_pem())?;
         write_private(&home.join(ACCOUNT_CERT), account_cert_pem)?;
         write_private(&home.join(DEVICE_KEY), device_key.serialize_pem())?;
         write_private(&home.join(DEVICE_CERT), device_cert.pem())?;
-        Self::load(home)
+        Self::open(home)
     }
 
     /// Replace the device certificate in `home` with one for the same key named after its id
     /// (written beside it, then renamed over it).
-    fn rename_device(home: &Path, device_key: &KeyPair) -> Result<CertificateDer<'static>> {
-        let account_key = KeyPair::from_pem(
-            &fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?,
-        )
-        .context("the stored account key")?;
-        let account_cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
-            .context("reading the account certificate")?;
+    fn rename_device(
+        home: &Path,
+        device_key: &KeyPair,
+    ) -> Result<CertificateDer<'static>, StoreError> {
+        let account_key = KeyPair::from_pem(&read_account(home, ACCOUNT_KEY)?)
+            .map_err(StoreError::StoredAccountKey)?;
+        let account_cert_pem = read_account(home, ACCOUNT_CERT)?;
         let cert = issue_device_cert(device_key, &account_key, &account_cert_pem)?;
         let fresh = home.join(format!("{DEVICE_CERT}.new"));
         let _ = fs::remove_file(&fresh);
         write_private(&fresh, cert.pem())?;
-        fs::rename(&fresh, home.join(DEVICE_CERT))
-            .with_context(|| format!("replacing {}", home.join(DEVICE_CERT).display()))?;
+        fs::rename(&fresh, home.join(DEVICE_CERT)).map_err(|cause| StoreError::Replace {
+            path: home.join(DEVICE_CERT),
+            cause,
+        })?;
         Ok(cert.der().clone())
     }
 
     /// The account key and certificate, sealed with a passphrase (scrypt, ChaCha20-Poly1305,
     /// the format and KDF parameters authenticated), for `ferry account import` on another
     /// machine. A passphrase that [`check_passphrase`] refuses is refused here.
-    pub fn export_account(home: &Path, passphrase: &str) -> Result<Vec<u8>> {
-        let identity = Self::load(home)?;
+    pub fn export_account(home: &Path, passphrase: &str) -> Result<Vec<u8>, StoreError> {
+        let identity = Self::open(home)?;
         check_passphrase(
             passphrase,
             &[&identity.account.to_string(), &identity.device.to_string()],
-        )?;
-        let key_pem =
-            fs::read_to_string(home.join(ACCOUNT_KEY)).context("reading the account key")?;
-        let cert_pem = fs::read_to_string(home.join(ACCOUNT_CERT))
-            .context("reading the account certificate")?;
-        let plain = rmp_serde::to_vec_named(&AccountArchive { key_pem, cert_pem })?;
+        )
+        .map_err(StoreError::WeakPassphrase)?;
+        let key_pem = read_account(home, ACCOUNT_KEY)?;
+        let cert_pem = read_account(home, ACCOUNT_CERT)?;
+        let plain = rmp_serde::to_vec_named(&AccountArchive { key_pem, cert_pem })
+            .map_err(StoreError::Encode)?;
         let salt: [u8; ARCHIVE_SALT_BYTES] = rand::random();
         let nonce: [u8; ARCHIVE_NONCE_BYTES] = rand::random();
         let key = archive_key(passphrase, &salt, ARCHIVE_LOG_N)?;
@@ -421,21 +538,27 @@ impl Identity {
                     aad: &aad,
                 },
             )
-            .map_err(|_| anyhow::anyhow!("sealing the account archive failed"))?;
-        Ok(rmp_serde::to_vec_named(&SealedArchive {
+            .map_err(|_| StoreError::Seal)?;
+        rmp_serde::to_vec_named(&SealedArchive {
             format: ARCHIVE_FORMAT.into(),
             log_n: ARCHIVE_LOG_N,
             salt: serde_bytes::ByteBuf::from(salt.to_vec()),
             nonce: serde_bytes::ByteBuf::from(nonce.to_vec()),
             ct: serde_bytes::ByteBuf::from(ct),
-        })?)
+        })
+        .map_err(StoreError::Encode)
     }
 
     /// Open an account archive and make this machine a new device of that account. The
     /// parameters are checked before scrypt runs, the certificate against the key before
     /// anything is written to `home`.
-    pub fn import_account(home: &Path, archive: &[u8], passphrase: &str) -> Result<Identity> {
-        let (account_key, cert_pem) = open_archive(archive, passphrase)?;
+    pub fn import_account(
+        home: &Path,
+        archive: &[u8],
+        passphrase: &str,
+    ) -> Result<Identity, StoreError> {
+        let (account_key, cert_pem) =
+            open_archive(archive, passphrase).map_err(StoreError::Archive)?;
         Self::create_device(home, &account_key, &cert_pem)
     }
 
@@ -473,21 +596,33 @@ impl crate::proto::signal::Signer for Identity {
     }
 }
 
+/// The account's key or certificate (`name`) as stored in `home`.
+fn read_account(home: &Path, name: &str) -> Result<String, StoreError> {
+    let what = if name == ACCOUNT_KEY {
+        "the account key"
+    } else {
+        "the account certificate"
+    };
+    fs::read_to_string(home.join(name)).map_err(|cause| StoreError::ReadAccount { what, cause })
+}
+
 /// A new account key and its self-signed CA certificate (PEM).
-fn new_account() -> Result<(KeyPair, String)> {
-    let account_key = KeyPair::generate_for(&PKCS_ED25519)?;
+fn new_account() -> Result<(KeyPair, String), StoreError> {
+    let account_key = KeyPair::generate_for(&PKCS_ED25519).map_err(StoreError::Generate)?;
     let account = Id::of_public_key(&account_key.public_key_der());
-    let mut params = base_params(&format!("ferry account {account}"))?;
+    let mut params = base_params(&format!("ferry account {account}"));
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
         KeyUsagePurpose::KeyCertSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let account_cert = params.self_signed(&account_key)?;
+    let account_cert = params
+        .self_signed(&account_key)
+        .map_err(StoreError::Generate)?;
     Ok((account_key, account_cert.pem()))
 }
 
-fn base_params(common_name: &str) -> Result<CertificateParams> {
+fn base_params(common_name: &str) -> CertificateParams {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, common_name);
@@ -495,7 +630,7 @@ fn base_params(common_name: &str) -> Result<CertificateParams> {
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::days(1);
     params.not_after = now + time::Duration::days(CERT_VALIDITY_DAYS);
-    Ok(params)
+    params
 }
 
 /// A device certificate for `device_key` issued by the account, named after the device's id
@@ -505,23 +640,26 @@ fn issue_device_cert(
     device_key: &KeyPair,
     account_key: &KeyPair,
     account_cert_pem: &str,
-) -> Result<rcgen::Certificate> {
+) -> Result<rcgen::Certificate, StoreError> {
     // The issuer as rcgen needs it: the account certificate's own name and key.
     let issuer = CertificateParams::from_ca_cert_pem(account_cert_pem)
-        .context("reading the account certificate")?
-        .self_signed(account_key)?;
+        .map_err(StoreError::AccountCertificateIssuer)?
+        .self_signed(account_key)
+        .map_err(StoreError::Generate)?;
     let name = neutral_device_name(&Id::of_public_key(&device_key.public_key_der()));
-    let mut params = base_params(&format!("{DEVICE_CN_PREFIX}{name}"))?;
+    let mut params = base_params(&format!("{DEVICE_CN_PREFIX}{name}"));
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![
         ExtendedKeyUsagePurpose::ClientAuth,
         ExtendedKeyUsagePurpose::ServerAuth,
     ];
-    let device_cert = params.signed_by(device_key, &issuer, account_key)?;
+    let device_cert = params
+        .signed_by(device_key, &issuer, account_key)
+        .map_err(StoreError::Generate)?;
     let account_der = CertificateDer::from_pem_slice(account_cert_pem.as_bytes())
-        .context("reading the account certificate")?;
+        .map_err(StoreError::AccountCertificatePem)?;
     verify_chain(&[device_cert.der().clone(), account_der], UnixTime::now())
-        .context("the new device certificate does not verify against the account")?;
+        .map_err(StoreError::NewChain)?;
     Ok(device_cert)
 }
 
@@ -547,22 +685,32 @@ fn device_name_of(cert: &CertificateDer<'_>) -> String {
         .unwrap_or_default()
 }
 
-fn set_private_dir(dir: &Path) -> Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("restricting {}", dir.display()))
+fn set_private_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|cause| {
+        StoreError::Restrict {
+            path: dir.to_path_buf(),
+            cause,
+        }
+    })
 }
 
 /// Write `contents` to a new file readable only by its owner (never over an existing one).
-pub fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+pub fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), StoreError> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+        .map_err(|cause| StoreError::Create {
+            path: path.to_path_buf(),
+            cause,
+        })?;
     file.write_all(contents.as_ref())
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", path.display()))
+        .map_err(|cause| StoreError::Write {
+            path: path.to_path_buf(),
+            cause,
+        })
 }
 
 /// Where ferry keeps its state when neither `--home` nor `FERRY_HOME` is given.
@@ -675,7 +823,10 @@ mod tests {
             Err(err) => err,
         };
         assert!(!home.exists(), "nothing may be written to the home");
-        err.downcast::<ArchiveError>().expect("an archive error")
+        match err {
+            StoreError::Archive(refusal) => refusal,
+            other => panic!("not an archive error: {other:?}"),
+        }
     }
 
     #[test]
@@ -762,7 +913,9 @@ mod tests {
             let Err(err) = Identity::export_account(a.path(), weak) else {
                 panic!("{weak:?} was accepted");
             };
-            let weak_err = err.downcast_ref::<WeakPassphrase>().expect("weak");
+            let StoreError::WeakPassphrase(weak_err) = &err else {
+                panic!("not a weak passphrase: {err:?}");
+            };
             assert!(weak_err.score < MIN_PASSPHRASE_SCORE, "{weak:?}");
             assert!(err.to_string().contains("too easy to guess"), "{err}");
         }
@@ -805,7 +958,7 @@ mod tests {
             .unwrap();
         let device_key =
             KeyPair::from_pem(&fs::read_to_string(a.path().join(DEVICE_KEY)).unwrap()).unwrap();
-        let mut params = base_params("ferry device alices-laptop.example.org").unwrap();
+        let mut params = base_params("ferry device alices-laptop.example.org");
         params.extended_key_usages = vec![
             ExtendedKeyUsagePurpose::ClientAuth,
             ExtendedKeyUsagePurpose::ServerAuth,
@@ -832,6 +985,51 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_damaged_identity_names_the_file_and_what_is_wrong_with_it() {
+        let a = tempfile::tempdir().unwrap();
+        Identity::create(a.path()).unwrap();
+        let key = a.path().join(DEVICE_KEY);
+        fs::write(&key, "not a key").unwrap();
+        let Err(err) = Identity::open(a.path()) else {
+            panic!("a damaged device key was loaded");
+        };
+        assert!(matches!(err, StoreError::NotPkcs8Key { .. }), "{err:?}");
+        let said = err.to_string();
+        assert!(
+            said.starts_with(&format!("{} is not a PKCS#8 key: ", key.display())),
+            "{said}"
+        );
+        // Under a caller's context, as `main` prints it: the cause once.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(err).context("sending")),
+            format!("sending: {said}")
+        );
+        let b = tempfile::tempdir().unwrap();
+        Identity::create(b.path()).unwrap();
+        let cert = b.path().join(ACCOUNT_CERT);
+        fs::remove_file(&cert).unwrap();
+        let Err(err) = Identity::open(b.path()) else {
+            panic!("an identity without its account certificate was loaded");
+        };
+        assert!(
+            matches!(&err, StoreError::Read { path, .. } if *path == cert),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with(&format!("reading {}: ", cert.display())),
+            "{err}"
+        );
+        let Err(err) = Identity::create(a.path()) else {
+            panic!("a second identity was created over the first");
+        };
+        assert_eq!(
+            err.to_string(),
+            format!("{} already holds an identity", a.path().display())
+        );
     }
 
     #[test]

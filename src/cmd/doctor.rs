@@ -116,7 +116,7 @@ async fn check(ctx: &Context) -> Result<Findings> {
             Some(crate::net::dht::no_node_answered(&config, CHECK_WAIT)),
         ),
         Ok(nodes) => (nodes, None),
-        Err(err) => (0, Some(err)),
+        Err(err) => (0, Some(err.into())),
     };
     let status = dht.status().await?;
     Ok(Findings {

@@ -46,8 +46,8 @@ fn history(ctx: &Context) -> Result<()> {
 fn contacts(ctx: &Context, command: crate::cli::ContactsCommand) -> Result<()> {
     use crate::cli::ContactsCommand::*;
     match command {
-        Add { alias, id } => crate::contacts::add(&ctx.home, &alias, id),
-        Remove { alias } => crate::contacts::remove(&ctx.home, &alias),
+        Add { alias, id } => Ok(crate::contacts::add(&ctx.home, &alias, id)?),
+        Remove { alias } => Ok(crate::contacts::remove(&ctx.home, &alias)?),
         List => {
             let all = crate::contacts::load(&ctx.home)?;
             if ctx.console.json() {

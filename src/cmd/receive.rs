@@ -78,7 +78,7 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         args.from
             .iter()
             .map(|peer| crate::contacts::resolve(&ctx.home, peer))
-            .collect::<Result<Vec<_>>>()?,
+            .collect::<Result<Vec<_>, _>>()?,
     );
     // With --once, one transfer at a time: a second offer is refused as busy, not run
     // beside the one whose outcome is the exit status.

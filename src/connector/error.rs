@@ -11,6 +11,7 @@
 //! `dropped` event, a log line, a summary row), with `{}` or `{:#}`.
 
 use crate::identity::{Id, IdentityError};
+use crate::net::dht::DhtError;
 use crate::net::ice::IceFailure;
 use crate::net::tls::{HandshakeFailure, TlsError, REFUSED_IN_TLS};
 use crate::outcome::Stop;
@@ -86,14 +87,14 @@ pub enum ConnectError {
     #[error("listening on {addr}: {cause}")]
     Listen { addr: SocketAddr, cause: io::Error },
     /// Looking a device up failed: no DHT node answered either lookup.
-    #[error("looking {id} up on the DHT: {cause:#}")]
-    Lookup { id: Id, cause: anyhow::Error },
+    #[error("looking {id} up on the DHT: {cause}")]
+    Lookup { id: Id, cause: DhtError },
     /// A DHT put or listen failed while doing what `doing` says.
-    #[error("{doing}: {cause:#}")]
-    Dht { doing: String, cause: anyhow::Error },
+    #[error("{doing}: {cause}")]
+    Dht { doing: String, cause: DhtError },
     /// A DHT listen could not start (the DHT layer's own words).
-    #[error("{0:#}")]
-    DhtListen(anyhow::Error),
+    #[error("{0}")]
+    DhtListen(DhtError),
     #[error("the DHT node stopped")]
     DhtStopped,
     #[error("the wait for the answer ended with no outcome")]
@@ -344,11 +345,18 @@ mod tests {
 
     #[test]
     fn main_prints_the_chain_under_a_context() {
+        let key = crate::proto::dht::InfoHash([7; 20]);
         let err = ConnectError::Lookup {
             id: id(6),
-            cause: anyhow::anyhow!("no DHT node answered").context("get"),
+            cause: DhtError::Get {
+                key,
+                detail: "no DHT node answered".into(),
+            },
         };
-        let said = format!("looking {} up on the DHT: get: no DHT node answered", id(6));
+        let said = format!(
+            "looking {} up on the DHT: get {key}: no DHT node answered",
+            id(6)
+        );
         assert_eq!(text(&err), said);
         let printed = format!("{:#}", anyhow::Error::from(err).context("sending"));
         assert_eq!(printed, format!("sending: {said}"));

@@ -25,9 +25,9 @@
 //! or until the client hangs up, which abandons the re-request.
 
 use crate::net::transfer::Decision;
-use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +42,32 @@ const SOCKET: &str = "control.sock";
 const MAX_REQUEST: usize = 4096;
 /// A client that does not finish its request in this time is dropped.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the control socket could not be served, or reached as a client. As with
+/// `ConnectError`, the text ends with its cause and no variant has a `source`: it reads the
+/// same with `{}` and `{:#}`.
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// `serve`: a `ferry receive` answers on this home's socket already.
+    #[error("another `ferry receive` already runs with this home ({})", .0.display())]
+    AlreadyRunning(PathBuf),
+    /// `serve`: the socket could not be bound.
+    #[error("binding {}: {cause}", path.display())]
+    Bind { path: PathBuf, cause: io::Error },
+    /// `serve`: the bound socket could not be restricted to its owner, or its owner read.
+    /// The text is the cause alone, as before.
+    #[error("{cause}")]
+    Restrict { path: PathBuf, cause: io::Error },
+    /// A client: nothing listens on the home's socket, or not for this user.
+    #[error("no running `ferry receive` for {} (or not yours): {cause}", home.display())]
+    NotRunning { home: PathBuf, cause: io::Error },
+    /// A client: the request could not be written, or the reply read.
+    #[error("{0}")]
+    Io(io::Error),
+    /// A client: the reply is not one of the [`Reply`] lines.
+    #[error("a malformed reply from `ferry receive`: {0}")]
+    MalformedReply(serde_json::Error),
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -200,21 +226,25 @@ pub async fn serve(
     home: &Path,
     pending: Arc<Pending>,
     rerequests: Arc<dyn Rerequests>,
-) -> Result<tokio::task::JoinHandle<()>> {
+) -> Result<tokio::task::JoinHandle<()>, ControlError> {
     let path = socket_path(home);
     if path.exists() {
         if UnixStream::connect(&path).await.is_ok() {
-            bail!(
-                "another `ferry receive` already runs with this home ({})",
-                path.display()
-            );
+            return Err(ControlError::AlreadyRunning(path));
         }
         let _ = std::fs::remove_file(&path);
     }
-    let listener =
-        UnixListener::bind(&path).with_context(|| format!("binding {}", path.display()))?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    let owner = std::fs::metadata(&path)?.uid();
+    let listener = match UnixListener::bind(&path) {
+        Ok(listener) => listener,
+        Err(cause) => return Err(ControlError::Bind { path, cause }),
+    };
+    let owner = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        .and_then(|()| std::fs::metadata(&path))
+        .map_err(|cause| ControlError::Restrict {
+            path: path.clone(),
+            cause,
+        })?
+        .uid();
     Ok(tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let allowed = stream.peer_cred().is_ok_and(|c| c.uid() == owner);
@@ -231,7 +261,7 @@ async fn answer(
     pending: &Pending,
     rerequests: Arc<dyn Rerequests>,
     allowed: bool,
-) -> Result<()> {
+) -> io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
     let mut reader = BufReader::new(read.take(MAX_REQUEST as u64));
@@ -274,7 +304,7 @@ const MAX_REREQUEST_SECS: u64 = 24 * 3600;
 async fn write_line(
     write: &mut (impl AsyncWriteExt + Unpin),
     value: &impl Serialize,
-) -> Result<()> {
+) -> io::Result<()> {
     let mut line = serde_json::to_string(value)?;
     line.push('\n');
     write.write_all(line.as_bytes()).await?;
@@ -288,7 +318,7 @@ async fn stream_replies(
     mut write: impl AsyncWriteExt + Unpin,
     first: Reply,
     mut progress: mpsc::Receiver<Reply>,
-) -> Result<()> {
+) -> io::Result<()> {
     write_line(&mut write, &first).await?;
     let mut byte = [0u8; 1];
     loop {
@@ -304,22 +334,29 @@ async fn stream_replies(
 }
 
 /// Send one request to the running `ferry receive` of `home`.
-pub async fn call(home: &Path, request: &Request) -> Result<Reply> {
+pub async fn call(home: &Path, request: &Request) -> Result<Reply, ControlError> {
     let path = socket_path(home);
-    let stream = UnixStream::connect(&path).await.with_context(|| {
-        format!(
-            "no running `ferry receive` for {} (or not yours)",
-            home.display()
-        )
-    })?;
+    let stream = match UnixStream::connect(&path).await {
+        Ok(stream) => stream,
+        Err(cause) => {
+            return Err(ControlError::NotRunning {
+                home: home.to_path_buf(),
+                cause,
+            })
+        }
+    };
     let (read, mut write) = stream.into_split();
-    write
-        .write_all(serde_json::to_string(request)?.as_bytes())
-        .await?;
-    write.write_all(b"\n").await?;
     let mut line = String::new();
-    BufReader::new(read).read_line(&mut line).await?;
-    serde_json::from_str(&line).context("a malformed reply from `ferry receive`")
+    async {
+        write
+            .write_all(serde_json::to_string(request)?.as_bytes())
+            .await?;
+        write.write_all(b"\n").await?;
+        BufReader::new(read).read_line(&mut line).await
+    }
+    .await
+    .map_err(ControlError::Io)?;
+    serde_json::from_str(&line).map_err(ControlError::MalformedReply)
 }
 
 /// A long-lived exchange with the running `ferry receive` of a home: one request, then replies
@@ -332,12 +369,14 @@ pub struct Exchange {
 
 impl Exchange {
     /// Connect and send `request`; `None` when no receive listens on this home's socket.
-    pub async fn open(home: &Path, request: &Request) -> Result<Option<Exchange>> {
+    pub async fn open(home: &Path, request: &Request) -> Result<Option<Exchange>, ControlError> {
         let Ok(stream) = UnixStream::connect(socket_path(home)).await else {
             return Ok(None);
         };
         let (read, mut write) = stream.into_split();
-        write_line(&mut write, request).await?;
+        write_line(&mut write, request)
+            .await
+            .map_err(ControlError::Io)?;
         Ok(Some(Exchange {
             lines: BufReader::new(read).lines(),
             _write: write,
@@ -345,11 +384,18 @@ impl Exchange {
     }
 
     /// The next reply; `None` when the receive closed the connection.
-    pub async fn next(&mut self) -> Result<Option<Reply>> {
-        match self.lines.next_line().await? {
+    ///
+    /// A [`ControlError`] in an `anyhow::Error`: the re-request's requester hands this error
+    /// on as its own result (`session::rerequest`), which is still `anyhow`.
+    pub async fn next(&mut self) -> anyhow::Result<Option<Reply>> {
+        Ok(self.next_reply().await?)
+    }
+
+    async fn next_reply(&mut self) -> Result<Option<Reply>, ControlError> {
+        match self.lines.next_line().await.map_err(ControlError::Io)? {
             Some(line) => serde_json::from_str(&line)
                 .map(Some)
-                .context("a malformed reply from `ferry receive`"),
+                .map_err(ControlError::MalformedReply),
             None => Ok(None),
         }
     }
@@ -404,5 +450,29 @@ mod tests {
             assert_eq!(serde_json::to_string(&reply).unwrap(), line);
             assert_eq!(serde_json::from_str::<Reply>(line).unwrap(), reply);
         }
+    }
+
+    #[tokio::test]
+    async fn a_client_with_no_receive_running_is_told_which_home_it_tried() {
+        let home = tempfile::tempdir().unwrap();
+        let err = call(home.path(), &Request::List).await.unwrap_err();
+        assert!(matches!(err, ControlError::NotRunning { .. }), "{err:?}");
+        let said = err.to_string();
+        assert!(
+            said.starts_with(&format!(
+                "no running `ferry receive` for {} (or not yours): ",
+                home.path().display()
+            )),
+            "{said}"
+        );
+        // Under a caller's context, as `main` prints it: the cause once.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(err).context("accept")),
+            format!("accept: {said}")
+        );
+        let reply = serde_json::from_str::<Reply>("{}").unwrap_err();
+        assert!(ControlError::MalformedReply(reply)
+            .to_string()
+            .starts_with("a malformed reply from `ferry receive`: "));
     }
 }

@@ -3,14 +3,16 @@
 //!
 //! [`Dht`] is a cheap handle: every call sends a command to the driver task, which owns the
 //! engine and the sockets, so the protocol logic stays in the pure machine.
+//!
+//! Its calls fail with a [`DhtError`].
 
 use crate::proto::dht::discovery::{self, Packet};
 use crate::proto::dht::engine::{Config, Engine, Event, OpId, Stats};
 use crate::proto::dht::proxy::{ProxyMode, ProxyUrl};
 use crate::proto::dht::{value::Value, InfoHash};
-use anyhow::{bail, Context, Result};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
@@ -26,6 +28,91 @@ const DISCOVERY_PERIOD_MAX: Duration = Duration::from_secs(60);
 
 /// How long a command waits for a first DHT node before it gives up on the network.
 pub const JOIN_WAIT: Duration = Duration::from_secs(10);
+
+/// Why the node could not start, or an operation on it failed. As with `ConnectError`, the
+/// text ends with its cause and no variant has a `source`: it reads the same with `{}` and
+/// `{:#}` (the connector quotes it inside its own errors, and logs it).
+#[derive(Debug, thiserror::Error)]
+pub enum DhtError {
+    /// The IPv4 socket could not be bound at the address asked for.
+    #[error("binding UDP {addr}: {cause}")]
+    BindV4 { addr: SocketAddr, cause: io::Error },
+    /// The IPv6 socket could not be bound, and there is no IPv4 socket to run on alone.
+    #[error("binding the IPv6 DHT socket: {cause}")]
+    BindV6 { addr: SocketAddr, cause: io::Error },
+    /// Neither IPv4 nor IPv6 was asked for.
+    #[error("the DHT needs at least one of IPv4 and IPv6")]
+    NoFamily,
+    /// A bound socket could not say its address (the kernel's words).
+    #[error("{0}")]
+    Socket(io::Error),
+    /// The node's task has ended: no command reaches it any more.
+    #[error("the DHT node stopped")]
+    Stopped,
+    /// The node's task ended before it answered a command.
+    #[error("the DHT node stopped: {0}")]
+    StoppedAnswering(oneshot::error::RecvError),
+    /// A get found no value, and the lookup itself failed: how (the engine's words).
+    #[error("get {key}: {detail}")]
+    Get { key: InfoHash, detail: String },
+    /// A put was not stored: why (the engine's words).
+    #[error("put {key}: {detail}")]
+    Put { key: InfoHash, detail: String },
+    /// A ping was not answered after its retries.
+    #[error("no answer from {0}")]
+    NoAnswer(SocketAddr),
+    /// The only way to the DHT is a proxy, and it failed: its error.
+    #[error(
+        "{0}: check that the proxy runs and its URL (--dht-proxy, FERRY_DHT_PROXY or [dht] \
+         proxy in the configuration file), or use UDP (--dht-proxy off)"
+    )]
+    ProxyFailed(String),
+    /// `--dht-proxy URL`: the proxy did not answer in time.
+    #[error(
+        "the DHT proxy {url} did not answer within {waited_secs}s: check that it runs and its \
+         URL (--dht-proxy), or use UDP (--dht-proxy off)"
+    )]
+    ProxyDidNotAnswer { url: ProxyUrl, waited_secs: u64 },
+    /// No other node answered in time: what was tried (bootstrap nodes, LAN discovery, a
+    /// proxy).
+    #[error(
+        "no DHT node answered within {waited_secs}s (tried {tried}): check the network, name \
+         a reachable node with --bootstrap HOST:PORT, use a DHT proxy where UDP is blocked \
+         (--dht-proxy auto or URL), or use direct mode (receive --listen, send --peer-addr)"
+    )]
+    NoNodeAnswered { waited_secs: u64, tried: String },
+}
+
+impl DhtError {
+    /// A node that heard from no other within `waited`: what was tried, and what to do next.
+    pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> DhtError {
+        let waited_secs = waited.as_secs();
+        if let ProxyMode::Always(url) = &config.proxy {
+            return DhtError::ProxyDidNotAnswer {
+                url: url.clone(),
+                waited_secs,
+            };
+        }
+        let bootstrap = if config.bootstrap.is_empty() {
+            "no bootstrap node".to_string()
+        } else {
+            format!("bootstrap {}", config.bootstrap.join(", "))
+        };
+        let proxy = match &config.proxy {
+            ProxyMode::Auto(url) => format!("; then the DHT proxy {url}"),
+            _ => String::new(),
+        };
+        let lan = if config.discovery {
+            "LAN discovery on"
+        } else {
+            "LAN discovery off"
+        };
+        DhtError::NoNodeAnswered {
+            waited_secs,
+            tried: format!("{bootstrap}; {lan}{proxy}"),
+        }
+    }
+}
 
 /// How to run the node.
 #[derive(Debug, Clone)]
@@ -169,7 +256,7 @@ impl Drop for Listening {
 /// so is every retransmission of it. The kernel caps this at `net.core.rmem_max`.
 const RECV_BUFFER: usize = 4 << 20;
 
-fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> Result<UdpSocket> {
+fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> io::Result<UdpSocket> {
     let domain = if addr.is_ipv4() {
         Domain::IPV4
     } else {
@@ -188,7 +275,7 @@ fn udp_socket(addr: SocketAddr, v6only: bool, reuse: bool) -> Result<UdpSocket> 
     }
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
-    Ok(UdpSocket::from_std(socket.into())?)
+    UdpSocket::from_std(socket.into())
 }
 
 /// Resolve `HOST:PORT` strings, all at once; names that do not resolve are reported and skipped.
@@ -214,36 +301,10 @@ pub async fn resolve(hosts: &[String]) -> Vec<SocketAddr> {
     out
 }
 
-/// The error for a node that heard from no other within `waited`: what was tried, and what to
-/// do next.
+/// [`DhtError::no_node_answered`] in an `anyhow::Error`, for the callers that return it as
+/// their own `anyhow` result (`session`).
 pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
-    let bootstrap = if config.bootstrap.is_empty() {
-        "no bootstrap node".to_string()
-    } else {
-        format!("bootstrap {}", config.bootstrap.join(", "))
-    };
-    if let ProxyMode::Always(url) = &config.proxy {
-        return anyhow::anyhow!(
-            "the DHT proxy {url} did not answer within {}s: check that it runs and its URL \
-             (--dht-proxy), or use UDP (--dht-proxy off)",
-            waited.as_secs()
-        );
-    }
-    let proxy = match &config.proxy {
-        ProxyMode::Auto(url) => format!("; then the DHT proxy {url}"),
-        _ => String::new(),
-    };
-    let lan = if config.discovery {
-        "LAN discovery on"
-    } else {
-        "LAN discovery off"
-    };
-    anyhow::anyhow!(
-        "no DHT node answered within {}s (tried {bootstrap}; {lan}{proxy}): check the network, \
-         name a reachable node with --bootstrap HOST:PORT, use a DHT proxy where UDP is blocked \
-         (--dht-proxy auto or URL), or use direct mode (receive --listen, send --peer-addr)",
-        waited.as_secs()
-    )
+    DhtError::no_node_answered(config, waited).into()
 }
 
 /// How often bootstrap names that did not resolve are tried again.
@@ -252,7 +313,7 @@ const BOOTSTRAP_RETRY: Duration = Duration::from_secs(30);
 impl Dht {
     /// Bind the sockets, start the node and begin bootstrapping; or, with a proxy always in
     /// use, start the proxy client instead.
-    pub async fn start(config: DhtConfig) -> Result<Dht> {
+    pub async fn start(config: DhtConfig) -> Result<Dht, DhtError> {
         match &config.proxy {
             ProxyMode::Off => {}
             ProxyMode::Always(url) => return Ok(Dht::through_proxy(url.clone())),
@@ -269,30 +330,36 @@ impl Dht {
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut rng_seed);
         let id = InfoHash::random(&mut rand::thread_rng());
         let sock4 = match config.bind4 {
-            Some(ip) => Some(
-                udp_socket(SocketAddr::new(IpAddr::V4(ip), config.port), true, false)
-                    .with_context(|| format!("binding UDP {ip}:{}", config.port))?,
-            ),
+            Some(ip) => {
+                let addr = SocketAddr::new(IpAddr::V4(ip), config.port);
+                Some(
+                    udp_socket(addr, true, false)
+                        .map_err(|cause| DhtError::BindV4 { addr, cause })?,
+                )
+            }
             None => None,
         };
         let port = match &sock4 {
-            Some(s) => s.local_addr()?.port(),
+            Some(s) => s.local_addr().map_err(DhtError::Socket)?.port(),
             None => config.port,
         };
         let sock6 = match config.bind6 {
             // IPv6 may be missing on the machine: then the node runs on IPv4 alone.
-            Some(ip) => match udp_socket(SocketAddr::new(IpAddr::V6(ip), port), true, false) {
-                Ok(s) => Some(s),
-                Err(err) if sock4.is_some() => {
-                    tracing::info!("no IPv6 DHT socket: {err}");
-                    None
+            Some(ip) => {
+                let addr = SocketAddr::new(IpAddr::V6(ip), port);
+                match udp_socket(addr, true, false) {
+                    Ok(s) => Some(s),
+                    Err(err) if sock4.is_some() => {
+                        tracing::info!("no IPv6 DHT socket: {err}");
+                        None
+                    }
+                    Err(cause) => return Err(DhtError::BindV6 { addr, cause }),
                 }
-                Err(err) => return Err(err).context("binding the IPv6 DHT socket"),
-            },
+            }
             None => None,
         };
         if sock4.is_none() && sock6.is_none() {
-            bail!("the DHT needs at least one of IPv4 and IPv6");
+            return Err(DhtError::NoFamily);
         }
         let addr4 = sock4.as_ref().and_then(|s| s.local_addr().ok());
         let addr6 = sock6.as_ref().and_then(|s| s.local_addr().ok());
@@ -392,10 +459,8 @@ impl Dht {
         handle
     }
 
-    fn send(&self, command: Command) -> Result<()> {
-        self.commands
-            .send(command)
-            .map_err(|_| anyhow::anyhow!("the DHT node stopped"))
+    fn send(&self, command: Command) -> Result<(), DhtError> {
+        self.commands.send(command).map_err(|_| DhtError::Stopped)
     }
 
     pub fn bootstrap(&self, addrs: Vec<SocketAddr>) {
@@ -403,7 +468,7 @@ impl Dht {
     }
 
     /// All values at `key` that the closest nodes hold.
-    pub async fn get(&self, key: InfoHash) -> Result<Vec<Value>> {
+    pub async fn get(&self, key: InfoHash) -> Result<Vec<Value>, DhtError> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         self.send(Command::Get(key, tx))?;
         let mut values = Vec::new();
@@ -412,9 +477,7 @@ impl Dht {
                 Event::Values { values: v, .. } => values.extend(v),
                 Event::Done {
                     ok: false, detail, ..
-                } if values.is_empty() => {
-                    bail!("get {key}: {detail}")
-                }
+                } if values.is_empty() => return Err(DhtError::Get { key, detail }),
                 Event::Done { .. } => break,
                 _ => {}
             }
@@ -423,20 +486,25 @@ impl Dht {
     }
 
     /// Store `value` at `key` and keep it alive (re-announced) until the handle is dropped.
-    pub async fn put(&self, key: InfoHash, value: Value) -> Result<PutHandle> {
+    pub async fn put(&self, key: InfoHash, value: Value) -> Result<PutHandle, DhtError> {
         self.put_with(key, value, true).await
     }
 
     /// Store `value` at `key` once; it lives for its type's lifetime.
-    pub async fn put_once(&self, key: InfoHash, value: Value) -> Result<()> {
+    pub async fn put_once(&self, key: InfoHash, value: Value) -> Result<(), DhtError> {
         self.put_with(key, value, false).await.map(|_| ())
     }
 
-    async fn put_with(&self, key: InfoHash, value: Value, permanent: bool) -> Result<PutHandle> {
+    async fn put_with(
+        &self,
+        key: InfoHash,
+        value: Value,
+        permanent: bool,
+    ) -> Result<PutHandle, DhtError> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (op_tx, op_rx) = oneshot::channel();
         self.send(Command::Put(key, Box::new(value), permanent, tx, op_tx))?;
-        let op = op_rx.await.context("the DHT node stopped")?;
+        let op = op_rx.await.map_err(DhtError::StoppedAnswering)?;
         let handle = PutHandle {
             dht: self.clone(),
             op,
@@ -444,19 +512,19 @@ impl Dht {
         loop {
             match rx.recv().await {
                 Some(Event::Done { ok: true, .. }) => return Ok(handle),
-                Some(Event::Done { detail, .. }) => bail!("put {key}: {detail}"),
+                Some(Event::Done { detail, .. }) => return Err(DhtError::Put { key, detail }),
                 Some(_) => {}
-                None => bail!("the DHT node stopped"),
+                None => return Err(DhtError::Stopped),
             }
         }
     }
 
     /// Watch `key` for new and expired values.
-    pub async fn listen(&self, key: InfoHash) -> Result<Listening> {
+    pub async fn listen(&self, key: InfoHash) -> Result<Listening, DhtError> {
         let (tx, events) = mpsc::unbounded_channel();
         let (op_tx, op_rx) = oneshot::channel();
         self.send(Command::Listen(key, tx, op_tx))?;
-        let op = op_rx.await.context("the DHT node stopped")?;
+        let op = op_rx.await.map_err(DhtError::StoppedAnswering)?;
         Ok(Listening {
             dht: self.clone(),
             op,
@@ -465,35 +533,31 @@ impl Dht {
     }
 
     /// Ping a node: its id, or an error after the retries.
-    pub async fn ping(&self, addr: SocketAddr) -> Result<InfoHash> {
+    pub async fn ping(&self, addr: SocketAddr) -> Result<InfoHash, DhtError> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         self.send(Command::Ping(addr, tx))?;
         let wait = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
         match wait {
             Ok(Some(Event::Pong { id, .. })) => Ok(id),
-            _ => bail!("no answer from {addr}"),
+            _ => Err(DhtError::NoAnswer(addr)),
         }
     }
 
-    pub async fn status(&self) -> Result<Status> {
+    pub async fn status(&self) -> Result<Status, DhtError> {
         let (tx, rx) = oneshot::channel();
         self.send(Command::Status(tx))?;
-        rx.await.context("the DHT node stopped")
+        rx.await.map_err(DhtError::StoppedAnswering)
     }
 
     /// Wait until the node knows at least `n` other nodes, or `limit` passes. Through a proxy
     /// that does not answer, the error says so at once: waiting longer would not help.
-    pub async fn wait_for_nodes(&self, n: usize, limit: Duration) -> Result<usize> {
+    pub async fn wait_for_nodes(&self, n: usize, limit: Duration) -> Result<usize, DhtError> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             let s = self.status().await?;
             let known = s.nodes_ipv4 + s.nodes_ipv6;
-            if let (0, Some(err)) = (known, &s.proxy_error) {
-                bail!(
-                    "{err}: check that the proxy runs and its URL (--dht-proxy, \
-                     FERRY_DHT_PROXY or [dht] proxy in the configuration file), or use UDP \
-                     (--dht-proxy off)"
-                );
+            if let (0, Some(err)) = (known, s.proxy_error) {
+                return Err(DhtError::ProxyFailed(err));
             }
             if known >= n || tokio::time::Instant::now() >= deadline {
                 return Ok(known);
@@ -937,5 +1001,45 @@ impl Driver {
     /// Permanent puts stay registered after their first `Done`.
     fn engine_keeps(&self, op: OpId) -> bool {
         self.engine.is_active(op)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_port_in_use_is_named_and_no_node_says_what_was_tried() {
+        let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let config = DhtConfig {
+            port,
+            bind4: Some(Ipv4Addr::LOCALHOST),
+            bind6: None,
+            bootstrap: vec!["127.0.0.1:4222".into()],
+            discovery: false,
+            ..DhtConfig::default()
+        };
+        let Err(err) = Dht::start(config.clone()).await else {
+            panic!("a second node bound the port in use");
+        };
+        assert!(matches!(err, DhtError::BindV4 { .. }), "{err:?}");
+        let said = err.to_string();
+        assert!(
+            said.starts_with(&format!("binding UDP 127.0.0.1:{port}: ")),
+            "{said}"
+        );
+        // Under a caller's context, as `main` prints it: the cause once.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(err).context("joining the DHT")),
+            format!("joining the DHT: {said}")
+        );
+        assert_eq!(
+            DhtError::no_node_answered(&config, Duration::from_secs(10)).to_string(),
+            "no DHT node answered within 10s (tried bootstrap 127.0.0.1:4222; LAN discovery \
+             off): check the network, name a reachable node with --bootstrap HOST:PORT, use a \
+             DHT proxy where UDP is blocked (--dht-proxy auto or URL), or use direct mode \
+             (receive --listen, send --peer-addr)"
+        );
     }
 }

@@ -2,22 +2,46 @@
 //! rendezvous key (kept alive until the pairing ends, then left to expire), feeds it what is
 //! read there (the receiver first gets everything stored, then listens; the sender listens),
 //! and wakes it at its deadlines. Ctrl-C closes the code for any receiver before it returns.
+//!
+//! Failures are [`RendezvousError`]s; Ctrl-C is the [`Stop::Interrupted`] itself, which
+//! [`Rendezvous::drive`] returns as it is so that `outcome::stop_of` finds it (exit 130).
 
 use crate::identity::Identity;
-use crate::net::dht::{Dht, ListenEvent, Listening, PutHandle};
+use crate::net::dht::{Dht, DhtError, ListenEvent, Listening, PutHandle};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
 use crate::proto::dht::value::Value;
 use crate::proto::dht::InfoHash;
-use crate::proto::pairing::{Own, PairingEvent, Receiver, Sender, CODE_USER_TYPE};
+use crate::proto::pairing::{Own, PairingError, PairingEvent, Receiver, Sender, CODE_USER_TYPE};
 use crate::proto::signal::DeviceInfo;
-use anyhow::{bail, Context as _, Result};
 use serde_bytes::ByteBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long the last values (an abort, a close) may take to be stored after Ctrl-C.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// Why a pairing did not pair: the DHT failed (what was being done there), or the pairing
+/// machine failed (wrong code, expired...). As with `ConnectError`, the text ends with its
+/// cause and no variant has a `source`: it reads the same with `{}` and `{:#}`.
+#[derive(Debug, thiserror::Error)]
+pub enum RendezvousError {
+    /// One of this side's values could not be stored at the rendezvous.
+    #[error("putting a pairing value on the DHT: {cause}")]
+    Put { cause: DhtError },
+    /// What is stored at the rendezvous could not be read.
+    #[error("reading the code's rendezvous on the DHT: {cause}")]
+    Get { cause: DhtError },
+    /// Listening at the rendezvous could not start (the DHT layer's own words).
+    #[error("{0}")]
+    Listen(DhtError),
+    /// The DHT node stopped while the pairing waited for the other device.
+    #[error("the DHT node stopped")]
+    DhtStopped,
+    /// The pairing machine ended without a device: its reason.
+    #[error("{0}")]
+    Failed(PairingError),
+}
 
 /// The wall clock, unix microseconds: the machines' time.
 pub fn now_us() -> u64 {
@@ -110,45 +134,52 @@ impl Rendezvous {
     }
 
     /// Put every value the machine has to write, in order, each once stored.
-    pub async fn flush(&mut self, machine: &mut impl Machine) -> Result<()> {
+    pub async fn flush(&mut self, machine: &mut impl Machine) -> Result<(), RendezvousError> {
         while let Some(bytes) = machine.poll_write() {
             let value = Value::new(rand::random::<u64>() | 1, 0, bytes, CODE_USER_TYPE);
             let handle = self
                 .dht
                 .put(self.key, value)
                 .await
-                .context("putting a pairing value on the DHT")?;
+                .map_err(|cause| RendezvousError::Put { cause })?;
             self.handles.push(handle);
         }
         Ok(())
     }
 
-    pub async fn listen(&self) -> Result<Listening> {
-        self.dht.listen(self.key).await
+    pub async fn listen(&self) -> Result<Listening, RendezvousError> {
+        self.dht
+            .listen(self.key)
+            .await
+            .map_err(RendezvousError::Listen)
     }
 
     /// Everything stored at the key now.
-    pub async fn get(&self) -> Result<Vec<Value>> {
+    pub async fn get(&self) -> Result<Vec<Value>, RendezvousError> {
         self.dht
             .get(self.key)
             .await
-            .context("reading the code's rendezvous on the DHT")
+            .map_err(|cause| RendezvousError::Get { cause })
     }
 
     /// Run `machine` until it pairs or fails: the other device, or the reason as an error.
+    ///
+    /// The error is a [`RendezvousError`], or on Ctrl-C the [`Stop::Interrupted`] itself:
+    /// `outcome::stop_of` finds a `Stop` in an error's chain by its type, and the chain of a
+    /// `RendezvousError` holding one would read "interrupted" twice.
     pub async fn drive(
         &mut self,
         machine: &mut impl Machine,
         listening: &mut Listening,
         interrupt: &mut Interrupt,
-    ) -> Result<DeviceInfo> {
+    ) -> anyhow::Result<DeviceInfo> {
         loop {
             self.flush(machine).await?;
             if let Some(event) = machine.poll_event() {
                 self.flush(machine).await?;
                 return match event {
                     PairingEvent::Paired(info) => Ok(info),
-                    PairingEvent::Failed(err) => Err(err.into()),
+                    PairingEvent::Failed(err) => Err(RendezvousError::Failed(err).into()),
                 };
             }
             let wait = machine
@@ -162,7 +193,7 @@ impl Rendezvous {
             };
             tokio::select! {
                 event = listening.next() => match event {
-                    None => bail!("the DHT node stopped"),
+                    None => return Err(RendezvousError::DhtStopped.into()),
                     Some(ListenEvent::Values(values)) => feed(machine, &values),
                     Some(ListenEvent::Expired(_)) => {}
                 },
@@ -183,5 +214,33 @@ pub fn feed(machine: &mut impl Machine, values: &[Value]) {
         if value.user_type == CODE_USER_TYPE {
             machine.handle_value(&value.data, now_us());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_put_says_it_was_storing_a_pairing_value_and_why() {
+        let key = InfoHash([0xff; 20]);
+        let err = RendezvousError::Put {
+            cause: DhtError::Put {
+                key,
+                detail: "no DHT node answered".into(),
+            },
+        };
+        let said = format!("putting a pairing value on the DHT: put {key}: no DHT node answered");
+        assert_eq!(err.to_string(), said);
+        assert_eq!(format!("{err:#}"), said);
+        // Under a caller's context, as `main` prints it: the cause once.
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(err).context("sending")),
+            format!("sending: {said}")
+        );
+        assert_eq!(
+            RendezvousError::DhtStopped.to_string(),
+            "the DHT node stopped"
+        );
     }
 }

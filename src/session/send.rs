@@ -47,7 +47,9 @@ pub async fn deliver(
         peer_account: peer.account.to_string(),
         path: if io.relayed { "relay" } else { "direct" },
     });
-    let result = transfer::send(stream, outgoing, &peer, console, interrupt).await;
+    let result = transfer::send(stream, outgoing, &peer, console, interrupt)
+        .await
+        .map_err(anyhow::Error::from);
     // The source path lets a re-request find the file again; only single files can.
     let source = match &outgoing.source {
         Source::File(path) => std::fs::canonicalize(path)

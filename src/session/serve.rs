@@ -164,7 +164,8 @@ pub(crate) async fn serve(
         console.as_ref(),
         interrupt,
     )
-    .await;
+    .await
+    .map_err(anyhow::Error::from);
     drop(slot);
     if let Ok(Received::Kept {
         path,

@@ -1412,17 +1412,14 @@ where
     });
 
     let started = Instant::now();
-    let result = receive_body(
-        &mut stream,
-        &mut rx,
-        &mut buf,
-        &mut sink,
-        &tid,
+    let body = BodyContext {
+        buf: &mut buf,
+        tid: &tid,
         reporter,
-        &mut interrupt,
+        interrupt: &mut interrupt,
         clock,
-    )
-    .await;
+    };
+    let result = receive_body(&mut stream, &mut rx, &mut sink, body).await;
     let end = match result {
         Ok(end) => end,
         Err(BodyError::Protocol(err)) => {
@@ -1988,17 +1985,29 @@ fn path_refusal(why: &PathRefused) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What stays the same for the whole of a received body: the read buffer, whose transfer it is
+/// and where its progress goes, Ctrl-C, and the machine's clock.
+struct BodyContext<'a> {
+    buf: &'a mut [u8],
+    tid: &'a str,
+    reporter: &'a dyn Reporter,
+    interrupt: &'a mut Interrupt,
+    clock: Clock,
+}
+
 async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     rx: &mut Receiver,
-    buf: &mut [u8],
     sink: &mut Sink,
-    tid: &str,
-    reporter: &dyn Reporter,
-    interrupt: &mut Interrupt,
-    clock: Clock,
+    ctx: BodyContext<'_>,
 ) -> Result<BodyEnd, BodyError> {
+    let BodyContext {
+        buf,
+        tid,
+        reporter,
+        interrupt,
+        clock,
+    } = ctx;
     let mut replies = Vec::new();
     // The `GO` is out: the sender's silence counts from here.
     rx.note_activity(clock.now());

@@ -47,9 +47,7 @@ pub async fn deliver(
         peer_account: peer.account.to_string(),
         path: if io.relayed { "relay" } else { "direct" },
     });
-    let result = transfer::send(stream, outgoing, &peer, console, interrupt)
-        .await
-        .map_err(anyhow::Error::from);
+    let result = transfer::send(stream, outgoing, &peer, console, interrupt).await;
     // The source path lets a re-request find the file again; only single files can.
     let source = match &outgoing.source {
         Source::File(path) => std::fs::canonicalize(path)
@@ -65,9 +63,10 @@ pub async fn deliver(
         result.as_ref().map_or(0, |d| d.size),
         result
             .as_ref()
-            .map(|delivered| (Some(hex::encode(delivered.digest)), source)),
+            .map(|delivered| (Some(hex::encode(delivered.digest)), source))
+            .map_err(|err| crate::history::Outcome::of_stop(err.stop())),
     );
-    result.map(|_| ())
+    result.map(|_| ()).map_err(Into::into)
 }
 
 /// Send to `devices`, the announced devices of `to`, found on `dht`; `candidates` were

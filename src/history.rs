@@ -89,8 +89,14 @@ pub enum Outcome {
 impl Outcome {
     /// How a transfer that failed with `err` is recorded.
     pub fn of_error(err: &anyhow::Error) -> Outcome {
+        Outcome::of_stop(crate::outcome::stop_of(err))
+    }
+
+    /// How a transfer that failed with the outcome `stop` (`None`: a plain error) is recorded:
+    /// a typed failure's `stop()`.
+    pub fn of_stop(stop: Option<crate::outcome::Stop>) -> Outcome {
         use crate::outcome::Stop;
-        match crate::outcome::stop_of(err) {
+        match stop {
             Some(Stop::Refused(_) | Stop::Declined(_)) => Outcome::Refused,
             Some(Stop::PeerCancelled(_) | Stop::Interrupted) => Outcome::Cancelled,
             _ => Outcome::Error,
@@ -165,7 +171,8 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Record a transfer; a failure to record is reported, never fatal to the transfer.
+    /// Record a transfer: `result` is its digest and path, or how it failed (never
+    /// [`Outcome::Done`]). A failure to record is reported, never fatal to the transfer.
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
@@ -174,11 +181,11 @@ impl Recorder {
         interaction: &str,
         name: &str,
         size: u64,
-        result: Result<(Option<String>, Option<String>), &anyhow::Error>,
+        result: std::result::Result<(Option<String>, Option<String>), Outcome>,
     ) {
         let (outcome, sha3_256, path) = match result {
             Ok((digest, path)) => (Outcome::Done, digest, path),
-            Err(err) => (Outcome::of_error(err), None, None),
+            Err(outcome) => (outcome, None, None),
         };
         let entry = Interaction {
             conversation: conversation(&self.account, &peer.account),
@@ -249,6 +256,21 @@ mod tests {
             Outcome::of_error(&anyhow::anyhow!("disk full")),
             Outcome::Error
         );
+        use crate::net::transfer::TransferFailure;
+        let of_transfer = |err: TransferFailure| Outcome::of_stop(err.stop());
+        assert_eq!(
+            of_transfer(TransferFailure::PeerCancelled("x".into())),
+            Outcome::Cancelled
+        );
+        assert_eq!(
+            of_transfer(TransferFailure::Interrupted),
+            Outcome::Cancelled
+        );
+        assert_eq!(
+            of_transfer(TransferFailure::Refused("no".into())),
+            Outcome::Refused
+        );
+        assert_eq!(of_transfer(TransferFailure::EndedEarly), Outcome::Error);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! 0 done, 1 refused or cancelled by the peer, 2 any other error, 130 interrupted here.
 
 use crate::connector::ConnectError;
+use crate::net::transfer::TransferFailure;
 
 /// An end of a command that `main` maps to a specific exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,20 +49,22 @@ impl Stop {
 }
 
 /// The outcome `err` stands for when it is not a plain error: the first [`Stop`] in its chain,
-/// or what the first connection failure in it maps to ([`ConnectError::stop`]).
+/// or what the first connection or transfer failure in it maps to ([`ConnectError::stop`],
+/// [`TransferFailure::stop`]).
 ///
 /// Commands return `anyhow` errors, so this is where an outcome is recovered from one: the one
 /// place a chain is searched by type. `main` uses it for the exit code, and so do the callers
-/// whose errors come from a layer that still returns `anyhow` (the transfer).
+/// that hold a command's `anyhow` error (the combined view of a send, the history).
 pub fn stop_of(err: &anyhow::Error) -> Option<Stop> {
     err.chain().find_map(|cause| {
-        match (
-            cause.downcast_ref::<Stop>(),
-            cause.downcast_ref::<ConnectError>(),
-        ) {
-            (Some(stop), _) => Some(stop.clone()),
-            (None, Some(connect)) => connect.stop(),
-            (None, None) => None,
+        if let Some(stop) = cause.downcast_ref::<Stop>() {
+            Some(stop.clone())
+        } else if let Some(connect) = cause.downcast_ref::<ConnectError>() {
+            connect.stop()
+        } else if let Some(transfer) = cause.downcast_ref::<TransferFailure>() {
+            transfer.stop()
+        } else {
+            None
         }
     })
 }

@@ -36,7 +36,6 @@
 
 use crate::proto::name::numbered;
 use crate::proto::transfer::Mtime;
-use anyhow::{anyhow, bail, Context, Result};
 use sha3::{Digest as _, Sha3_256};
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, FileTimes, OpenOptions};
@@ -87,13 +86,13 @@ impl Parts {
     /// The private part-file directory of receive directory `dir`, created (0700) if missing;
     /// an error if it exists but is not safe to use: a symbolic link, not a directory, not
     /// ours, or writable by group or others.
-    pub fn open(dir: &Path) -> Result<Arc<Parts>> {
+    pub fn open(dir: &Path) -> Result<Arc<Parts>, PartError> {
         let shown = dir.join(PARTS_DIR);
         let mut users = PARTS_USERS.lock().unwrap_or_else(|e| e.into_inner());
         match std::fs::DirBuilder::new().mode(0o700).create(&shown) {
             Ok(()) => {}
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+            Err(e) => return Err(PartError::io("creating", &shown, e)),
         }
         let (dir, path) = open_private(&shown)?;
         *users
@@ -138,12 +137,10 @@ impl Drop for Parts {
 /// Open `path` as a private directory: never through a symbolic link, then checked on the
 /// descriptor (a directory, ours, not writable by group or others). The descriptor, and the
 /// path that reaches the directory through it.
-fn open_private(path: &Path) -> Result<(File, PathBuf)> {
-    let refuse = |why: &str| {
-        anyhow!(
-            "refusing to keep part files in {}: {why} (remove it; ferry creates its own)",
-            path.display()
-        )
+fn open_private(path: &Path) -> Result<(File, PathBuf), PartError> {
+    let refuse = |why: &'static str| PartError::Unsafe {
+        path: path.to_path_buf(),
+        why,
     };
     let opened = OpenOptions::new()
         .read(true)
@@ -162,11 +159,11 @@ fn open_private(path: &Path) -> Result<(File, PathBuf)> {
                 "it is not a directory"
             }));
         }
-        Err(e) => return Err(anyhow!(e).context(format!("opening {}", path.display()))),
+        Err(e) => return Err(PartError::io("opening", path, e)),
     };
     let meta = dir
         .metadata()
-        .with_context(|| format!("reading {}", path.display()))?;
+        .map_err(|e| PartError::io("reading", path, e))?;
     if meta.uid() != effective_uid() {
         return Err(refuse("it belongs to another user"));
     }
@@ -217,14 +214,14 @@ impl Hints {
 }
 
 /// Set the modification time of the directory `path` (not through a symbolic link).
-pub fn set_dir_mtime(path: &Path, mtime: Mtime) -> Result<()> {
+pub fn set_dir_mtime(path: &Path, mtime: Mtime) -> Result<(), PartError> {
     let dir = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .map_err(|e| PartError::io("opening", path, e))?;
     dir.set_times(FileTimes::new().set_modified(mtime.to_system_time()))
-        .with_context(|| format!("setting the time of {}", path.display()))
+        .map_err(|e| PartError::io("setting the time of", path, e))
 }
 
 /// The temporary file a body is written to; removed on drop unless kept or preserved.
@@ -387,32 +384,35 @@ impl DiskFile {
 
 impl PartFile {
     /// A one-shot part file (not resumable) under a fresh random name in `parts`.
-    pub fn create_once(parts: &Arc<Parts>) -> Result<PartFile> {
+    pub fn create_once(parts: &Arc<Parts>) -> Result<PartFile, PartError> {
         for _ in 0..RANDOM_NAME_ATTEMPTS {
             let name = parts.random_name("once", ".part");
             let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
             let file = match create_exclusive(&path) {
                 Ok(file) => file,
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+                Err(e) => return Err(PartError::io("creating", &shown, e)),
             };
             let Some(claim) = Claim::take(&path) else {
                 let _ = std::fs::remove_file(&path);
                 continue;
             };
-            let out = Out::File(DiskFile::new(file)?);
+            let out = Out::File(DiskFile::new(file).map_err(PartError::Other)?);
             let mut part = PartFile::start(path, shown, false, out, 0)?;
             part._claim = Some(claim);
             part._parts = Some(parts.clone());
             return Ok(part);
         }
-        bail!("no free part-file name in {}", parts.shown.display())
+        Err(PartError::NoFreeName {
+            what: "part-file name".into(),
+            dir: parts.shown.clone(),
+        })
     }
 
     /// The part file of a resumable transfer, continuing after its first `have` bytes
     /// (anything beyond is cut off; 0 starts it over). Writes go to the file opened and
     /// checked by [`Resumable::open`], never to whatever its name points to now.
-    pub fn resume(resumable: Resumable, have: u64) -> Result<PartFile> {
+    pub fn resume(resumable: Resumable, have: u64) -> Result<PartFile, PartError> {
         let Resumable {
             path,
             shown,
@@ -422,9 +422,9 @@ impl PartFile {
             ..
         } = resumable;
         file.set_len(have)
-            .with_context(|| format!("truncating {}", shown.display()))?;
-        file.seek(SeekFrom::Start(have))?;
-        let out = Out::File(DiskFile::new(file)?);
+            .map_err(|e| PartError::io("truncating", &shown, e))?;
+        file.seek(SeekFrom::Start(have)).map_err(PartError::Other)?;
+        let out = Out::File(DiskFile::new(file).map_err(PartError::Other)?);
         let mut part = PartFile::start(path, shown, false, out, have)?;
         part.resumable = true;
         part._claim = Some(claim);
@@ -433,7 +433,7 @@ impl PartFile {
     }
 
     /// The body written to standard output as it arrives (verified only at the end).
-    pub fn stdout() -> Result<PartFile> {
+    pub fn stdout() -> Result<PartFile, PartError> {
         let dash = PathBuf::from("-");
         PartFile::start(dash.clone(), dash, true, Out::Stdout(std::io::stdout()), 0)
     }
@@ -446,7 +446,7 @@ impl PartFile {
         to_stdout: bool,
         mut out: Out,
         at: u64,
-    ) -> Result<PartFile> {
+    ) -> Result<PartFile, PartError> {
         let (to_disk, mut blocks) = mpsc::channel::<Block>(BLOCKS_IN_FLIGHT);
         let (give_back, recycled) = std::sync::mpsc::channel();
         let writer = std::thread::Builder::new()
@@ -460,7 +460,7 @@ impl PartFile {
                 }
                 out.finish()
             })
-            .context("starting the disk writer")?;
+            .map_err(|e| PartError::thread("starting the disk writer", e))?;
         let misaligned = (at % DIRECT_ALIGN as u64) as usize;
         Ok(PartFile {
             path,
@@ -491,7 +491,7 @@ impl PartFile {
         }
     }
 
-    pub async fn write(&mut self, mut data: &[u8]) -> Result<()> {
+    pub async fn write(&mut self, mut data: &[u8]) -> Result<(), PartError> {
         while !data.is_empty() {
             let take = self.block.fill(data, self.block_limit);
             data = &data[take..];
@@ -503,39 +503,47 @@ impl PartFile {
         Ok(())
     }
 
-    async fn flush_block(&mut self) -> Result<()> {
+    async fn flush_block(&mut self) -> Result<(), PartError> {
         let next = self.recycled.try_recv().unwrap_or_else(|_| Block::new());
         let full = std::mem::replace(&mut self.block, next);
         let sender = self
             .to_disk
             .as_ref()
-            .context("the file is already closed")?;
+            .ok_or(PartError::Broken("the file is already closed"))?;
         if sender.send(full).await.is_err() {
             // The disk thread stopped: its error says why.
-            return Err(self.finish_writer().await.err().unwrap_or_else(|| {
-                anyhow!("the disk writer stopped for {}", self.shown.display())
-            }));
+            return Err(self
+                .finish_writer()
+                .await
+                .err()
+                .unwrap_or_else(|| PartError::Writer {
+                    what: "stopped",
+                    path: self.shown.clone(),
+                }));
         }
         Ok(())
     }
 
     /// Close the channel and wait for the disk thread to write, sync and report.
-    async fn finish_writer(&mut self) -> Result<()> {
+    async fn finish_writer(&mut self) -> Result<(), PartError> {
         self.to_disk = None;
         let Some(writer) = self.writer.take() else {
             return Ok(());
         };
         let joined = tokio::task::spawn_blocking(move || writer.join())
             .await
-            .context("waiting for the disk writer")?;
+            .map_err(|e| PartError::thread("waiting for the disk writer", e))?;
         match joined {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(self.io_error(err)),
-            Err(_) => bail!("the disk writer crashed for {}", self.shown.display()),
+            Err(_) => Err(PartError::Writer {
+                what: "crashed",
+                path: self.shown.clone(),
+            }),
         }
     }
 
-    fn io_error(&self, err: std::io::Error) -> anyhow::Error {
+    fn io_error(&self, err: std::io::Error) -> PartError {
         disk_error(err, &self.shown, "write")
     }
 
@@ -544,17 +552,17 @@ impl PartFile {
     /// without them the mode any new file of this user gets (0666 less the umask): 0600 protected it
     /// only while it was a part file in the private directory, where no one else can swap the
     /// name this goes through. A time that cannot be set is logged, not fatal.
-    fn open_up(&self, hints: Hints) -> Result<()> {
+    fn open_up(&self, hints: Hints) -> Result<(), PartError> {
         // Opened before the mode changes: a mode without read permission is valid.
         let file = OpenOptions::new()
             .read(true)
             .custom_flags(OPEN_FLAGS)
             .open(&self.path)
-            .with_context(|| format!("opening {}", self.shown.display()))?;
+            .map_err(|e| PartError::io("opening", &self.shown, e))?;
         apply_hints(&file, &self.shown, hints)
     }
 
-    async fn flush_all(&mut self) -> Result<()> {
+    async fn flush_all(&mut self) -> Result<(), PartError> {
         if self.block.len > 0 {
             self.flush_block().await?;
         }
@@ -563,7 +571,12 @@ impl PartFile {
 
     /// Write the rest, sync, and link under the first free name in `dir`; the temporary
     /// name goes.
-    pub async fn keep(mut self, dir: &Path, name: &str, hints: Hints) -> Result<PathBuf> {
+    pub async fn keep(
+        mut self,
+        dir: &Path,
+        name: &str,
+        hints: Hints,
+    ) -> Result<PathBuf, PartError> {
         self.flush_all().await?;
         if self.to_stdout {
             return Ok(self.path.clone());
@@ -580,7 +593,7 @@ impl PartFile {
 
 /// Give the open file `file` (named `shown` in messages) the sender's time and permission bits,
 /// as [`PartFile`] explains.
-fn apply_hints(file: &File, shown: &Path, hints: Hints) -> Result<()> {
+fn apply_hints(file: &File, shown: &Path, hints: Hints) -> Result<(), PartError> {
     if let Some(mtime) = hints.mtime {
         let times = FileTimes::new().set_modified(mtime.to_system_time());
         if let Err(err) = file.set_times(times) {
@@ -589,7 +602,7 @@ fn apply_hints(file: &File, shown: &Path, hints: Hints) -> Result<()> {
     }
     let mode = hints.mode.unwrap_or(0o666) & 0o777 & !process_umask();
     file.set_permissions(std::fs::Permissions::from_mode(mode))
-        .with_context(|| format!("setting the mode of {}", shown.display()))
+        .map_err(|e| PartError::io("setting the mode of", shown, e))
 }
 
 /// This process's umask, read without changing it (`umask(2)` can only set it); 022 when
@@ -615,7 +628,7 @@ fn read_umask() -> u32 {
 /// Move `from` (a file or a directory) into `dir` under `name`, or `name (n)` when taken;
 /// nothing existing is ever replaced, and a symbolic link planted under a candidate name is
 /// an existing name like any other (`link` does not follow it; the checks use `lstat`).
-pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf> {
+pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf, PartError> {
     let is_dir = from.is_dir();
     for n in 0..MAX_NAME_ATTEMPTS {
         let candidate = if n == 0 {
@@ -640,10 +653,13 @@ pub fn move_to_free_name(from: &Path, dir: &Path, name: &str) -> Result<PathBuf>
         match moved {
             Ok(()) => return Ok(target),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(anyhow!(e).context(format!("moving into {}", target.display()))),
+            Err(e) => return Err(PartError::io("moving into", &target, e)),
         }
     }
-    bail!("no free name for {name:?} in {}", dir.display())
+    Err(PartError::NoFreeName {
+        what: format!("name for {name:?}"),
+        dir: dir.to_path_buf(),
+    })
 }
 
 /// Rename `from` to `to` unless `to` exists as anything (a symbolic link included): atomic
@@ -755,7 +771,7 @@ pub enum Opened {
 impl Resumable {
     /// Claim the resumable part file `resume-KEY.part` in `parts` for one transfer, open it
     /// (creating it, empty, when missing) and hash what it already holds, up to `size` bytes.
-    pub fn open(parts: &Arc<Parts>, key: &str, size: u64) -> Result<Opened> {
+    pub fn open(parts: &Arc<Parts>, key: &str, size: u64) -> Result<Opened, PartError> {
         let name = format!("resume-{key}.part");
         let (path, shown) = (parts.path.join(&name), parts.shown.join(&name));
         let Some(claim) = Claim::take(&path) else {
@@ -770,12 +786,12 @@ impl Resumable {
             Ok(file) => {
                 let meta = file
                     .metadata()
-                    .with_context(|| format!("reading {}", shown.display()))?;
+                    .map_err(|e| PartError::io("reading", &shown, e))?;
                 if let Some(why) = unusable(&meta) {
                     return Ok(Opened::Unusable(why.into()));
                 }
-                let (have, prefix) = hash_prefix(&file, size)
-                    .with_context(|| format!("reading {}", shown.display()))?;
+                let (have, prefix) =
+                    hash_prefix(&file, size).map_err(|e| PartError::io("reading", &shown, e))?;
                 (file, have, prefix)
             }
             Err(e) if e.kind() == ErrorKind::NotFound => match create_exclusive(&path) {
@@ -783,12 +799,12 @@ impl Resumable {
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                     return Ok(Opened::Unusable("it appeared while being created".into()))
                 }
-                Err(e) => return Err(anyhow!(e).context(format!("creating {}", shown.display()))),
+                Err(e) => return Err(PartError::io("creating", &shown, e)),
             },
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
                 return Ok(Opened::Unusable("it is a symbolic link".into()))
             }
-            Err(e) => return Err(anyhow!(e).context(format!("opening {}", shown.display()))),
+            Err(e) => return Err(PartError::io("opening", &shown, e)),
         };
         Ok(Opened::Ready(Box::new(Resumable {
             path,
@@ -871,7 +887,7 @@ pub struct SetWriter {
 }
 
 impl SetWriter {
-    pub fn start() -> Result<SetWriter> {
+    pub fn start() -> Result<SetWriter, PartError> {
         let (ops, mut queue) = mpsc::channel::<SetOp>(SET_OPS_IN_FLIGHT);
         let failed = Arc::new(Mutex::new(None));
         let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -903,7 +919,7 @@ impl SetWriter {
                     }
                 }
             })
-            .context("starting the disk writer")?;
+            .map_err(|e| PartError::thread("starting the disk writer", e))?;
         Ok(SetWriter {
             ops: Some(ops),
             block: Block::new(),
@@ -928,14 +944,14 @@ impl SetWriter {
     }
 
     /// The disk thread's error, if it failed.
-    pub fn check(&self) -> Result<()> {
+    pub fn check(&self) -> Result<(), PartError> {
         match self.failed.lock().ok().and_then(|slot| slot.clone()) {
-            Some(err) => Err(anyhow!(err)),
+            Some(err) => Err(PartError::SetWriter(err)),
             None => Ok(()),
         }
     }
 
-    async fn send(&mut self, op: SetOp) -> Result<()> {
+    async fn send(&mut self, op: SetOp) -> Result<(), PartError> {
         let sent = match &self.ops {
             Some(ops) => ops.send(op).await.is_ok(),
             None => false,
@@ -943,17 +959,17 @@ impl SetWriter {
         if !sent {
             // The thread stopped: its error says why.
             self.check()?;
-            bail!("the disk writer stopped");
+            return Err(PartError::Broken("the disk writer stopped"));
         }
         Ok(())
     }
 
     /// Start the next file at `path` (which must not exist).
-    pub async fn create(&mut self, path: PathBuf) -> Result<()> {
+    pub async fn create(&mut self, path: PathBuf) -> Result<(), PartError> {
         self.send(SetOp::Create(path)).await
     }
 
-    pub async fn write(&mut self, mut data: &[u8]) -> Result<()> {
+    pub async fn write(&mut self, mut data: &[u8]) -> Result<(), PartError> {
         while !data.is_empty() {
             let take = self.block.fill(data, WRITE_BUFFER_BYTES);
             data = &data[take..];
@@ -965,14 +981,14 @@ impl SetWriter {
     }
 
     /// Queue the block being filled for the disk thread; fill a written one (or a new one).
-    async fn hand_over_block(&mut self) -> Result<()> {
+    async fn hand_over_block(&mut self) -> Result<(), PartError> {
         let next = self.recycled.try_recv().unwrap_or_else(|_| Block::new());
         let full = std::mem::replace(&mut self.block, next);
         self.send(SetOp::Write(full)).await
     }
 
     /// The current file is complete: what is left of it goes out, then its mode and time.
-    pub async fn close(&mut self, hints: Hints) -> Result<()> {
+    pub async fn close(&mut self, hints: Hints) -> Result<(), PartError> {
         if self.block.len > 0 {
             self.hand_over_block().await?;
         }
@@ -981,25 +997,25 @@ impl SetWriter {
 
     /// Wait until every file handed over so far is written and closed (not synced); the
     /// first error if any.
-    pub async fn settle(&mut self) -> Result<()> {
+    pub async fn settle(&mut self) -> Result<(), PartError> {
         let (done, settled) = tokio::sync::oneshot::channel();
         self.send(SetOp::Settled(done)).await?;
         if settled.await.is_err() {
             // The thread stopped before: its error says why.
             self.check()?;
-            bail!("the disk writer stopped");
+            return Err(PartError::Broken("the disk writer stopped"));
         }
         self.check()
     }
 
     /// Wait until everything queued is written (not synced); the first error if any.
-    pub async fn finish(mut self) -> Result<()> {
+    pub async fn finish(mut self) -> Result<(), PartError> {
         self.ops = None;
         if let Some(thread) = self.thread.take() {
             tokio::task::spawn_blocking(move || thread.join())
                 .await
-                .context("waiting for the disk writer")?
-                .map_err(|_| anyhow!("the disk writer crashed"))?;
+                .map_err(|e| PartError::thread("waiting for the disk writer", e))?
+                .map_err(|_| PartError::Broken("the disk writer crashed"))?;
         }
         self.check()
     }
@@ -1023,7 +1039,7 @@ fn set_op(
     current: &mut Option<(DiskFile, PathBuf)>,
     op: SetOp,
     give_back: &std::sync::mpsc::SyncSender<Block>,
-) -> Result<()> {
+) -> Result<(), PartError> {
     match op {
         SetOp::Create(path) => {
             let file = create_exclusive(&path)
@@ -1032,14 +1048,17 @@ fn set_op(
             *current = Some((file, path));
         }
         SetOp::Write(mut block) => {
-            let (file, path) = current.as_mut().context("data for no file")?;
+            let (file, path) = current
+                .as_mut()
+                .ok_or(PartError::Broken("data for no file"))?;
             file.write(block.data())
                 .map_err(|e| disk_error(e, path, "write"))?;
             block.len = 0;
             let _ = give_back.try_send(block);
         }
         SetOp::Close(hints) => {
-            let (DiskFile { file, .. }, path) = current.take().context("closing no file")?;
+            let (DiskFile { file, .. }, path) =
+                current.take().ok_or(PartError::Broken("closing no file"))?;
             apply_hints(&file, &path, hints)?;
             // Closed here, not dropped: a network file system reports write errors on close.
             nix::unistd::close(file)
@@ -1053,13 +1072,12 @@ fn set_op(
 }
 
 /// An I/O error on `path`, saying so plainly when the disk is full.
-fn disk_error(err: std::io::Error, path: &Path, doing: &str) -> anyhow::Error {
-    let what = if err.raw_os_error() == Some(libc::ENOSPC) {
-        "the disk is full".to_string()
-    } else {
-        format!("cannot {doing}")
-    };
-    anyhow!(err).context(format!("{what}: {}", path.display()))
+fn disk_error(err: std::io::Error, path: &Path, doing: &'static str) -> PartError {
+    PartError::Disk {
+        doing,
+        path: path.to_path_buf(),
+        cause: err,
+    }
 }
 
 /// A set's temporary directory (`set-RANDOM/` in [`PARTS_DIR`]): removed with its contents
@@ -1070,7 +1088,7 @@ pub struct PartDir {
 }
 
 impl PartDir {
-    pub fn create(parts: &Arc<Parts>) -> Result<PartDir> {
+    pub fn create(parts: &Arc<Parts>) -> Result<PartDir, PartError> {
         for _ in 0..RANDOM_NAME_ATTEMPTS {
             let path = parts.path.join(parts.random_name("set", ""));
             match std::fs::DirBuilder::new().mode(0o700).create(&path) {
@@ -1081,10 +1099,13 @@ impl PartDir {
                     })
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+                Err(e) => return Err(PartError::io("creating", &path, e)),
             }
         }
-        bail!("no free part-directory name in {}", parts.shown.display())
+        Err(PartError::NoFreeName {
+            what: "part-directory name".into(),
+            dir: parts.shown.clone(),
+        })
     }
 }
 
@@ -1092,24 +1113,24 @@ impl PartDir {
     /// Make everything written into the set durable at once: `syncfs(2)` on the filesystem
     /// that holds it (one journal commit, where a sync per file costs one each), on a blocking
     /// thread. Its error (a failed writeback) is the set's.
-    pub async fn sync(&self) -> Result<()> {
+    pub async fn sync(&self) -> Result<(), PartError> {
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || -> Result<()> {
+        tokio::task::spawn_blocking(move || -> Result<(), PartError> {
             let dir = OpenOptions::new()
                 .read(true)
                 .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
                 .open(&path)
-                .with_context(|| format!("opening {}", path.display()))?;
+                .map_err(|e| PartError::io("opening", &path, e))?;
             use std::os::fd::AsRawFd;
             // SAFETY: `dir` is an open descriptor for the duration of the call.
             if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
                 let err = std::io::Error::last_os_error();
-                return Err(anyhow!(err).context(format!("syncing {}", path.display())));
+                return Err(PartError::io("syncing", &path, err));
             }
             Ok(())
         })
         .await
-        .context("syncing the set")?
+        .map_err(|e| PartError::thread("syncing the set", e))?
     }
 }
 
@@ -1178,6 +1199,78 @@ fn remove_old(dir: &Path, max_age: std::time::Duration, matches: impl Fn(&str) -
         }
     }
     removed
+}
+
+/// How keeping a received body on disk can fail: each variant says what was being done and
+/// names the file or directory, and its text ends with its cause (no `source`: it reads the
+/// same with `{}` and `{:#}`, wherever it is quoted: an `ERR` to the sender, `main`'s chain).
+#[derive(Debug, thiserror::Error)]
+pub enum PartError {
+    /// An operation on a named file or directory failed: "creating", "opening", "reading"...
+    #[error("{doing} {}: {cause}", path.display())]
+    Io {
+        doing: &'static str,
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    /// Writing a file failed on the disk thread ("write", "create", "close"); its text says
+    /// plainly when the disk is full.
+    #[error("{}: {}: {cause}", disk_trouble(cause, doing), path.display())]
+    Disk {
+        doing: &'static str,
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    /// The private part-file directory is not safe to use.
+    #[error(
+        "refusing to keep part files in {}: {why} (remove it; ferry creates its own)",
+        path.display()
+    )]
+    Unsafe { path: PathBuf, why: &'static str },
+    /// Every name tried was taken.
+    #[error("no free {what} in {}", dir.display())]
+    NoFreeName { what: String, dir: PathBuf },
+    /// A part file's disk thread stopped or crashed.
+    #[error("the disk writer {what} for {}", path.display())]
+    Writer { what: &'static str, path: PathBuf },
+    /// A set's disk thread failed: its first error, as it said it.
+    #[error("{0}")]
+    SetWriter(String),
+    /// A thread could not be started or waited for.
+    #[error("{doing}: {cause}")]
+    Thread { doing: &'static str, cause: String },
+    /// An I/O error on a file already named by what was being done.
+    #[error("{0}")]
+    Other(std::io::Error),
+    /// A writer used after it stopped, or out of order.
+    #[error("{0}")]
+    Broken(&'static str),
+}
+
+impl PartError {
+    fn io(doing: &'static str, path: &Path, cause: std::io::Error) -> PartError {
+        PartError::Io {
+            doing,
+            path: path.to_path_buf(),
+            cause,
+        }
+    }
+
+    fn thread(doing: &'static str, cause: impl std::fmt::Display) -> PartError {
+        PartError::Thread {
+            doing,
+            cause: cause.to_string(),
+        }
+    }
+}
+
+/// What [`PartError::Disk`] says went wrong: plainly so when the disk is full.
+fn disk_trouble(err: &std::io::Error, doing: &str) -> String {
+    if err.raw_os_error() == Some(libc::ENOSPC) {
+        "the disk is full".to_string()
+    } else {
+        format!("cannot {doing}")
+    }
 }
 
 #[cfg(test)]
@@ -1378,5 +1471,38 @@ mod tests {
         let name = part.path().file_name().unwrap().to_owned();
         assert!(moved.join(&name).is_file());
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_disk_error_names_the_file_and_says_when_the_disk_is_full() {
+        let full = disk_error(
+            std::io::Error::from_raw_os_error(libc::ENOSPC),
+            Path::new("/r/.ferry-parts/set-1/a.bin"),
+            "write",
+        );
+        let said = full.to_string();
+        assert!(
+            said.starts_with("the disk is full: /r/.ferry-parts/set-1/a.bin: "),
+            "{said}"
+        );
+        assert_eq!(format!("{full:#}"), said);
+        let denied = disk_error(
+            std::io::Error::from(ErrorKind::PermissionDenied),
+            Path::new("/r/x"),
+            "create",
+        );
+        assert!(
+            denied.to_string().starts_with("cannot create: /r/x: "),
+            "{denied}"
+        );
+        let unsafe_dir = PartError::Unsafe {
+            path: "/r/.ferry-parts".into(),
+            why: "it is a symbolic link",
+        };
+        assert_eq!(
+            unsafe_dir.to_string(),
+            "refusing to keep part files in /r/.ferry-parts: it is a symbolic link (remove it; \
+             ferry creates its own)"
+        );
     }
 }

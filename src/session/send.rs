@@ -83,9 +83,10 @@ impl Sending {
             result.as_ref().map_or(0, |d| d.size),
             result
                 .as_ref()
-                .map(|delivered| (Some(hex::encode(delivered.digest)), source)),
+                .map(|delivered| (Some(hex::encode(delivered.digest)), source))
+                .map_err(|err| crate::history::Outcome::of_stop(err.stop())),
         );
-        result.map(|_| ())
+        result.map(|_| ()).map_err(Into::into)
     }
 }
 
@@ -199,8 +200,8 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                 done += 1;
                 ("done", String::new())
             }
-            // Connection failures and transfer outcomes alike: the transfer layer still returns
-            // `anyhow`, so the outcome is recovered the one way `main` recovers it.
+            // Connection failures, transfer failures and outcomes alike, as each sub-transfer's
+            // `anyhow` error: the outcome is recovered the one way `main` recovers it.
             Err(err) => match crate::outcome::stop_of(err).as_ref() {
                 Some(Stop::Interrupted) => return Err(Stop::Interrupted.into()),
                 Some(Stop::Refused(r)) | Some(Stop::PeerCancelled(r)) => {

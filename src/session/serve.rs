@@ -8,7 +8,7 @@ use crate::events::{Event, Reporter};
 use crate::history::Recorder;
 use crate::identity::{Identity, Pin};
 use crate::net::control::{Pending, PendingOffer};
-use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received};
+use crate::net::transfer::{self, Decide, Decision, IncomingOffer, Received, TransferFailure};
 use crate::net::Interrupt;
 use crate::outcome::Stop;
 use crate::session::rerequest::Handovers;
@@ -91,7 +91,7 @@ pub(crate) enum Served {
     NotAPeer(ConnectError),
     /// Refused by policy, not by the user: busy, or a sender --from does not allow.
     Refused(String),
-    Transfer(Result<Received>),
+    Transfer(Result<Received, TransferFailure>),
 }
 
 pub(crate) async fn serve(
@@ -464,9 +464,11 @@ pub(crate) async fn serve_arrivals(
                 Served::Transfer(Ok(Received::RefusedHere(reason))) if once => {
                     Some(Err(Stop::Declined(reason).into()))
                 }
-                Served::Transfer(Err(err)) if once => Some(Err(err)),
+                Served::Transfer(Err(err)) if once => Some(Err(err.into())),
+                // Ctrl-C here: the shutdown says so, not an error of this transfer.
+                Served::Transfer(Err(TransferFailure::Interrupted)) => None,
                 Served::Transfer(Err(err)) => {
-                    report_error(console.as_ref(), &err);
+                    report_error(console.as_ref(), &err.into());
                     None
                 }
                 Served::Transfer(Ok(_)) => None,

@@ -111,7 +111,12 @@ impl Handovers {
 
     /// The transfer of the offer of `transfer_id` from `peer` ended with `result` (already
     /// recorded in the history when kept): tell the re-request that accepted it, if one did.
-    pub fn settle(&self, transfer_id: &str, peer: &PeerIdentity, result: &Result<Received>) {
+    pub fn settle(
+        &self,
+        transfer_id: &str,
+        peer: &PeerIdentity,
+        result: &std::result::Result<Received, crate::net::transfer::TransferFailure>,
+    ) {
         let mut expected = self.expected();
         let Some(waiting) = expected.get_mut(transfer_id) else {
             return;

@@ -36,11 +36,10 @@
 use crate::events::{Event, Reporter};
 use crate::identity::PeerIdentity;
 use crate::net::partfile::{
-    move_to_free_name, resume_key, set_dir_mtime, Hints, Opened, PartDir, PartFile, Parts,
-    Resumable, SetWriter,
+    move_to_free_name, resume_key, set_dir_mtime, Hints, Opened, PartDir, PartError, PartFile,
+    Parts, Resumable, SetWriter,
 };
 use crate::net::{AbortOnDrop, Interrupt};
-use crate::outcome::Stop;
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
 use crate::proto::transfer::deadline::ANSWER_TIMEOUT;
 use crate::proto::transfer::{
@@ -48,7 +47,6 @@ use crate::proto::transfer::{
     MAX_LINE_BYTES, SEND_RECORD_BYTES, WINDOW_ENTRIES,
 };
 use crate::set::SetEntry;
-use anyhow::{anyhow, bail, Context, Result};
 use sha3::{Digest as _, Sha3_256};
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -57,6 +55,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
+
+mod error;
+pub use error::TransferFailure;
+
+/// How this module's work fails: a [`TransferFailure`] unless said otherwise.
+type Result<T, E = TransferFailure> = std::result::Result<T, E>;
 
 /// Time allowed to tell the peer about a cancel before closing anyway. Pure I/O, so the
 /// driver's: it bounds a best-effort write (and a wait for the peer to close) after the
@@ -179,10 +183,10 @@ where
         Source::File(path) => {
             let opened = tokio::fs::File::open(path)
                 .await
-                .with_context(|| format!("opening {}", path.display()))?;
-            let meta = opened.metadata().await?;
+                .map_err(|cause| TransferFailure::file("opening", path, cause))?;
+            let meta = opened.metadata().await.map_err(TransferFailure::LocalIo)?;
             if !meta.is_file() {
-                bail!("{} is not a regular file", path.display());
+                return Err(TransferFailure::NotAFile(path.clone()));
             }
             file = Some(opened);
             hints = file_hints(&meta);
@@ -237,11 +241,11 @@ where
     });
     // A receiver whose TLS verifier refused this device (`--from`) says so with an alert that
     // may surface on these first writes.
-    let refused_or = |err: std::io::Error| -> anyhow::Error {
+    let refused_or = |err: std::io::Error| -> TransferFailure {
         if crate::net::tls::refused_by_verifier(&err) {
-            Stop::Refused(crate::net::tls::REFUSED_IN_TLS.into()).into()
+            TransferFailure::refused_in_tls()
         } else {
-            err.into()
+            TransferFailure::ConnectionIo(err)
         }
     };
     link.writer
@@ -273,14 +277,19 @@ where
         SenderEvent::Accepted => {}
         SenderEvent::ResumeOffered { have, prefix } => {
             let Source::File(path) = &outgoing.source else {
-                bail!("the receiver offered to resume a transfer that cannot resume");
+                return Err(TransferFailure::UnwantedResume);
             };
             let (matches, hasher) = prefix_matches(path.clone(), have, prefix).await?;
             let start = if matches { have } else { 0 };
             let record = tx.start_at(start, hasher)?;
-            link.writer.write_all(&record).await?;
+            link.writer
+                .write_all(&record)
+                .await
+                .map_err(TransferFailure::ConnectionIo)?;
             if let Some(file) = file.as_mut() {
-                file.seek(std::io::SeekFrom::Start(start)).await?;
+                file.seek(std::io::SeekFrom::Start(start))
+                    .await
+                    .map_err(TransferFailure::LocalIo)?;
             }
             tracing::info!(
                 "resuming {tid}: the receiver holds {have} bytes, {}",
@@ -296,9 +305,9 @@ where
                 transfer_id: tid.clone(),
                 reason: reason.clone(),
             });
-            return Err(Stop::Refused(reason).into());
+            return Err(TransferFailure::Refused(reason));
         }
-        other => bail!("unexpected answer to the offer: {other:?}"),
+        other => return Err(TransferFailure::UnexpectedAnswer(format!("{other:?}"))),
     }
     reporter.report(Event::Accepted {
         transfer_id: tid.clone(),
@@ -307,7 +316,10 @@ where
 
     let (digest, size) = match &outgoing.source {
         Source::File(_) => {
-            let file = file.context("the file is not open")?.into_std().await;
+            let file = file
+                .ok_or(TransferFailure::Internal("the file is not open"))?
+                .into_std()
+                .await;
             let left = size.unwrap_or(0) - tx.sent();
             let job = ReadJob::open(file, left, tx.hash_elsewhere()?);
             let mut reader = FileReader::start(vec![job], link.record_bytes());
@@ -385,13 +397,14 @@ impl Progress {
 /// Hash the first `have` bytes of `path` (on a blocking thread): whether they hash to
 /// `prefix`, and the hash state to continue from.
 async fn prefix_matches(path: PathBuf, have: u64, prefix: Digest) -> Result<(bool, Sha3_256)> {
-    tokio::task::spawn_blocking(move || -> Result<(bool, Sha3_256)> {
+    tokio::task::spawn_blocking(move || -> std::io::Result<(bool, Sha3_256)> {
         let (read, hasher) = crate::net::partfile::hash_prefix(std::fs::File::open(&path)?, have)?;
         let digest: Digest = hasher.clone().finalize().into();
         Ok((read == have && digest == prefix, hasher))
     })
     .await
-    .context("hashing the resumed prefix")?
+    .map_err(|e| TransferFailure::task("hashing the resumed prefix", e))?
+    .map_err(TransferFailure::LocalIo)
 }
 
 async fn forward_reads<R: AsyncRead + Unpin>(
@@ -462,7 +475,9 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         progress: Progress,
         reporter: &dyn Reporter,
     ) -> Result<()> {
-        let declared = tx.declared().context("a file body of unknown size")?;
+        let declared = tx
+            .declared()
+            .ok_or(TransferFailure::Internal("a file body of unknown size"))?;
         let hasher = loop {
             self.poll_peer(tx, reporter)?;
             // A source that blocks (a slow mount) must not keep Ctrl-C waiting.
@@ -477,7 +492,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             let (mut buf, n) = match next {
                 Some(ReadItem::Chunk(buf, n)) => (buf, n),
                 Some(ReadItem::End(hashed)) => break *hashed?,
-                None => bail!("the reading thread stopped"),
+                None => return Err(TransferFailure::Internal("the reading thread stopped")),
             };
             let frame = tx.data_frame(&buf[5..5 + n])?;
             buf[..5].copy_from_slice(&frame);
@@ -629,8 +644,12 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             };
             match &entry.source {
                 Some(_) if is_small(entry) => {
-                    let read = ahead.pop_front().context("the read-ahead lost its place")?;
-                    let data = read.await.context("reading ahead")??;
+                    let read = ahead
+                        .pop_front()
+                        .ok_or(TransferFailure::Internal("the read-ahead lost its place"))?;
+                    let data = read
+                        .await
+                        .map_err(|e| TransferFailure::task("reading ahead", e))??;
                     self.body(tx, &mut data.as_slice(), progress, reporter)
                         .await?
                 }
@@ -733,15 +752,16 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 _ = self.interrupt.wait() => return Ok(StreamRead::Interrupted),
                 bytes = self.from_peer.recv() => StreamWake::Peer(bytes),
                 n = source.read(buf) => {
-                    return Ok(StreamRead::Data(n.context("reading the source")?))
+                    return Ok(StreamRead::Data(n.map_err(|cause| TransferFailure::Local {
+                        doing: "reading the source",
+                        cause,
+                    })?))
                 }
                 _ = self.clock.sleep_until(tx.poll_timeout()) => StreamWake::Timer,
             };
             match woke {
                 StreamWake::Peer(Some(bytes)) => self.inbox.push(&bytes)?,
-                StreamWake::Peer(None) => {
-                    bail!("the receiver closed the connection while the input was silent")
-                }
+                StreamWake::Peer(None) => return Err(TransferFailure::ClosedWhileSilent),
                 StreamWake::Timer => {
                     if let Some(keepalive) = tx.handle_timeout(self.clock.now())? {
                         self.write_record(tx, &keepalive, reporter).await?;
@@ -753,7 +773,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
     }
 
     /// Ctrl-C between records: tell the receiver, report it, and stop.
-    async fn cancel_here(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> anyhow::Error {
+    async fn cancel_here(&mut self, tx: &mut Sender, reporter: &dyn Reporter) -> TransferFailure {
         let frame = tx.cancel_frame("the sender interrupted the transfer");
         let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut self.writer, &frame)).await;
         reporter.report(Event::Cancelled {
@@ -761,7 +781,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             by: "local",
             reason: "interrupted".into(),
         });
-        Stop::Interrupted.into()
+        TransferFailure::Interrupted
     }
 
     /// Write one record (or an entry's header), or cancel cleanly on Ctrl-C, or give up on a
@@ -822,7 +842,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 // The receiver may have said why it stopped (CANCEL, ERR) before closing.
                 match self.why_stopped(tx, reporter).await {
                     Some(why) => Err(why),
-                    None => Err(anyhow::Error::new(err).context(doing)),
+                    None => Err(TransferFailure::connection(doing, err)),
                 }
             }
             WriteOutcome::Interrupted => {
@@ -840,7 +860,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                     by: "local",
                     reason: "interrupted".into(),
                 });
-                Err(Stop::Interrupted.into())
+                Err(TransferFailure::Interrupted)
             }
             WriteOutcome::Stalled(err) => Err(err.into()),
         }
@@ -853,7 +873,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         &mut self,
         tx: &mut Sender,
         reporter: &dyn Reporter,
-    ) -> Option<anyhow::Error> {
+    ) -> Option<TransferFailure> {
         let deadline = tokio::time::Instant::now() + CANCEL_GRACE;
         loop {
             match self.inbox.next_event(tx, self.clock.now()) {
@@ -887,14 +907,18 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
 
     /// Wait for the receiver's next event (complete line), as long as the machine allows
     /// (`GO`, or `OK`).
-    async fn next_event(&mut self, tx: &mut Sender, waiting_for: &str) -> Result<SenderEvent> {
+    async fn next_event(
+        &mut self,
+        tx: &mut Sender,
+        waiting_for: &'static str,
+    ) -> Result<SenderEvent> {
         loop {
             if let Some(event) = self.inbox.next_event(tx, self.clock.now())? {
                 return Ok(event);
             }
             let bytes = tokio::select! {
                 bytes = self.from_peer.recv() => bytes,
-                _ = self.interrupt.wait() => return Err(Stop::Interrupted.into()),
+                _ = self.interrupt.wait() => return Err(TransferFailure::Interrupted),
                 _ = self.clock.sleep_until(tx.poll_timeout()) => {
                     // Waiting for a line, no keepalive is due: only the timeout comes out.
                     let keepalive = tx.handle_timeout(self.clock.now())?;
@@ -907,9 +931,9 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                     .refused_in_tls
                     .load(std::sync::atomic::Ordering::Relaxed)
                 {
-                    return Err(Stop::Refused(crate::net::tls::REFUSED_IN_TLS.into()).into());
+                    return Err(TransferFailure::refused_in_tls());
                 }
-                bail!("the receiver closed the connection before answering {waiting_for}");
+                return Err(TransferFailure::ClosedBeforeAnswer { waiting_for });
             };
             self.inbox.push(&bytes)?;
         }
@@ -1005,11 +1029,12 @@ fn read_job(
         mut left,
         mut hasher,
     } = job;
-    let (mut file, what) = match source {
-        ReadSource::Open(file) => (file, "the source".to_string()),
+    let (mut file, path) = match source {
+        ReadSource::Open(file) => (file, None),
         ReadSource::Path(path) => (
-            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
-            path.display().to_string(),
+            std::fs::File::open(&path)
+                .map_err(|cause| TransferFailure::file("opening", &path, cause))?,
+            Some(path),
         ),
     };
     while left > 0 {
@@ -1017,15 +1042,20 @@ fn read_job(
             .try_recv()
             .unwrap_or_else(|_| vec![0u8; 5 + record]);
         let want = left.min(record as u64) as usize;
-        let n = read_full(&mut file, &mut buf[5..5 + want])
-            .with_context(|| format!("reading {what}"))?;
+        let n = read_full(&mut file, &mut buf[5..5 + want]).map_err(|cause| match &path {
+            Some(path) => TransferFailure::file("reading", path, cause),
+            None => TransferFailure::Local {
+                doing: "reading the source",
+                cause,
+            },
+        })?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[5..5 + n]);
         left -= n as u64;
         if to_writer.blocking_send(ReadItem::Chunk(buf, n)).is_err() {
-            bail!("the writing task stopped");
+            return Err(TransferFailure::Internal("the writing task stopped"));
         }
         if n < want {
             break;
@@ -1064,12 +1094,12 @@ fn read_small(entry: &SetEntry) -> Option<tokio::task::JoinHandle<Result<Vec<u8>
     let size = entry.size;
     Some(tokio::task::spawn_blocking(move || {
         use std::io::Read;
-        let file =
-            std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        let file = std::fs::File::open(&path)
+            .map_err(|cause| TransferFailure::file("opening", &path, cause))?;
         let mut data = Vec::with_capacity(size as usize);
         file.take(size)
             .read_to_end(&mut data)
-            .with_context(|| format!("reading {}", path.display()))?;
+            .map_err(|cause| TransferFailure::file("reading", &path, cause))?;
         Ok(data)
     }))
 }
@@ -1088,10 +1118,9 @@ impl Inbox {
         self.bytes.drain(..self.read);
         self.read = 0;
         if self.bytes.len() + bytes.len() > MAX_INBOX_BYTES {
-            bail!(
-                "the receiver sent more than {MAX_INBOX_BYTES} bytes of answers unread: more \
-                 than it could have to say"
-            );
+            return Err(TransferFailure::Flooded {
+                limit: MAX_INBOX_BYTES,
+            });
         }
         self.bytes.extend_from_slice(bytes);
         Ok(())
@@ -1131,11 +1160,13 @@ enum WriteOutcome {
     Stalled(TransferError),
 }
 
-async fn send_and_close<W: AsyncWrite + Unpin>(writer: &mut W, bytes: &[u8]) -> Result<()> {
+async fn send_and_close<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    bytes: &[u8],
+) -> std::io::Result<()> {
     writer.write_all(bytes).await?;
     writer.flush().await?;
-    writer.shutdown().await?;
-    Ok(())
+    writer.shutdown().await
 }
 
 /// The receiver's last word (`NO`, `OK`, `ERR`, `CANCEL`): send it, close this side, then wait,
@@ -1164,7 +1195,10 @@ async fn read_some<R: AsyncRead + Unpin>(file: &mut R, buf: &mut [u8]) -> Result
         let n = file
             .read(&mut buf[filled..])
             .await
-            .context("reading the source")?;
+            .map_err(|cause| TransferFailure::Local {
+                doing: "reading the source",
+                cause,
+            })?;
         if n == 0 {
             break;
         }
@@ -1181,12 +1215,10 @@ fn peer_stopped<T>(event: SenderEvent, tid: &str, reporter: &dyn Reporter) -> Re
                 by: "peer",
                 reason: reason.clone(),
             });
-            Err(Stop::PeerCancelled(reason).into())
+            Err(TransferFailure::PeerCancelled(reason))
         }
-        SenderEvent::ReceiverFailed(reason) => {
-            Err(anyhow!("the receiver could not keep the file: {reason}"))
-        }
-        other => Err(anyhow!("unexpected message from the receiver: {other:?}")),
+        SenderEvent::ReceiverFailed(reason) => Err(TransferFailure::ReceiverFailed(reason)),
+        other => Err(TransferFailure::UnexpectedMessage(format!("{other:?}"))),
     }
 }
 
@@ -1257,12 +1289,12 @@ where
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
     let header = loop {
         let n = tokio::select! {
-            n = stream.read(&mut buf) => n.context("reading the header")?,
+            n = stream.read(&mut buf) => n.map_err(|e| TransferFailure::connection("reading the header", e))?,
             _ = clock.sleep_until(rx.poll_timeout()) => {
                 rx.handle_timeout(clock.now())?;
                 continue;
             }
-            _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
+            _ = interrupt.wait() => return Err(TransferFailure::Interrupted),
         };
         if n == 0 {
             rx.handle_eof()?;
@@ -1276,7 +1308,7 @@ where
         }
         if used < n {
             // The header machine takes everything it is given until the header ends.
-            bail!("the header parser stopped early");
+            return Err(TransferFailure::Internal("the header parser stopped early"));
         }
     };
     let tid = header.transfer_id.clone();
@@ -1347,16 +1379,23 @@ where
         Some(dir) if set => Parts::open(dir)
             .and_then(|parts| PartDir::create(&parts))
             .and_then(|part| SetSink::new(part, &header))
-            .map(|set| (Sink::Set(Box::new(set)), rx.accept(clock.now()))),
+            .map(|set| (Sink::Set(Box::new(set)), rx.accept(clock.now())))
+            .map_err(TransferFailure::Disk),
         Some(dir) => prepare_file(dir, &peer, &header, &mut rx, clock).await,
-        None => {
-            PartFile::stdout().map(|file| (Sink::File(Target::Ready(file)), rx.accept(clock.now())))
-        }
+        None => PartFile::stdout()
+            .map(|file| (Sink::File(Target::Ready(file)), rx.accept(clock.now())))
+            .map_err(TransferFailure::Disk),
     };
     let mut sink = match prepared {
         Ok((sink, go)) => {
-            stream.write_all(&go?).await?;
-            stream.flush().await?;
+            stream
+                .write_all(&go?)
+                .await
+                .map_err(TransferFailure::ConnectionIo)?;
+            stream
+                .flush()
+                .await
+                .map_err(TransferFailure::ConnectionIo)?;
             sink
         }
         Err(err) => {
@@ -1373,17 +1412,14 @@ where
     });
 
     let started = Instant::now();
-    let result = receive_body(
-        &mut stream,
-        &mut rx,
-        &mut buf,
-        &mut sink,
-        &tid,
+    let body = BodyContext {
+        buf: &mut buf,
+        tid: &tid,
         reporter,
-        &mut interrupt,
+        interrupt: &mut interrupt,
         clock,
-    )
-    .await;
+    };
+    let result = receive_body(&mut stream, &mut rx, &mut sink, body).await;
     let end = match result {
         Ok(end) => end,
         Err(BodyError::Protocol(err)) => {
@@ -1404,12 +1440,12 @@ where
     match end {
         BodyEnd::Finished { digest, confirm } if header.text => {
             let Sink::Text(bytes) = sink else {
-                return Err(anyhow!("a text arrived in a file's sink"));
+                return Err(TransferFailure::Internal("a text arrived in a file's sink"));
             };
             let Ok(text) = String::from_utf8(bytes) else {
-                let why = "the text is not UTF-8: not shown";
-                last_word(&mut stream, &rx.fail(why)).await;
-                bail!("{why}");
+                let err = TransferFailure::TextNotUtf8;
+                last_word(&mut stream, &rx.fail(&err.to_string())).await;
+                return Err(err);
             };
             last_word(&mut stream, &rx.confirm(&confirm)).await;
             reporter.report(Event::Text {
@@ -1439,8 +1475,11 @@ where
                     let hints = Hints::of(&header);
                     file.keep(dir.unwrap_or(Path::new(".")), &safe.name, hints)
                         .await
+                        .map_err(TransferFailure::Disk)
                 }
-                Sink::File(_) | Sink::Text(_) => Err(anyhow!("the body never started")),
+                Sink::File(_) | Sink::Text(_) => {
+                    Err(TransferFailure::Internal("the body never started"))
+                }
                 Sink::Set(mut set) => {
                     verdict = set.take_pending_oks();
                     set.keep(dir.unwrap_or(Path::new(".")), &safe.name, &tid, reporter)
@@ -1480,7 +1519,7 @@ where
                 by: "peer",
                 reason: reason.clone(),
             });
-            Err(Stop::PeerCancelled(reason).into())
+            Err(TransferFailure::PeerCancelled(reason))
         }
         BodyEnd::Interrupted => {
             sink.keep_for_resume().await;
@@ -1494,7 +1533,7 @@ where
                 by: "local",
                 reason: "interrupted".into(),
             });
-            Err(Stop::Interrupted.into())
+            Err(TransferFailure::Interrupted)
         }
     }
 }
@@ -1559,7 +1598,7 @@ async fn prepare_file(
         let parts = parts.clone();
         tokio::task::spawn_blocking(move || Resumable::open(&parts, &key, size))
             .await
-            .context("opening the part file")??
+            .map_err(|e| TransferFailure::task("opening the part file", e))??
     };
     match opened {
         Opened::Ready(resumable) if resumable.have > 0 => {
@@ -1598,9 +1637,16 @@ enum BodyError {
     /// The peer broke the protocol (reported to it as `ERR`).
     Protocol(TransferError),
     /// Something failed here, such as the disk (reported as `CANCEL`).
-    Local(anyhow::Error),
+    Local(TransferFailure),
     /// The connection broke or went silent: nobody to tell.
-    Connection(anyhow::Error),
+    Connection(TransferFailure),
+}
+
+impl BodyError {
+    /// A failure of this side: the disk's, or the receiver's own.
+    fn local(err: impl Into<TransferFailure>) -> BodyError {
+        BodyError::Local(err.into())
+    }
 }
 
 impl From<TransferError> for BodyError {
@@ -1638,13 +1684,13 @@ impl Sink {
             (_, ReceiverEvent::Cancelled(reason)) => Ok(Step::End(BodyEnd::Cancelled(reason))),
             (Sink::File(target), ReceiverEvent::Start(start)) => {
                 if let Target::AwaitStart(resumable) = std::mem::replace(target, Target::Gone) {
-                    let file = PartFile::resume(*resumable, start).map_err(BodyError::Local)?;
+                    let file = PartFile::resume(*resumable, start).map_err(BodyError::local)?;
                     *target = Target::Ready(file);
                 }
                 Ok(Step::Continue)
             }
             (Sink::File(Target::Ready(file)), ReceiverEvent::Data(data)) => {
-                file.write(data).await.map_err(BodyError::Local)?;
+                file.write(data).await.map_err(BodyError::local)?;
                 Ok(Step::Continue)
             }
             (Sink::File(_), ReceiverEvent::Finished(digest)) => Ok(Step::End(BodyEnd::Finished {
@@ -1676,7 +1722,7 @@ impl Sink {
     /// [`Sink::ready_replies`] once every file handed over so far is written.
     async fn settle_replies(&mut self, out: &mut Vec<u8>) -> Result<(), BodyError> {
         if let Sink::Set(set) = self {
-            set.writer.settle().await.map_err(BodyError::Local)?;
+            set.writer.settle().await.map_err(BodyError::local)?;
         }
         self.ready_replies(out)
     }
@@ -1744,7 +1790,7 @@ struct SetSink {
 }
 
 impl SetSink {
-    fn new(part: PartDir, header: &Header) -> Result<SetSink> {
+    fn new(part: PartDir, header: &Header) -> Result<SetSink, PartError> {
         Ok(SetSink {
             writer: SetWriter::start()?,
             part,
@@ -1780,9 +1826,9 @@ impl SetSink {
                 // always made before the file is queued.
                 let file = match entry.kind {
                     EntryKind::Directory => {
-                        std::fs::create_dir_all(&target)
-                            .with_context(|| format!("creating {}", target.display()))
-                            .map_err(BodyError::Local)?;
+                        std::fs::create_dir_all(&target).map_err(|cause| {
+                            BodyError::Local(TransferFailure::file("creating", &target, cause))
+                        })?;
                         if let Some(mtime) = entry.mtime {
                             self.dir_times.push((parts.clone(), mtime));
                         }
@@ -1791,13 +1837,15 @@ impl SetSink {
                     EntryKind::File => {
                         if let Some(parent) = target.parent() {
                             if !self.made_dirs.contains(parent) {
-                                std::fs::create_dir_all(parent)
-                                    .with_context(|| format!("creating {}", parent.display()))
-                                    .map_err(BodyError::Local)?;
+                                std::fs::create_dir_all(parent).map_err(|cause| {
+                                    BodyError::Local(TransferFailure::file(
+                                        "creating", parent, cause,
+                                    ))
+                                })?;
                                 self.made_dirs.insert(parent.to_path_buf());
                             }
                         }
-                        self.writer.create(target).await.map_err(BodyError::Local)?;
+                        self.writer.create(target).await.map_err(BodyError::local)?;
                         true
                     }
                 };
@@ -1807,25 +1855,29 @@ impl SetSink {
             }
             ReceiverEvent::Data(data) => match &mut self.current {
                 Some((_, _, true, _)) => {
-                    self.writer.write(data).await.map_err(BodyError::Local)?;
+                    self.writer.write(data).await.map_err(BodyError::local)?;
                     Ok(Step::Continue)
                 }
-                _ => Err(BodyError::Local(anyhow!("data for no file"))),
+                _ => Err(BodyError::Local(TransferFailure::Internal(
+                    "data for no file",
+                ))),
             },
             ReceiverEvent::Finished(digest) => {
                 let Some((offered, parts, file, hints)) = self.current.take() else {
-                    return Err(BodyError::Local(anyhow!("an entry ended that never began")));
+                    return Err(BodyError::Local(TransferFailure::Internal(
+                        "an entry ended that never began",
+                    )));
                 };
                 let size = rx.received();
                 self.done_bytes += size;
                 self.entries -= 1;
                 if file {
-                    self.writer.close(hints).await.map_err(BodyError::Local)?;
+                    self.writer.close(hints).await.map_err(BodyError::local)?;
                     self.files.push((offered, parts, size, digest));
                     self.files_queued += 1;
                 }
                 // A file the disk failed on earlier stops the set here.
-                self.writer.check().map_err(BodyError::Local)?;
+                self.writer.check().map_err(BodyError::local)?;
                 if self.entries == 0 {
                     let listed: Vec<_> = self.files.iter().map(|f| (f.0.clone(), f.3)).collect();
                     return Ok(Step::End(BodyEnd::Finished {
@@ -1933,17 +1985,29 @@ fn path_refusal(why: &PathRefused) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What stays the same for the whole of a received body: the read buffer, whose transfer it is
+/// and where its progress goes, Ctrl-C, and the machine's clock.
+struct BodyContext<'a> {
+    buf: &'a mut [u8],
+    tid: &'a str,
+    reporter: &'a dyn Reporter,
+    interrupt: &'a mut Interrupt,
+    clock: Clock,
+}
+
 async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     rx: &mut Receiver,
-    buf: &mut [u8],
     sink: &mut Sink,
-    tid: &str,
-    reporter: &dyn Reporter,
-    interrupt: &mut Interrupt,
-    clock: Clock,
+    ctx: BodyContext<'_>,
 ) -> Result<BodyEnd, BodyError> {
+    let BodyContext {
+        buf,
+        tid,
+        reporter,
+        interrupt,
+        clock,
+    } = ctx;
     let mut replies = Vec::new();
     // The `GO` is out: the sender's silence counts from here.
     rx.note_activity(clock.now());
@@ -1956,7 +2020,9 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
                 stream.write_all(&replies).await?;
                 stream.flush().await
             };
-            reply.await.map_err(|e| BodyError::Connection(e.into()))?;
+            reply
+                .await
+                .map_err(|e| BodyError::Connection(TransferFailure::ConnectionIo(e)))?;
             replies.clear();
         }
         let signal = sink.progress_signal();
@@ -1975,8 +2041,8 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
                 rx.note_activity(clock.now());
                 continue;
             }
-            n = stream.read(buf) => n.map_err(|e| BodyError::Connection(anyhow!(e).context(
-                format!("the connection failed after {} bytes", rx.received()))))?,
+            n = stream.read(buf) => n.map_err(|e| BodyError::Connection(TransferFailure::connection(
+                format!("the connection failed after {} bytes", rx.received()), e)))?,
             // Silent for longer than the machine allows (nobody to tell: the connection is as
             // good as broken, and a resumable prefix is kept).
             _ = clock.sleep_until(rx.poll_timeout()) => {
@@ -1989,7 +2055,7 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
             // Nobody left to tell: a broken connection, whose resumable prefix is kept.
             rx.handle_eof()
                 .map_err(|err| BodyError::Connection(err.into()))?;
-            return Err(BodyError::Connection(anyhow!("the connection ended early")));
+            return Err(BodyError::Connection(TransferFailure::EndedEarly));
         }
         let handled = handle_input(rx, sink, &buf[..n], clock.now()).await;
         // Time spent waiting for this side's disk is not the sender's silence.

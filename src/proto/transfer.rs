@@ -731,6 +731,8 @@ pub struct Receiver {
     opened: u64,
     /// When the sender was last heard in the body, or this side last busy (µs).
     heard: u64,
+    /// Since when (µs) this side's answers (a set's `OK`s) are being written, if they are.
+    replying: Option<u64>,
 }
 
 impl Receiver {
@@ -747,6 +749,7 @@ impl Receiver {
             resume: None,
             entries_left: 0,
             set_bytes_left: 0,
+            replying: None,
         }
     }
 
@@ -1105,9 +1108,26 @@ impl Receiver {
         }
     }
 
+    /// This side starts writing its answers at `now` (µs): until
+    /// [`Receiver::handle_replied`], the wait is for the sender to take them, [`IDLE_TIMEOUT`]
+    /// at most (a sender that never reads cannot hold the connection).
+    pub fn note_replying(&mut self, now: u64) {
+        self.replying = Some(now);
+    }
+
+    /// The answers are written (and flushed) at `now` (µs): the sender's silence counts from
+    /// here again.
+    pub fn handle_replied(&mut self, now: u64) {
+        self.replying = None;
+        self.note_activity(now);
+    }
+
     /// What the receiver waits for now, and since when.
     fn wait(&self) -> Option<Wait> {
         use ReceiverState::*;
+        if let (Some(start), false) = (self.replying, self.state == Closed) {
+            return Some(Wait::new(Phase::Replying, start, IDLE_TIMEOUT));
+        }
         match self.state {
             ExpectHeader => Some(Wait::new(Phase::Header, self.opened, HEADER_TIMEOUT)),
             ExpectDecision | Closed => None,

@@ -239,20 +239,14 @@ where
         peer_account: peer.account.to_string(),
         offered_name: None,
     });
-    // A receiver whose TLS verifier refused this device (`--from`) says so with an alert that
-    // may surface on these first writes.
-    let refused_or = |err: std::io::Error| -> TransferFailure {
-        if crate::net::tls::refused_by_verifier(&err) {
-            TransferFailure::refused_in_tls()
-        } else {
-            TransferFailure::ConnectionIo(err)
-        }
-    };
-    link.writer
-        .write_all(&tx.header_bytes())
-        .await
-        .map_err(refused_or)?;
-    link.writer.flush().await.map_err(refused_or)?;
+    // Under the write deadline, as every write: a receiver that takes no bytes at all cannot
+    // hold the offer forever. (A receiver whose TLS verifier refused this device says so
+    // with an alert that surfaces on these first writes: `guarded_write` tells it apart.)
+    let header = tx.header_bytes();
+    link.guarded_write(&mut tx, Some(&header), "sending the offer", reporter)
+        .await?;
+    link.guarded_write(&mut tx, None, "sending the offer", reporter)
+        .await?;
     crate::events::phase(
         reporter,
         format!(
@@ -282,10 +276,13 @@ where
             let (matches, hasher) = prefix_matches(path.clone(), have, prefix).await?;
             let start = if matches { have } else { 0 };
             let record = tx.start_at(start, hasher)?;
-            link.writer
-                .write_all(&record)
-                .await
-                .map_err(TransferFailure::ConnectionIo)?;
+            link.guarded_write(
+                &mut tx,
+                Some(&record),
+                "sending the resume offset",
+                reporter,
+            )
+            .await?;
             if let Some(file) = file.as_mut() {
                 file.seek(std::io::SeekFrom::Start(start))
                     .await
@@ -839,6 +836,9 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 Ok(())
             }
             WriteOutcome::Written(Err(err)) => {
+                if crate::net::tls::refused_by_verifier(&err) {
+                    return Err(TransferFailure::refused_in_tls());
+                }
                 // The receiver may have said why it stopped (CANCEL, ERR) before closing.
                 match self.why_stopped(tx, reporter).await {
                     Some(why) => Err(why),
@@ -2016,13 +2016,32 @@ async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
         // that could not be written stops the set instead).
         sink.ready_replies(&mut replies)?;
         if !replies.is_empty() {
+            // Under the machine's deadline: a sender that never reads them cannot hold this
+            // side (blocked writing, not reading) forever.
+            rx.note_replying(clock.now());
             let reply = async {
                 stream.write_all(&replies).await?;
                 stream.flush().await
             };
-            reply
-                .await
-                .map_err(|e| BodyError::Connection(TransferFailure::ConnectionIo(e)))?;
+            tokio::pin!(reply);
+            let written = loop {
+                tokio::select! {
+                    biased;
+                    _ = interrupt.wait() => {
+                        // Finish the line under way if the sender lets us, so that the
+                        // cancel after it is read as one.
+                        let _ = tokio::time::timeout(CANCEL_GRACE, &mut reply).await;
+                        return Ok(BodyEnd::Interrupted);
+                    }
+                    written = &mut reply => break written,
+                    _ = clock.sleep_until(rx.poll_timeout()) => {
+                        rx.handle_timeout(clock.now())
+                            .map_err(|err| BodyError::Connection(err.into()))?;
+                    }
+                }
+            };
+            written.map_err(|e| BodyError::Connection(TransferFailure::ConnectionIo(e)))?;
+            rx.handle_replied(clock.now());
             replies.clear();
         }
         let signal = sink.progress_signal();

@@ -17,6 +17,8 @@
 //!                                      at MIN_PREFIX_HASH_RATE, from the answer
 //!           in the body, between       IDLE_TIMEOUT from the last byte of the sender, or
 //!             entries                  from when this side was last busy (its disk)
+//!           writing its answers        IDLE_TIMEOUT for the sender to take them (a set's
+//!                                      `OK`s: a sender that never reads is cut off)
 //! sender    waiting for GO             ANSWER_TIMEOUT from the offer
 //!           writing (any state)        IDLE_TIMEOUT for the receiver to take what is written
 //!           a stream, input silent     an empty record STREAM_KEEPALIVE after the last write
@@ -59,6 +61,8 @@ pub enum Phase {
     Writing,
     /// The sender, for the receiver's `OK` after an end record.
     Verdict,
+    /// The receiver, for the sender to take its answers (a set's `OK`s) being written.
+    Replying,
 }
 
 impl Phase {
@@ -75,6 +79,9 @@ impl Phase {
             Phase::Writing => {
                 format!("the receiver stopped reading for {after_secs}s ({bytes} bytes sent)")
             }
+            Phase::Replying => {
+                format!("the sender stopped reading for {after_secs}s ({bytes} bytes received)")
+            }
         }
     }
 }
@@ -87,6 +94,7 @@ impl fmt::Display for Phase {
             Phase::Body => "receiving the body",
             Phase::Writing => "writing to the receiver",
             Phase::Verdict => "waiting for the receiver's verification",
+            Phase::Replying => "writing to the sender",
         })
     }
 }

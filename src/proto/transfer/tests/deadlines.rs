@@ -140,6 +140,37 @@ fn the_idle_deadline_restarts_with_every_body_byte_and_this_sides_own_work() {
 }
 
 #[test]
+fn answers_the_sender_does_not_take_stall_after_30_s_whatever_it_sends() {
+    let mut rx = Receiver::new(T0);
+    feed_receiver_at(&mut rx, &header(10).encode(), T0);
+    rx.accept(T0).unwrap();
+    feed_receiver_at(&mut rx, &data_record(b"abcd"), T0 + S);
+    // Writing answers: the wait is for the sender to take them, from the write's start.
+    let t1 = T0 + 2 * S;
+    rx.note_replying(t1);
+    assert_eq!(rx.poll_timeout(), Some(t1 + 30 * S));
+    // Written a second later: the sender's silence counts from there.
+    rx.handle_replied(t1 + S);
+    assert_eq!(rx.poll_timeout(), Some(t1 + 31 * S));
+
+    // The next answers are never taken; body bytes arriving meanwhile do not move the limit
+    // (a sender that writes and never reads is cut off all the same).
+    let t2 = t1 + 10 * S;
+    rx.note_replying(t2);
+    feed_receiver_at(&mut rx, &data_record(b"ef"), t2 + 29 * S);
+    receiver_times_out(
+        &mut rx,
+        t2 + 30 * S,
+        TransferError::Timeout {
+            phase: Phase::Replying,
+            after_secs: 30,
+            bytes: 6,
+        },
+        "the sender stopped reading for 30s (6 bytes received)",
+    );
+}
+
+#[test]
 fn a_resume_offer_waits_longer_by_the_time_to_hash_the_prefix() {
     // 100 s of hashing at the slowest rate assumed.
     let have = 100 * MIN_PREFIX_HASH_RATE;

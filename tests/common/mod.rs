@@ -169,7 +169,19 @@ impl Receiving {
     /// The next event of kind `kind` for which `ok` holds, failing the test after [`WAIT`]
     /// (or when stdout ends first, or carries a line that is not JSON).
     pub fn wait_matching(&mut self, kind: &str, ok: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + WAIT;
+        self.wait_matching_within(kind, WAIT, ok)
+            .unwrap_or_else(|| panic!("no {kind:?} event within {WAIT:?}; seen: {:#?}", self.seen))
+    }
+
+    /// [`Receiving::wait_matching`] bounded by `limit`, `None` when it runs out (stdout ending
+    /// first, or a line that is not JSON, still fails the test).
+    pub fn wait_matching_within(
+        &mut self,
+        kind: &str,
+        limit: Duration,
+        ok: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        let deadline = Instant::now() + limit;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.stdout.recv_timeout(left) {
@@ -179,12 +191,10 @@ impl Receiving {
                     self.lines.push(line);
                     self.seen.push(event.clone());
                     if event["event"] == kind && ok(&event) {
-                        return event;
+                        return Some(event);
                     }
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    panic!("no {kind:?} event within {WAIT:?}; seen: {:#?}", self.seen)
-                }
+                Err(mpsc::RecvTimeoutError::Timeout) => return None,
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     let _ = self.child.kill();
                     let stderr = self.stderr.recv_timeout(WAIT).unwrap_or_default();
@@ -483,10 +493,18 @@ pub async fn raw_tls(
     device: &Device,
     addr: &str,
 ) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    tls_over(device, tcp).await
+}
+
+/// [`raw_tls`] over a TCP connection the test made itself (with its own socket options).
+pub async fn tls_over(
+    device: &Device,
+    tcp: tokio::net::TcpStream,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
     let identity = ferry::identity::Identity::load(device.path()).expect("identity");
     let config =
         ferry::net::tls::client_config(&identity, ferry::identity::Pin::any()).expect("tls config");
-    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
     tokio_rustls::TlsConnector::from(config)
         .connect(ferry::net::tls::server_name(), tcp)
         .await

@@ -483,7 +483,7 @@ pub async fn raw_tls(
     device: &Device,
     addr: &str,
 ) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
-    let identity = ferry::identity::Identity::load(device.path()).expect("identity");
+    let identity = ferry::identity::Identity::open(device.path()).expect("identity");
     let config =
         ferry::net::tls::client_config(&identity, ferry::identity::Pin::any()).expect("tls config");
     let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");

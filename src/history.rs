@@ -87,11 +87,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// How a transfer that failed with `err` is recorded.
-    pub fn of_error(err: &anyhow::Error) -> Outcome {
-        Outcome::of_stop(crate::outcome::stop_of(err))
-    }
-
     /// How a transfer that failed with the outcome `stop` (`None`: a plain error) is recorded:
     /// a typed failure's `stop()`.
     pub fn of_stop(stop: Option<crate::outcome::Stop>) -> Outcome {
@@ -246,16 +241,13 @@ mod tests {
     #[test]
     fn an_ended_transfer_is_recorded_by_how_it_stopped() {
         use crate::outcome::Stop;
-        let of = |stop: Stop| Outcome::of_error(&anyhow::Error::new(stop).context("sending x"));
+        let of = |stop: Stop| Outcome::of_stop(Some(stop));
         assert_eq!(of(Stop::Refused("no".into())), Outcome::Refused);
         assert_eq!(of(Stop::Declined("no".into())), Outcome::Refused);
         assert_eq!(of(Stop::PeerCancelled("x".into())), Outcome::Cancelled);
         assert_eq!(of(Stop::Interrupted), Outcome::Cancelled);
         assert_eq!(of(Stop::Unreachable("x".into())), Outcome::Error);
-        assert_eq!(
-            Outcome::of_error(&anyhow::anyhow!("disk full")),
-            Outcome::Error
-        );
+        assert_eq!(Outcome::of_stop(None), Outcome::Error);
         use crate::net::transfer::TransferFailure;
         let of_transfer = |err: TransferFailure| Outcome::of_stop(err.stop());
         assert_eq!(

@@ -347,12 +347,6 @@ impl Identity {
         }
     }
 
-    /// Load an existing identity: [`Identity::open`] in an `anyhow::Error`, for
-    /// `session::Context::identity`, which returns it as its own `anyhow` result.
-    pub fn load(home: &Path) -> anyhow::Result<Identity> {
-        Ok(Self::open(home)?)
-    }
-
     /// Load an existing identity.
     pub fn open(home: &Path) -> Result<Identity, StoreError> {
         let read = |name: &str| -> Result<String, StoreError> {
@@ -728,7 +722,7 @@ mod tests {
     fn a_new_identity_verifies_and_reloads() {
         let dir = tempfile::tempdir().unwrap();
         let created = Identity::create(dir.path()).unwrap();
-        let loaded = Identity::load(dir.path()).unwrap();
+        let loaded = Identity::open(dir.path()).unwrap();
         assert_eq!(created.device, loaded.device);
         assert_eq!(created.account, loaded.account);
         assert_ne!(created.device, created.account);
@@ -969,7 +963,7 @@ mod tests {
         fs::remove_file(a.path().join(DEVICE_CERT)).unwrap();
         write_private(&a.path().join(DEVICE_CERT), old.pem()).unwrap();
 
-        let loaded = Identity::load(a.path()).unwrap();
+        let loaded = Identity::open(a.path()).unwrap();
         assert_eq!(
             (loaded.device, loaded.account),
             (created.device, created.account)

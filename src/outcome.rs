@@ -3,6 +3,7 @@
 
 use crate::connector::ConnectError;
 use crate::net::transfer::TransferFailure;
+use crate::session::SessionError;
 
 /// An end of a command that `main` maps to a specific exit code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,8 +50,8 @@ impl Stop {
 }
 
 /// The outcome `err` stands for when it is not a plain error: the first [`Stop`] in its chain,
-/// or what the first connection or transfer failure in it maps to ([`ConnectError::stop`],
-/// [`TransferFailure::stop`]).
+/// or what the first session, connection or transfer failure in it maps to
+/// ([`SessionError::stop`], [`ConnectError::stop`], [`TransferFailure::stop`]).
 ///
 /// Commands return `anyhow` errors, so this is where an outcome is recovered from one: the one
 /// place a chain is searched by type. `main` uses it for the exit code, and so do the callers
@@ -59,6 +60,8 @@ pub fn stop_of(err: &anyhow::Error) -> Option<Stop> {
     err.chain().find_map(|cause| {
         if let Some(stop) = cause.downcast_ref::<Stop>() {
             Some(stop.clone())
+        } else if let Some(session) = cause.downcast_ref::<SessionError>() {
+            session.stop()
         } else if let Some(connect) = cause.downcast_ref::<ConnectError>() {
             connect.stop()
         } else if let Some(transfer) = cause.downcast_ref::<TransferFailure>() {

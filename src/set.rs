@@ -11,9 +11,44 @@
 
 use crate::proto::name::MAX_PATH_DEPTH;
 use crate::proto::transfer::{EntryKind, Mtime};
-use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
+use std::io;
 use std::path::{Path, PathBuf};
+
+/// Why the paths given cannot be sent as a set. As with `ConnectError`, the text ends with
+/// its cause and no variant has a `source`: it reads the same with `{}` and `{:#}`.
+#[derive(Debug, thiserror::Error)]
+pub enum SetError {
+    /// A given path cannot be resolved (it does not exist, or cannot be reached).
+    #[error("cannot send {}: {cause}", path.display())]
+    CannotSend { path: PathBuf, cause: io::Error },
+    /// Two given paths end in the same name.
+    #[error("two of the given paths are named {name:?}; the receiver could not tell them apart")]
+    SameName { name: String },
+    /// A given path is a socket, a FIFO, a device...
+    #[error("{} is neither a file nor a directory", path.display())]
+    NotFileOrDirectory { path: PathBuf },
+    /// A directory nested deeper than a receiver accepts.
+    #[error(
+        "{} is too deep: a receiver accepts paths of at most {MAX_PATH_DEPTH} components",
+        dir.display()
+    )]
+    TooDeep { dir: PathBuf },
+    /// A directory could not be read.
+    #[error("reading {}: {cause}", dir.display())]
+    Read { dir: PathBuf, cause: io::Error },
+    /// An entry's type or metadata could not be read (the system's words alone).
+    #[error("{0}")]
+    Io(io::Error),
+}
+
+impl From<io::Error> for SetError {
+    fn from(err: io::Error) -> SetError {
+        SetError::Io(err)
+    }
+}
+
+type Result<T, E = SetError> = std::result::Result<T, E>;
 
 /// One entry of a set, in sending order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,16 +79,16 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<SetEntry>, Vec<Skipped>)> {
     let mut skipped = Vec::new();
     let mut roots = HashSet::new();
     for path in paths {
-        let root = std::fs::canonicalize(path)
-            .with_context(|| format!("cannot send {}", path.display()))?;
+        let root = std::fs::canonicalize(path).map_err(|cause| SetError::CannotSend {
+            path: path.clone(),
+            cause,
+        })?;
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "root".into());
         if !roots.insert(name.clone()) {
-            bail!(
-                "two of the given paths are named {name:?}; the receiver could not tell them apart"
-            );
+            return Err(SetError::SameName { name });
         }
         let meta = std::fs::metadata(&root)?;
         if meta.is_file() {
@@ -61,7 +96,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<SetEntry>, Vec<Skipped>)> {
             continue;
         }
         if !meta.is_dir() {
-            bail!("{} is neither a file nor a directory", path.display());
+            return Err(SetError::NotFileOrDirectory { path: path.clone() });
         }
         walk(&root, &root, &name, 0, &mut entries, &mut skipped)?;
     }
@@ -98,12 +133,15 @@ fn walk(
     // `relative` has `depth + 1` components and what it holds one more: the receiver accepts
     // at most MAX_PATH_DEPTH (`sanitise_relative`), so refuse here what it would refuse there.
     if depth + 2 > MAX_PATH_DEPTH {
-        bail!(
-            "{} is too deep: a receiver accepts paths of at most {MAX_PATH_DEPTH} components",
-            dir.display()
-        );
+        return Err(SetError::TooDeep {
+            dir: dir.to_path_buf(),
+        });
     }
-    let meta = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let read = |cause| SetError::Read {
+        dir: dir.to_path_buf(),
+        cause,
+    };
+    let meta = std::fs::metadata(dir).map_err(read)?;
     entries.push(SetEntry {
         relative: relative.to_string(),
         kind: EntryKind::Directory,
@@ -113,9 +151,9 @@ fn walk(
         mtime: mtime_of(&meta),
     });
     let mut children = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
+        .map_err(read)?
         .collect::<std::io::Result<Vec<_>>>()
-        .with_context(|| format!("reading {}", dir.display()))?;
+        .map_err(read)?;
     children.sort_by_key(|c| c.file_name());
     for child in children {
         let path = child.path();
@@ -273,5 +311,21 @@ mod tests {
         );
         let clash = collect(&[tmp.path().join("x/same"), tmp.path().join("y/same")]);
         assert!(format!("{:#}", clash.unwrap_err()).contains("named \"same\""));
+    }
+
+    #[test]
+    fn a_path_that_is_not_there_is_named_with_the_cause() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("missing");
+        let err = collect(std::slice::from_ref(&missing)).unwrap_err();
+        assert!(matches!(err, SetError::CannotSend { .. }), "{err:?}");
+        assert!(err
+            .to_string()
+            .starts_with(&format!("cannot send {}: ", missing.display())));
+        assert!(
+            err.to_string().contains("No such file or directory"),
+            "{err}"
+        );
+        assert_eq!(err.to_string(), format!("{err:#}"));
     }
 }

@@ -34,7 +34,7 @@ fn idle_tls_sessions_from_a_stranger_do_not_make_from_a_busy() {
     let inbox = work.path().join("inbox");
     // Default --max-concurrent is 8.
     let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--from", &alice.device_id]);
-    let mallory_id = Identity::load(mallory.path()).unwrap();
+    let mallory_id = Identity::open(mallory.path()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let addr: std::net::SocketAddr = receiving.addr.parse().unwrap();
     // Eight TLS sessions from Mallory, held open and idle (kept in `_held`).

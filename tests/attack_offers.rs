@@ -190,7 +190,7 @@ fn a_strangers_offer_with_900_candidates_makes_no_dial() {
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
-    let bob_id = Identity::load(bob.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
     let (_m, mallory) = stranger();
     let targets = Targets::start(60);
     let dht = TestDht::start(&node.addr());
@@ -242,7 +242,7 @@ fn an_offer_whose_ufrag_carries_crlf_is_dropped_undialled() {
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
-    let bob_id = Identity::load(bob.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
     let (_m, mallory) = stranger();
     let targets = Targets::start(4);
     let dht = TestDht::start(&node.addr());
@@ -261,7 +261,7 @@ fn a_value_resealed_to_another_device_is_dropped() {
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
-    let bob_id = Identity::load(bob.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
     let (_a, alice) = stranger();
     let (_c, carol) = stranger();
     let targets = Targets::start(4);
@@ -284,7 +284,7 @@ fn an_offer_replayed_after_a_restart_is_dropped() {
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let bob = Device::new();
-    let bob_id = Identity::load(bob.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
     let (_a, alice) = stranger();
     let targets = Targets::start(4);
     let dht = TestDht::start(&node.addr());
@@ -347,7 +347,7 @@ fn two_hundred_stranger_offers_do_not_keep_a_legitimate_sender_out() {
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
-    let bob_id = Identity::load(bob.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
     let (_holes, lines) = black_holes(16);
     let dht = TestDht::start(&node.addr());
     // The receiver with 256 descriptors, accepting files from Alice only.

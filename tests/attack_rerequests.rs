@@ -80,7 +80,7 @@ fn a_flood_of_re_requests_from_a_silent_member_does_not_stop_offers() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let bob_identity = Identity::load(bob.path()).unwrap();
+        let bob_identity = Identity::open(bob.path()).unwrap();
         let client = Dht::start(DhtConfig {
             bootstrap: vec![dht.clone()],
             discovery: false,

@@ -119,9 +119,9 @@ fn tampered_replayed_forged_and_impostor_requests_are_refused_and_counted() {
     let mut receiving = Receiving::start_dht(&bob, &inbox, &node.addr(), &["--yes"]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dht = test_dht(&runtime, &node.addr());
-    let alice_id = Identity::load(alice.path()).unwrap();
-    let bob_id = Identity::load(bob.path()).unwrap();
-    let mallory_id = Identity::load(mallory.path()).unwrap();
+    let alice_id = Identity::open(alice.path()).unwrap();
+    let bob_id = Identity::open(bob.path()).unwrap();
+    let mallory_id = Identity::open(mallory.path()).unwrap();
 
     // 1. A bit flipped in an otherwise valid offer.
     let mut sealed = seal(

@@ -113,10 +113,12 @@ async fn check(ctx: &Context) -> Result<Findings> {
     let (nodes, dht_problem) = match nodes {
         Ok(0) => (
             0,
-            Some(crate::net::dht::no_node_answered(&config, CHECK_WAIT)),
+            Some(crate::net::dht::DhtError::no_node_answered(
+                &config, CHECK_WAIT,
+            )),
         ),
         Ok(nodes) => (nodes, None),
-        Err(err) => (0, Some(err.into())),
+        Err(err) => (0, Some(err)),
     };
     let status = dht.status().await?;
     Ok(Findings {

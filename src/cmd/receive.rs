@@ -184,5 +184,6 @@ pub async fn run(ctx: &Context, args: ReceiveArgs) -> Result<()> {
         },
         announced_on.map(|dht| (dht, identity)),
     )
-    .await
+    .await?;
+    Ok(())
 }

@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, args: RerequestArgs) -> Result<()> {
     }
     let timeout = Duration::from_secs(args.timeout);
     if let Some(outcome) = hand_over(ctx, &record, &dir, timeout).await {
-        return outcome;
+        return Ok(outcome?);
     }
-    ask_here(ctx, &record, digest, member, &dir, timeout).await
+    Ok(ask_here(ctx, &record, digest, member, &dir, timeout).await?)
 }

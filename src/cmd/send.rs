@@ -134,7 +134,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<()> {
     if let (Ok(()), Source::Set(entries)) = (&sent, &outgoing.source) {
         ctx.console.say(&set_summary(entries, skipped));
     }
-    sent
+    Ok(sent?)
 }
 
 #[cfg(test)]

@@ -384,14 +384,7 @@ impl Exchange {
     }
 
     /// The next reply; `None` when the receive closed the connection.
-    ///
-    /// A [`ControlError`] in an `anyhow::Error`: the re-request's requester hands this error
-    /// on as its own result (`session::rerequest`), which is still `anyhow`.
-    pub async fn next(&mut self) -> anyhow::Result<Option<Reply>> {
-        Ok(self.next_reply().await?)
-    }
-
-    async fn next_reply(&mut self) -> Result<Option<Reply>, ControlError> {
+    pub async fn next(&mut self) -> Result<Option<Reply>, ControlError> {
         match self.lines.next_line().await.map_err(ControlError::Io)? {
             Some(line) => serde_json::from_str(&line)
                 .map(Some)

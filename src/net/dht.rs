@@ -301,12 +301,6 @@ pub async fn resolve(hosts: &[String]) -> Vec<SocketAddr> {
     out
 }
 
-/// [`DhtError::no_node_answered`] in an `anyhow::Error`, for the callers that return it as
-/// their own `anyhow` result (`session`).
-pub fn no_node_answered(config: &DhtConfig, waited: Duration) -> anyhow::Error {
-    DhtError::no_node_answered(config, waited).into()
-}
-
 /// How often bootstrap names that did not resolve are tried again.
 const BOOTSTRAP_RETRY: Duration = Duration::from_secs(30);
 

@@ -3,8 +3,8 @@
 //! read there (the receiver first gets everything stored, then listens; the sender listens),
 //! and wakes it at its deadlines. Ctrl-C closes the code for any receiver before it returns.
 //!
-//! Failures are [`RendezvousError`]s; Ctrl-C is the [`Stop::Interrupted`] itself, which
-//! [`Rendezvous::drive`] returns as it is so that `outcome::stop_of` finds it (exit 130).
+//! Failures are [`RendezvousError`]s; Ctrl-C is [`RendezvousError::Interrupted`], which
+//! [`RendezvousError::stop`] maps to [`Stop::Interrupted`] (exit 130).
 
 use crate::identity::Identity;
 use crate::net::dht::{Dht, DhtError, ListenEvent, Listening, PutHandle};
@@ -41,6 +41,19 @@ pub enum RendezvousError {
     /// The pairing machine ended without a device: its reason.
     #[error("{0}")]
     Failed(PairingError),
+    /// Ctrl-C here, once the code was closed for any receiver (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl RendezvousError {
+    /// The outcome this failure stands for when it is not a plain error: Ctrl-C.
+    pub fn stop(&self) -> Option<Stop> {
+        match self {
+            RendezvousError::Interrupted => Some(Stop::Interrupted),
+            _ => None,
+        }
+    }
 }
 
 /// The wall clock, unix microseconds: the machines' time.
@@ -162,24 +175,21 @@ impl Rendezvous {
             .map_err(|cause| RendezvousError::Get { cause })
     }
 
-    /// Run `machine` until it pairs or fails: the other device, or the reason as an error.
-    ///
-    /// The error is a [`RendezvousError`], or on Ctrl-C the [`Stop::Interrupted`] itself:
-    /// `outcome::stop_of` finds a `Stop` in an error's chain by its type, and the chain of a
-    /// `RendezvousError` holding one would read "interrupted" twice.
+    /// Run `machine` until it pairs or fails: the other device, or the reason as an error
+    /// ([`RendezvousError::Interrupted`] on Ctrl-C).
     pub async fn drive(
         &mut self,
         machine: &mut impl Machine,
         listening: &mut Listening,
         interrupt: &mut Interrupt,
-    ) -> anyhow::Result<DeviceInfo> {
+    ) -> Result<DeviceInfo, RendezvousError> {
         loop {
             self.flush(machine).await?;
             if let Some(event) = machine.poll_event() {
                 self.flush(machine).await?;
                 return match event {
                     PairingEvent::Paired(info) => Ok(info),
-                    PairingEvent::Failed(err) => Err(RendezvousError::Failed(err).into()),
+                    PairingEvent::Failed(err) => Err(RendezvousError::Failed(err)),
                 };
             }
             let wait = machine
@@ -193,7 +203,7 @@ impl Rendezvous {
             };
             tokio::select! {
                 event = listening.next() => match event {
-                    None => return Err(RendezvousError::DhtStopped.into()),
+                    None => return Err(RendezvousError::DhtStopped),
                     Some(ListenEvent::Values(values)) => feed(machine, &values),
                     Some(ListenEvent::Expired(_)) => {}
                 },
@@ -201,7 +211,7 @@ impl Rendezvous {
                 _ = interrupt.wait() => {
                     machine.close();
                     let _ = tokio::time::timeout(CLOSE_WAIT, self.flush(machine)).await;
-                    return Err(Stop::Interrupted.into());
+                    return Err(RendezvousError::Interrupted);
                 }
             }
         }
@@ -242,5 +252,13 @@ mod tests {
             RendezvousError::DhtStopped.to_string(),
             "the DHT node stopped"
         );
+    }
+
+    #[test]
+    fn ctrl_c_while_pairing_is_the_interrupted_outcome() {
+        let err = RendezvousError::Interrupted;
+        assert_eq!(err.stop(), Some(Stop::Interrupted));
+        assert_eq!(format!("{err:#}"), "interrupted");
+        assert_eq!(RendezvousError::DhtStopped.stop(), None);
     }
 }

@@ -3,21 +3,26 @@
 //! console, Ctrl-C, the merged settings); [`serve`] answers offers and records what it keeps;
 //! [`send`] runs one recorded transfer and sends to every device of a contact with the combined view; [`online`] joins, pairs, reports and withdraws a receiving device on the DHT; [`rerequest`] asks for
 //! files again, serves others' re-requests and the ones handed over by `ferry rerequest`.
-//! `src/cmd/` keeps argument handling and printing.
+//! `src/cmd/` keeps argument handling and printing. Every function here fails with a
+//! [`SessionError`].
 
+mod error;
 pub mod online;
 pub mod rerequest;
 pub mod send;
 pub mod serve;
 
+pub use error::SessionError;
+
 use crate::cli::output::Console;
 use crate::config::Settings;
-use crate::net::dht::{Dht, DhtConfig};
+use crate::net::dht::{Dht, DhtConfig, DhtError};
 use crate::net::Interrupt;
-use anyhow::Result;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 
 /// What every command gets: where the state lives, where output goes, Ctrl-C, and the
 /// settings merged from flags, environment, configuration file and defaults.
@@ -44,8 +49,12 @@ impl Context {
         console: Arc<Console>,
         interrupt: Interrupt,
     ) -> Result<Context> {
-        let proxy = crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value)
-            .map_err(|e| anyhow::anyhow!("{e} (dht.proxy from {})", settings.dht_proxy.source))?;
+        let proxy = crate::proto::dht::proxy::ProxyMode::parse(&settings.dht_proxy.value).map_err(
+            |cause| SessionError::ProxySetting {
+                cause,
+                from: settings.dht_proxy.source.to_string(),
+            },
+        )?;
         Ok(Context {
             home: settings.home.value.clone(),
             console,
@@ -80,7 +89,7 @@ impl Context {
     pub fn identity(&self) -> Result<crate::identity::Identity> {
         use crate::events::Reporter as _;
         if crate::identity::Identity::exists(&self.home) {
-            return crate::identity::Identity::load(&self.home);
+            return Ok(crate::identity::Identity::open(&self.home)?);
         }
         let identity = crate::identity::Identity::create(&self.home)?;
         self.console.report(crate::events::Event::DeviceCreated {
@@ -112,10 +121,9 @@ impl Context {
             ProxyMode::Off => {}
             ProxyMode::Always(_) => {
                 if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
-                    return Err(crate::net::dht::no_node_answered(
-                        &config,
-                        crate::net::dht::JOIN_WAIT,
-                    ));
+                    return Err(
+                        DhtError::no_node_answered(&config, crate::net::dht::JOIN_WAIT).into(),
+                    );
                 }
             }
             ProxyMode::Auto(_) => {
@@ -137,10 +145,7 @@ impl Context {
         config.client_only = true;
         let (dht, reported) = self.start_node(config).await?;
         if dht.wait_for_nodes(1, crate::net::dht::JOIN_WAIT).await? == 0 {
-            return Err(crate::net::dht::no_node_answered(
-                &self.dht,
-                crate::net::dht::JOIN_WAIT,
-            ));
+            return Err(DhtError::no_node_answered(&self.dht, crate::net::dht::JOIN_WAIT).into());
         }
         report_switch(&dht, self.console.as_ref(), &reported).await;
         Ok(dht)

@@ -10,10 +10,12 @@ use crate::outcome::Stop;
 use crate::session::rerequest::{Handovers, Online};
 use crate::session::serve::{serve_offers, Arrival};
 use crate::session::Context;
-use anyhow::Result;
+use crate::session::SessionError;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 use tokio::task::JoinSet;
 
 /// How long a stopping `receive` waits for the DHT to take its withdrawal.
@@ -91,7 +93,7 @@ pub(crate) async fn report_dht_state(
             nodes,
             detail: format!(
                 "{:#}",
-                crate::net::dht::no_node_answered(&config, DHT_ALONE_AFTER)
+                crate::net::dht::DhtError::no_node_answered(&config, DHT_ALONE_AFTER)
             ),
         });
         while nodes == 0 {
@@ -120,10 +122,10 @@ pub(crate) fn check_writable(dir: &std::path::Path) -> Result<()> {
             let _ = std::fs::remove_file(&probe);
             Ok(())
         }
-        Err(err) => Err(anyhow::anyhow!(
-            "cannot write files into {}: {err}; choose another --dir",
-            dir.display()
-        )),
+        Err(cause) => Err(SessionError::NotWritable {
+            dir: dir.to_path_buf(),
+            cause,
+        }),
     }
 }
 

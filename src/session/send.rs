@@ -16,10 +16,12 @@ use crate::outcome::Stop;
 use crate::proto::pairing::Code;
 use crate::proto::signal::DeviceInfo;
 use crate::session::Context;
-use anyhow::{anyhow, bail, Result};
+use crate::session::SessionError;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 
 /// Once one device has the file, how long the others still get to answer.
 const GRACE_AFTER_SUCCESS: Duration = Duration::from_secs(3);
@@ -111,11 +113,10 @@ pub async fn to_devices(
     }
     // Several devices: one sub-transfer each, concurrently.
     if matches!(outgoing.source, Source::Stdin) {
-        bail!(
-            "{to} has {} devices, and standard input can be read only once: send a file, or \
-             pick one device with --to DEVICE_ID",
-            devices.len()
-        );
+        return Err(SessionError::StdinToDevices {
+            to,
+            devices: devices.len(),
+        });
     }
     ctx.console.group(&outgoing.transfer_id);
     let (succeeded, first_success) = watch::channel(false);
@@ -167,7 +168,7 @@ pub async fn to_devices(
     }
     let mut outcomes = Vec::new();
     while let Some(joined) = set.join_next().await {
-        let (device, result) = joined.map_err(|e| anyhow!("a sub-transfer crashed: {e}"))?;
+        let (device, result) = joined.map_err(SessionError::Crashed)?;
         outcomes.push((device, result));
     }
     ctx.console.finish_group(&outgoing.transfer_id);
@@ -200,9 +201,9 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
                 done += 1;
                 ("done", String::new())
             }
-            // Connection failures, transfer failures and outcomes alike, as each sub-transfer's
-            // `anyhow` error: the outcome is recovered the one way `main` recovers it.
-            Err(err) => match crate::outcome::stop_of(err).as_ref() {
+            // Connection failures, transfer failures and outcomes alike: the outcome each
+            // sub-transfer's error stands for.
+            Err(err) => match err.stop().as_ref() {
                 Some(Stop::Interrupted) => return Err(Stop::Interrupted.into()),
                 Some(Stop::Refused(r)) | Some(Stop::PeerCancelled(r)) => {
                     refused += 1;
@@ -245,7 +246,7 @@ fn summarize(ctx: &Context, outcomes: Vec<(DeviceInfo, Result<()>)>) -> Result<(
     } else if errors == 0 {
         Err(Stop::Refused(format!("none of the {refused} device(s) accepted")).into())
     } else {
-        bail!("no device received the file ({errors} error(s), {refused} refusal(s))")
+        Err(SessionError::NoDeviceReceived { errors, refused })
     }
 }
 
@@ -264,7 +265,7 @@ pub async fn to_contact(
     let devices = connector::resolve(&dht, to).await?;
     connector::some_still_receive(&devices)?;
     if devices.is_empty() {
-        bail!("no device of {to} is announced on the DHT (is `ferry receive` running there?)");
+        return Err(SessionError::NotAnnounced { to });
     }
     to_devices(ctx, dht, identity, to, devices, outgoing, candidates).await
 }
@@ -305,11 +306,9 @@ pub async fn with_code(
                 .await
                 .unwrap_or_default();
             if rendezvous_in_use(&values) {
-                bail!(
-                    "code {}-... is in use by another pairing right now: choose another \
-                     --code, or leave --code out for a random one",
-                    code.public_part()
-                );
+                return Err(SessionError::CodeInUse {
+                    public_part: code.public_part(),
+                });
             }
             code
         }

@@ -13,13 +13,15 @@ use crate::net::Interrupt;
 use crate::outcome::Stop;
 use crate::session::rerequest::Handovers;
 use crate::session::Context;
-use anyhow::Result;
+use crate::session::SessionError;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 
 /// A connection on its way to becoming a transfer.
 pub enum Arrival {
@@ -229,8 +231,8 @@ pub(crate) fn raise_descriptor_limit() {
     }
 }
 
-pub(crate) fn report_error(reporter: &dyn Reporter, err: &anyhow::Error) {
-    if matches!(crate::outcome::stop_of(err), Some(Stop::Interrupted)) {
+pub(crate) fn report_error(reporter: &dyn Reporter, err: &SessionError) {
+    if matches!(err.stop(), Some(Stop::Interrupted)) {
         return;
     }
     reporter.report(Event::Error {
@@ -419,11 +421,9 @@ pub(crate) async fn serve_arrivals(
                     None => std::future::pending().await,
                 }
             } => {
-                break Err(anyhow::anyhow!(
-                    "the paired device did not connect within {}s; nothing was received (is \
-                     its `ferry send` still running?)",
-                    PAIRED_CONNECT_WAIT.as_secs()
-                ));
+                break Err(SessionError::PairedDidNotConnect {
+                    waited_secs: PAIRED_CONNECT_WAIT.as_secs(),
+                });
             }
             Some(done) = running.join_next(), if !running.is_empty() => {
                 if let Ok(Some(outcome)) = done {
@@ -479,7 +479,7 @@ pub(crate) async fn serve_arrivals(
     // transfer that decided is over); meanwhile the announcement is withdrawn, so that senders
     // learn at once that this device stopped.
     let interrupted = matches!(
-        outcome.as_ref().err().and_then(crate::outcome::stop_of),
+        outcome.as_ref().err().and_then(SessionError::stop),
         Some(Stop::Interrupted)
     );
     let grace = if interrupted {

@@ -502,7 +502,7 @@ pub async fn tls_over(
     device: &Device,
     tcp: tokio::net::TcpStream,
 ) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
-    let identity = ferry::identity::Identity::load(device.path()).expect("identity");
+    let identity = ferry::identity::Identity::open(device.path()).expect("identity");
     let config =
         ferry::net::tls::client_config(&identity, ferry::identity::Pin::any()).expect("tls config");
     tokio_rustls::TlsConnector::from(config)

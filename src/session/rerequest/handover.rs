@@ -266,7 +266,7 @@ impl Handed {
             replies: replies.clone(),
             console: self.handovers.console.clone(),
         };
-        let timed_out = no_file_within(&self.record, timeout);
+        let timed_out = no_file_within(&self.record, timeout).to_string();
         let outcome = tokio::select! {
             outcome = self.ask_and_wait(&reporter, timeout) => outcome,
             _ = tokio::time::sleep_until(deadline) => Reply::Error { reason: timed_out },

@@ -25,13 +25,15 @@ use crate::net::Interrupt;
 use crate::proto::signal::DeviceInfo;
 use crate::proto::transfer::Digest;
 use crate::rerequest::{self, DataTransferRequest, Refusal, Status, REQUEST_TYPE, STATUS_TYPE};
-use anyhow::{anyhow, bail, Result};
+use crate::session::SessionError;
 use sha3::Digest as _;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 
 /// The newest complete record of interaction `id` and its digest: a file received again has
 /// a newer path.
@@ -41,19 +43,17 @@ pub(crate) fn find_record(history: &[Interaction], id: &str) -> Result<(Interact
         .rev()
         .filter(|i| i.interaction == id && i.is_complete())
         .find_map(|i| Some((i.clone(), i.digest()?)))
-        .ok_or_else(|| {
-            anyhow!("no completed transfer {id:?} in this device's history (see `ferry history`)")
-        })
+        .ok_or_else(|| SessionError::NoRecord { id: id.to_string() })
 }
 
 /// The other member of the conversation `record` belongs to.
 pub(crate) fn member_of(record: &Interaction) -> Result<Id> {
-    record.peer_account.parse().map_err(|_| {
-        anyhow!(
-            "the history names no valid peer account for {}",
-            record.interaction
-        )
-    })
+    record
+        .peer_account
+        .parse()
+        .map_err(|_| SessionError::NoPeerAccount {
+            interaction: record.interaction.clone(),
+        })
 }
 
 /// `dir` (`--dir`), else the directory the file was kept in, else `download_dir`.
@@ -74,12 +74,11 @@ pub(crate) fn destination(
         .unwrap_or_else(|| download_dir.to_path_buf())
 }
 
-pub(crate) fn no_file_within(record: &Interaction, timeout: Duration) -> String {
-    format!(
-        "no member device sent {} within {}s",
-        record.interaction,
-        timeout.as_secs()
-    )
+pub(crate) fn no_file_within(record: &Interaction, timeout: Duration) -> SessionError {
+    SessionError::NoFileWithin {
+        interaction: record.interaction.clone(),
+        waited_secs: timeout.as_secs(),
+    }
 }
 
 /// Ask every announced device of `member` to send `record`'s file again; each one asked (or
@@ -95,13 +94,14 @@ pub(crate) async fn ask(
     let devices = connector::still_receiving(connector::resolve(dht, member).await?, reporter)?;
     tracing::info!("account {member} has {} announced device(s)", devices.len());
     if devices.is_empty() {
-        bail!("no device of account {member} is announced on the DHT (is `ferry receive` running there?)");
+        return Err(SessionError::MemberNotAnnounced { member });
     }
     let payload = serde_json::to_vec(&DataTransferRequest {
         conversation: record.conversation.clone(),
         interaction: record.interaction.clone(),
         device_id: identity.device.to_string(),
-    })?;
+    })
+    .map_err(SessionError::Encode)?;
     let mut asked = Asked {
         interaction: record.interaction.clone(),
         devices: HashSet::new(),
@@ -125,7 +125,7 @@ pub(crate) async fn ask(
         });
     }
     if asked.devices.is_empty() {
-        bail!("could not ask any device of account {member}");
+        return Err(SessionError::CouldNotAsk { member });
     }
     Ok(asked)
 }

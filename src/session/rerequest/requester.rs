@@ -13,11 +13,13 @@ use crate::net::AbortOnDrop;
 use crate::outcome::Stop;
 use crate::proto::transfer::Digest;
 use crate::session::Context;
-use anyhow::{anyhow, bail, Result};
+use crate::session::SessionError;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
 
 /// How long `rerequest` waits for the running `receive` to take its request on.
 pub(crate) const HANDOVER_ANSWER: Duration = Duration::from_secs(5);
@@ -65,7 +67,7 @@ pub(crate) async fn ask_here(
     let mut interrupt = ctx.interrupt.clone();
     loop {
         tokio::select! {
-            _ = tokio::time::sleep_until(deadline) => bail!(no_file_within(record, timeout)),
+            _ = tokio::time::sleep_until(deadline) => return Err(no_file_within(record, timeout)),
             _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
             Some(answer) = answers.recv() => {
                 if let Some(refusals) = asked.take(&answer, ctx.console.as_ref()) {
@@ -146,22 +148,14 @@ pub(crate) async fn hand_over(
         Ok(Ok(Some(Reply::Handed { pid }))) => pid,
         Ok(Ok(Some(Reply::Unavailable { reason }))) => return asks_itself(reason),
         Ok(Ok(Some(Reply::Error { reason }))) => {
-            return Some(Err(anyhow!(
-                "the running `ferry receive` did not take the re-request: {reason}"
-            )))
+            return Some(Err(SessionError::HandoverNotTaken { reason }))
         }
-        Ok(Ok(other)) => {
-            return Some(Err(anyhow!(
-                "the running `ferry receive` answered the re-request with {other:?}"
-            )))
-        }
-        Ok(Err(err)) => return Some(Err(err)),
+        Ok(Ok(other)) => return Some(Err(SessionError::HandoverAnswered { reply: other })),
+        Ok(Err(err)) => return Some(Err(err.into())),
         Err(_) => {
-            return Some(Err(anyhow!(
-                "the running `ferry receive` did not answer the re-request within {}s; \
-                 is it stuck? (stop it, or wait and try again)",
-                HANDOVER_ANSWER.as_secs()
-            )))
+            return Some(Err(SessionError::HandoverNoAnswer {
+                waited_secs: HANDOVER_ANSWER.as_secs(),
+            }))
         }
     };
     ctx.console.report(Event::RerequestBy {
@@ -187,18 +181,21 @@ pub(crate) async fn follow(
     loop {
         let reply = tokio::select! {
             reply = exchange.next() => reply?,
-            _ = tokio::time::sleep_until(deadline) => bail!(
-                "the running `ferry receive` (pid {pid}) gave no outcome for {interaction} in {}s",
-                timeout.as_secs()
-            ),
+            _ = tokio::time::sleep_until(deadline) => {
+                return Err(SessionError::HandoverNoOutcome {
+                    pid,
+                    interaction: interaction.clone(),
+                    waited_secs: timeout.as_secs(),
+                })
+            }
             // Dropping the exchange hangs up: receive abandons the re-request.
             _ = interrupt.wait() => return Err(Stop::Interrupted.into()),
         };
         let Some(reply) = reply else {
-            bail!(
-                "the running `ferry receive` (pid {pid}) stopped before the re-request of \
-                 {interaction} ended; run `ferry rerequest {interaction}` again"
-            );
+            return Err(SessionError::HandoverStopped {
+                pid,
+                interaction: interaction.clone(),
+            });
         };
         match reply {
             Reply::Progress {
@@ -230,7 +227,7 @@ pub(crate) async fn follow(
                 return Ok(());
             }
             Reply::Refused { reason } => return Err(Stop::Refused(reason).into()),
-            Reply::Error { reason } => bail!("{reason}"),
+            Reply::Error { reason } => return Err(SessionError::HandoverFailed(reason)),
             other => tracing::debug!("ignored a reply of the running receive: {other:?}"),
         }
     }

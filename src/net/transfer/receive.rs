@@ -665,8 +665,9 @@ pub(super) async fn receive_body<S: AsyncRead + AsyncWrite + Unpin>(
             Err(err) => {
                 // Before the `ERR`: the `OK`s of the entries before, once their files are
                 // written (none if the disk failed).
+                // Best effort, bounded: a sender that does not read them cannot hold this side.
                 if sink.settle_replies(&mut replies).await.is_ok() && !replies.is_empty() {
-                    let _ = stream.write_all(&replies).await;
+                    let _ = tokio::time::timeout(CANCEL_GRACE, stream.write_all(&replies)).await;
                 }
                 return Err(err);
             }

@@ -370,15 +370,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             self.pace(tx).await;
         };
         if tx.sent() < declared {
-            let err = TransferError::SourceShrank {
-                declared,
-                sent: tx.sent(),
-            };
-            let _ = self
-                .writer
-                .write_all(&tx.cancel_frame(&err.to_string()))
-                .await;
-            return Err(err.into());
+            return Err(self.source_shrank(tx, declared).await);
         }
         let end = tx.end_frame_hashed(hasher)?;
         self.write_record(tx, &end, reporter).await
@@ -423,15 +415,7 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 let Some(declared) = declared else {
                     break; // A stream ends when its input does.
                 };
-                let err = TransferError::SourceShrank {
-                    declared,
-                    sent: tx.sent(),
-                };
-                let _ = self
-                    .writer
-                    .write_all(&tx.cancel_frame(&err.to_string()))
-                    .await;
-                return Err(err.into());
+                return Err(self.source_shrank(tx, declared).await);
             }
             let frame = tx.data_frame(&buf[5..5 + n])?;
             buf[..5].copy_from_slice(&frame);
@@ -642,6 +626,18 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
                 }
             }
         }
+    }
+
+    /// The file ended before its declared size: tell the receiver (a best-effort `CANCEL`,
+    /// bounded by [`CANCEL_GRACE`]) and fail with what happened.
+    async fn source_shrank(&mut self, tx: &mut Sender, declared: u64) -> TransferFailure {
+        let err = TransferError::SourceShrank {
+            declared,
+            sent: tx.sent(),
+        };
+        let frame = tx.cancel_frame(&err.to_string());
+        let _ = tokio::time::timeout(CANCEL_GRACE, self.writer.write_all(&frame)).await;
+        err.into()
     }
 
     /// Ctrl-C between records: tell the receiver, report it, and stop.

@@ -38,9 +38,10 @@ enum Cores {
     Pinned,
 }
 
-fn format_ratios(xs: &[f64]) -> String {
+/// `xs`, comma-separated, with `places` decimals.
+fn joined(xs: &[f64], places: usize) -> String {
     xs.iter()
-        .map(|x| format!("{x:.2}"))
+        .map(|x| format!("{x:.places$}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -118,7 +119,7 @@ fn main() {
         // Each ferry run beside the pipe run just before it: the machine's speed drifts from
         // run to run on shared cores, and a pair run back to back drifts least.
         let paired: Vec<f64> = ferry.iter().zip(&pipe).map(|(f, p)| f / p).collect();
-        let paired_runs = format_ratios(&paired);
+        let paired_runs = joined(&paired, 2);
         let (pipe, ferry) = (median(pipe), median(ferry));
         println!("{label}:");
         println!("  pipe (rustls + sha3 x2):        {pipe:8.1} MB/s  {pipe_runs}");
@@ -153,8 +154,7 @@ fn main() {
 }
 
 fn format_runs(rates: &[f64]) -> String {
-    let each: Vec<String> = rates.iter().map(|r| format!("{r:.1}")).collect();
-    format!("(runs: {})", each.join(", "))
+    format!("(runs: {})", joined(rates, 1))
 }
 
 fn mb_per_s(bytes: u64, secs: f64) -> f64 {

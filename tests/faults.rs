@@ -262,3 +262,45 @@ fn a_link_cut_mid_transfer_ends_both_sides_within_the_idle_timeout() {
     assert!(final_names(&inbox).is_empty(), "{:?}", entries(&inbox));
     assert!(stray_hidden(&inbox).is_empty(), "{:?}", entries(&inbox));
 }
+
+/// A file cut short under the sender while it is sent: the send fails (exit 2) saying the
+/// source shrank, the receiver is told (a cancel from the peer), and nothing lands under a
+/// final name.
+#[test]
+fn a_file_that_shrinks_while_it_is_sent_fails_clearly_and_keeps_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let (alice, bob) = (Device::new(), Device::new());
+    let inbox = work.path().join("inbox");
+    let mut receiving = Receiving::start(&bob, &inbox, &["--yes", "--once"]);
+    let source = random_file(work.path(), "shrinking.bin", 8 << 20);
+    // Slow enough (about 4 s in all) that the cut comes well before the reader's end.
+    let sending = Receiving::run(send_direct(
+        &alice,
+        [&source],
+        &bob.device_id,
+        &receiving.addr,
+        &["--limit-rate", "2M"],
+    ));
+    receiving.wait_for("progress");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&source)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let sent = sending.finish(Duration::from_secs(60));
+    assert_eq!(sent.status.code(), Some(2), "{}", sent.stderr);
+    assert!(
+        sent.stderr.contains("the source shrank while being sent"),
+        "{}",
+        sent.stderr
+    );
+    let (_, receiver_log, events) = receiving.wait_exit();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "cancelled" && e["by"] == "peer"),
+        "{events:#?}\n{receiver_log}"
+    );
+    assert!(final_names(&inbox).is_empty(), "{:?}", entries(&inbox));
+}

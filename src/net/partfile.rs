@@ -35,8 +35,8 @@
 //! linked under its final name ([`Hints`]).
 
 use crate::proto::name::numbered;
+use crate::proto::sha3::{Digest as _, Sha3_256};
 use crate::proto::transfer::Mtime;
-use sha3::{Digest as _, Sha3_256};
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, FileTimes, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
@@ -836,9 +836,20 @@ fn unusable(meta: &std::fs::Metadata) -> Option<&'static str> {
 /// after them (to compare, or to continue hashing from).
 pub fn hash_prefix(source: impl Read, limit: u64) -> std::io::Result<(u64, Sha3_256)> {
     let mut hasher = Sha3_256::new();
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, source.take(limit));
-    let read = std::io::copy(&mut reader, &mut hasher)?;
-    Ok((read, hasher))
+    let mut source = source.take(limit);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut read = 0u64;
+    loop {
+        match source.read(&mut buf) {
+            Ok(0) => return Ok((read, hasher)),
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                read += n as u64;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Stack of a disk thread: it only loops over blocks (the default 2 MiB is address space, not

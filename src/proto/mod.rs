@@ -11,6 +11,7 @@ pub mod name;
 pub mod pairing;
 pub mod ratelog;
 pub mod rendezvous;
+pub mod sha3;
 pub mod signal;
 pub mod text;
 pub mod transfer;

@@ -89,11 +89,11 @@
 
 pub mod deadline;
 
+use crate::proto::sha3::{Digest as _, Sha3_256};
 use deadline::{
     after, Phase, Wait, ANSWER_TIMEOUT, HEADER_TIMEOUT, IDLE_TIMEOUT, MIN_PREFIX_HASH_RATE,
     STREAM_KEEPALIVE, VERDICT_TIMEOUT,
 };
-use sha3::{Digest as _, Sha3_256};
 use std::fmt;
 
 /// A SHA3-256 digest.

@@ -2,14 +2,19 @@
 //!
 //! `cargo bench --bench throughput` (size with `FERRY_BENCH_MIB`, default 1024; runs per row
 //! with `FERRY_BENCH_RUNS`, default 5, the median printed) prints:
-//! - plain SHA3-256 of the file (read + hash, one core);
+//! - plain SHA3-256 of the file (read + hash, one core), with RustCrypto's `sha3` and with
+//!   ferry's own ([`ferry::proto::sha3`], chosen because it is faster);
 //! - the baseline ("pipe"): an in-process rustls TLS 1.3 stream over loopback TCP with SHA3-256
-//!   on both ends (no disk writes), the ceiling ferry is measured against;
+//!   (the `sha3` crate, as the reference row) on both ends (no disk writes), the
+//!   ceiling ferry is measured against; and the same pipe hashing with ferry's SHA3, so that
+//!   the ratio to it shows ferry's own overhead apart from the faster hash;
 //! - ferry itself: the real binary on both ends (`--listen` / `--peer-addr`), receiver writing
 //!   and syncing to disk, with its ratio to the pipe;
 //! - the same two pinned: the sending side on core 0 and the receiving side on core 1
 //!   (`taskset` for ferry, `sched_setaffinity` for the pipe's two threads), a model of two
 //!   machines of one core each;
+//! - the CPU time (user plus system) per GiB of the pipe (this process, `getrusage`) and of each
+//!   ferry process (`/usr/bin/time -v`): on shared cores the ratio follows it;
 //! - each ferry process's peak RSS for one transfer (`/usr/bin/time -v`), and the receiver's
 //!   peak RSS (`VmHWM`) with 1 and with 50 concurrent transfers of `FERRY_BENCH_CONCURRENT_MIB`
 //!   (default 16) each, with the cost of each transfer beyond the first.
@@ -21,7 +26,12 @@
 //! (`flock /work/cargo.lock cargo bench --bench throughput`) so that no build runs meanwhile.
 
 use ferry::identity::{Identity, Pin};
-use sha3::{Digest, Sha3_256};
+use sha3::Digest;
+
+/// The reference pipe's hash (RustCrypto's `sha3`, as the table names it), and the one
+/// ferry uses (chosen by measurement, `ferry::proto::sha3`).
+type ReferenceSha3 = sha3::Sha3_256;
+type FerrySha3 = ferry::proto::sha3::Sha3_256;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -74,17 +84,26 @@ fn main() {
         source.display()
     );
 
-    let (secs, digest) = plain_sha3(&source);
+    let (secs, digest) = plain_sha3::<ReferenceSha3>(&source);
     let sha3_rate = mb_per_s(size, secs);
     println!(
-        "sha3-256 alone:                   {sha3_rate:8.1} MB/s  ({})",
+        "sha3-256 alone (sha3 crate):      {sha3_rate:8.1} MB/s  ({})",
         &digest[..16]
+    );
+    let (secs, ferry_digest) = plain_sha3::<FerrySha3>(&source);
+    assert_eq!(
+        ferry_digest, digest,
+        "ferry's SHA3 differs from the sha3 crate's"
+    );
+    println!(
+        "sha3-256 alone (ferry's):         {:8.1} MB/s",
+        mb_per_s(size, secs)
     );
 
     let alice = Identity::create(&work.path().join("alice")).expect("alice");
     let bob = Identity::create(&work.path().join("bob")).expect("bob");
     let sink = work.path().join("baseline-copy.bin");
-    let secs = rustls_baseline(&source, &alice, &bob, Some(&sink), Cores::Shared);
+    let secs = rustls_baseline::<ReferenceSha3>(&source, &alice, &bob, Some(&sink), Cores::Shared);
     let _ = std::fs::remove_file(&sink);
     let with_disk = mb_per_s(size, secs);
     println!("pipe + receiver writes (1 run):   {with_disk:8.1} MB/s  (the pipe with buffered disk writes inline)");
@@ -97,40 +116,68 @@ fn main() {
             println!("pinned rows skipped: fewer than 2 cores, or no taskset");
             continue;
         }
-        let (mut pipe, mut ferry) = (Vec::new(), Vec::new());
+        let (mut pipe, mut same_hash_pipe, mut ferry) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut pipe_cpu, mut sender_cpu, mut receiver_cpu) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
-            let secs = rustls_baseline(&source, &alice, &bob, None, cores);
+            let cpu_before = own_cpu_seconds();
+            let secs = rustls_baseline::<ReferenceSha3>(&source, &alice, &bob, None, cores);
+            pipe_cpu.push(own_cpu_seconds() - cpu_before);
             pipe.push(mb_per_s(size, secs));
+            let secs = rustls_baseline::<FerrySha3>(&source, &alice, &bob, None, cores);
+            same_hash_pipe.push(mb_per_s(size, secs));
             let run = ferry_binary(work.path(), &source, &bob.device.to_string(), cores);
             assert_eq!(run.digest, digest, "ferry reported a different digest");
             ferry.push(mb_per_s(size, run.seconds));
+            sender_cpu.push(run.sender_cpu);
+            receiver_cpu.push(run.receiver_cpu);
             if cores == Cores::Shared {
                 one_transfer.get_or_insert((run.sender_rss_kib, run.receiver_rss_kib));
             }
         }
-        let (label, pipe_runs, ferry_runs) = (
+        let (label, pipe_runs, same_hash_runs, ferry_runs) = (
             match cores {
                 Cores::Shared => "shared cores",
                 Cores::Pinned => "pinned: send core 0, receive core 1",
             },
             format_runs(&pipe),
+            format_runs(&same_hash_pipe),
             format_runs(&ferry),
         );
-        // Each ferry run beside the pipe run just before it: the machine's speed drifts from
-        // run to run on shared cores, and a pair run back to back drifts least.
-        let paired: Vec<f64> = ferry.iter().zip(&pipe).map(|(f, p)| f / p).collect();
-        let paired_runs = joined(&paired, 2);
-        let (pipe, ferry) = (median(pipe), median(ferry));
+        // Each ferry run beside the pipe runs just before it: the machine's speed drifts from
+        // run to run on shared cores, and runs back to back drift least.
+        let paired =
+            |pipe: &[f64]| -> Vec<f64> { ferry.iter().zip(pipe).map(|(f, p)| f / p).collect() };
+        let (paired_reference, paired_same) = (paired(&pipe), paired(&same_hash_pipe));
+        let (pipe, same_hash_pipe, ferry) = (median(pipe), median(same_hash_pipe), median(ferry));
         println!("{label}:");
-        println!("  pipe (rustls + sha3 x2):        {pipe:8.1} MB/s  {pipe_runs}");
+        println!("  pipe (rustls + sha3 crate x2):  {pipe:8.1} MB/s  {pipe_runs}");
+        println!("  pipe with ferry's SHA3:         {same_hash_pipe:8.1} MB/s  {same_hash_runs}");
         println!(
-            "  ferry send -> receive:          {ferry:8.1} MB/s  {ferry_runs}  ratio to pipe {:.2}, to sha3 alone {:.2}",
+            "  ferry send -> receive:          {ferry:8.1} MB/s  {ferry_runs}  ratio to pipe {:.2}, to the same-hash pipe {:.2}, to sha3 alone {:.2}",
             ferry / pipe,
+            ferry / same_hash_pipe,
             ferry / sha3_rate
         );
         println!(
-            "  ratio to pipe per run:          {:8.2}       (median of {paired_runs})",
-            median(paired.clone())
+            "  ratio to pipe per run:          {:8.2}       (median of {})",
+            median(paired_reference.clone()),
+            joined(&paired_reference, 2)
+        );
+        println!(
+            "  ratio to same-hash pipe per run:{:8.2}       (median of {})",
+            median(paired_same.clone()),
+            joined(&paired_same, 2)
+        );
+        let gib = size as f64 / f64::from(1 << 30);
+        let (pipe_cpu, sender_cpu, receiver_cpu) = (
+            median(pipe_cpu) / gib,
+            median(sender_cpu) / gib,
+            median(receiver_cpu) / gib,
+        );
+        println!(
+            "  CPU seconds per GiB (median):   pipe {pipe_cpu:.2} (both ends); ferry {:.2} = sender {sender_cpu:.2} + receiver {receiver_cpu:.2}, {:.2}x the pipe's",
+            sender_cpu + receiver_cpu,
+            (sender_cpu + receiver_cpu) / pipe_cpu
         );
     }
     if let Some((sender, receiver)) = one_transfer {
@@ -180,10 +227,10 @@ fn write_random(path: &Path, size: u64) {
     file.flush().expect("flush");
 }
 
-fn plain_sha3(path: &Path) -> (f64, String) {
+fn plain_sha3<H: Digest>(path: &Path) -> (f64, String) {
     let mut file = std::fs::File::open(path).expect("open");
     let mut buf = vec![0u8; CHUNK];
-    let mut hasher = Sha3_256::new();
+    let mut hasher = H::new();
     let start = Instant::now();
     loop {
         let n = file.read(&mut buf).expect("read");
@@ -203,7 +250,7 @@ fn plain_sha3(path: &Path) -> (f64, String) {
 /// runtime of two threads runs both ends. Pinned: each end runs on a thread of its own pinned
 /// to its core (sender 0, receiver 1), with a runtime of its own (its blocking threads, which
 /// read the file, inherit the pinning).
-fn rustls_baseline(
+fn rustls_baseline<H: Digest + Send + 'static>(
     path: &Path,
     alice: &Identity,
     bob: &Identity,
@@ -224,8 +271,8 @@ fn rustls_baseline(
             runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr = listener.local_addr().unwrap();
-                let receiver = tokio::spawn(pipe_receive(listener, server, sink));
-                let (secs, sent) = pipe_send(addr, client, &path).await;
+                let receiver = tokio::spawn(pipe_receive::<H>(listener, server, sink));
+                let (secs, sent) = pipe_send::<H>(addr, client, &path).await;
                 assert_eq!(receiver.await.unwrap(), sent);
                 secs
             })
@@ -237,13 +284,13 @@ fn rustls_baseline(
                 current_thread().block_on(async {
                     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                     addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                    pipe_receive(listener, server, sink).await
+                    pipe_receive::<H>(listener, server, sink).await
                 })
             });
             let addr = addr_rx.recv().expect("the pipe's receiver started");
             let sender = std::thread::spawn(move || {
                 pin_to_core(0);
-                current_thread().block_on(pipe_send(addr, client, &path))
+                current_thread().block_on(pipe_send::<H>(addr, client, &path))
             });
             let (secs, sent) = sender.join().expect("pipe sender");
             assert_eq!(receiver.join().expect("pipe receiver"), sent);
@@ -272,7 +319,7 @@ fn pin_to_core(core: usize) {
 }
 
 /// The pipe's receiving end: accept one TLS connection, read and hash it to the end.
-async fn pipe_receive(
+async fn pipe_receive<H: Digest>(
     listener: tokio::net::TcpListener,
     server: std::sync::Arc<rustls::ServerConfig>,
     mut sink: Option<std::fs::File>,
@@ -282,7 +329,7 @@ async fn pipe_receive(
         .accept(tcp)
         .await
         .unwrap();
-    let mut hasher = Sha3_256::new();
+    let mut hasher = H::new();
     let mut buf = vec![0u8; CHUNK];
     loop {
         let n = tls.read(&mut buf).await.unwrap();
@@ -302,7 +349,7 @@ async fn pipe_receive(
 
 /// The pipe's sending end: connect, read and hash `path` and send it; the seconds from the
 /// connection to the end, and the digest.
-async fn pipe_send(
+async fn pipe_send<H: Digest>(
     addr: std::net::SocketAddr,
     client: std::sync::Arc<rustls::ClientConfig>,
     path: &Path,
@@ -315,7 +362,7 @@ async fn pipe_send(
         .unwrap();
     let mut file = tokio::fs::File::open(path).await.unwrap();
     let mut buf = vec![0u8; CHUNK];
-    let mut hasher = Sha3_256::new();
+    let mut hasher = H::new();
     loop {
         let n = file.read(&mut buf).await.unwrap();
         if n == 0 {
@@ -337,6 +384,9 @@ struct FerryRun {
     digest: String,
     sender_rss_kib: u64,
     receiver_rss_kib: u64,
+    /// User plus system CPU seconds of each process.
+    sender_cpu: f64,
+    receiver_cpu: f64,
 }
 
 /// The `ferry` binary measured: this build's, or `FERRY_BENCH_BIN` (another build, to compare
@@ -428,7 +478,34 @@ fn ferry_binary(work: &Path, source: &Path, bob_device: &str, cores: Cores) -> F
         digest,
         sender_rss_kib: max_rss(&String::from_utf8_lossy(&sender.stderr)),
         receiver_rss_kib: max_rss(&receiver_err),
+        sender_cpu: cpu_seconds(&String::from_utf8_lossy(&sender.stderr)),
+        receiver_cpu: cpu_seconds(&receiver_err),
     }
+}
+
+/// User plus system seconds, from `/usr/bin/time -v`'s report.
+fn cpu_seconds(time_output: &str) -> f64 {
+    ["User time (seconds):", "System time (seconds):"]
+        .iter()
+        .filter_map(|field| {
+            time_output
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(field))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        })
+        .sum()
+}
+
+/// CPU seconds (user plus system) this process has used so far: the pipe runs in it.
+fn own_cpu_seconds() -> f64 {
+    // SAFETY: `getrusage` fills the zeroed struct it is given, of its own type.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 fn max_rss(time_output: &str) -> u64 {

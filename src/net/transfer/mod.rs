@@ -45,13 +45,13 @@ use crate::net::partfile::{
 };
 use crate::net::{AbortOnDrop, Interrupt};
 use crate::proto::name::{sanitise, sanitise_relative, PathRefused};
+use crate::proto::sha3::{Digest as _, Sha3_256};
 use crate::proto::transfer::deadline::ANSWER_TIMEOUT;
 use crate::proto::transfer::{
     Digest, EntryKind, Header, Mtime, Receiver, ReceiverEvent, Sender, SenderEvent, TransferError,
     MAX_LINE_BYTES, SEND_RECORD_BYTES, WINDOW_ENTRIES,
 };
 use crate::set::SetEntry;
-use sha3::{Digest as _, Sha3_256};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;

@@ -23,9 +23,9 @@ use super::message::{
 use super::routing::RoutingTable;
 use super::storage::{expiration, Storage, StoreOutcome};
 use super::value::Value;
+use crate::proto::sha3::{Digest as _, Sha3_256};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sha3::{Digest as _, Sha3_256};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};

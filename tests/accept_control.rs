@@ -2,9 +2,8 @@
 //! process lists them, accepts one under another name, refuses another; a different user
 //! cannot reach the control socket.
 
-mod common;
-use common::procs::require_root;
-use common::*;
+use crate::common::procs::require_root;
+use crate::common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;

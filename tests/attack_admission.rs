@@ -4,8 +4,7 @@
 //! build where the slot is taken before `--from`, `--once` ends on the first attempt,
 //! handshakes run one at a time or `EMFILE` spins (`FERRY_TEST_BIN=/path/to/old/ferry`).
 
-mod common;
-use common::*;
+use crate::common::*;
 use ferry::identity::{Identity, Pin};
 use std::io::Read;
 use std::net::TcpStream;

@@ -2,9 +2,9 @@
 //! them: forged value-part sizes (memory), a small `get` from a forged address (amplification),
 //! and a key filled with junk (a device made unreachable). Each runs against the real binary.
 
-mod common;
-use common::real::*;
-use common::*;
+use crate::common;
+use crate::common::real::*;
+use crate::common::*;
 use ferry::proto::dht::message::{Kind, Message, WireValue};
 use ferry::proto::dht::value::Value;
 use ferry::proto::dht::InfoHash;

@@ -7,10 +7,9 @@
 //! every dial the receiver makes for a stranger is counted. Each test fails on a build
 //! without the admission policy (run with `FERRY_TEST_BIN=/path/to/old/ferry`).
 
-mod common;
-use common::procs::{seeded_file, send_via_dht};
-use common::real::*;
-use common::*;
+use crate::common::procs::{seeded_file, send_via_dht};
+use crate::common::real::*;
+use crate::common::*;
 use ferry::identity::Identity;
 use ferry::net::dht::{Dht, DhtConfig};
 use ferry::proto::dht::value::Value;

@@ -7,8 +7,8 @@
 //! Each fails on the main of issue 11 (`FERRY_TEST_BIN=/work/baseline/ferry`), where part files
 //! were named beside the files by a key anyone computes or by the sender's transfer id.
 
-mod common;
-use common::*;
+use crate::common;
+use crate::common::*;
 use ferry::net::partfile::resume_key;
 use ferry::proto::transfer::{sha3_256, Header};
 use std::os::unix::fs::{symlink, PermissionsExt};

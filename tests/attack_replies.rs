@@ -4,11 +4,10 @@
 //! receiver stops reading. It must not wait forever: within the idle limit (`IDLE_TIMEOUT`) it
 //! gives up, reports an error for that transfer, drops the connection and the set's part
 //! directory, and meanwhile it serves an honest sender.
-//! Timings are printed: `cargo test --test attack_replies -- --nocapture`.
+//! Timings are printed: `cargo test --test e2e attack_replies:: -- --nocapture`.
 
-mod common;
-use common::procs::{final_names, stray_hidden, PARTS_DIR};
-use common::*;
+use crate::common::procs::{final_names, stray_hidden, PARTS_DIR};
+use crate::common::*;
 use ferry::proto::transfer::deadline::IDLE_TIMEOUT;
 use ferry::proto::transfer::{sha3_256, Header};
 use socket2::{Domain, Protocol, Socket, Type};

@@ -7,10 +7,10 @@
 //!
 //! Fails on the main of issue 11 (`FERRY_TEST_BIN=/work/baseline/ferry`).
 
-mod common;
-use common::procs::send_via_dht;
-use common::real::*;
-use common::*;
+use crate::common;
+use crate::common::procs::send_via_dht;
+use crate::common::real::*;
+use crate::common::*;
 use ferry::connector;
 use ferry::identity::{Id, Identity};
 use ferry::net::dht::{Dht, DhtConfig};
@@ -43,6 +43,7 @@ fn timed_send(device: &Device, file: &std::path::Path, to: &str, dht: &str) -> (
 
 #[test]
 fn a_flood_of_re_requests_from_a_silent_member_does_not_stop_offers() {
+    let _machine = timed();
     let node = BootstrapNode::start();
     let dht = node.addr();
     let work = tempfile::tempdir().unwrap();

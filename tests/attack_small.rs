@@ -11,9 +11,9 @@
 //!   named after the host;
 //! - `--turn-password-file` gives the TURN password without it being in `/proc/PID/cmdline`.
 
-mod common;
-use common::real::*;
-use common::*;
+use crate::common;
+use crate::common::real::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -179,6 +179,7 @@ fn nothing_written(home: &Path) {
 
 #[test]
 fn an_archive_asking_for_scrypt_2_22_is_refused_fast_in_little_memory() {
+    let _machine = timed();
     let alice = Device::new();
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("alice.ferry-account");

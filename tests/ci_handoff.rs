@@ -2,8 +2,8 @@
 //! directory crosses a local DHT and every file's SHA3-256 is checked on both sides against
 //! python3's hashlib; and the check itself catches a changed or missing file.
 
-mod common;
-use common::real::BootstrapNode;
+use crate::common;
+use crate::common::real::BootstrapNode;
 use std::process::Command;
 use std::time::Duration;
 

@@ -3,10 +3,9 @@
 //! across a LAN of two network namespaces. A wrong code fails on both sides, a used code
 //! fails the second time, and nothing is kept from either.
 
-mod common;
-use common::netns::Pair;
-use common::real::BootstrapNode;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::real::BootstrapNode;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -115,6 +114,7 @@ fn a_file_goes_with_a_code_and_the_code_works_once() {
 /// `--text` is refused before any network is used.
 #[test]
 fn a_text_goes_with_a_code_and_is_printed_as_sent() {
+    let _machine = timed();
     let node = BootstrapNode::start();
     let (alice, bob) = (Device::new(), Device::new());
     let text = "token=s3cr3t-\u{fc}\nhttps://example.org/a?b=c\t\x1b[31m\n";
@@ -178,6 +178,7 @@ fn a_text_goes_with_a_code_and_is_printed_as_sent() {
 
 #[test]
 fn a_wrong_code_fails_on_both_sides_and_nothing_is_kept() {
+    let _machine = timed();
     let node = BootstrapNode::start();
     let (alice, bob) = (Device::new(), Device::new());
     let outbox = tempfile::tempdir().unwrap();

@@ -3,9 +3,8 @@
 //! ferry with exit 2 and a message naming the file; `receive` saves where the file says and
 //! accepts as it says.
 
-mod common;
-use common::real::BootstrapNode;
-use common::*;
+use crate::common::real::BootstrapNode;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -2,9 +2,8 @@
 //! (`dhtnode`, or ferry's own: `BootstrapNode`; loopback only), the offer and answer travel encrypted on the DHT, ICE-TCP finds the path
 //! and TLS pins the device. Hostile requests are refused and counted; the receiver stays up.
 
-mod common;
-use common::real::*;
-use common::*;
+use crate::common::real::*;
+use crate::common::*;
 use ferry::identity::{Identity, Pin};
 use ferry::net::dht::{Dht, DhtConfig, ListenEvent};
 use ferry::net::ice::{self, RemoteParams};

@@ -3,10 +3,9 @@
 //! the sender on host a. Candidates cross the veth link, not loopback; then the same over IPv6
 //! only.
 
-mod common;
-use common::netns::Pair;
-use common::real::*;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::real::*;
+use crate::common::*;
 use std::process::Command;
 
 fn ferry_in(pair: &Pair, host: &str, device: &Device, bootstrap: &str) -> Command {

@@ -1,9 +1,8 @@
 //! ferry's DHT node against OpenDHT's own: Debian's `dhtnode` and python3-opendht, on loopback
 //! only (every process is bootstrapped to loopback; multicast discovery is off).
 
-mod common;
-use common::real::*;
-use common::*;
+use crate::common::real::*;
+use crate::common::*;
 use serde_json::Value as Json;
 use std::process::{Command, Stdio};
 use std::time::Duration;

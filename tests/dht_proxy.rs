@@ -9,10 +9,9 @@
 //! - `auto:URL`: UDP first, then the proxy, said as a `dht_proxy` event;
 //! - a proxy that is down, or is not a DHT proxy, is named in the error at once.
 
-mod common;
-use common::netns::Pair;
-use common::real::*;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::real::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -244,6 +243,7 @@ fn fails_fast(mut cmd: Command, wanted: &[&str]) -> String {
 
 #[test]
 fn a_proxy_that_is_down_or_not_a_proxy_is_named_at_once() {
+    let _machine = timed();
     let work = tempfile::tempdir().unwrap();
     let alice = Device::new();
     let source = random_file(work.path(), "never-sent.bin", 1024);

@@ -1,9 +1,8 @@
 //! A running ferry DHT node fed 100,000 random and mutated datagrams over loopback: it must
 //! not crash, and must still answer a ping afterwards.
 
-mod common;
-use common::real::captured_datagrams;
-use common::*;
+use crate::common::real::captured_datagrams;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use std::io::BufRead;
 use std::net::UdpSocket;
@@ -12,6 +11,7 @@ use std::time::Duration;
 
 #[test]
 fn a_node_survives_100k_hostile_datagrams_and_still_answers() {
+    let _machine = alone();
     let home = tempfile::tempdir().unwrap();
     let mut node = Command::new(ferry_bin())
         .env("FERRY_HOME", home.path())

@@ -2,13 +2,12 @@
 //! receiver, the link cut in the middle. Whatever happens, nothing appears under a final name
 //! unless it was verified (hidden `.NAME.KEY.ferry-part` files may stay: they are kept so a
 //! later offer of the same file resumes), and each side ends with a clear message.
-//! Timings are printed: `cargo test --test faults -- --nocapture`.
+//! Timings are printed: `cargo test --test e2e faults:: -- --nocapture`.
 
-mod common;
-use common::netns::Pair;
-use common::procs::*;
-use common::real::*;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::procs::*;
+use crate::common::real::*;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,8 +1,8 @@
 //! A new user's first minutes, offline: `doctor` answers quickly with advice, files land where
 //! the user is when there is no download folder.
 
-mod common;
-use common::*;
+use crate::common;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 /// A loopback UDP port nothing listens on, and a loopback TCP port nothing accepts on.
@@ -17,6 +17,7 @@ fn dead_ports() -> (u16, u16) {
 
 #[test]
 fn doctor_answers_offline_within_three_seconds_with_advice() {
+    let _machine = timed();
     let device = Device::new();
     let (udp, tcp) = dead_ports();
     for json in [false, true] {
@@ -102,6 +103,7 @@ fn dead_bootstrap() -> String {
 
 #[test]
 fn receive_says_who_it_is_at_once_and_that_no_dht_node_answered() {
+    let _machine = timed();
     let device = Device::new();
     let inbox = tempfile::tempdir().unwrap();
     // JSON: the first event names the device, within a second; then the DHT state.
@@ -164,6 +166,7 @@ fn receive_says_who_it_is_at_once_and_that_no_dht_node_answered() {
 
 #[test]
 fn a_second_receive_on_the_same_home_is_refused_at_once() {
+    let _machine = timed();
     let device = Device::new();
     let inbox = tempfile::tempdir().unwrap();
     let mut cmd = device.ferry();
@@ -187,6 +190,7 @@ fn a_second_receive_on_the_same_home_is_refused_at_once() {
 
 #[test]
 fn an_unwritable_download_directory_is_refused_at_start() {
+    let _machine = timed();
     if !common::procs::require_root("mounting a read-only tmpfs") {
         return;
     }
@@ -239,6 +243,7 @@ fn a_send_to_a_stopped_receiver_says_so_and_exits_2() {
 /// runs again, it is found again.
 #[test]
 fn a_send_to_a_receiver_stopped_with_ctrl_c_fails_at_once() {
+    let _machine = timed();
     let node = common::real::BootstrapNode::start();
     let (bob, alice) = (Device::new(), Device::new());
     let inbox = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! The committed man page and completions are what the CLI definition generates today.
 //! Regenerate with `tests/regenerate.sh`.
 
-mod common;
+use crate::common;
 use std::process::Command;
 
 fn generated(args: &[&str]) -> Vec<u8> {

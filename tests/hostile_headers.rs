@@ -1,8 +1,7 @@
 //! A verified peer that sends hostile headers and lying sizes over real TLS: each gets a clear
 //! error, nothing lands outside `--dir` or under a final name, and the receiver stays up.
 
-mod common;
-use common::*;
+use crate::common::*;
 use ferry::proto::transfer::{sha3_256, Header};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -182,6 +181,7 @@ fn with_once_a_garbage_header_ends_the_receiver_with_an_error() {
 /// (20 s in all, not per byte) has passed; meanwhile and afterwards the receiver serves others.
 #[test]
 fn a_header_that_trickles_in_is_cut_off_at_the_header_deadline() {
+    let _machine = timed();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");

@@ -2,9 +2,8 @@
 //! discovery; so do two homes on one machine. The LAN is a veth pair between two network
 //! namespaces this test creates.
 
-mod common;
-use common::netns::Pair;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::*;
 use std::io::BufRead;
 use std::process::Stdio;
 use std::time::Duration;
@@ -74,6 +73,7 @@ fn a_file_crosses_a_lan_with_no_bootstrap_and_no_other_node() {
 /// looped back on that host, and the file arrives within 3 s of the sender's start.
 #[test]
 fn two_homes_on_one_machine_with_no_bootstrap() {
+    let _machine = timed();
     let Some(lan) = Pair::up(true, false) else {
         return;
     };
@@ -90,6 +90,7 @@ fn two_homes_on_one_machine_with_no_bootstrap() {
 /// the default bootstrap and TURN names fail to resolve, and that costs under a second.
 #[test]
 fn a_file_crosses_an_offline_lan_with_default_settings() {
+    let _machine = timed();
     let Some(lan) = Pair::up(true, false) else {
         return;
     };

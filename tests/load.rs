@@ -2,7 +2,7 @@
 //! 10 MiB each found through the DHT, excess senders refused as busy, and garbage floods (TCP
 //! connections to the `--listen` port, datagrams to the DHT port) during a transfer. Figures
 //! (wall time, the receiver's peak RSS, flood counts) are printed, never asserted:
-//! `cargo test --test load -- --nocapture`.
+//! `cargo test --test e2e load:: -- --nocapture`.
 //!
 //! Which port each flood targets, and why: in DHT mode the receiver has no fixed TCP port (it
 //! listens for ICE-TCP on passive candidate ports only while a connection is being set up,
@@ -11,27 +11,19 @@
 //! go to the DHT port of a receiver in DHT mode, the socket its announcement and incoming
 //! offers depend on.
 //!
-//! The tests of this file run one at a time (they share two cores and their figures would
-//! mix).
+//! Each test of this file takes the machine alone (`common::alone`): they would share two cores
+//! with each other and with timed tests of other files, and their figures would mix.
 
-mod common;
-use common::procs::*;
-use common::real::*;
-use common::*;
+use crate::common::procs::*;
+use crate::common::real::*;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// One heavy test at a time.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 const SENDERS: usize = 50;
 const FILE_BYTES: usize = 10 << 20;
@@ -95,7 +87,7 @@ fn verified(
 
 #[test]
 fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
-    let _one = one_at_a_time();
+    let _machine = alone();
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
@@ -162,7 +154,7 @@ fn fifty_concurrent_senders_of_10_mib_through_the_dht_all_verified() {
 
 #[test]
 fn senders_beyond_max_concurrent_are_refused_as_busy_not_left_waiting() {
-    let _one = one_at_a_time();
+    let _machine = alone();
     const MAX: usize = 4;
     const TRIES: usize = 12;
     let node = BootstrapNode::start();
@@ -291,7 +283,7 @@ const IDLE_HOLDERS: usize = 20;
 
 #[test]
 fn garbage_tcp_connections_to_the_listen_port_during_a_transfer() {
-    let _one = one_at_a_time();
+    let _machine = alone();
     let seed = seed("tcp flood");
     let work = tempfile::tempdir().unwrap();
     let inbox = work.path().join("inbox");
@@ -557,7 +549,7 @@ const DHT_GARBAGE: u32 = 10_000;
 
 #[test]
 fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
-    let _one = one_at_a_time();
+    let _machine = alone();
     let seed = seed("dht flood");
     let node = BootstrapNode::start();
     let work = tempfile::tempdir().unwrap();
@@ -697,7 +689,7 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
 /// and puts near it fail ("no node accepted the value").
 #[test]
 fn spoofed_node_ids_from_one_socket_are_not_handed_out_as_contacts() {
-    let _one = one_at_a_time();
+    let _machine = alone();
     let home = tempfile::tempdir().unwrap();
     let mut node = KillOnDrop(
         std::process::Command::new(ferry_bin())

@@ -2,10 +2,9 @@
 //! account reaches every announced device, each accepting, refusing or missing on its own, with
 //! the optimistic combined outcome (exit 0 when any verified the file, 1 when all refused).
 
-mod common;
-use common::procs::send_via_dht;
-use common::real::*;
-use common::*;
+use crate::common::procs::send_via_dht;
+use crate::common::real::*;
+use crate::common::*;
 use serde_json::Value;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The y/N prompt of `receive` on a terminal (a pseudo-terminal from Python's `pty`): a question
 //! whose sender gave up is taken back, saying why, and the next offer is asked and answered.
 
-mod common;
-use common::*;
+use crate::common;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;

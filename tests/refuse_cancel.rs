@@ -1,8 +1,8 @@
 //! Refusals and cancels from either side: documented exit codes, nothing under a final name;
 //! what arrived before a Ctrl-C (either side) stays as a part file, and the next send resumes.
 
-mod common;
-use common::*;
+use crate::common;
+use crate::common::*;
 use std::process::Stdio;
 
 #[test]

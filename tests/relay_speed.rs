@@ -10,11 +10,10 @@
 //! Helper processes: the test runs its own binary again inside a namespace
 //! (`RELAY_SPEED_ROLE`, see `relay_copy_role`) for each end of a plain copy.
 
-mod common;
-use common::natlab::{NatLab, Wan};
-use common::real::*;
-use common::relay_copy;
-use common::*;
+use crate::common::natlab::{NatLab, Wan};
+use crate::common::real::*;
+use crate::common::relay_copy;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Stdio};
@@ -37,7 +36,8 @@ const MIN_RATIO: f64 = 0.5;
 const LIMIT: Duration = Duration::from_secs(240);
 
 /// One end of a plain copy, run as `RELAY_SPEED_ROLE=... <this test binary> --exact
-/// relay_copy_role` inside a namespace; prints `RELAYED addr`, `LISTENING addr` or
+/// relay_speed::relay_copy_role` inside a namespace (the name libtest knows it by in the one
+/// `e2e` binary: its module path); prints `RELAYED addr`, `LISTENING addr` or
 /// `SECONDS s` on stdout. Without the variable (a normal test run) it does nothing.
 #[test]
 fn relay_copy_role() {
@@ -80,7 +80,7 @@ fn role(
     let mut cmd = lab.command(host, exe.to_str().unwrap());
     cmd.args([
         "--exact",
-        "relay_copy_role",
+        "relay_speed::relay_copy_role",
         "--nocapture",
         "--test-threads=1",
     ])
@@ -113,7 +113,7 @@ impl Lines {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.0.recv_timeout(left) {
                 Ok(line) => {
-                    // libtest's "test relay_copy_role ... " may open the line.
+                    // libtest's "test relay_speed::relay_copy_role ... " may open the line.
                     if let Some((_, rest)) = line.split_once(&format!("{prefix} ")) {
                         return rest.trim().to_string();
                     }
@@ -176,6 +176,7 @@ fn plain_copy(lab: &NatLab, turn: &Coturn, relayed: bool, streams: u64) -> f64 {
 
 #[test]
 fn a_relayed_transfer_over_a_lossy_link_runs_near_plain_tcp_through_the_same_relay() {
+    let _machine = alone();
     let Some(lab) = NatLab::up_with_wan(WAN) else {
         return;
     };

@@ -3,10 +3,9 @@
 //! refuses (and says so), and a device of an account outside the conversation gets nothing
 //! even when it knows the conversation and interaction ids.
 
-mod common;
-use common::procs::send_via_dht;
-use common::real::*;
-use common::*;
+use crate::common::procs::send_via_dht;
+use crate::common::real::*;
+use crate::common::*;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;

@@ -8,10 +8,9 @@
 //! Fails on main (`git stash` the fix): runs time out, and no `rerequest_by` event says who
 //! carried the request out.
 
-mod common;
-use common::procs::send_via_dht;
-use common::real::*;
-use common::*;
+use crate::common::procs::send_via_dht;
+use crate::common::real::*;
+use crate::common::*;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;

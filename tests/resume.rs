@@ -1,8 +1,8 @@
 //! Resuming an interrupted transfer from the prefix the receiver kept: only the rest travels,
 //! the whole file is verified, and a source that changed meanwhile is sent again in full.
 
-mod common;
-use common::*;
+use crate::common;
+use crate::common::*;
 use ferry::proto::transfer::Header;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -2,12 +2,11 @@
 //! thousands of small files do not cost a round trip each; and a receiver that fails in the
 //! middle of a pipelined set still stops both sides with its reason, keeping nothing.
 //! Through a proxy on loopback that delays each direction by 50 ms (`common::delay_proxy`).
-//! Timings are printed: `cargo test --test sets_pipelined -- --nocapture`.
+//! Timings are printed: `cargo test --test e2e sets_pipelined:: -- --nocapture`.
 
-mod common;
-use common::delay_proxy::DelayProxy;
-use common::procs::*;
-use common::*;
+use crate::common::delay_proxy::DelayProxy;
+use crate::common::procs::*;
+use crate::common::*;
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,6 +25,7 @@ fn many_files(dir: &Path, name: &str, count: usize, size: usize) -> std::path::P
 
 #[test]
 fn two_thousand_small_files_cross_a_100_ms_link_in_seconds_each_verified() {
+    let _machine = timed();
     // One round trip per file took 2,000 x 100 ms = 200 s (plus a sync per file).
     const FILES: usize = 2000;
     const LIMIT: Duration = Duration::from_secs(30);
@@ -81,6 +81,7 @@ fn two_thousand_small_files_cross_a_100_ms_link_in_seconds_each_verified() {
 
 #[test]
 fn a_full_disk_in_the_middle_of_a_pipelined_set_stops_both_sides_and_keeps_nothing() {
+    let _machine = timed();
     if !require_root("mounting a small tmpfs") {
         return;
     }

@@ -1,8 +1,7 @@
 //! `send -` (a stream of unknown size), `receive --stdout`, and sets (`send DIR FILE`) through
 //! the real binary on loopback; hostile set entries written by hand over real TLS.
 
-mod common;
-use common::*;
+use crate::common::*;
 use ferry::proto::transfer::{sha3_256, EntryKind, Header};
 use serde_json::Value;
 use std::io::{BufRead, Write};

@@ -3,9 +3,9 @@
 //! on the sender), also with the TURN server 300 ms away; losing
 //! coturn mid-transfer fails cleanly; wrong credentials are a clear error.
 
-mod common;
-use common::real::*;
-use common::*;
+use crate::common;
+use crate::common::real::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};

@@ -2,10 +2,9 @@
 //! exists and the transfer goes through coturn on the public segment; with the receiver on the
 //! public segment the direct path wins. `--json` says which path was used.
 
-mod common;
-use common::natlab::NatLab;
-use common::real::*;
-use common::*;
+use crate::common::natlab::NatLab;
+use crate::common::real::*;
+use crate::common::*;
 use std::process::Command;
 
 const PUBLIC: &str = "203.0.113.10";

@@ -3,10 +3,9 @@
 //! CA the certificate is refused, with a clear error. Then two hosts whose firewalls let only
 //! TCP port 443 out (and the DHT's UDP): the one path is the relay over TLS on 443.
 
-mod common;
-use common::netns::Pair;
-use common::real::*;
-use common::*;
+use crate::common::netns::Pair;
+use crate::common::real::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

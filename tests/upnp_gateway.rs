@@ -12,10 +12,9 @@
 //! `postrouting_miniupnpd`) is made before it starts, and r1's iptables FORWARD chain accepts
 //! what a mapping redirects (conntrack state DNAT) ahead of the lab's inbound DROP.
 
-mod common;
-use common::natlab::NatLab;
-use common::real::*;
-use common::*;
+use crate::common::natlab::NatLab;
+use crate::common::real::*;
+use crate::common::*;
 use std::process::Command;
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! A file crosses real TCP and TLS on loopback and arrives byte-identical and verified.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_100_mib_file_arrives_identical_and_verified() {

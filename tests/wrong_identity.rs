@@ -1,7 +1,6 @@
 //! `--to` pins the peer: a receiver that is not the named device is refused during TLS.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn sending_to_another_device_id_is_refused_in_tls() {

@@ -18,6 +18,34 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(60);
 
+/// The machine's two cores, as the tests of one process share them. In the one `e2e` binary
+/// libtest runs tests of every file side by side; most of them wait on deadlines and overlap
+/// well, but two kinds must not meet:
+///
+/// - a test that loads the CPU hard (`load.rs`' 50 senders and floods, 100,000 datagrams at a
+///   node) or measures a speed (`relay_speed.rs`' rates and ratio) takes it **alone**
+///   ([`alone`]): no other such test and no timed test runs meanwhile;
+/// - a test that asserts a wall-clock bound of a few seconds (a refusal "at once", a doctor
+///   within 3 s) takes it **shared** ([`timed`]): timed tests overlap each other, as they did
+///   within one file, but never a test that holds it alone.
+///
+/// Tests of neither kind take nothing and run beside either. Hold the guard for the whole test
+/// (`let _machine = alone();` first). A test that panics poisons nothing here: the lock is
+/// taken back as it was. `RwLock` on Linux lets a waiting writer go before new readers, so an
+/// `alone` test is not starved by a stream of timed ones.
+static MACHINE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// The machine to this test alone among the tests that take [`MACHINE`]; see there.
+pub fn alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    MACHINE.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The machine shared with other timed tests, never with one that takes it [`alone`]; see
+/// [`MACHINE`].
+pub fn timed() -> std::sync::RwLockReadGuard<'static, ()> {
+    MACHINE.read().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The binary under test: this build's `ferry`, or the one named by `FERRY_TEST_BIN` (used to
 /// show that an attack test fails against an older build).
 pub fn ferry_bin() -> &'static str {

@@ -65,6 +65,8 @@ fn hostile_peers_get_clear_errors_and_the_receiver_stays_up() {
         err["reason"].as_str().unwrap().contains("did not end"),
         "{err}"
     );
+    // No offer was read: no transfer to name.
+    assert!(err.get("transfer_id").is_none(), "{err}");
 
     // Garbage instead of a header.
     raw_exchange(
@@ -92,6 +94,9 @@ fn hostile_peers_get_clear_errors_and_the_receiver_stays_up() {
             .contains("more than it declared"),
         "{err}"
     );
+    // An offer was read and accepted: the error names its transfer, so that a script can
+    // tell which transfer failed.
+    assert_eq!(err["transfer_id"], "feed01", "{err}");
 
     // Content-Length higher than what is sent.
     let mut body = record(b"abc");
@@ -118,6 +123,7 @@ fn hostile_peers_get_clear_errors_and_the_receiver_stays_up() {
             .contains("integrity check failed"),
         "{err}"
     );
+    assert_eq!(err["transfer_id"], "feed01", "{err}");
 
     // Hostile names: path escapes, absolute paths, NUL and control bytes, 10 KB.
     let hostile = [

@@ -57,7 +57,7 @@ pub(crate) fn serve_offers(
         )
         .await
         {
-            report_error(reporter.as_ref(), &err.into());
+            report_error(reporter.as_ref(), None, &err.into());
         }
     });
     let arrivals = arrivals.clone();
@@ -93,7 +93,12 @@ pub(crate) enum Served {
     NotAPeer(ConnectError),
     /// Refused by policy, not by the user: busy, or a sender --from does not allow.
     Refused(String),
-    Transfer(Result<Received, TransferFailure>),
+    /// An offer was read: how its transfer ended, and its id once the offer was decided on
+    /// (the receiver's `error` event names it, so that a script knows which transfer failed).
+    Transfer {
+        transfer_id: Option<String>,
+        result: Result<Received, TransferFailure>,
+    },
 }
 
 pub(crate) async fn serve(
@@ -207,12 +212,15 @@ pub(crate) async fn serve(
         );
     }
     let offered = offered.lock().ok().and_then(|mut o| o.take());
-    if let Some(transfer_id) = offered {
-        handovers.settle(&transfer_id, &peer, &result);
+    if let Some(transfer_id) = &offered {
+        handovers.settle(transfer_id, &peer, &result);
     }
     match result {
         Ok(Received::RefusedHere(reason)) if policy_refusal => Served::Refused(reason),
-        result => Served::Transfer(result),
+        result => Served::Transfer {
+            transfer_id: offered,
+            result,
+        },
     }
 }
 
@@ -231,12 +239,17 @@ pub(crate) fn raise_descriptor_limit() {
     }
 }
 
-pub(crate) fn report_error(reporter: &dyn Reporter, err: &SessionError) {
+/// Report `err` as an `error` event, naming the transfer it ended when there was one.
+pub(crate) fn report_error(
+    reporter: &dyn Reporter,
+    transfer_id: Option<String>,
+    err: &SessionError,
+) {
     if matches!(err.stop(), Some(Stop::Interrupted)) {
         return;
     }
     reporter.report(Event::Error {
-        transfer_id: None,
+        transfer_id,
         reason: format!("{err:#}"),
     });
 }
@@ -451,27 +464,37 @@ pub(crate) async fn serve_arrivals(
                 // The paired device failed to connect: nobody else will.
                 Served::NotAPeer(err) if paired_code => Some(Err(err.into())),
                 Served::NotAPeer(err) => {
-                    report_error(console.as_ref(), &err.into());
+                    report_error(console.as_ref(), None, &err.into());
                     None
                 }
                 Served::Refused(reason) => {
                     tracing::info!("refused an offer: {reason}");
                     None
                 }
-                Served::Transfer(Ok(Received::Kept { .. } | Received::Text { .. })) if once => {
-                    Some(Ok(()))
-                }
-                Served::Transfer(Ok(Received::RefusedHere(reason))) if once => {
-                    Some(Err(Stop::Declined(reason).into()))
-                }
-                Served::Transfer(Err(err)) if once => Some(Err(err.into())),
+                Served::Transfer {
+                    result: Ok(Received::Kept { .. } | Received::Text { .. }),
+                    ..
+                } if once => Some(Ok(())),
+                Served::Transfer {
+                    result: Ok(Received::RefusedHere(reason)),
+                    ..
+                } if once => Some(Err(Stop::Declined(reason).into())),
+                Served::Transfer {
+                    result: Err(err), ..
+                } if once => Some(Err(err.into())),
                 // Ctrl-C here: the shutdown says so, not an error of this transfer.
-                Served::Transfer(Err(TransferFailure::Interrupted)) => None,
-                Served::Transfer(Err(err)) => {
-                    report_error(console.as_ref(), &err.into());
+                Served::Transfer {
+                    result: Err(TransferFailure::Interrupted),
+                    ..
+                } => None,
+                Served::Transfer {
+                    result: Err(err),
+                    transfer_id,
+                } => {
+                    report_error(console.as_ref(), transfer_id, &err.into());
                     None
                 }
-                Served::Transfer(Ok(_)) => None,
+                Served::Transfer { result: Ok(_), .. } => None,
             }
         });
     };

@@ -4,6 +4,9 @@
 use super::reader::*;
 use super::*;
 
+/// The `CANCEL` reason the sender gives when its user pressed Ctrl-C.
+const INTERRUPTED: &str = "the sender interrupted the transfer";
+
 /// The connection as the sender uses it: the write half, the receiver's lines (read by a task
 /// of their own, so a `CANCEL` is seen while writing), Ctrl-C, and the progress so far.
 pub(super) struct SendLink<W> {
@@ -104,8 +107,7 @@ where
     let header = tx.header_bytes();
     link.guarded_write(&mut tx, Some(&header), "sending the offer", reporter)
         .await?;
-    link.guarded_write(&mut tx, None, "sending the offer", reporter)
-        .await?;
+    link.flush(&mut tx, "sending the offer", reporter).await?;
     crate::events::phase(
         reporter,
         format!(
@@ -120,9 +122,7 @@ where
         Ok(answer) => answer,
         Err(err) => {
             // Take the offer back, so that a receiver still asking its user stops asking.
-            let frame = tx.cancel_frame(&format!("{err:#}"));
-            let _ =
-                tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut link.writer, &frame)).await;
+            link.send_cancel(&mut tx, &format!("{err:#}")).await;
             return Err(err);
         }
     };
@@ -628,16 +628,22 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         }
     }
 
-    /// The file ended before its declared size: tell the receiver (a best-effort `CANCEL`,
-    /// bounded by [`CANCEL_GRACE`]) and fail with what happened.
+    /// The file ended before its declared size: tell the receiver (a best-effort `CANCEL`)
+    /// and fail with what happened.
     async fn source_shrank(&mut self, tx: &mut Sender, declared: u64) -> TransferFailure {
         let err = TransferError::SourceShrank {
             declared,
             sent: tx.sent(),
         };
-        let frame = tx.cancel_frame(&err.to_string());
-        let _ = tokio::time::timeout(CANCEL_GRACE, self.writer.write_all(&frame)).await;
+        self.send_cancel(tx, &err.to_string()).await;
         err.into()
+    }
+
+    /// The sender's last word, best effort: `CANCEL` with `reason`, flushed (a TLS writer may
+    /// hold what `write_all` took) and this side closed, all within [`CANCEL_GRACE`].
+    async fn send_cancel(&mut self, tx: &mut Sender, reason: &str) {
+        let frame = tx.cancel_frame(reason);
+        let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut self.writer, &frame)).await;
     }
 
     /// Ctrl-C between records: tell the receiver, report it, and stop.
@@ -646,8 +652,12 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
         tx: &mut Sender,
         reporter: &dyn Reporter,
     ) -> TransferFailure {
-        let frame = tx.cancel_frame("the sender interrupted the transfer");
-        let _ = tokio::time::timeout(CANCEL_GRACE, send_and_close(&mut self.writer, &frame)).await;
+        self.send_cancel(tx, INTERRUPTED).await;
+        self.report_interrupted(reporter)
+    }
+
+    /// Ctrl-C, told to the receiver or not: say so here, and stop.
+    fn report_interrupted(&self, reporter: &dyn Reporter) -> TransferFailure {
         reporter.report(Event::Cancelled {
             transfer_id: self.tid.clone(),
             by: "local",
@@ -723,19 +733,9 @@ impl<W: AsyncWrite + Unpin> SendLink<W> {
             WriteOutcome::Interrupted => {
                 // Finish the record if the peer lets us, so the cancel is read as one.
                 if tokio::time::timeout(CANCEL_GRACE, &mut write).await.is_ok() {
-                    let frame = tx.cancel_frame("the sender interrupted the transfer");
-                    let _ = tokio::time::timeout(
-                        CANCEL_GRACE,
-                        send_and_close(&mut self.writer, &frame),
-                    )
-                    .await;
+                    self.send_cancel(tx, INTERRUPTED).await;
                 }
-                reporter.report(Event::Cancelled {
-                    transfer_id: self.tid.clone(),
-                    by: "local",
-                    reason: "interrupted".into(),
-                });
-                Err(TransferFailure::Interrupted)
+                Err(self.report_interrupted(reporter))
             }
             WriteOutcome::Stalled(err) => Err(err.into()),
         }

@@ -7,8 +7,6 @@
 //! variant has a `source`: the text is the same with `{}` and `{:#}`, here or in a chain.
 
 use crate::connector::ConnectError;
-use crate::contacts::ContactsError;
-use crate::history::HistoryError;
 use crate::identity::{Id, StoreError};
 use crate::net::control::{ControlError, Reply};
 use crate::net::dht::DhtError;
@@ -39,12 +37,6 @@ pub enum SessionError {
     /// Pairing with a code failed (or was interrupted).
     #[error(transparent)]
     Rendezvous(#[from] RendezvousError),
-    /// The history could not be read or written.
-    #[error(transparent)]
-    History(#[from] HistoryError),
-    /// The contacts could not be read or written.
-    #[error(transparent)]
-    Contacts(#[from] ContactsError),
     /// An outcome the session decided: every device refused, none answered, Ctrl-C...
     #[error(transparent)]
     Stop(#[from] Stop),

@@ -245,6 +245,7 @@ pub(crate) fn report_error(
     transfer_id: Option<String>,
     err: &SessionError,
 ) {
+    // Ctrl-C: the shutdown says so, not an error of this transfer.
     if matches!(err.stop(), Some(Stop::Interrupted)) {
         return;
     }
@@ -482,11 +483,6 @@ pub(crate) async fn serve_arrivals(
                 Served::Transfer {
                     result: Err(err), ..
                 } if once => Some(Err(err.into())),
-                // Ctrl-C here: the shutdown says so, not an error of this transfer.
-                Served::Transfer {
-                    result: Err(TransferFailure::Interrupted),
-                    ..
-                } => None,
                 Served::Transfer {
                     result: Err(err),
                     transfer_id,

@@ -191,12 +191,18 @@ fn a_sender_that_never_reads_its_oks_is_dropped_at_the_idle_limit() {
 
     // Within the idle limit (and a margin), the receiver gives up on the hostile transfer.
     let limit = IDLE_TIMEOUT + MARGIN;
-    let error = match receiving.seen.iter().find(|e| e["event"] == "error") {
+    // The hostile transfer's error, named by its id.
+    let of_hostile = |e: &serde_json::Value| e["transfer_id"] == TID;
+    let error = match receiving
+        .seen
+        .iter()
+        .find(|e| e["event"] == "error" && of_hostile(e))
+    {
         Some(error) => Some(error.clone()),
         None => receiving.wait_matching_within(
             "error",
             limit.saturating_sub(stalled_at.elapsed()),
-            |_| true,
+            of_hostile,
         ),
     };
     let held = stalled_at.elapsed();
@@ -214,18 +220,15 @@ fn a_sender_that_never_reads_its_oks_is_dropped_at_the_idle_limit() {
         held.as_secs_f64(),
         error["reason"]
     );
-    assert!(error["reason"].is_string(), "{error}");
-    // The event names the transfer when it carries an id.
-    if let Some(id) = error.get("transfer_id").filter(|id| !id.is_null()) {
-        assert_eq!(id, TID, "{error}");
-    }
+    // Given up for the reason this test is about: the sender stopped taking the `OK`s.
+    let reason = error["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("the sender stopped reading"), "{error}");
 
     // The hostile side finds the connection closed.
     read_now.send(()).unwrap();
     let ending = attacker.join().expect("the hostile sender's thread");
     eprintln!("the hostile sender, reading at last: {ending:?}");
-    let ending = ending.unwrap_or_else(|open| panic!("the receiver did not close: {open}"));
-    assert!(!ending.is_empty());
+    ending.unwrap_or_else(|open| panic!("the receiver did not close: {open}"));
 
     // Nothing of the set is kept: no final name, no stray hidden name, no part directory
     // (its removal may take a moment after the event: bounded).

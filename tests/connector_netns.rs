@@ -96,8 +96,7 @@ fn ipv6_only_hosts_behind_firewalls_meet_through_an_ipv6_relay() {
             .env("FERRY_TURN", format!("turn:[2001:db8::1]:{}", turn.port))
             .env("FERRY_TURN_USER", Coturn::USER)
             .env("FERRY_TURN_PASSWORD", Coturn::PASSWORD)
-            .env("FERRY_TURN_REALM", Coturn::REALM)
-            .env("FERRY_NO_UPNP", "1");
+            .env("FERRY_TURN_REALM", Coturn::REALM);
     };
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());

@@ -689,7 +689,8 @@ fn garbage_dht_datagrams_to_the_receiver_during_a_transfer() {
 /// and puts near it fail ("no node accepted the value").
 #[test]
 fn spoofed_node_ids_from_one_socket_are_not_handed_out_as_contacts() {
-    let _machine = alone();
+    // Ten pings and a bounded poll: light, but bounded in time.
+    let _machine = timed();
     let home = tempfile::tempdir().unwrap();
     let mut node = KillOnDrop(
         std::process::Command::new(ferry_bin())

@@ -104,6 +104,8 @@ fn bytes_sent(events: &[Value]) -> u64 {
 
 #[test]
 fn a_killed_receiver_resumes_from_its_verified_prefix() {
+    // 1 GiB written, sent and hashed one and a half times on each side: the heaviest test.
+    let _machine = alone();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");

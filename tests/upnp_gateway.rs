@@ -225,7 +225,6 @@ fn a_sender_behind_a_upnp_gateway_is_reached_through_its_mapping() {
         let inbox = work.path().join(format!("inbox{run}"));
         let mut receiver = ferry_in(&lab, "home2", &bob, &dht);
         receiver
-            .env("FERRY_NO_UPNP", "1")
             .args(["--json", "receive", "--yes", "--once", "--dir"])
             .arg(&inbox);
         let mut receiving = Receiving::spawn(receiver, "online");

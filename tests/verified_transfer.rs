@@ -4,6 +4,8 @@ use crate::common::*;
 
 #[test]
 fn a_100_mib_file_arrives_identical_and_verified() {
+    // 100 MiB sent, then hashed twice more and compared whole: CPU-heavy.
+    let _machine = alone();
     let work = tempfile::tempdir().unwrap();
     let (alice, bob) = (Device::new(), Device::new());
     let inbox = work.path().join("inbox");

@@ -117,13 +117,16 @@ fn main() {
             continue;
         }
         let (mut pipe, mut same_hash_pipe, mut ferry) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut pipe_cpu, mut sender_cpu, mut receiver_cpu) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut pipe_cpu, mut same_hash_cpu) = (Vec::new(), Vec::new());
+        let (mut sender_cpu, mut receiver_cpu) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let cpu_before = own_cpu_seconds();
             let secs = rustls_baseline::<ReferenceSha3>(&source, &alice, &bob, None, cores);
             pipe_cpu.push(own_cpu_seconds() - cpu_before);
             pipe.push(mb_per_s(size, secs));
+            let cpu_before = own_cpu_seconds();
             let secs = rustls_baseline::<FerrySha3>(&source, &alice, &bob, None, cores);
+            same_hash_cpu.push(own_cpu_seconds() - cpu_before);
             same_hash_pipe.push(mb_per_s(size, secs));
             let run = ferry_binary(work.path(), &source, &bob.device.to_string(), cores);
             assert_eq!(run.digest, digest, "ferry reported a different digest");
@@ -143,8 +146,9 @@ fn main() {
             format_runs(&same_hash_pipe),
             format_runs(&ferry),
         );
-        // Each ferry run beside the pipe runs just before it: the machine's speed drifts from
-        // run to run on shared cores, and runs back to back drift least.
+        // Each ferry run beside the pipe runs of its round (the same-hash pipe just before it,
+        // the reference pipe before that): the machine's speed drifts from run to run on
+        // shared cores, and runs close together drift least.
         let paired =
             |pipe: &[f64]| -> Vec<f64> { ferry.iter().zip(pipe).map(|(f, p)| f / p).collect() };
         let (paired_reference, paired_same) = (paired(&pipe), paired(&same_hash_pipe));
@@ -153,7 +157,7 @@ fn main() {
         println!("  pipe (rustls + sha3 crate x2):  {pipe:8.1} MB/s  {pipe_runs}");
         println!("  pipe with ferry's SHA3:         {same_hash_pipe:8.1} MB/s  {same_hash_runs}");
         println!(
-            "  ferry send -> receive:          {ferry:8.1} MB/s  {ferry_runs}  ratio to pipe {:.2}, to the same-hash pipe {:.2}, to sha3 alone {:.2}",
+            "  ferry send -> receive:          {ferry:8.1} MB/s  {ferry_runs}  ratio to pipe {:.2}, to the same-hash pipe {:.2}, to the sha3 crate alone {:.2}",
             ferry / pipe,
             ferry / same_hash_pipe,
             ferry / sha3_rate
@@ -169,15 +173,17 @@ fn main() {
             joined(&paired_same, 2)
         );
         let gib = size as f64 / f64::from(1 << 30);
-        let (pipe_cpu, sender_cpu, receiver_cpu) = (
+        let (pipe_cpu, same_hash_cpu, sender_cpu, receiver_cpu) = (
             median(pipe_cpu) / gib,
+            median(same_hash_cpu) / gib,
             median(sender_cpu) / gib,
             median(receiver_cpu) / gib,
         );
+        let ferry_cpu = sender_cpu + receiver_cpu;
         println!(
-            "  CPU seconds per GiB (median):   pipe {pipe_cpu:.2} (both ends); ferry {:.2} = sender {sender_cpu:.2} + receiver {receiver_cpu:.2}, {:.2}x the pipe's",
-            sender_cpu + receiver_cpu,
-            (sender_cpu + receiver_cpu) / pipe_cpu
+            "  CPU seconds per GiB (median):   pipe {pipe_cpu:.2}, same-hash pipe {same_hash_cpu:.2} (both ends); ferry {ferry_cpu:.2} = sender {sender_cpu:.2} + receiver {receiver_cpu:.2}, {:.2}x the pipe's, {:.2}x the same-hash pipe's",
+            ferry_cpu / pipe_cpu,
+            ferry_cpu / same_hash_cpu
         );
     }
     if let Some((sender, receiver)) = one_transfer {
